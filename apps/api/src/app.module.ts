@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from '#auth';
+import { ConfigModule, loggerOptions } from '#config';
+import { PersistenceModule } from '#persistence';
+import { RuntimeModule } from '#runtime';
+import { AuthController } from './auth/auth.controller.js';
+import { ProblemFilter } from './common/problem.filter.js';
+import { HealthModule } from './health/health.module.js';
+import { TemplatesModule } from './templates/templates.module.js';
+import { TokensModule } from './tokens/tokens.module.js';
+import { UsersModule } from './users/users.module.js';
+import { WorkspacesModule } from './workspaces/workspaces.module.js';
+
+@Module({
+  imports: [
+    LoggerModule.forRoot(loggerOptions('api')),
+    ConfigModule,
+    PersistenceModule,
+    RuntimeModule,
+    AuthModule,
+    UsersModule,
+    TokensModule,
+    TemplatesModule,
+    WorkspacesModule,
+    HealthModule,
+  ],
+  controllers: [AuthController],
+  providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+})
+export class AppModule {}

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import session from 'express-session';
+import connectPgSimple from 'connect-pg-simple';
+import pg from 'pg';
+import { type RequestHandler } from 'express';
+import { type BerthConfig } from '#config';
+
+export const SESSION_COOKIE = 'berth_session';
+
+/** Sessions live in Postgres (the `session` table), so logout and deactivation end them everywhere. */
+export function sessionMiddleware(config: BerthConfig): { middleware: RequestHandler; close: () => Promise<void> } {
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
+  const PgStore = connectPgSimple(session);
+  const middleware = session({
+    name: SESSION_COOKIE,
+    secret: sessionSecret(config),
+    store: new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 600 }),
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: config.BERTH_SESSION_TTL_HOURS * 3600_000 },
+  });
+  return { middleware, close: () => pool.end() };
+}
+
+/** A configured secret, or one generated once and kept beside the data (mode 0600). */
+function sessionSecret(config: BerthConfig): string {
+  if (config.BERTH_SESSION_SECRET) return config.BERTH_SESSION_SECRET;
+  const file = path.resolve(config.BERTH_DATA_DIR, 'session-secret');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+  return secret;
+}

@@ -1,0 +1,40 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
+import { Public } from '#auth';
+import { PrismaService } from '#persistence';
+import { WorkspaceJobsProducer } from '#queue';
+import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
+
+const CHECK_TIMEOUT_MS = 2000;
+
+@ApiTags('health')
+@Public()
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly prisma: PrismaService,
+    private readonly jobs: WorkspaceJobsProducer,
+    @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
+  ) {}
+
+  /** Alive: the process answers. Never depends on other services (so it is safe for restarts). */
+  @Get('healthz')
+  @HealthCheck()
+  alive(): Promise<HealthCheckResult> {
+    return this.health.check([]);
+  }
+
+  /** Ready: Postgres, Redis and the Docker engine all answer; 503 naming the one that does not. */
+  @Get('readyz')
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check([
+      () => this.indicators.check('postgres').attempt(() => this.prisma.ping()).withTimeout(CHECK_TIMEOUT_MS),
+      () => this.indicators.check('redis').attempt(() => this.jobs.ping()).withTimeout(CHECK_TIMEOUT_MS),
+      () => this.indicators.check('docker').attempt(() => this.runtime.ping()).withTimeout(CHECK_TIMEOUT_MS),
+    ]);
+  }
+}

@@ -1,0 +1,27 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentUser, type AuthenticatedUser } from '#auth';
+import { CreateTokenDto, type CreatedTokenView, type TokenView } from './tokens.dto.js';
+import { TokensService } from './tokens.service.js';
+
+@ApiTags('tokens')
+@Controller('tokens')
+export class TokensController {
+  constructor(private readonly tokens: TokensService) {}
+
+  @Post()
+  create(@CurrentUser() user: AuthenticatedUser, @Body() dto: CreateTokenDto): Promise<CreatedTokenView> {
+    return this.tokens.create(user.id, dto);
+  }
+
+  @Get()
+  list(@CurrentUser() user: AuthenticatedUser): Promise<TokenView[]> {
+    return this.tokens.list(user.id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  revoke(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.tokens.revoke(user.id, id);
+  }
+}

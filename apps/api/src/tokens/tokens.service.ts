@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { newTokenSecret } from '#auth';
+import { notFound } from '#domain';
+import { TokensRepository } from '#persistence';
+import { type CreatedTokenView, type CreateTokenDto, type TokenView } from './tokens.dto.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+@Injectable()
+export class TokensService {
+  constructor(private readonly tokens: TokensRepository) {}
+
+  async create(userId: string, dto: CreateTokenDto): Promise<CreatedTokenView> {
+    const secret = newTokenSecret();
+    const expiresAt = dto.expiresInDays ? new Date(Date.now() + dto.expiresInDays * DAY_MS) : null;
+    const row = await this.tokens.create({ userId, name: dto.name, tokenHash: secret.hash, prefix: secret.prefix, expiresAt });
+    return { id: row.id, name: row.name, token: secret.token, expiresAt: row.expiresAt?.toISOString() ?? null };
+  }
+
+  async list(userId: string): Promise<TokenView[]> {
+    return (await this.tokens.listByUser(userId)).map((t) => ({
+      id: t.id,
+      name: t.name,
+      prefix: t.prefix,
+      expiresAt: t.expiresAt?.toISOString() ?? null,
+      lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+      createdAt: t.createdAt.toISOString(),
+    }));
+  }
+
+  async revoke(userId: string, id: string): Promise<void> {
+    if (!(await this.tokens.revoke(id, userId))) throw notFound('token');
+  }
+}

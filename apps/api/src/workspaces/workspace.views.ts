@@ -1,0 +1,34 @@
+import { type BuildLogRecord, type BuildRecord, type WorkspaceRecord } from '#persistence';
+import { type BuildView, type WorkspaceView } from './workspaces.dto.js';
+
+export function toWorkspaceView(w: WorkspaceRecord): WorkspaceView {
+  return {
+    id: w.id,
+    name: w.name,
+    ownerId: w.ownerId,
+    templateId: w.templateId,
+    templateVersion: w.templateVersion,
+    status: w.status,
+    lastError: w.lastError,
+    ports: w.ports as WorkspaceView['ports'],
+    createdAt: w.createdAt.toISOString(),
+    updatedAt: w.updatedAt.toISOString(),
+  };
+}
+
+export function toBuildView(b: BuildRecord, logs?: BuildLogRecord[]): BuildView {
+  return {
+    id: b.id,
+    workspaceId: b.workspaceId,
+    kind: b.kind,
+    status: b.status,
+    templateVersion: b.templateVersion,
+    queuedAt: b.queuedAt.toISOString(),
+    startedAt: b.startedAt?.toISOString() ?? null,
+    finishedAt: b.finishedAt?.toISOString() ?? null,
+    stages: b.stages as Record<string, number>,
+    error: b.error,
+    errorCode: b.errorCode,
+    ...(logs ? { logs: logs.map((l) => ({ at: l.at.toISOString(), stream: l.stream, line: l.line })) } : {}),
+  };
+}

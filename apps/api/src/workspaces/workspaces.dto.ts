@@ -1,0 +1,42 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsObject, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { WORKSPACE_NAME_PATTERN } from '#domain';
+
+export class CreateWorkspaceDto {
+  @ApiProperty({ example: 'api-dev', description: 'a DNS label, unique among your workspaces' })
+  @IsString() @Matches(WORKSPACE_NAME_PATTERN, { message: 'name must be a DNS label: a-z, 0-9 and -, at most 63 characters' })
+  name!: string;
+
+  @ApiProperty() @IsUUID() templateId!: string;
+
+  @ApiPropertyOptional({ description: 'values for the parameters the template declares' })
+  @IsOptional() @IsObject() parameters?: Record<string, unknown>;
+}
+
+export interface WorkspaceView {
+  id: string;
+  name: string;
+  ownerId: string;
+  templateId: string;
+  templateVersion: number;
+  status: string;
+  lastError: string | null;
+  ports: { port: number; name: string; hostPort: number }[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface BuildView {
+  id: string;
+  workspaceId: string;
+  kind: string;
+  status: string;
+  templateVersion: number;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  stages: Record<string, number>;
+  error: string | null;
+  errorCode: string | null;
+  logs?: { at: string; stream: string; line: string }[];
+}

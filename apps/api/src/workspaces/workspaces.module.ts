@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { QueueModule } from '#queue';
+import { WorkspacesController } from './workspaces.controller.js';
+import { WorkspacesService } from './workspaces.service.js';
+
+@Module({ imports: [QueueModule.register('producer')], controllers: [WorkspacesController], providers: [WorkspacesService] })
+export class WorkspacesModule {}

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { type AuthenticatedUser } from '#auth';
+import { canRequest, conflict, invalid, notFound, transitionRule, type TransitionKind, type WorkspaceStatus } from '#domain';
+import { BuildsRepository, isUniqueViolation, TemplatesRepository, WorkspacesRepository, type BuildRecord, type WorkspaceRecord } from '#persistence';
+import { WorkspaceJobsProducer } from '#queue';
+import { type BuildView, type CreateWorkspaceDto, type WorkspaceView } from './workspaces.dto.js';
+import { toBuildView, toWorkspaceView } from './workspace.views.js';
+
+/**
+ * Accepts lifecycle requests: writes the desired state and a Build row, then enqueues the job.
+ * The worker does the Docker work; nothing here waits for a container.
+ */
+@Injectable()
+export class WorkspacesService {
+  constructor(
+    private readonly workspaces: WorkspacesRepository,
+    private readonly builds: BuildsRepository,
+    private readonly templates: TemplatesRepository,
+    private readonly jobs: WorkspaceJobsProducer,
+  ) {}
+
+  async create(user: AuthenticatedUser, dto: CreateWorkspaceDto): Promise<WorkspaceView> {
+    const template = await this.templates.findById(dto.templateId);
+    if (!template) throw invalid(`template ${dto.templateId} does not exist`, 'templateId');
+    const unknownParameter = Object.keys(dto.parameters ?? {})[0];
+    if (unknownParameter) throw invalid(`template ${template.name} declares no parameter ${unknownParameter}`, `parameters.${unknownParameter}`);
+    let workspace: WorkspaceRecord;
+    try {
+      workspace = await this.workspaces.create({
+        name: dto.name, ownerId: user.id, templateId: template.id, templateVersion: template.activeVersion, parameters: {},
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`you already have a workspace named ${dto.name}`, { field: 'name' });
+      throw error;
+    }
+    // The first start is queued at once; the workspace stays `pending` until the worker takes it.
+    await this.request(workspace, 'start', user, 'pending');
+    return toWorkspaceView((await this.workspaces.findById(workspace.id)) ?? workspace);
+  }
+
+  async list(user: AuthenticatedUser): Promise<WorkspaceView[]> {
+    return (await this.workspaces.listLive(scope(user))).map(toWorkspaceView);
+  }
+
+  async get(user: AuthenticatedUser, id: string): Promise<WorkspaceView> {
+    return toWorkspaceView(await this.find(user, id));
+  }
+
+  async transition(user: AuthenticatedUser, id: string, kind: TransitionKind): Promise<BuildView> {
+    const workspace = await this.find(user, id);
+    const active = await this.builds.findActive(workspace.id);
+    if (active) {
+      // The same request repeated returns the build in flight; a different one conflicts.
+      if (active.kind === kind) return toBuildView(active);
+      throw conflict(`a ${active.kind} is in progress for this workspace`, { activeBuildId: active.id });
+    }
+    if (!canRequest(kind, workspace.status as WorkspaceStatus)) {
+      throw conflict(`cannot ${kind} a workspace that is ${workspace.status}`, { status: workspace.status });
+    }
+    return toBuildView(await this.request(workspace, kind, user));
+  }
+
+  async listBuilds(user: AuthenticatedUser, id: string): Promise<BuildView[]> {
+    const workspace = await this.find(user, id);
+    return (await this.builds.listForWorkspace(workspace.id)).map((b) => toBuildView(b));
+  }
+
+  async getBuild(user: AuthenticatedUser, id: string, buildId: string): Promise<BuildView> {
+    const workspace = await this.find(user, id);
+    const build = await this.builds.findForWorkspace(workspace.id, buildId);
+    if (!build) throw notFound('build');
+    return toBuildView(build, await this.builds.logs(build.id));
+  }
+
+  /** Another user's workspace is "not found", never "forbidden", so ids cannot be probed. */
+  private async find(user: AuthenticatedUser, id: string): Promise<WorkspaceRecord> {
+    const workspace = await this.workspaces.findLive(id, scope(user));
+    if (!workspace) throw notFound('workspace');
+    return workspace;
+  }
+
+  private async request(workspace: WorkspaceRecord, kind: TransitionKind, user: AuthenticatedUser, status?: WorkspaceStatus): Promise<BuildRecord> {
+    const rule = transitionRule(kind);
+    // Rebuild moves to the promoted version; every other transition keeps the current one.
+    const templateVersion = kind === 'rebuild' ? ((await this.templates.findById(workspace.templateId))?.activeVersion ?? workspace.templateVersion) : workspace.templateVersion;
+    let build: BuildRecord;
+    try {
+      build = await this.builds.createForTransition({
+        workspaceId: workspace.id, kind, templateVersion, requestedById: user.id, requestedStatus: status ?? rule.requested, desiredState: rule.desired,
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Lost a race with a concurrent request: answer as if it had come first.
+      const active = await this.builds.findActive(workspace.id);
+      if (active?.kind === kind) return active;
+      throw conflict('another transition of this workspace is in progress', { activeBuildId: active?.id });
+    }
+    try {
+      await this.jobs.enqueue({ buildId: build.id, workspaceId: workspace.id });
+    } catch (error) {
+      // Nothing will run this build: close it and put the workspace back, then answer 503.
+      await this.builds.finish(build.id, { status: 'failed', error: 'job queue unavailable', errorCode: 'unavailable', stages: {} });
+      await this.workspaces.update(workspace.id, { status: workspace.status, desiredState: workspace.desiredState });
+      throw error;
+    }
+    return build;
+  }
+}
+
+const scope = (user: AuthenticatedUser): string | null => (user.role === 'admin' ? null : user.id);

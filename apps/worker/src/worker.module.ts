@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { ConfigModule, loggerOptions } from '#config';
+import { PersistenceModule } from '#persistence';
+import { QueueModule } from '#queue';
+import { RuntimeModule } from '#runtime';
+
+import { WorkspaceLifecycleService } from './lifecycle/workspace-lifecycle.service.js';
+import { WorkspaceLifecycleProcessor } from './processors/workspace-lifecycle.processor.js';
+
+@Module({
+  imports: [LoggerModule.forRoot(loggerOptions('worker')), ConfigModule, PersistenceModule, RuntimeModule, QueueModule.register('worker')],
+  providers: [WorkspaceLifecycleService, WorkspaceLifecycleProcessor],
+})
+export class WorkerModule {}

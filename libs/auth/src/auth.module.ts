@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { AuthenticationGuard } from './authentication.guard.js';
+import { BearerStrategy } from './bearer.strategy.js';
+import { LocalStrategy } from './local.strategy.js';
+import { RolesGuard } from './roles.guard.js';
+import { SessionSerializer } from './session.serializer.js';
+
+@Module({
+  imports: [PassportModule.register({ session: true })],
+  providers: [
+    LocalStrategy,
+    BearerStrategy,
+    SessionSerializer,
+    // Order matters: who you are, then what your role allows.
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+  ],
+})
+export class AuthModule {}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** Every environment variable Berth reads, validated once at boot (fail fast, one clear message). */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/berth'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  DOCKER_HOST: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BERTH_DATA_DIR: z.string().default('.berth'),
+  BERTH_ADMIN_EMAIL: z.string().email().default('admin@berth.local'),
+  BERTH_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Signs session cookies; generated once and kept in BERTH_DATA_DIR when not given. */
+  BERTH_SESSION_SECRET: z.string().min(16).optional(),
+  BERTH_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** Label value separating installations that share one Docker engine. */
+  BERTH_INSTANCE: z.string().regex(/^[a-z0-9-]{1,40}$/).default('default'),
+  /** Bridge network for workspaces, created with inter-container traffic disabled. */
+  BERTH_WORKSPACE_NETWORK: z.string().default('berth-workspaces'),
+  BERTH_DEFAULT_IMAGE: z.string().default('berth/debian:bookworm'),
+  /** Upper bound for one Docker API call, so a hung engine fails a build instead of hanging it. */
+  BERTH_DOCKER_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  BERTH_IMAGE_PULL_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
+  BERTH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+});
+
+export type BerthConfig = z.output<typeof configSchema>;

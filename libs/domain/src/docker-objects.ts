@@ -1,0 +1,16 @@
+/**
+ * Names and labels of the Docker objects Berth creates (contract: DESIGN.md "Docker objects").
+ * Volumes are named from the workspace id, never from a name, so renames cannot orphan data.
+ */
+export const LABEL_MANAGED = 'berth.managed';
+export const LABEL_WORKSPACE = 'berth.workspace.id';
+export const LABEL_OWNER = 'berth.owner.id';
+/** Separates installations sharing one engine (e.g. `npm run up` next to a test run). */
+export const LABEL_INSTANCE = 'berth.instance';
+
+export const volumeName = (workspaceId: string): string => `berth-ws-${workspaceId}-home`;
+export const containerName = (workspaceId: string): string => `berth-ws-${workspaceId}`;
+
+export function workspaceLabels(workspaceId: string, ownerId: string, instance: string): Record<string, string> {
+  return { [LABEL_MANAGED]: 'true', [LABEL_WORKSPACE]: workspaceId, [LABEL_OWNER]: ownerId, [LABEL_INSTANCE]: instance };
+}

@@ -1,0 +1,10 @@
+/** Job contracts shared by producers (apps/api) and processors (apps/worker). */
+export const WORKSPACE_QUEUE = 'workspace-lifecycle';
+
+export interface WorkspaceJobData {
+  buildId: string;
+  workspaceId: string;
+}
+
+/** Deterministic, so enqueueing the same build twice is a no-op in BullMQ. */
+export const workspaceJobId = (buildId: string): string => `build-${buildId}`;

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { BerthError, ErrorCode } from './errors.js';
+
+/**
+ * A template spec is what admins write; it is validated here, once, for every entry point
+ * (create, new version, seed). Unknown keys are refused rather than ignored, so a typo or an
+ * escalation attempt can never be silently dropped or passed through to Docker.
+ */
+
+/** Capabilities a template may add back after CapDrop ALL: none of them escapes the container. */
+export const CAPABILITY_ALLOWLIST = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'] as const;
+
+/** Keys that would weaken isolation, with the reason given back to the admin. Matched at any depth. */
+const FORBIDDEN_KEYS: Record<string, string> = {
+  privileged: 'privileged mode is never allowed',
+  binds: 'host bind mounts are never allowed',
+  mounts: 'host mounts are never allowed',
+  volumes: 'extra volumes are not allowed; the workspace volume is mounted at homePath',
+  devices: 'host devices are never allowed',
+  networkmode: 'host or custom network modes are never allowed',
+  network: 'custom networks are never allowed',
+  pidmode: 'host PID namespace is never allowed',
+  ipcmode: 'host IPC namespace is never allowed',
+  utsmode: 'host UTS namespace is never allowed',
+  usernsmode: 'user namespace overrides are never allowed',
+  securityopt: 'security option overrides are never allowed',
+  hostconfig: 'raw Docker host configuration is never allowed',
+  cgroupparent: 'cgroup overrides are never allowed',
+};
+
+const SYSTEM_DIRS = ['/', '/bin', '/boot', '/dev', '/etc', '/lib', '/lib64', '/proc', '/root', '/run', '/sbin', '/sys', '/usr', '/var', '/var/run', '/tmp'];
+
+const IMAGE_REF = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export const templateSpecSchema = z
+  .object({
+    image: z.string().max(255).regex(IMAGE_REF, 'must be an image reference such as berth/debian:bookworm'),
+    user: z.string().regex(/^(?:[a-z_][a-z0-9_-]{0,31}|\d{1,10})(?::(?:[a-z_][a-z0-9_-]{0,31}|\d{1,10}))?$/, 'must be a user name or uid[:gid]').default('1000:1000'),
+    homePath: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._/-]*$/, 'must be an absolute path')
+      .refine((p) => !p.split('/').includes('..'), 'must not contain ..')
+      .refine((p) => !SYSTEM_DIRS.includes(p.replace(/\/+$/, '') || '/'), 'must not be / or a system directory')
+      .default('/home/dev'),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names are letters, digits and _'), z.string().max(8192)).default({}),
+    ports: z
+      .array(z.object({ port: z.number().int().min(1).max(65535), name: z.string().regex(DNS_LABEL, 'must be a DNS label') }).strict())
+      .max(20)
+      .refine((ps) => new Set(ps.map((p) => p.port)).size === ps.length, 'ports must be unique')
+      .default([]),
+    command: z.array(z.string().max(4096)).min(1).max(64).optional(),
+    initScript: z.string().max(65536).optional(),
+    startScript: z.string().max(65536).optional(),
+    capAdd: z.array(z.enum(CAPABILITY_ALLOWLIST)).max(CAPABILITY_ALLOWLIST.length).default([]),
+    resources: z
+      .object({
+        cpus: z.number().min(0.1).max(64).default(2),
+        memoryMb: z.number().int().min(128).max(262144).default(2048),
+        pidsLimit: z.number().int().min(16).max(65536).default(1024),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type TemplateSpec = z.output<typeof templateSpecSchema>;
+export type TemplateSpecInput = z.input<typeof templateSpecSchema>;
+
+function findForbiddenKey(value: unknown, path: string[]): { field: string; reason: string } | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const reason = FORBIDDEN_KEYS[key.toLowerCase()];
+    const childPath = [...path, key];
+    if (reason) return { field: childPath.join('.'), reason };
+    const nested = findForbiddenKey(child, childPath);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+/** Validates and normalises a spec (defaults filled in); throws a Validation error naming the field. */
+export function parseTemplateSpec(input: unknown): TemplateSpec {
+  const forbidden = findForbiddenKey(input, ['spec']);
+  if (forbidden) {
+    throw new BerthError(ErrorCode.Validation, `${forbidden.field}: ${forbidden.reason}`, { field: forbidden.field });
+  }
+  const result = templateSpecSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const keys = issue && 'keys' in issue && Array.isArray(issue.keys) ? (issue.keys as string[]) : [];
+    const path = ['spec', ...(issue?.path ?? []).map(String), ...keys.slice(0, 1)].join('.');
+    const message = issue?.code === 'unrecognized_keys' ? 'unknown field' : (issue?.message ?? 'invalid');
+    throw new BerthError(ErrorCode.Validation, `${path}: ${message}`, { field: path });
+  }
+  return result.data;
+}

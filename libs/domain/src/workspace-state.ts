@@ -1,0 +1,50 @@
+/**
+ * The workspace state machine (contract: DESIGN.md "Workspace states"). Pure rules, no I/O, so both
+ * the API (deciding whether a request is allowed) and the worker (which statuses to walk through)
+ * read the same table.
+ */
+export const WORKSPACE_STATUSES = [
+  'pending', 'starting', 'running', 'stopping', 'stopped', 'failed', 'deleting', 'deleted',
+] as const;
+export type WorkspaceStatus = (typeof WORKSPACE_STATUSES)[number];
+
+export const TRANSITION_KINDS = ['start', 'stop', 'restart', 'rebuild', 'delete'] as const;
+export type TransitionKind = (typeof TRANSITION_KINDS)[number];
+
+interface TransitionRule {
+  /** Statuses from which a user may request this transition. */
+  readonly from: readonly WorkspaceStatus[];
+  /** Status shown as soon as the request is accepted. */
+  readonly requested: WorkspaceStatus;
+  /** Status once the worker finished successfully. */
+  readonly success: WorkspaceStatus;
+  /** What the workspace should be doing afterwards; the reconciler compares against this. */
+  readonly desired: 'running' | 'stopped' | 'deleted';
+}
+
+const RULES: Record<TransitionKind, TransitionRule> = {
+  // `pending` is the state of a brand-new workspace whose first start is queued.
+  start: { from: ['pending', 'stopped', 'failed'], requested: 'starting', success: 'running', desired: 'running' },
+  // A failed workspace may still have a container (e.g. a start script failed): stop cleans it up.
+  stop: { from: ['running', 'failed'], requested: 'stopping', success: 'stopped', desired: 'stopped' },
+  restart: { from: ['running'], requested: 'stopping', success: 'running', desired: 'running' },
+  rebuild: { from: ['running', 'stopped', 'failed'], requested: 'stopping', success: 'running', desired: 'running' },
+  delete: { from: ['pending', 'running', 'stopped', 'failed'], requested: 'deleting', success: 'deleted', desired: 'deleted' },
+};
+
+export function transitionRule(kind: TransitionKind): TransitionRule {
+  return RULES[kind];
+}
+
+export function canRequest(kind: TransitionKind, status: WorkspaceStatus): boolean {
+  return RULES[kind].from.includes(status);
+}
+
+/** Statuses in which a transition is in flight: no other transition may start. */
+export function isTransitional(status: WorkspaceStatus): boolean {
+  return status === 'starting' || status === 'stopping' || status === 'deleting';
+}
+
+export function isTransitionKind(value: string): value is TransitionKind {
+  return (TRANSITION_KINDS as readonly string[]).includes(value);
+}

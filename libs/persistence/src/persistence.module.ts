@@ -1,0 +1,13 @@
+import { Global, Module } from '@nestjs/common';
+import { PrismaService } from './prisma.service.js';
+import { UsersRepository } from './users.repository.js';
+import { TokensRepository } from './tokens.repository.js';
+import { TemplatesRepository } from './templates.repository.js';
+import { WorkspacesRepository } from './workspaces.repository.js';
+import { BuildsRepository } from './builds.repository.js';
+
+const repositories = [PrismaService, UsersRepository, TokensRepository, TemplatesRepository, WorkspacesRepository, BuildsRepository];
+
+@Global()
+@Module({ providers: repositories, exports: repositories })
+export class PersistenceModule {}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from './prisma.service.js';
+import { type Prisma, type WorkspaceRecord } from './records.js';
+
+type WorkspaceStatus = WorkspaceRecord['status'];
+
+@Injectable()
+export class WorkspacesRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(data: { name: string; ownerId: string; templateId: string; templateVersion: number; parameters: Prisma.InputJsonValue }): Promise<WorkspaceRecord> {
+    return this.prisma.workspace.create({ data: { ...data, status: 'pending', desiredState: 'running' } });
+  }
+
+  /** A live (not deleted) workspace; `ownerId` restricts to that owner's (null: any owner). */
+  findLive(id: string, ownerId: string | null): Promise<WorkspaceRecord | null> {
+    return this.prisma.workspace.findFirst({ where: { id, deletedAt: null, ...(ownerId ? { ownerId } : {}) } });
+  }
+
+  listLive(ownerId: string | null): Promise<WorkspaceRecord[]> {
+    return this.prisma.workspace.findMany({ where: { deletedAt: null, ...(ownerId ? { ownerId } : {}) }, orderBy: { createdAt: 'asc' } });
+  }
+
+  findById(id: string): Promise<WorkspaceRecord | null> {
+    return this.prisma.workspace.findUnique({ where: { id } });
+  }
+
+  async setStatus(id: string, status: WorkspaceStatus, lastError: string | null = null): Promise<void> {
+    await this.prisma.workspace.update({ where: { id }, data: { status, lastError } });
+  }
+
+  async update(id: string, data: Prisma.WorkspaceUpdateInput): Promise<void> {
+    await this.prisma.workspace.update({ where: { id }, data });
+  }
+
+  async markDeleted(id: string): Promise<void> {
+    await this.prisma.workspace.update({ where: { id }, data: { status: 'deleted', deletedAt: new Date(), ports: [] } });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './redis-connection.js';
+export * from './queue.module.js';
+export * from './workspace-jobs.producer.js';

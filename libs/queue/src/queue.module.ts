@@ -1,0 +1,25 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { WORKSPACE_QUEUE } from '#domain';
+import { redisConnection } from './redis-connection.js';
+import { WorkspaceJobsProducer } from './workspace-jobs.producer.js';
+
+@Module({})
+export class QueueModule {
+  /** `producer` for the API, `worker` for apps/worker (see redisConnection for why they differ). */
+  static register(role: 'producer' | 'worker'): DynamicModule {
+    return {
+      module: QueueModule,
+      imports: [
+        BullModule.forRootAsync({
+          inject: [BERTH_CONFIG],
+          useFactory: (config: BerthConfig) => ({ connection: redisConnection(config.REDIS_URL, role), prefix: `berth-${config.BERTH_INSTANCE}` }),
+        }),
+        BullModule.registerQueue({ name: WORKSPACE_QUEUE }),
+      ],
+      providers: [WorkspaceJobsProducer],
+      exports: [WorkspaceJobsProducer, BullModule],
+    };
+  }
+}

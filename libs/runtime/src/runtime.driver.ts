@@ -1,0 +1,67 @@
+import { type TemplateSpec } from '#domain';
+
+/**
+ * The one port through which Berth touches containers. The worker's orchestration only speaks
+ * this interface: DockerDriver implements it against a real engine, the fake driver in
+ * libs/testing implements it in memory for fast orchestration tests.
+ */
+export const RUNTIME_DRIVER = Symbol('RUNTIME_DRIVER');
+
+export interface WorkspaceRuntimeSpec {
+  workspaceId: string;
+  ownerId: string;
+  /** Becomes the container hostname (a DNS label). */
+  hostname: string;
+  spec: TemplateSpec;
+  /** Extra environment from Berth itself (workspace id, owner), merged over the template's. */
+  env: Record<string, string>;
+}
+
+export interface PublishedPort {
+  port: number;
+  name: string;
+  /** Host port on 127.0.0.1. */
+  hostPort: number;
+}
+
+export interface ContainerState {
+  id: string;
+  running: boolean;
+  ports: PublishedPort[];
+}
+
+export interface ImageInfo {
+  /** Repo digest when the image came from a registry, else the local image id. */
+  digest: string;
+}
+
+export type LogSink = (stream: 'stdout' | 'stderr' | 'system', lines: string[]) => void;
+
+export interface ExecRequest {
+  cmd: string[];
+  user: string;
+  workdir: string;
+  env?: Record<string, string>;
+  timeoutMs: number;
+}
+
+export interface RuntimeDriver {
+  /** Throws when the engine does not answer. */
+  ping(): Promise<void>;
+  /** Uses the local image, or pulls it with progress logged; throws ImageUnavailable otherwise. */
+  ensureImage(ref: string, log: LogSink): Promise<ImageInfo>;
+  /** Creates the workspace volume if it does not exist. Never deletes anything. */
+  ensureVolume(workspaceId: string, ownerId: string): Promise<{ created: boolean }>;
+  /** Makes the (fresh) volume's root owned by the template user, so a non-root user can write. */
+  prepareVolume(ws: WorkspaceRuntimeSpec): Promise<void>;
+  /** Found by label, never by a remembered id, so a lost id cannot leave a duplicate. */
+  findContainer(workspaceId: string): Promise<ContainerState | null>;
+  /** Creates (if missing) and starts the hardened container; returns its published ports. */
+  startContainer(ws: WorkspaceRuntimeSpec): Promise<ContainerState>;
+  /** Runs a command in the running container; resolves with its exit code. */
+  exec(workspaceId: string, req: ExecRequest, log: LogSink): Promise<number>;
+  /** Stops and removes the container if there is one. The volume is untouched. */
+  removeContainer(workspaceId: string): Promise<void>;
+  /** Removes the workspace volume: only ever called by the delete transition. */
+  removeVolume(workspaceId: string): Promise<void>;
+}
