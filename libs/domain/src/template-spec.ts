@@ -88,7 +88,7 @@ export function parseTemplateSpec(input: unknown): TemplateSpec {
   const result = templateSpecSchema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const keys = issue && 'keys' in issue && Array.isArray(issue.keys) ? (issue.keys as string[]) : [];
+    const keys = issue && 'keys' in issue && Array.isArray(issue.keys) ? (issue.keys) : [];
     const path = ['spec', ...(issue?.path ?? []).map(String), ...keys.slice(0, 1)].join('.');
     const message = issue?.code === 'unrecognized_keys' ? 'unknown field' : (issue?.message ?? 'invalid');
     throw new BerthError(ErrorCode.Validation, `${path}: ${message}`, { field: path });

@@ -198,7 +198,7 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   private async pull(ref: string, log: LogSink): Promise<void> {
-    const stream = (await this.streaming.pull(ref)) as NodeJS.ReadableStream;
+    const stream = (await this.streaming.pull(ref));
     await new Promise<void>((resolve, reject) => {
       this.streaming.modem.followProgress(
         stream,

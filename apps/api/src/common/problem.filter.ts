@@ -39,7 +39,8 @@ export class ProblemFilter implements ExceptionFilter {
   toProblem(exception: unknown): Problem {
     if (exception instanceof BerthError) {
       const status = STATUS_BY_CODE[exception.code];
-      return { type: `urn:berth:problem:${exception.code}`, title: title(status), status, detail: exception.message, ...exception.details };
+      // Details first: they may add fields, never replace the standard ones.
+      return { ...exception.details, type: `urn:berth:problem:${exception.code}`, title: title(status), status, detail: exception.message };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -47,8 +48,8 @@ export class ProblemFilter implements ExceptionFilter {
       const message = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : body;
       const errors = Array.isArray(message) ? message.map(String) : undefined;
       // Terminus puts each dependency's state in `details`: keep it, it says what is down.
-      const checks = typeof body === 'object' && body !== null && 'details' in body ? (body as { details: unknown }).details : undefined;
-      const detail = errors ? errors.join('; ') : checks ? 'a dependency is not ready' : String(message ?? exception.message);
+      const checks = typeof body === 'object' && body !== null && 'details' in body ? body.details : undefined;
+      const detail = errors ? errors.join('; ') : checks ? 'a dependency is not ready' : typeof message === 'string' ? message : exception.message;
       return { type: `urn:berth:problem:http-${status}`, title: title(status), status, detail, ...(errors ? { errors } : {}), ...(checks ? { checks } : {}) };
     }
     // Errors raised by express middleware (body parser: malformed JSON, too large) carry a 4xx status.

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { conflict, notFound, parseTemplateSpec, type TemplateSpecInput } from '#domain';
+import { conflict, notFound, parseTemplateSpec } from '#domain';
 import { isUniqueViolation, TemplatesRepository, type TemplateWithActive } from '#persistence';
 import { type CreateTemplateDto, type TemplateView } from './templates.dto.js';
 
@@ -9,7 +9,7 @@ export class TemplatesService {
 
   async create(dto: CreateTemplateDto, createdById: string | null): Promise<TemplateView> {
     // Stored normalised (defaults filled in), so a later change of a default never changes a version.
-    const spec = parseTemplateSpec(dto.spec as TemplateSpecInput);
+    const spec = parseTemplateSpec(dto.spec);
     try {
       const created = await this.templates.createWithFirstVersion({
         name: dto.name, description: dto.description ?? '', createdById, spec: JSON.parse(JSON.stringify(spec)) as object, status: 'pending',

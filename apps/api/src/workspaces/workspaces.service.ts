@@ -54,8 +54,8 @@ export class WorkspacesService {
       if (active.kind === kind) return toBuildView(active);
       throw conflict(`a ${active.kind} is in progress for this workspace`, { activeBuildId: active.id });
     }
-    if (!canRequest(kind, workspace.status as WorkspaceStatus)) {
-      throw conflict(`cannot ${kind} a workspace that is ${workspace.status}`, { status: workspace.status });
+    if (!canRequest(kind, workspace.status)) {
+      throw conflict(`cannot ${kind} a workspace that is ${workspace.status}`, { workspaceStatus: workspace.status });
     }
     return toBuildView(await this.request(workspace, kind, user));
   }

@@ -1,0 +1,30 @@
+import Docker from 'dockerode';
+import { PassThrough } from 'node:stream';
+
+export const testDocker = (): Docker => new Docker();
+
+/** Runs a command in a container through the Docker API and returns stdout (throws on non-zero). */
+export async function dockerExec(containerId: string, cmd: string[], user = '1000:1000'): Promise<string> {
+  const docker = testDocker();
+  const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, User: user, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const stdout = new PassThrough().on('data', (c: Buffer) => out.push(c));
+  const stderr = new PassThrough().on('data', (c: Buffer) => err.push(c));
+  docker.modem.demuxStream(stream, stdout, stderr);
+  await new Promise((resolve) => stream.on('end', resolve));
+  const { ExitCode } = await exec.inspect();
+  if (ExitCode !== 0) throw new Error(`${cmd.join(' ')} exited ${ExitCode}: ${Buffer.concat(err).toString()}`);
+  return Buffer.concat(out).toString();
+}
+
+/** Containers Berth created for one workspace, found the way Berth finds them: by label. */
+export async function containersOf(workspaceId: string): Promise<Docker.ContainerInfo[]> {
+  return testDocker().listContainers({ all: true, filters: { label: [`berth.workspace.id=${workspaceId}`] } });
+}
+
+export async function volumesOf(workspaceId: string): Promise<Docker.VolumeInspectInfo[]> {
+  const { Volumes } = await testDocker().listVolumes({ filters: { label: [`berth.workspace.id=${workspaceId}`] } });
+  return Volumes ?? [];
+}

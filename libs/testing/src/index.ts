@@ -1,0 +1,4 @@
+export * from './wait-for.js';
+export * from './api-client.js';
+export * from './docker-helpers.js';
+export * from './fake-runtime.driver.js';

@@ -1,0 +1,163 @@
+import { ApiClient, containersOf, createDeveloper, dockerExec, signIn, testAdmin, testDocker, uniqueName, volumesOf } from '#testing';
+
+/**
+ * The walking skeleton, end to end over HTTP against the real API, worker, Postgres, Redis and
+ * Docker: an admin defines a template, a developer's workspace comes up hardened, its home volume
+ * survives stop/start, restart and rebuild, another developer cannot see it, and delete cleans up.
+ */
+describe('workspace lifecycle (real Docker)', () => {
+  let admin: ApiClient;
+  let alice: ApiClient;
+  let aliceId: string;
+  let bob: ApiClient;
+  let templateId: string;
+  let workspaceId: string;
+
+  const onlyContainer = async (): Promise<string> => {
+    const found = await containersOf(workspaceId);
+    expect(found).toHaveLength(1);
+    return found[0]!.Id;
+  };
+
+  beforeAll(async () => {
+    admin = await signIn(testAdmin.email, testAdmin.password);
+    ({ client: alice, id: aliceId } = await createDeveloper(admin));
+    ({ client: bob } = await createDeveloper(admin));
+    const created = await admin.post('/templates', {
+      name: uniqueName('busybox'),
+      description: 'busybox for tests',
+      spec: {
+        image: 'berth/busybox:test',
+        ports: [{ port: 8000, name: 'web' }],
+        env: { GREETING: 'hello' },
+        startScript: 'echo "started as $(id -u)" >> $HOME/.starts',
+        resources: { cpus: 0.5, memoryMb: 256, pidsLimit: 128 },
+      },
+    });
+    expect(created.status).toBe(201);
+    templateId = (created.body as { id: string }).id;
+  });
+
+  it('creates a workspace: 202 pending, then running with a hardened container and a prepared volume', async () => {
+    const res = await alice.post('/workspaces', { name: 'main', templateId });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ name: 'main', ownerId: aliceId, templateId, templateVersion: 1, status: 'pending' });
+    workspaceId = (res.body as { id: string }).id;
+
+    const running = await alice.waitForStatus(workspaceId, 'running');
+    const ports = running.ports as { port: number; name: string; hostPort: number }[];
+    expect(ports).toEqual([{ port: 8000, name: 'web', hostPort: expect.any(Number) as number }]);
+
+    const info = await testDocker().getContainer(await onlyContainer()).inspect();
+    expect(info.Config.Labels).toMatchObject({ 'berth.managed': 'true', 'berth.workspace.id': workspaceId, 'berth.owner.id': aliceId });
+    expect(info.Config.User).toBe('1000:1000');
+    expect(info.Config.Env).toContain('GREETING=hello');
+    expect(info.HostConfig.SecurityOpt).toContain('no-new-privileges:true');
+    expect(info.HostConfig.CapDrop).toEqual(['ALL']);
+    expect(info.HostConfig.CapAdd ?? []).toEqual([]);
+    expect(info.HostConfig.Privileged).toBe(false);
+    expect(info.HostConfig.Init).toBe(true);
+    expect(info.HostConfig.PidsLimit).toBe(128);
+    expect(info.HostConfig.Memory).toBe(256 * 1024 * 1024);
+    expect(info.HostConfig.NanoCpus).toBe(0.5e9);
+    expect(info.HostConfig.Binds ?? []).toEqual([]);
+    expect(info.HostConfig.PortBindings).toEqual({ '8000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] });
+    expect(info.NetworkSettings.Ports['8000/tcp']?.[0]).toMatchObject({ HostIp: '127.0.0.1', HostPort: String(ports[0]!.hostPort) });
+    expect(info.Mounts).toEqual([expect.objectContaining({ Type: 'volume', Name: `berth-ws-${workspaceId}-home`, Destination: '/home/dev' })]);
+    expect(Object.keys(info.NetworkSettings.Networks)).toEqual(['berth-test-workspaces']);
+
+    const volumes = await volumesOf(workspaceId);
+    expect(volumes.map((v) => v.Name)).toEqual([`berth-ws-${workspaceId}-home`]);
+    expect(volumes[0]!.Labels).toMatchObject({ 'berth.managed': 'true', 'berth.workspace.id': workspaceId, 'berth.owner.id': aliceId });
+
+    // The non-root template user owns its home on a fresh volume, and the start script ran as it.
+    expect(await dockerExec(info.Id, ['sh', '-c', 'id -u; stat -c %u /home/dev; cat /home/dev/.starts'])).toBe('1000\n1000\nstarted as 1000\n');
+  });
+
+  it('keeps a file written into the home volume across stop/start, restart and rebuild', async () => {
+    await dockerExec(await onlyContainer(), ['sh', '-c', 'echo precious > /home/dev/keep.txt']);
+
+    const stop = await alice.post(`/workspaces/${workspaceId}/stop`);
+    expect(stop.status).toBe(202);
+    expect(stop.body).toMatchObject({ build: { kind: 'stop', workspaceId } });
+    await alice.waitForStatus(workspaceId, 'stopped');
+    expect(await containersOf(workspaceId)).toHaveLength(0); // containers are disposable
+    expect(await volumesOf(workspaceId)).toHaveLength(1); // the volume is not
+
+    expect((await alice.post(`/workspaces/${workspaceId}/start`)).status).toBe(202);
+    await alice.waitForStatus(workspaceId, 'running');
+    expect(await dockerExec(await onlyContainer(), ['cat', '/home/dev/keep.txt'])).toBe('precious\n');
+
+    const beforeRestart = await onlyContainer();
+    expect((await alice.post(`/workspaces/${workspaceId}/restart`)).status).toBe(202);
+    await alice.waitForStatus(workspaceId, 'running');
+    expect(await onlyContainer()).not.toBe(beforeRestart);
+    expect(await dockerExec(await onlyContainer(), ['cat', '/home/dev/keep.txt'])).toBe('precious\n');
+
+    const beforeRebuild = await onlyContainer();
+    const rebuild = await alice.post(`/workspaces/${workspaceId}/rebuild`);
+    expect(rebuild.status).toBe(202);
+    await alice.waitForStatus(workspaceId, 'running');
+    const rebuilt = await onlyContainer();
+    expect(rebuilt).not.toBe(beforeRebuild);
+    expect(await dockerExec(rebuilt, ['sh', '-c', 'cat /home/dev/keep.txt; wc -l < /home/dev/.starts'])).toBe('precious\n4\n');
+  });
+
+  it('records every transition as a build with stage timings and logs', async () => {
+    const res = await alice.get(`/workspaces/${workspaceId}/builds`);
+    expect(res.status).toBe(200);
+    const builds = res.body as { id: string; kind: string; status: string; stages: Record<string, number> }[];
+    expect(builds.map((b) => b.kind)).toEqual(['rebuild', 'restart', 'start', 'stop', 'start']);
+    expect(builds.every((b) => b.status === 'succeeded')).toBe(true);
+    expect(Object.keys(builds[0]!.stages).sort()).toEqual(['container', 'image', 'scripts', 'stop', 'volume']);
+
+    const one = await alice.get(`/workspaces/${workspaceId}/builds/${builds[0]!.id}`);
+    expect(one.status).toBe(200);
+    const lines = (one.body as { logs: { line: string }[] }).logs.map((l) => l.line);
+    expect(lines).toEqual(expect.arrayContaining(['stage image: started', 'running startScript as 1000:1000']));
+  });
+
+  it('answers 404 to another developer for every route of the workspace, and hides it from their list', async () => {
+    for (const [method, path] of [
+      ['get', ''], ['get', '/builds'], ['post', '/start'], ['post', '/stop'], ['post', '/restart'], ['post', '/rebuild'], ['delete', ''],
+    ] as const) {
+      const res = method === 'get' ? await bob.get(`/workspaces/${workspaceId}${path}`) : method === 'post' ? await bob.post(`/workspaces/${workspaceId}${path}`) : await bob.delete(`/workspaces/${workspaceId}${path}`);
+      expect({ route: `${method} ${path}`, status: res.status }).toEqual({ route: `${method} ${path}`, status: 404 });
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+    expect(((await bob.get('/workspaces')).body as unknown[]).length).toBe(0);
+    // An admin sees every workspace.
+    expect(((await admin.get('/workspaces')).body as { id: string }[]).map((w) => w.id)).toContain(workspaceId);
+    // Still running and untouched after all of Bob's attempts.
+    expect((await alice.get(`/workspaces/${workspaceId}`)).body).toMatchObject({ status: 'running' });
+  });
+
+  it('refuses a transition that does not fit the state with 409, and repeats of one in flight return the same build', async () => {
+    const conflict = await alice.post(`/workspaces/${workspaceId}/start`);
+    expect(conflict.status).toBe(409);
+    expect(conflict.body).toMatchObject({ status: 409, detail: "cannot start a workspace that is running", workspaceStatus: "running" });
+
+    const first = await alice.post(`/workspaces/${workspaceId}/stop`);
+    const again = await alice.post(`/workspaces/${workspaceId}/stop`);
+    expect(first.status).toBe(202);
+    if (again.status === 202) expect((again.body as { build: { id: string } }).build.id).toBe((first.body as { build: { id: string } }).build.id);
+    else expect(again.status).toBe(409); // the stop already finished: a stopped workspace cannot stop
+    await alice.waitForStatus(workspaceId, 'stopped');
+  });
+
+  it('deletes the workspace: container and volume removed, then GET answers 404', async () => {
+    const res = await alice.delete(`/workspaces/${workspaceId}`);
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ build: { kind: 'delete' } });
+    await alice.waitForGone(workspaceId);
+    expect(await containersOf(workspaceId)).toHaveLength(0);
+    expect(await volumesOf(workspaceId)).toHaveLength(0);
+    // The name is free again.
+    const again = await alice.post('/workspaces', { name: 'main', templateId });
+    expect(again.status).toBe(202);
+    const id = (again.body as { id: string }).id;
+    await alice.waitForStatus(id, 'running');
+    await alice.delete(`/workspaces/${id}`);
+    await alice.waitForGone(id);
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * The environment every test process (and the API and worker the e2e suite starts) runs with.
+ * Its own database, queue prefix, Docker label value, network and port keep a test run apart
+ * from a Berth started with `npm run up` on the same machine.
+ */
+export function testEnv(): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: process.env.BERTH_TEST_PORT ?? '18080',
+    DATABASE_URL: process.env.BERTH_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/berth_test',
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    BERTH_INSTANCE: 'test',
+    BERTH_WORKSPACE_NETWORK: 'berth-test-workspaces',
+    BERTH_DATA_DIR: '.berth/test',
+    BERTH_ADMIN_EMAIL: 'admin@berth.test',
+    BERTH_ADMIN_PASSWORD: 'admin-password-for-tests',
+    BERTH_SESSION_SECRET: 'test-session-secret-0123456789abcdef',
+    BERTH_DEFAULT_IMAGE: 'berth/busybox:test',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+}
