@@ -12,11 +12,13 @@ have node || die "Node.js 20.19 or newer is needed (https://nodejs.org); none is
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' ||
   die "Node.js 20.19 or newer is needed (Nest 12 loads as ES modules); this is $(node -v)"
 
-# Dependencies: `npm ci` when node_modules is missing or older than the lock file.
+# Dependencies, when node_modules is missing or older than the lock file. `npm install` rather
+# than `npm ci`: with npm 11 and `omit-lockfile-registry-resolved` (set on these machines), `npm ci`
+# refuses lock files whose other-platform optional packages carry no version.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   log "installing npm dependencies"
-  npm ci --no-audit --no-fund --loglevel=error >"$BERTH_LOGS/npm-ci.log" 2>&1 ||
-    { tail_log "$BERTH_LOGS/npm-ci.log" 10; die "npm ci failed (see .berth/logs/npm-ci.log)"; }
+  npm install --no-audit --no-fund --loglevel=error >"$BERTH_LOGS/npm-install.log" 2>&1 ||
+    { tail_log "$BERTH_LOGS/npm-install.log" 10; die "npm install failed (see .berth/logs/npm-install.log)"; }
 fi
 
 # Prisma needs DATABASE_URL to read the schema even though generate connects to nothing.

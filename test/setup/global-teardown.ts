@@ -2,21 +2,7 @@ import Docker from 'dockerode';
 
 /** Stops the API and worker, then removes whatever test workspaces a failed test left behind. */
 export default async function globalTeardown(): Promise<void> {
-  const processes = globalThis.berthProcesses ?? [];
-  await Promise.all(
-    processes.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await globalThis.berth?.stop();
   // Only objects labelled as this test instance's: a Berth started with `npm run up` is untouched.
   const docker = new Docker();
   const filters = { label: ['berth.managed=true', 'berth.instance=test'] };

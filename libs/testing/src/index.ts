@@ -2,3 +2,4 @@ export * from './wait-for.js';
 export * from './api-client.js';
 export * from './docker-helpers.js';
 export * from './fake-runtime.driver.js';
+export * from './berth-processes.js';

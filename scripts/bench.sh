@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `npm run bench`: the same preparation as `npm test`, its own database, then the benchmarks.
+# Results are written under bench/results/ (speed goals are checked here, not in tests).
+
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$BERTH_ROOT"
+
+export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/berth}"
+"$BERTH_ROOT/scripts/prepare.sh" || exit 1
+"$BERTH_ROOT/scripts/node.sh" || exit 1
+export BERTH_BENCH_DATABASE_URL="${BERTH_BENCH_DATABASE_URL:-${DATABASE_URL%/*}/berth_bench}"
+DATABASE_URL="$BERTH_BENCH_DATABASE_URL" "$BERTH_ROOT/scripts/migrate.sh" --fresh || exit 1
+node dist/bench/workspace-start.bench.js
