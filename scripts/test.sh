@@ -25,6 +25,7 @@ node --experimental-vm-modules --no-warnings=ExperimentalWarning node_modules/je
   --json --outputFile="$results" "$@" || status=$?
 
 # CI reads this line, not jest's summary. Suites that crashed count as failures too.
+# shellcheck disable=SC2016 # JavaScript, not shell
 node -e '
   const fs = require("fs");
   const file = process.argv[1];
