@@ -197,16 +197,27 @@ export class DockerDriver implements RuntimeDriver {
     }
   }
 
+  /** Logs each layer's status changes and, at most once a second, download progress in bytes. */
   private async pull(ref: string, log: LogSink): Promise<void> {
     const stream = (await this.streaming.pull(ref));
+    const lastStatus = new Map<string, string>();
+    let lastProgressAt = 0;
+    const onProgress = (event: PullEvent): void => {
+      const status = event.status ?? '';
+      const layer = event.id ?? '';
+      if (status === 'Downloading' || status === 'Extracting') {
+        if (Date.now() - lastProgressAt < 1000) return;
+        lastProgressAt = Date.now();
+      } else if (lastStatus.get(layer) === status) {
+        return;
+      }
+      lastStatus.set(layer, status);
+      const { current, total } = event.progressDetail ?? {};
+      const bytes = current && total ? ` ${formatBytes(current)} of ${formatBytes(total)}` : '';
+      log('system', [`pull ${ref}: ${layer && layer !== ref.split(':').pop() ? `layer ${layer} ` : ''}${status}${bytes}`]);
+    };
     await new Promise<void>((resolve, reject) => {
-      this.streaming.modem.followProgress(
-        stream,
-        (error: Error | null) => (error ? reject(error) : resolve()),
-        (event: { status?: string; id?: string; progress?: string }) => {
-          if (event.status) log('system', [`pull ${ref}: ${event.id ? `${event.id} ` : ''}${event.status} ${event.progress ?? ''}`.trim()]);
-        },
-      );
+      this.streaming.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve()), onProgress);
     });
   }
 
@@ -237,6 +248,14 @@ export class DockerDriver implements RuntimeDriver {
     }
   }
 }
+
+interface PullEvent {
+  status?: string;
+  id?: string;
+  progressDetail?: { current?: number; total?: number };
+}
+
+const formatBytes = (n: number): string => (n < 1e6 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`);
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

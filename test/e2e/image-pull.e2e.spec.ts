@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { ApiClient, createDeveloper, signIn, testAdmin, testDocker, uniqueName } from '#testing';
+
+/**
+ * The pull path against a real registry on loopback (scripts/registry.sh starts one for the
+ * suite): a template names an image the engine does not have; the worker pulls it, logs the
+ * progress into the build, pins its digest on the template version, and the workspace runs.
+ */
+describe('image pull (real registry on 127.0.0.1)', () => {
+  const registry = process.env.BERTH_TEST_REGISTRY ?? '127.0.0.1:5000';
+  const repo = `${registry}/berth/pull-test`;
+  const tag = randomUUID().slice(0, 8);
+  const ref = `${repo}:${tag}`;
+  let admin: ApiClient;
+  let dev: ApiClient;
+
+  beforeAll(async () => {
+    admin = await signIn(testAdmin.email, testAdmin.password);
+    ({ client: dev } = await createDeveloper(admin));
+    // An image with a layer of its own (so the pull really downloads one), published to the
+    // registry and then forgotten locally.
+    const docker = testDocker();
+    const maker = await docker.createContainer({ Image: 'berth/busybox:test', Cmd: ['sh', '-c', `echo ${tag} > /pull-test`], Labels: { 'berth.managed': 'true', 'berth.instance': 'test' } });
+    await maker.start();
+    await maker.wait();
+    await maker.commit({ repo, tag });
+    await maker.remove();
+    const push = (await docker.getImage(ref).push({ authconfig: { serveraddress: registry } }));
+    await new Promise((resolve, reject) => docker.modem.followProgress(push, (error: Error | null) => (error ? reject(error) : resolve(undefined))));
+    await docker.getImage(ref).remove();
+    await expect(docker.getImage(ref).inspect()).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  afterAll(async () => {
+    await testDocker().getImage(ref).remove().catch(() => undefined);
+  });
+
+  it('pulls a missing image with progress in the build log, pins its digest and starts the workspace', async () => {
+    const template = await admin.post('/templates', { name: uniqueName('pull'), spec: { image: ref } });
+    expect(template.status).toBe(201);
+    const templateId = (template.body as { id: string }).id;
+    const created = await dev.post('/workspaces', { name: uniqueName('pulled'), templateId });
+    const id = (created.body as { id: string }).id;
+    await dev.waitForStatus(id, 'running');
+
+    const [build] = (await dev.get(`/workspaces/${id}/builds`)).body as { id: string }[];
+    const detail = (await dev.get(`/workspaces/${id}/builds/${build!.id}`)).body as { logs: { line: string }[] };
+    const lines = detail.logs.map((l) => l.line);
+    expect(lines).toContain(`image ${ref} is not present locally; pulling`);
+    // Progress lines per layer and the digest the registry served.
+    expect(lines.filter((l) => l.startsWith(`pull ${ref}: `)).join('\n')).toMatch(/layer [0-9a-f]{12} (Already exists|Pull complete)[\s\S]*Digest: sha256:[0-9a-f]{64}/);
+
+    const local = await testDocker().getImage(ref).inspect();
+    const repoDigest = local.RepoDigests.find((d) => d.startsWith(repo))!.split('@')[1];
+    const version = ((await admin.get(`/templates/${templateId}`)).body as { active: { status: string; imageDigest: string } }).active;
+    expect(version).toMatchObject({ status: 'ready', imageDigest: repoDigest });
+    expect(repoDigest).toMatch(/^sha256:[a-f0-9]{64}$/);
+
+    await dev.delete(`/workspaces/${id}`);
+    await dev.waitForGone(id);
+  });
+});
