@@ -29,9 +29,12 @@ export function sessionMiddleware(config: BerthConfig): { middleware: RequestHan
 function sessionSecret(config: BerthConfig): string {
   if (config.BERTH_SESSION_SECRET) return config.BERTH_SESSION_SECRET;
   const file = path.resolve(config.BERTH_DATA_DIR, 'session-secret');
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const secret = randomBytes(32).toString('hex');
-  fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
-  return secret;
+  try {
+    // 'wx': if two API processes start at once, one writes and both then read the same secret.
+    fs.writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return fs.readFileSync(file, 'utf8').trim();
 }

@@ -18,14 +18,19 @@ export class DefaultTemplateService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (await this.repository.findByName(DEFAULT_TEMPLATE_NAME)) return;
-    await this.templates.create(
-      {
-        name: DEFAULT_TEMPLATE_NAME,
-        description: 'Debian bookworm with bash, git, curl and sudo; your home directory persists across rebuilds.',
-        spec: { image: this.config.BERTH_DEFAULT_IMAGE, user: '1000:1000', homePath: '/home/dev', env: { LANG: 'C.UTF-8' } },
-      },
-      null,
-    ).catch((error: unknown) => this.logger.warn(`default template not seeded: ${String(error)}`));
-    this.logger.log(`seeded template "${DEFAULT_TEMPLATE_NAME}" (${this.config.BERTH_DEFAULT_IMAGE})`);
+    try {
+      await this.templates.create(
+        {
+          name: DEFAULT_TEMPLATE_NAME,
+          description: 'Debian bookworm with bash, git, curl and sudo; your home directory persists across rebuilds.',
+          spec: { image: this.config.BERTH_DEFAULT_IMAGE, user: '1000:1000', homePath: '/home/dev', env: { LANG: 'C.UTF-8' } },
+        },
+        null,
+      );
+      this.logger.log(`seeded template "${DEFAULT_TEMPLATE_NAME}" (${this.config.BERTH_DEFAULT_IMAGE})`);
+    } catch (error) {
+      // Another API process seeding at the same moment is fine; anything else is worth a warning.
+      this.logger.warn(`default template not seeded: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }

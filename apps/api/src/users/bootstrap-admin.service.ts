@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { hashPassword } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { UsersRepository } from '#persistence';
+import { isUniqueViolation, UsersRepository } from '#persistence';
 
 /** Contract: with no users at all, create the first admin (password given, or generated and shown once). */
 @Injectable()
@@ -17,7 +17,12 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     if ((await this.users.count()) > 0) return;
     const generated = !this.config.BERTH_ADMIN_PASSWORD;
     const password = this.config.BERTH_ADMIN_PASSWORD ?? randomBytes(18).toString('base64url');
-    await this.users.create({ email: this.config.BERTH_ADMIN_EMAIL, name: 'Administrator', role: 'admin', passwordHash: await hashPassword(password) });
+    try {
+      await this.users.create({ email: this.config.BERTH_ADMIN_EMAIL, name: 'Administrator', role: 'admin', passwordHash: await hashPassword(password) });
+    } catch (error) {
+      if (isUniqueViolation(error)) return; // another API process created it first
+      throw error;
+    }
     if (generated) {
       const file = path.resolve(this.config.BERTH_DATA_DIR, 'admin-password');
       fs.mkdirSync(path.dirname(file), { recursive: true });
