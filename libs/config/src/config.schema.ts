@@ -24,6 +24,25 @@ export const configSchema = z.object({
   BERTH_DOCKER_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   BERTH_IMAGE_PULL_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
   BERTH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+
+  /** The URL users reach Berth at; OIDC redirect URIs and cookie `Secure` derive from it. */
+  BERTH_PUBLIC_URL: z.string().url().optional(),
+  BERTH_MIN_PASSWORD_LENGTH: z.coerce.number().int().min(8).max(128).default(12),
+  /** Login and token-creation throttling, shared by every API process through Redis. */
+  BERTH_LOGIN_LIMIT: z.coerce.number().int().positive().default(10),
+  BERTH_LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  BERTH_TOKEN_CREATE_LIMIT: z.coerce.number().int().positive().default(30),
+  BERTH_TOKEN_CREATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+
+  /** OpenID Connect single sign-on; enabled when the issuer is set. */
+  BERTH_OIDC_ISSUER: z.string().url().optional(),
+  BERTH_OIDC_CLIENT_ID: z.string().optional(),
+  BERTH_OIDC_CLIENT_SECRET: z.string().optional(),
+  /** Comma-separated email domains allowed to sign in (exact match; empty: any verified email). */
+  BERTH_OIDC_ALLOWED_DOMAINS: z.string().default(''),
+  /** Members of this group (in the groups claim) become admins on first login. */
+  BERTH_OIDC_ADMIN_GROUP: z.string().optional(),
+  BERTH_OIDC_GROUPS_CLAIM: z.string().default('groups'),
 });
 
 export type BerthConfig = z.output<typeof configSchema>;
