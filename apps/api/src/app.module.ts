@@ -5,7 +5,8 @@ import { AuthModule } from '#auth';
 import { ConfigModule, loggerOptions } from '#config';
 import { PersistenceModule } from '#persistence';
 import { RuntimeModule } from '#runtime';
-import { AuthController } from './auth/auth.controller.js';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthHttpModule } from './auth/auth-http.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { HealthModule } from './health/health.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
@@ -20,13 +21,14 @@ import { WorkspacesModule } from './workspaces/workspaces.module.js';
     PersistenceModule,
     RuntimeModule,
     AuthModule,
+    AuditModule,
+    AuthHttpModule,
     UsersModule,
     TokensModule,
     TemplatesModule,
     WorkspacesModule,
     HealthModule,
   ],
-  controllers: [AuthController],
   providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
 })
 export class AppModule {}

@@ -17,6 +17,6 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
     const found = await this.tokens.findUsableByHash(hashToken(token), new Date());
     if (!found?.user.active) throw new BerthError(ErrorCode.Unauthenticated, 'invalid, expired or revoked token');
     await this.tokens.touch(found.id);
-    return toAuthenticatedUser(found.user, 'token');
+    return toAuthenticatedUser(found.user, 'token', { id: found.id, scopes: found.scopes });
   }
 }

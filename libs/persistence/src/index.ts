@@ -6,3 +6,4 @@ export * from './templates.repository.js';
 export * from './workspaces.repository.js';
 export * from './builds.repository.js';
 export * from './persistence.module.js';
+export * from './audit.repository.js';

@@ -5,8 +5,9 @@ import { TokensRepository } from './tokens.repository.js';
 import { TemplatesRepository } from './templates.repository.js';
 import { WorkspacesRepository } from './workspaces.repository.js';
 import { BuildsRepository } from './builds.repository.js';
+import { AuditRepository } from './audit.repository.js';
 
-const repositories = [PrismaService, UsersRepository, TokensRepository, TemplatesRepository, WorkspacesRepository, BuildsRepository];
+const repositories = [PrismaService, UsersRepository, TokensRepository, TemplatesRepository, WorkspacesRepository, BuildsRepository, AuditRepository];
 
 @Global()
 @Module({ providers: repositories, exports: repositories })
