@@ -9,6 +9,12 @@ export interface NewUser {
   role: 'admin' | 'developer';
 }
 
+/** A user created by a first single sign-on: no password, linked to the IdP's (issuer, subject). */
+export interface NewOidcUser extends Omit<NewUser, 'passwordHash'> {
+  oidcIssuer: string;
+  oidcSubject: string;
+}
+
 @Injectable()
 export class UsersRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -21,12 +27,22 @@ export class UsersRepository {
     return this.prisma.user.create({ data: { ...user, email: user.email.toLowerCase() } });
   }
 
+  /** Throws a unique violation when the email or the (issuer, subject) pair is already taken. */
+  createFromOidc(user: NewOidcUser): Promise<UserRecord> {
+    return this.prisma.user.create({ data: { ...user, email: user.email.toLowerCase(), passwordHash: null } });
+  }
+
   findById(id: string): Promise<UserRecord | null> {
     return this.prisma.user.findUnique({ where: { id } });
   }
 
   findByEmail(email: string): Promise<UserRecord | null> {
     return this.prisma.user.findUnique({ where: { email: email.toLowerCase() } });
+  }
+
+  /** Single sign-on accounts are found by the IdP's stable id only, never by email. */
+  findByOidc(issuer: string, subject: string): Promise<UserRecord | null> {
+    return this.prisma.user.findUnique({ where: { oidcIssuer_oidcSubject: { oidcIssuer: issuer, oidcSubject: subject } } });
   }
 
   list(): Promise<UserRecord[]> {

@@ -1,0 +1,49 @@
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import { ApiFoundResponse, ApiTags } from '@nestjs/swagger';
+import { type Request, type Response } from 'express';
+import { OidcAuthenticator, Public } from '#auth';
+import { OidcLoginService } from './oidc/oidc-login.service.js';
+import { startSession } from './oidc/start-session.js';
+
+export interface AuthProvidersView {
+  password: true;
+  oidc: { enabled: boolean; loginUrl?: string };
+}
+
+/**
+ * Single sign-on (OpenID Connect, authorization code + PKCE). The IdP must list
+ * `<BERTH_PUBLIC_URL>/api/v1/auth/oidc/callback` as a redirect URI. Without BERTH_OIDC_ISSUER
+ * both oidc routes answer 404.
+ */
+@ApiTags('auth')
+@Controller('auth')
+export class OidcController {
+  constructor(
+    private readonly oidc: OidcAuthenticator,
+    private readonly logins: OidcLoginService,
+  ) {}
+
+  /** Which sign-in methods the portal should offer. */
+  @Public()
+  @Get('providers')
+  providers(): AuthProvidersView {
+    return { password: true, oidc: this.oidc.describe() };
+  }
+
+  @Public()
+  @Get('oidc/login')
+  @ApiFoundResponse({ description: 'redirect to the identity provider' })
+  async login(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.oidc.redirectToIdp(req, res);
+  }
+
+  /** The IdP sends the browser back here; success starts a session and goes to the portal. */
+  @Public()
+  @Get('oidc/callback')
+  @ApiFoundResponse({ description: 'signed in; redirect to the portal' })
+  async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = await this.logins.signIn(await this.oidc.completeLogin(req, res), req.ip ?? null);
+    await startSession(req, res, user);
+    res.redirect(302, '/');
+  }
+}
