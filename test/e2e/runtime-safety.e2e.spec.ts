@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { ApiClient, containersOf, createDeveloper, dockerExec, signIn, testAdmin, testDocker, uniqueName } from '#testing';
+import { testEnv } from '../setup/test-env.js';
 
 /** What the engine itself enforces: loopback-only ports, isolated workspaces, clear image errors. */
 describe('runtime safety (real Docker)', () => {
@@ -50,7 +51,7 @@ describe('runtime safety (real Docker)', () => {
     const [containerA] = await containersOf(a!);
     const [containerB] = await containersOf(b!);
     const infoA = await testDocker().getContainer(containerA!.Id).inspect();
-    const ipA = infoA.NetworkSettings.Networks['berth-test-workspaces']!.IPAddress;
+    const ipA = infoA.NetworkSettings.Networks[testEnv().BERTH_WORKSPACE_NETWORK!]!.IPAddress;
     expect(ipA).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     // A reaches its own listener (control), B cannot reach A across the workspace network.
     expect(await dockerExec(containerA!.Id, ['sh', '-c', `nc -w 3 ${ipA} 8000 </dev/null`])).toBe('banner from svc-a\n');

@@ -1,4 +1,5 @@
 import { ApiClient, containersOf, createDeveloper, dockerExec, signIn, testAdmin, testDocker, uniqueName, volumesOf } from '#testing';
+import { testEnv } from '../setup/test-env.js';
 
 /**
  * The walking skeleton, end to end over HTTP against the real API, worker, Postgres, Redis and
@@ -64,7 +65,7 @@ describe('workspace lifecycle (real Docker)', () => {
     expect(info.HostConfig.PortBindings).toEqual({ '8000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] });
     expect(info.NetworkSettings.Ports['8000/tcp']?.[0]).toMatchObject({ HostIp: '127.0.0.1', HostPort: String(ports[0]!.hostPort) });
     expect(info.Mounts).toEqual([expect.objectContaining({ Type: 'volume', Name: `berth-ws-${workspaceId}-home`, Destination: '/home/dev' })]);
-    expect(Object.keys(info.NetworkSettings.Networks)).toEqual(['berth-test-workspaces']);
+    expect(Object.keys(info.NetworkSettings.Networks)).toEqual([testEnv().BERTH_WORKSPACE_NETWORK!]);
 
     const volumes = await volumesOf(workspaceId);
     expect(volumes.map((v) => v.Name)).toEqual([`berth-ws-${workspaceId}-home`]);

@@ -10,8 +10,8 @@ export function testEnv(): Record<string, string> {
     PORT: process.env.BERTH_TEST_PORT ?? '18080',
     DATABASE_URL: process.env.BERTH_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/berth_test',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    BERTH_INSTANCE: 'test',
-    BERTH_WORKSPACE_NETWORK: 'berth-test-workspaces',
+    BERTH_INSTANCE: process.env.BERTH_TEST_INSTANCE ?? 'test',
+    BERTH_WORKSPACE_NETWORK: `berth-${process.env.BERTH_TEST_INSTANCE ?? 'test'}-workspaces`,
     BERTH_DATA_DIR: '.berth/test',
     BERTH_ADMIN_EMAIL: 'admin@berth.test',
     BERTH_ADMIN_PASSWORD: 'admin-password-for-tests',
@@ -20,5 +20,20 @@ export function testEnv(): Record<string, string> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     // Many suites sign the admin in; the throttling test uses an address of its own and this limit.
     BERTH_LOGIN_LIMIT: '30',
+  };
+}
+
+/**
+ * Single sign-on against the test IdP (test/setup/oidc-idp.ts), which listens on a free port of
+ * 127.0.0.1 and must be up before the API starts: the API discovers the issuer at boot.
+ */
+export function oidcTestEnv(issuer: string, client: { id: string; secret: string }): Record<string, string> {
+  return {
+    BERTH_PUBLIC_URL: `http://127.0.0.1:${testEnv().PORT}`,
+    BERTH_OIDC_ISSUER: issuer,
+    BERTH_OIDC_CLIENT_ID: client.id,
+    BERTH_OIDC_CLIENT_SECRET: client.secret,
+    BERTH_OIDC_ALLOWED_DOMAINS: 'example.com',
+    BERTH_OIDC_ADMIN_GROUP: 'berth-admins',
   };
 }

@@ -8,6 +8,7 @@ import { RuntimeModule } from '#runtime';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthHttpModule } from './auth/auth-http.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
+import { throttlingModule } from './common/throttling.js';
 import { HealthModule } from './health/health.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
@@ -20,6 +21,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module.js';
     ConfigModule,
     PersistenceModule,
     RuntimeModule,
+    throttlingModule,
     AuthModule,
     AuditModule,
     AuthHttpModule,

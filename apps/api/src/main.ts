@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
 import passport from 'passport';
 import { Logger } from 'nestjs-pino';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
@@ -14,6 +15,9 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   const config = app.get<BerthConfig>(BERTH_CONFIG);
 
+  // A reverse proxy on this host may terminate TLS: trust its X-Forwarded-* (cookies become Secure).
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
   app.useBodyParser('json', { limit: '1mb' });
   const sessions = sessionMiddleware(config);
   app.use(sessions.middleware);

@@ -6,6 +6,7 @@ import { type Request } from 'express';
 import { BerthError, ErrorCode } from '#domain';
 import { type AuthenticatedUser } from './authenticated-user.js';
 import { IS_PUBLIC } from './decorators.js';
+import { REQUIRED_SCOPE, scopeAllows } from './scopes.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const CSRF_HEADER = 'x-csrf-token';
@@ -30,7 +31,12 @@ export class AuthenticationGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<BerthRequest>();
     if (request.headers.authorization?.startsWith('Bearer ')) {
-      return (await this.bearer.canActivate(context)) as boolean;
+      await this.bearer.canActivate(context);
+      const required = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]);
+      if (!request.user || !scopeAllows(request.user.scopes, required)) {
+        throw new BerthError(ErrorCode.Forbidden, `this token lacks the ${required ?? 'all'} scope`, { requiredScope: required ?? 'all' });
+      }
+      return true;
     }
     if (!request.isAuthenticated() || !request.user) throw new BerthError(ErrorCode.Unauthenticated, 'sign in or send a bearer token');
     if (!SAFE_METHODS.has(request.method) && !csrfMatches(request)) {

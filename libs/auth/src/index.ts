@@ -6,3 +6,6 @@ export * from './authentication.guard.js';
 export * from './roles.guard.js';
 export * from './local-login.guard.js';
 export * from './auth.module.js';
+export * from './scopes.js';
+export * from './origin.js';
+export * from './oidc/index.js';

@@ -7,3 +7,4 @@ export * from './workspaces.repository.js';
 export * from './builds.repository.js';
 export * from './persistence.module.js';
 export * from './audit.repository.js';
+export * from './sessions.repository.js';

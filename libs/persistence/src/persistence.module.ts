@@ -6,8 +6,9 @@ import { TemplatesRepository } from './templates.repository.js';
 import { WorkspacesRepository } from './workspaces.repository.js';
 import { BuildsRepository } from './builds.repository.js';
 import { AuditRepository } from './audit.repository.js';
+import { SessionsRepository } from './sessions.repository.js';
 
-const repositories = [PrismaService, UsersRepository, TokensRepository, TemplatesRepository, WorkspacesRepository, BuildsRepository, AuditRepository];
+const repositories = [PrismaService, UsersRepository, TokensRepository, TemplatesRepository, WorkspacesRepository, BuildsRepository, AuditRepository, SessionsRepository];
 
 @Global()
 @Module({ providers: repositories, exports: repositories })

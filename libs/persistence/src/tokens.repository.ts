@@ -6,7 +6,7 @@ import { type ApiTokenRecord, type UserRecord } from './records.js';
 export class TokensRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(data: { userId: string; name: string; tokenHash: string; prefix: string; expiresAt: Date | null }): Promise<ApiTokenRecord> {
+  create(data: { userId: string; name: string; tokenHash: string; prefix: string; expiresAt: Date | null; scopes: string[]; createdById: string }): Promise<ApiTokenRecord> {
     return this.prisma.apiToken.create({ data });
   }
 

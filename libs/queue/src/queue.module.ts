@@ -4,6 +4,7 @@ import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { WORKSPACE_QUEUE } from '#domain';
 import { redisConnection } from './redis-connection.js';
 import { WorkspaceJobsProducer } from './workspace-jobs.producer.js';
+import { WorkspaceEventsPublisher, WorkspaceEventsSubscriber } from './workspace-events.js';
 
 @Module({})
 export class QueueModule {
@@ -18,8 +19,8 @@ export class QueueModule {
         }),
         BullModule.registerQueue({ name: WORKSPACE_QUEUE }),
       ],
-      providers: [WorkspaceJobsProducer],
-      exports: [WorkspaceJobsProducer, BullModule],
+      providers: [WorkspaceJobsProducer, role === 'worker' ? WorkspaceEventsPublisher : WorkspaceEventsSubscriber],
+      exports: [WorkspaceJobsProducer, BullModule, role === 'worker' ? WorkspaceEventsPublisher : WorkspaceEventsSubscriber],
     };
   }
 }

@@ -2,7 +2,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { waitFor } from './wait-for.js';
 
-export const testBaseUrl = (): string => process.env.BERTH_TEST_URL ?? 'http://127.0.0.1:18080';
+export const testBaseUrl = (): string => process.env.BERTH_TEST_URL ?? `http://127.0.0.1:${process.env.BERTH_TEST_PORT ?? '18080'}`;
 export const testAdmin = { email: 'admin@berth.test', password: 'admin-password-for-tests' };
 
 /** A bearer-token client for the running test server (real HTTP, real services behind it). */

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Roles } from '#auth';
+import { RequiresScope, Roles } from '#auth';
 import { AuditQueryDto } from './audit.dto.js';
 import { AuditService, type AuditEventView } from './audit.service.js';
 
@@ -11,6 +11,7 @@ export class AuditController {
 
   /** Newest first; pass `before=<nextBefore>` for the next page. */
   @Roles('admin')
+  @RequiresScope('audit:read')
   @Get()
   list(@Query() q: AuditQueryDto): Promise<{ events: AuditEventView[]; nextBefore: string | null }> {
     return this.audit.list({

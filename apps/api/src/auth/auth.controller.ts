@@ -1,26 +1,27 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { randomBytes } from 'node:crypto';
 import { type Request, type Response } from 'express';
-import { CSRF_COOKIE, CurrentUser, LocalLoginGuard, Public, type AuthenticatedUser } from '#auth';
+import { SkipThrottle } from '@nestjs/throttler';
+import { CSRF_COOKIE, CurrentUser, Public, type AuthenticatedUser } from '#auth';
+import { BerthThrottlerGuard } from '../common/berth-throttler.guard.js';
+import { TOKEN_THROTTLE } from '../common/throttling.js';
+import { issueCsrfToken, type SessionRequest } from './csrf-token.js';
+import { PasswordLoginGuard } from './password-login.guard.js';
 import { SESSION_COOKIE } from '../common/session.js';
 import { toUserView, type UserView } from '../users/user.view.js';
 import { LoginDto } from './login.dto.js';
-
-type SessionRequest = Request & { session: Request['session'] & { csrf?: string } };
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
   @Public()
-  @UseGuards(LocalLoginGuard)
+  // Throttled before the password is even checked, so guessing gets 429 and learns nothing.
+  @UseGuards(BerthThrottlerGuard, PasswordLoginGuard)
+  @SkipThrottle({ [TOKEN_THROTTLE]: true })
   @Post('login')
   @HttpCode(200)
   login(@Body() _body: LoginDto, @CurrentUser() user: AuthenticatedUser, @Req() req: SessionRequest, @Res({ passthrough: true }) res: Response): { user: UserView } {
-    // Double-submit CSRF token: readable by the portal's script, checked against the session copy.
-    const csrf = randomBytes(24).toString('base64url');
-    req.session.csrf = csrf;
-    res.cookie(CSRF_COOKIE, csrf, { sameSite: 'lax', secure: req.secure, httpOnly: false });
+    issueCsrfToken(req, res);
     return { user: toUserView(user) };
   }
 

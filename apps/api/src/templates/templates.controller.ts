@@ -1,10 +1,12 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles, type AuthenticatedUser } from '#auth';
+import { CurrentUser, RequiresScope, Roles, SharedResource, type AuthenticatedUser } from '#auth';
 import { CreateTemplateDto, type TemplateView } from './templates.dto.js';
 import { TemplatesService } from './templates.service.js';
 
 @ApiTags('templates')
+@SharedResource()
+@RequiresScope('templates:read')
 @Controller('templates')
 export class TemplatesController {
   constructor(private readonly templates: TemplatesService) {}
@@ -20,6 +22,7 @@ export class TemplatesController {
   }
 
   @Roles('admin')
+  @RequiresScope('templates:write')
   @Post()
   create(@Body() dto: CreateTemplateDto, @CurrentUser() user: AuthenticatedUser): Promise<TemplateView> {
     return this.templates.create(dto, user.id);

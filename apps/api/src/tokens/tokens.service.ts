@@ -10,11 +10,13 @@ const DAY_MS = 24 * 3600 * 1000;
 export class TokensService {
   constructor(private readonly tokens: TokensRepository) {}
 
-  async create(userId: string, dto: CreateTokenDto): Promise<CreatedTokenView> {
+  /** `createdById` differs from `userId` when an admin makes the token on the user's behalf. */
+  async create(userId: string, dto: CreateTokenDto, createdById: string = userId): Promise<CreatedTokenView> {
     const secret = newTokenSecret();
     const expiresAt = dto.expiresInDays ? new Date(Date.now() + dto.expiresInDays * DAY_MS) : null;
-    const row = await this.tokens.create({ userId, name: dto.name, tokenHash: secret.hash, prefix: secret.prefix, expiresAt });
-    return { id: row.id, name: row.name, token: secret.token, expiresAt: row.expiresAt?.toISOString() ?? null };
+    const scopes = [...new Set(dto.scopes ?? ['all'])];
+    const row = await this.tokens.create({ userId, name: dto.name, tokenHash: secret.hash, prefix: secret.prefix, expiresAt, scopes, createdById });
+    return { id: row.id, name: row.name, token: secret.token, scopes: row.scopes, expiresAt: row.expiresAt?.toISOString() ?? null };
   }
 
   async list(userId: string): Promise<TokenView[]> {
@@ -22,6 +24,8 @@ export class TokensService {
       id: t.id,
       name: t.name,
       prefix: t.prefix,
+      scopes: t.scopes,
+      createdById: t.createdById,
       expiresAt: t.expiresAt?.toISOString() ?? null,
       lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
       createdAt: t.createdAt.toISOString(),

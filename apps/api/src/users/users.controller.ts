@@ -1,15 +1,18 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles, type AuthenticatedUser } from '#auth';
+import { CurrentUser, RequiresScope, Roles, type AuthenticatedUser } from '#auth';
+import { CreateTokenDto, type CreatedTokenView } from '../tokens/tokens.dto.js';
 import { CreateUserDto, UpdateUserDto } from './users.dto.js';
 import { UsersService } from './users.service.js';
 import { type UserView } from './user.view.js';
 
 @ApiTags('users')
+@RequiresScope('users:write')
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
+  @RequiresScope('any')
   @Get('me')
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserView> {
     return this.users.me(user.id);
@@ -22,6 +25,7 @@ export class UsersController {
   }
 
   @Roles('admin')
+  @RequiresScope('users:read')
   @Get()
   list(): Promise<UserView[]> {
     return this.users.list();
@@ -29,14 +33,21 @@ export class UsersController {
 
   @Roles('admin')
   @Patch(':id')
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateUserDto): Promise<UserView> {
-    return this.users.update(id, dto);
+  update(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateUserDto): Promise<UserView> {
+    return this.users.update(actor, id, dto);
   }
 
   @Roles('admin')
   @Delete(':id')
   @HttpCode(204)
-  deactivate(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    return this.users.deactivate(id);
+  deactivate(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.users.deactivate(actor, id);
+  }
+
+  /** A token on the user's behalf, e.g. for an onboarding script; shown once. */
+  @Roles('admin')
+  @Post(':id/tokens')
+  createToken(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: CreateTokenDto): Promise<CreatedTokenView> {
+    return this.users.createTokenFor(actor, id, dto);
   }
 }

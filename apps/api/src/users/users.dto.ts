@@ -5,7 +5,7 @@ export class CreateUserDto {
   @ApiProperty() @IsEmail() @MaxLength(254) email!: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(100) name!: string;
   @ApiPropertyOptional({ description: 'omit for accounts that will only use tokens (or SSO later)' })
-  @IsOptional() @IsString() @MinLength(10) @MaxLength(256) password?: string;
+  @IsOptional() @IsString() @MaxLength(256) password?: string;
   @ApiProperty({ enum: ['admin', 'developer'] }) @IsIn(['admin', 'developer']) role!: 'admin' | 'developer';
 }
 

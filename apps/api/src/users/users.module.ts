@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { TokensModule } from '../tokens/tokens.module.js';
+import { WorkspacesModule } from '../workspaces/workspaces.module.js';
 import { BootstrapAdminService } from './bootstrap-admin.service.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
-@Module({ controllers: [UsersController], providers: [UsersService, BootstrapAdminService] })
+@Module({ imports: [TokensModule, WorkspacesModule], controllers: [UsersController], providers: [UsersService, BootstrapAdminService] })
 export class UsersModule {}

@@ -1,13 +1,23 @@
-import { Injectable } from '@nestjs/common';
-import { hashPassword } from '#auth';
-import { conflict, notFound } from '#domain';
-import { isUniqueViolation, UsersRepository } from '#persistence';
+import { Inject, Injectable } from '@nestjs/common';
+import { hashPassword, type AuthenticatedUser } from '#auth';
+import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { conflict, invalid, notFound } from '#domain';
+import { isUniqueViolation, SessionsRepository, UsersRepository } from '#persistence';
+import { type CreatedTokenView, type CreateTokenDto } from '../tokens/tokens.dto.js';
+import { TokensService } from '../tokens/tokens.service.js';
+import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { type CreateUserDto, type UpdateUserDto } from './users.dto.js';
 import { toUserView, type UserView } from './user.view.js';
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly tokens: TokensService,
+    private readonly workspaces: WorkspacesService,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+  ) {}
 
   async me(id: string): Promise<UserView> {
     const user = await this.users.findById(id);
@@ -16,6 +26,9 @@ export class UsersService {
   }
 
   async create(dto: CreateUserDto): Promise<UserView> {
+    if (dto.password !== undefined && dto.password.length < this.config.BERTH_MIN_PASSWORD_LENGTH) {
+      throw invalid(`password must be at least ${this.config.BERTH_MIN_PASSWORD_LENGTH} characters`, 'password');
+    }
     const passwordHash = dto.password ? await hashPassword(dto.password) : null;
     try {
       return toUserView(await this.users.create({ email: dto.email, name: dto.name, role: dto.role, passwordHash }));
@@ -29,14 +42,39 @@ export class UsersService {
     return (await this.users.list()).map(toUserView);
   }
 
-  async update(id: string, dto: UpdateUserDto): Promise<UserView> {
-    if (!(await this.users.findById(id))) throw notFound('user');
-    return toUserView(await this.users.update(id, dto));
+  async update(actor: AuthenticatedUser, id: string, dto: UpdateUserDto): Promise<UserView> {
+    await this.existing(id);
+    const updated = await this.users.update(id, dto);
+    if (dto.active === false) await this.endAccess(actor, id);
+    return toUserView(updated);
   }
 
   /** Deactivation, not deletion: workspaces and audit history keep their owner. */
-  async deactivate(id: string): Promise<void> {
-    if (!(await this.users.findById(id))) throw notFound('user');
+  async deactivate(actor: AuthenticatedUser, id: string): Promise<void> {
+    await this.existing(id);
     await this.users.update(id, { active: false });
+    await this.endAccess(actor, id);
+  }
+
+  /** An admin makes a token for someone else (onboarding scripts); the audit row names both. */
+  async createTokenFor(actor: AuthenticatedUser, id: string, dto: CreateTokenDto): Promise<CreatedTokenView> {
+    const user = await this.existing(id);
+    if (!user.active) throw conflict('the user is deactivated');
+    return this.tokens.create(id, dto, actor.id);
+  }
+
+  /**
+   * Sessions end now (their rows are deleted), tokens stop working on the next request (the
+   * bearer check reads `active`), and running workspaces are asked to stop.
+   */
+  private async endAccess(actor: AuthenticatedUser, id: string): Promise<void> {
+    await this.sessions.deleteForUser(id);
+    await this.workspaces.stopAllOwnedBy(actor, id);
+  }
+
+  private async existing(id: string): Promise<NonNullable<Awaited<ReturnType<UsersRepository['findById']>>>> {
+    const user = await this.users.findById(id);
+    if (!user) throw notFound('user');
+    return user;
   }
 }

@@ -1,14 +1,24 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type AuthenticatedUser } from '#auth';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { type Request, type Response } from 'express';
+import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { assertAllowedOrigin, CurrentUser, RequiresScope, type AuthenticatedUser } from '#auth';
+import { pipeSse } from '../common/sse.js';
+import { WorkspaceEventsService } from './workspace-events.service.js';
 import { type BuildView, CreateWorkspaceDto, type WorkspaceView } from './workspaces.dto.js';
 import { WorkspacesService } from './workspaces.service.js';
 
 @ApiTags('workspaces')
+@RequiresScope('workspaces:read')
 @Controller('workspaces')
 export class WorkspacesController {
-  constructor(private readonly workspaces: WorkspacesService) {}
+  constructor(
+    private readonly workspaces: WorkspacesService,
+    private readonly events: WorkspaceEventsService,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+  ) {}
 
+  @RequiresScope('workspaces:write')
   @Post()
   @HttpCode(202)
   create(@CurrentUser() user: AuthenticatedUser, @Body() dto: CreateWorkspaceDto): Promise<WorkspaceView> {
@@ -25,34 +35,53 @@ export class WorkspacesController {
     return this.workspaces.get(user, id);
   }
 
+  @RequiresScope('workspaces:write')
   @Post(':id/start')
   @HttpCode(202)
   async start(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'start') };
   }
 
+  @RequiresScope('workspaces:write')
   @Post(':id/stop')
   @HttpCode(202)
   async stop(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'stop') };
   }
 
+  @RequiresScope('workspaces:write')
   @Post(':id/restart')
   @HttpCode(202)
   async restart(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'restart') };
   }
 
+  @RequiresScope('workspaces:write')
   @Post(':id/rebuild')
   @HttpCode(202)
   async rebuild(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'rebuild') };
   }
 
+  @RequiresScope('workspaces:write')
   @Delete(':id')
   @HttpCode(202)
   async remove(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'delete') };
+  }
+
+  /** Server-Sent Events: `status` (current first, then each change) and `log` (build lines). */
+  @Get(':id/events')
+  @ApiProduces('text/event-stream')
+  async eventStream(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+    @Headers('origin') origin?: string,
+  ): Promise<void> {
+    assertAllowedOrigin(origin, this.config);
+    pipeSse(req, res, await this.events.stream(user, id));
   }
 
   @Get(':id/builds')

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { QueueModule } from '#queue';
 import { WorkspacesController } from './workspaces.controller.js';
 import { WorkspacesService } from './workspaces.service.js';
+import { WorkspaceEventsService } from './workspace-events.service.js';
 
-@Module({ imports: [QueueModule.register('producer')], controllers: [WorkspacesController], providers: [WorkspacesService] })
+@Module({ imports: [QueueModule.register('producer')], controllers: [WorkspacesController], providers: [WorkspacesService, WorkspaceEventsService], exports: [WorkspacesService] })
 export class WorkspacesModule {}

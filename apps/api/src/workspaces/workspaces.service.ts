@@ -60,6 +60,17 @@ export class WorkspacesService {
     return toBuildView(await this.request(workspace, kind, user));
   }
 
+  /** Asks every running workspace of `ownerId` to stop (used when an account is deactivated). */
+  async stopAllOwnedBy(actor: AuthenticatedUser, ownerId: string): Promise<number> {
+    let stopped = 0;
+    for (const workspace of await this.workspaces.listLive(ownerId)) {
+      if (workspace.status !== 'running') continue;
+      // A transition already in flight is left to finish; the account can no longer start one.
+      await this.transition(actor, workspace.id, 'stop').then(() => stopped++, () => undefined);
+    }
+    return stopped;
+  }
+
   async listBuilds(user: AuthenticatedUser, id: string): Promise<BuildView[]> {
     const workspace = await this.find(user, id);
     return (await this.builds.listForWorkspace(workspace.id)).map((b) => toBuildView(b));

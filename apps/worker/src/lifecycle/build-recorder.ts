@@ -10,12 +10,18 @@ export class BuildRecorder {
   private writes: Promise<void> = Promise.resolve();
   private readonly tail: string[] = [];
 
-  constructor(private readonly buildId: string, private readonly builds: BuildsRepository) {}
+  constructor(
+    private readonly buildId: string,
+    private readonly builds: BuildsRepository,
+    /** Live copy of each batch of lines (for watchers); the database copy is the record. */
+    private readonly onLines: LogSink = () => undefined,
+  ) {}
 
   readonly log: LogSink = (stream, lines) => {
     if (lines.length === 0) return;
     this.tail.push(...lines);
     this.tail.splice(0, Math.max(0, this.tail.length - 20));
+    this.onLines(stream, lines);
     this.writes = this.writes.then(() => this.builds.appendLog(this.buildId, stream, lines)).catch(() => undefined);
   };
 

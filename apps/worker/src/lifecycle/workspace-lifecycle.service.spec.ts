@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { type BerthConfig, configSchema } from '#config';
 import { parseTemplateSpec } from '#domain';
 import { BuildsRepository, PrismaService, TemplatesRepository, UsersRepository, WorkspacesRepository } from '#persistence';
-import { FakeRuntimeDriver } from '#testing';
+
+import { WorkspaceEventsPublisher, WorkspaceEventsSubscriber, type WorkspaceEvent } from '#queue';
+import { FakeRuntimeDriver, waitFor } from '#testing';
 import { testEnv } from '../../../../test/setup/test-env.js';
 import { WorkspaceLifecycleService } from './workspace-lifecycle.service.js';
 
@@ -18,6 +20,9 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
   const workspaces = new WorkspacesRepository(prisma);
   const templates = new TemplatesRepository(prisma);
   const users = new UsersRepository(prisma);
+  // Real Redis pub/sub, as in production: the test listens the way the API does.
+  const events = new WorkspaceEventsPublisher(config);
+  const subscriber = new WorkspaceEventsSubscriber(config);
   let runtime: FakeRuntimeDriver;
   let service: WorkspaceLifecycleService;
   let ownerId: string;
@@ -25,12 +30,14 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
   beforeAll(async () => {
     ownerId = (await users.create({ email: `orch-${randomUUID()}@berth.test`, name: 'o', role: 'developer', passwordHash: null })).id;
   });
-  afterAll(() => prisma.$disconnect());
+  afterAll(async () => {
+    await Promise.all([prisma.$disconnect(), events.onModuleDestroy(), subscriber.onModuleDestroy()]);
+  });
 
   beforeEach(() => {
     runtime = new FakeRuntimeDriver();
     runtime.images.add('berth/busybox:test');
-    service = new WorkspaceLifecycleService(config, runtime, builds, workspaces, templates);
+    service = new WorkspaceLifecycleService(config, runtime, builds, workspaces, templates, events);
   });
 
   const newWorkspace = async (spec: object): Promise<string> => {
@@ -99,6 +106,18 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
     const deleted = await workspaces.findById(id);
     expect(deleted?.status).toBe('deleted');
     expect(deleted?.deletedAt).toBeInstanceOf(Date);
+  });
+
+  it('announces each status change and log batch to watchers, in order', async () => {
+    const id = await newWorkspace({ image: 'berth/busybox:test', startScript: 'hello' });
+    const seen: WorkspaceEvent[] = [];
+    const subscription = subscriber.forWorkspace(id).subscribe((e) => seen.push(e));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the subscription is live
+    await service.run(await transition(id, 'start'));
+    await waitFor(async () => Promise.resolve(seen.filter((e) => e.type === 'status').length), (n) => n >= 2, 'status events', 5000, 20);
+    subscription.unsubscribe();
+    expect(seen.filter((e) => e.type === 'status').map((e) => e.type === 'status' && e.status)).toEqual(['starting', 'running']);
+    expect(seen.some((e) => e.type === 'log' && e.lines.includes('ran: hello'))).toBe(true);
   });
 
   it('records stage timings and log lines on the build', async () => {

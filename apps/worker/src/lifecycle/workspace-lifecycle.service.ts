@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { BerthError, ErrorCode, parseTemplateSpec, transitionRule, type TemplateSpec } from '#domain';
+import { BerthError, ErrorCode, parseTemplateSpec, transitionRule, type TemplateSpec, type WorkspaceStatus } from '#domain';
 import { BuildsRepository, TemplatesRepository, WorkspacesRepository, type BuildRecord, type WorkspaceRecord } from '#persistence';
+import { WorkspaceEventsPublisher } from '#queue';
 import { RUNTIME_DRIVER, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
 import { BuildRecorder } from './build-recorder.js';
 
@@ -20,6 +21,7 @@ export class WorkspaceLifecycleService {
     private readonly builds: BuildsRepository,
     private readonly workspaces: WorkspacesRepository,
     private readonly templates: TemplatesRepository,
+    private readonly events: WorkspaceEventsPublisher,
   ) {}
 
   async run(buildId: string): Promise<void> {
@@ -28,7 +30,9 @@ export class WorkspaceLifecycleService {
     const workspace = await this.workspaces.findById(build.workspaceId);
     if (!workspace) return;
     await this.builds.markRunning(build.id);
-    const recorder = new BuildRecorder(build.id, this.builds);
+    const recorder = new BuildRecorder(build.id, this.builds, (stream, lines) =>
+      this.events.publish({ workspaceId: workspace.id, type: 'log', buildId: build.id, stream, lines }),
+    );
     const heartbeat = setInterval(() => void this.builds.recordStage(build.id, recorder.stages).catch(() => undefined), 5000);
     try {
       await this.execute(build, workspace, recorder);
@@ -40,7 +44,7 @@ export class WorkspaceLifecycleService {
       recorder.log('system', [`error: ${message}`]);
       await recorder.flush();
       await this.builds.finish(build.id, { status: 'failed', error: message, errorCode: code, stages: recorder.stages });
-      await this.workspaces.setStatus(workspace.id, 'failed', message);
+      await this.setStatus(workspace.id, 'failed', message);
     } finally {
       clearInterval(heartbeat);
     }
@@ -50,28 +54,30 @@ export class WorkspaceLifecycleService {
     const success = transitionRule(build.kind).success;
     switch (build.kind) {
       case 'start':
-        await this.workspaces.setStatus(ws.id, 'starting');
+        await this.setStatus(ws.id, 'starting');
         await this.bringUp(build, ws, rec);
         break;
       case 'stop':
-        await this.workspaces.setStatus(ws.id, 'stopping');
+        await this.setStatus(ws.id, 'stopping');
         await rec.stage('stop', () => this.runtime.removeContainer(ws.id));
-        await this.workspaces.update(ws.id, { status: success, ports: [] });
+        await this.workspaces.update(ws.id, { ports: [] });
+        await this.setStatus(ws.id, success);
         return;
       case 'restart':
       case 'rebuild':
         // The container is disposable: both recreate it (rebuild with the promoted version, chosen
         // when the request was accepted); only the volume carries over.
-        await this.workspaces.setStatus(ws.id, 'stopping');
+        await this.setStatus(ws.id, 'stopping');
         await rec.stage('stop', () => this.runtime.removeContainer(ws.id));
-        await this.workspaces.setStatus(ws.id, 'starting');
+        await this.setStatus(ws.id, 'starting');
         await this.bringUp(build, ws, rec);
         break;
       case 'delete':
-        await this.workspaces.setStatus(ws.id, 'deleting');
+        await this.setStatus(ws.id, 'deleting');
         await rec.stage('stop', () => this.runtime.removeContainer(ws.id));
         await rec.stage('volume', () => this.runtime.removeVolume(ws.id));
         await this.workspaces.markDeleted(ws.id);
+        this.events.publish({ workspaceId: ws.id, type: 'status', status: 'deleted', lastError: null });
         return;
     }
   }
@@ -104,7 +110,8 @@ export class WorkspaceLifecycleService {
     });
 
     const ports = container.ports.map((p) => ({ ...p, name: spec.ports.find((s) => s.port === p.port)?.name ?? '' }));
-    await this.workspaces.update(ws.id, { status: 'running', lastError: null, ports });
+    await this.workspaces.update(ws.id, { ports });
+    await this.setStatus(ws.id, 'running');
   }
 
   private async runScript(workspaceId: string, spec: TemplateSpec, which: string, script: string, rec: BuildRecorder): Promise<void> {
@@ -118,6 +125,12 @@ export class WorkspaceLifecycleService {
       const last = rec.lastLines(5).join(' | ');
       throw new BerthError(ErrorCode.ScriptFailed, `${which} exited with code ${exitCode}: ${last}`, { exitCode });
     }
+  }
+
+  /** Every status change is written first (the record), then announced to live watchers. */
+  private async setStatus(workspaceId: string, status: WorkspaceStatus, lastError: string | null = null): Promise<void> {
+    await this.workspaces.setStatus(workspaceId, status, lastError);
+    this.events.publish({ workspaceId, type: 'status', status, lastError });
   }
 
   private runtimeSpec(ws: WorkspaceRecord, spec: TemplateSpec): WorkspaceRuntimeSpec {

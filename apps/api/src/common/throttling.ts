@@ -1,0 +1,19 @@
+import { ThrottlerModule } from '@nestjs/throttler';
+import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { RedisThrottlerStorage } from './redis-throttler.storage.js';
+
+export const LOGIN_THROTTLE = 'login';
+export const TOKEN_THROTTLE = 'tokens';
+
+/** Named throttlers; routes opt in with @UseGuards(BerthThrottlerGuard) and skip the others. */
+export const throttlingModule = ThrottlerModule.forRootAsync({
+  inject: [BERTH_CONFIG],
+  useFactory: (config: BerthConfig) => ({
+    throttlers: [
+      { name: LOGIN_THROTTLE, ttl: config.BERTH_LOGIN_WINDOW_SECONDS * 1000, limit: config.BERTH_LOGIN_LIMIT },
+      { name: TOKEN_THROTTLE, ttl: config.BERTH_TOKEN_CREATE_WINDOW_SECONDS * 1000, limit: config.BERTH_TOKEN_CREATE_LIMIT },
+    ],
+    storage: new RedisThrottlerStorage(config.REDIS_URL, `berth-${config.BERTH_INSTANCE}`),
+    errorMessage: 'too many attempts; wait a minute and try again',
+  }),
+});

@@ -1,0 +1,65 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { filter, Subject, type Observable } from 'rxjs';
+import { BERTH_CONFIG, type BerthConfig } from '#config';
+
+/** What the worker tells watchers of a workspace (the portal's SSE stream). */
+export type WorkspaceEvent =
+  | { workspaceId: string; type: 'status'; status: string; lastError: string | null; at: string }
+  | { workspaceId: string; type: 'log'; buildId: string; stream: string; lines: string[]; at: string };
+
+type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
+
+const channelOf = (config: BerthConfig): string => `berth-${config.BERTH_INSTANCE}:workspace-events`;
+
+/**
+ * Redis pub/sub carries live events from the worker to every API process. Delivery is best
+ * effort: Postgres stays the record, and a watcher that reconnects reads the state from there.
+ */
+@Injectable()
+export class WorkspaceEventsPublisher implements OnModuleDestroy {
+  private readonly logger = new Logger(WorkspaceEventsPublisher.name);
+  private readonly redis: Redis;
+
+  constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {
+    this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
+  }
+
+  publish(event: WithoutAt<WorkspaceEvent>): void {
+    this.redis.publish(channelOf(this.config), JSON.stringify({ ...event, at: new Date().toISOString() })).catch((error: unknown) => {
+      this.logger.debug(`event not published: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.redis.quit().catch(() => undefined);
+  }
+}
+
+@Injectable()
+export class WorkspaceEventsSubscriber implements OnModuleDestroy {
+  private readonly events = new Subject<WorkspaceEvent>();
+  private readonly redis: Redis;
+
+  constructor(@Inject(BERTH_CONFIG) config: BerthConfig) {
+    // One subscription per API process, fanned out in memory to every open stream.
+    this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+    void this.redis.subscribe(channelOf(config)).catch(() => undefined);
+    this.redis.on('message', (_channel: string, message: string) => {
+      try {
+        this.events.next(JSON.parse(message) as WorkspaceEvent);
+      } catch {
+        // not one of ours
+      }
+    });
+  }
+
+  forWorkspace(workspaceId: string): Observable<WorkspaceEvent> {
+    return this.events.pipe(filter((e) => e.workspaceId === workspaceId));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.events.complete();
+    await this.redis.quit().catch(() => undefined);
+  }
+}

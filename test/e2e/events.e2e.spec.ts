@@ -1,0 +1,63 @@
+import http from 'node:http';
+import { ApiClient, createDeveloper, signIn, testAdmin, testBaseUrl, uniqueName, waitFor } from '#testing';
+
+interface SseEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Opens the SSE stream and collects events until closed (a real HTTP stream, as a browser would). */
+function openStream(url: string, token: string, origin: string): { events: SseEvent[]; close: () => void; status: Promise<number> } {
+  const events: SseEvent[] = [];
+  let buffer = '';
+  let resolveStatus: (s: number) => void = () => undefined;
+  const status = new Promise<number>((resolve) => (resolveStatus = resolve));
+  const req = http.get(url, { headers: { Authorization: `Bearer ${token}`, Origin: origin, Accept: 'text/event-stream' } }, (res) => {
+    resolveStatus(res.statusCode ?? 0);
+    res.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const blocks = buffer.split('\n\n');
+      buffer = blocks.pop() ?? '';
+      for (const block of blocks) {
+        const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (data && event !== 'ping') events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
+      }
+    });
+  });
+  req.on('error', () => undefined);
+  return { events, close: () => req.destroy(), status };
+}
+
+describe('workspace events (SSE)', () => {
+  let dev: ApiClient;
+
+  beforeAll(async () => {
+    const admin = await signIn(testAdmin.email, testAdmin.password);
+    ({ client: dev } = await createDeveloper(admin));
+  });
+
+  it('streams the current status, then each change and the build log lines, to the owner on Berth\'s origin', async () => {
+    const admin = await signIn(testAdmin.email, testAdmin.password);
+    const templateId = ((await admin.post('/templates', { name: uniqueName('sse'), spec: { image: 'berth/busybox:test', startScript: 'echo hello from the start script' } })).body as { id: string }).id;
+    const ws = (await dev.post('/workspaces', { name: uniqueName('sse'), templateId })).body as { id: string };
+    await dev.waitForStatus(ws.id, 'running');
+
+    const stream = openStream(`${testBaseUrl()}/api/v1/workspaces/${ws.id}/events`, dev.token, new URL(testBaseUrl()).origin);
+    expect(await stream.status).toBe(200);
+    await waitFor(() => Promise.resolve(stream.events.length), (n) => n >= 1, 'the snapshot event', 5000, 20);
+    expect(stream.events[0]).toMatchObject({ event: 'status', data: { workspaceId: ws.id, status: 'running' } });
+
+    expect((await dev.post(`/workspaces/${ws.id}/restart`)).status).toBe(202);
+    const statuses = (): unknown[] => stream.events.filter((e) => e.event === 'status').map((e) => e.data.status);
+    await waitFor(() => Promise.resolve(statuses()), (s) => s.length >= 4, 'status events of the restart', 30_000, 50);
+    expect(statuses()).toEqual(['running', 'stopping', 'starting', 'running']);
+    const lines = stream.events.filter((e) => e.event === 'log').flatMap((e) => e.data.lines as string[]);
+    expect(lines).toEqual(expect.arrayContaining(['stage image: started', 'hello from the start script']));
+
+    // Delete: the stream reports `deleted` and then ends by itself.
+    await dev.delete(`/workspaces/${ws.id}`);
+    await waitFor(() => Promise.resolve(statuses()), (s) => s.includes('deleted'), 'the deleted event', 30_000, 50);
+    stream.close();
+  });
+});
