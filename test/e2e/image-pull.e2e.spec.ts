@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient, createDeveloper, signIn, testAdmin, testDocker, uniqueName } from '#testing';
+import { ApiClient, containersOf, createDeveloper, signIn, testAdmin, testDocker, uniqueName, waitFor } from '#testing';
 import { testEnv } from '../setup/test-env.js';
 
 /**
@@ -36,27 +36,32 @@ describe('image pull (real registry on 127.0.0.1)', () => {
     await testDocker().getImage(ref).remove().catch(() => undefined);
   });
 
-  it('pulls a missing image with progress in the build log, pins its digest and starts the workspace', async () => {
+  it('pulls a missing image with progress into the version log, pins its digest, and workspaces run it', async () => {
     const template = await admin.post('/templates', { name: uniqueName('pull'), spec: { image: ref } });
     expect(template.status).toBe(201);
     const templateId = (template.body as { id: string }).id;
-    const created = await dev.post('/workspaces', { name: uniqueName('pulled'), templateId });
-    const id = (created.body as { id: string }).id;
-    await dev.waitForStatus(id, 'running');
-
-    const [build] = (await dev.get(`/workspaces/${id}/builds`)).body as { id: string }[];
-    const detail = (await dev.get(`/workspaces/${id}/builds/${build!.id}`)).body as { logs: { line: string }[] };
-    const lines = detail.logs.map((l) => l.line);
+    // The version's build job pulls the image; its log is the version's.
+    const version = await waitFor(
+      async () => (await admin.get(`/templates/${templateId}/versions/1`)).body as { status: string; imageDigest: string; imageId: string; logs: { line: string }[] },
+      (v) => v.status === 'ready' || v.status === 'failed',
+      'the version to be pulled', 60_000, 200,
+    );
+    expect(version.status).toBe('ready');
+    const lines = version.logs.map((l) => l.line);
     expect(lines).toContain(`image ${ref} is not present locally; pulling`);
     // Progress lines per layer and the digest the registry served.
     expect(lines.filter((l) => l.startsWith(`pull ${ref}: `)).join('\n')).toMatch(/layer [0-9a-f]{12} (Already exists|Pull complete)[\s\S]*Digest: sha256:[0-9a-f]{64}/);
 
     const local = await testDocker().getImage(ref).inspect();
     const repoDigest = local.RepoDigests.find((d) => d.startsWith(repo))!.split('@')[1];
-    const version = ((await admin.get(`/templates/${templateId}`)).body as { active: { status: string; imageDigest: string } }).active;
-    expect(version).toMatchObject({ status: 'ready', imageDigest: repoDigest });
     expect(repoDigest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(version).toMatchObject({ imageDigest: repoDigest, imageId: local.Id });
 
+    const created = await dev.post('/workspaces', { name: uniqueName('pulled'), templateId });
+    const id = (created.body as { id: string }).id;
+    await dev.waitForStatus(id, 'running');
+    const [container] = await containersOf(id);
+    expect((await testDocker().getContainer(container!.Id).inspect()).Image).toBe(local.Id);
     await dev.delete(`/workspaces/${id}`);
     await dev.waitForGone(id);
   });

@@ -65,7 +65,8 @@ describe('runtime safety (real Docker)', () => {
     const id = (res.body as { id: string }).id;
     cleanup.push(id);
     const failed = await dev.waitForStatus(id, 'failed');
-    expect(failed.lastError).toMatch(/^image 127\.0\.0\.1:5999\/berth\/missing:1 is not available locally and could not be pulled: /);
+    // Whichever pulled first (the version's build job or this start) recorded the same cause.
+    expect(failed.lastError).toMatch(/image 127\.0\.0\.1:5999\/berth\/missing:1 is not available locally and could not be pulled: .*connection refused/);
     const builds = (await dev.get(`/workspaces/${id}/builds`)).body as { status: string; errorCode: string }[];
     expect(builds[0]).toMatchObject({ status: 'failed', errorCode: 'image_unavailable' });
     expect(await containersOf(id)).toHaveLength(0);

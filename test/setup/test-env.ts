@@ -20,6 +20,8 @@ export function testEnv(): Record<string, string> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     // Many suites sign the admin in; the throttling test uses an address of its own and this limit.
     BERTH_LOGIN_LIMIT: '30',
+    // Local images, the test registry and the closed loopback port of the pull-failure test.
+    BERTH_IMAGE_ALLOWLIST: 'berth/*,127.0.0.1:5000/*,127.0.0.1:5999/*',
   };
 }
 

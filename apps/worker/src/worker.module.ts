@@ -7,9 +7,11 @@ import { RuntimeModule } from '#runtime';
 
 import { WorkspaceLifecycleService } from './lifecycle/workspace-lifecycle.service.js';
 import { WorkspaceLifecycleProcessor } from './processors/workspace-lifecycle.processor.js';
+import { TemplateBuildProcessor } from './processors/template-build.processor.js';
+import { TemplateImageService } from './templates/template-image.service.js';
 
 @Module({
   imports: [LoggerModule.forRoot(loggerOptions('worker')), ConfigModule, PersistenceModule, RuntimeModule, QueueModule.register('worker')],
-  providers: [WorkspaceLifecycleService, WorkspaceLifecycleProcessor],
+  providers: [WorkspaceLifecycleService, WorkspaceLifecycleProcessor, TemplateImageService, TemplateBuildProcessor],
 })
 export class WorkerModule {}

@@ -20,6 +20,8 @@ export const configSchema = z.object({
   /** Bridge network for workspaces, created with inter-container traffic disabled. */
   BERTH_WORKSPACE_NETWORK: z.string().default('berth-workspaces'),
   BERTH_DEFAULT_IMAGE: z.string().default('berth/debian:bookworm'),
+  /** Comma-separated glob patterns of images templates may use (image: and Dockerfile FROM). */
+  BERTH_IMAGE_ALLOWLIST: z.string().default('*'),
   /** Upper bound for one Docker API call, so a hung engine fails a build instead of hanging it. */
   BERTH_DOCKER_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   BERTH_IMAGE_PULL_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),

@@ -4,3 +4,8 @@ export * from './template-spec.js';
 export * from './docker-objects.js';
 export * from './jobs.js';
 export * from './names.js';
+export * from './template-parameters.js';
+export * from './image-allowlist.js';
+export * from './template-parameter-values.js';
+export * from './devcontainer/devcontainer-import.js';
+export * from './spec-diff.js';

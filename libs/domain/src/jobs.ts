@@ -8,3 +8,12 @@ export interface WorkspaceJobData {
 
 /** Deterministic, so enqueueing the same build twice is a no-op in BullMQ. */
 export const workspaceJobId = (buildId: string): string => `build-${buildId}`;
+
+/** Template version image builds (pull or Dockerfile build), one job per version. */
+export const TEMPLATE_QUEUE = 'template-builds';
+
+export interface TemplateJobData {
+  versionId: string;
+}
+
+export const templateJobId = (versionId: string): string => `version-${versionId}`;

@@ -15,7 +15,7 @@ describe('template spec validation', () => {
   it('fills safe defaults: non-root user, /home/dev, limits, no capabilities, no ports', () => {
     expect(parseTemplateSpec({ image: 'berth/debian:bookworm' })).toEqual({
       image: 'berth/debian:bookworm', user: '1000:1000', homePath: '/home/dev', env: {}, ports: [], capAdd: [],
-      resources: { cpus: 2, memoryMb: 2048, pidsLimit: 1024 },
+      resources: { cpus: 2, memoryMb: 2048, pidsLimit: 1024 }, parameters: [],
     });
   });
 

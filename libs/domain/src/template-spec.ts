@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BerthError, ErrorCode } from './errors.js';
+import { parameterDefinitionsSchema } from './template-parameters.js';
 
 /**
  * A template spec is what admins write; it is validated here, once, for every entry point
@@ -33,9 +34,25 @@ const SYSTEM_DIRS = ['/', '/bin', '/boot', '/dev', '/etc', '/lib', '/lib64', '/p
 const IMAGE_REF = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
+const RELATIVE_FILE = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]{1,200}$/;
+
+/** A Dockerfile built by the worker; `files` are the rest of the build context (path → text). */
+const buildSchema = z
+  .object({
+    dockerfile: z.string().min(1).max(65536),
+    files: z
+      .record(z.string(), z.string().max(1_000_000))
+      .refine((f) => Object.keys(f).every((path) => RELATIVE_FILE.test(path)), 'file paths are relative, without ..')
+      .refine((f) => Object.keys(f).length <= 50, 'at most 50 files')
+      .default({}),
+    args: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'build arg names are letters, digits and _'), z.string().max(8192)).default({}),
+  })
+  .strict();
+
 export const templateSpecSchema = z
   .object({
-    image: z.string().max(255).regex(IMAGE_REF, 'must be an image reference such as berth/debian:bookworm'),
+    image: z.string().max(255).regex(IMAGE_REF, 'must be an image reference such as berth/debian:bookworm').optional(),
+    build: buildSchema.optional(),
     user: z.string().regex(/^(?:[a-z_][a-z0-9_-]{0,31}|\d{1,10})(?::(?:[a-z_][a-z0-9_-]{0,31}|\d{1,10}))?$/, 'must be a user name or uid[:gid]').default('1000:1000'),
     homePath: z
       .string()
@@ -61,37 +78,54 @@ export const templateSpecSchema = z
       })
       .strict()
       .prefault({}),
+    parameters: parameterDefinitionsSchema,
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    // Exactly one image source: a reference, or a Dockerfile the worker builds.
+    if (!spec.image && !spec.build) ctx.addIssue({ code: 'custom', path: ['image'], message: 'either image or build.dockerfile is required' });
+    if (spec.image && spec.build) ctx.addIssue({ code: 'custom', path: ['build'], message: 'give image or build, not both' });
+  });
 
 export type TemplateSpec = z.output<typeof templateSpecSchema>;
 export type TemplateSpecInput = z.input<typeof templateSpecSchema>;
 
-function findForbiddenKey(value: unknown, path: string[]): { field: string; reason: string } | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
+/** Maps whose keys are names chosen by the admin (env vars, file names), not settings. */
+const FREE_FORM = new Set(['spec.env', 'spec.build.files', 'spec.build.args']);
+
+function findForbiddenKeys(value: unknown, path: string[], found: SpecProblem[] = []): SpecProblem[] {
+  if (value === null || typeof value !== 'object' || FREE_FORM.has(path.join('.'))) return found;
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
     const reason = FORBIDDEN_KEYS[key.toLowerCase()];
     const childPath = [...path, key];
-    if (reason) return { field: childPath.join('.'), reason };
-    const nested = findForbiddenKey(child, childPath);
-    if (nested) return nested;
+    if (reason) found.push({ field: childPath.join('.'), message: reason });
+    else findForbiddenKeys(child, childPath, found);
   }
-  return undefined;
+  return found;
+}
+
+export interface SpecProblem {
+  field: string;
+  message: string;
+}
+
+/** Every problem of a spec at once (for the editor's lint); empty when the spec is valid. */
+export function lintTemplateSpec(input: unknown): SpecProblem[] {
+  const forbidden = findForbiddenKeys(input, ['spec']);
+  if (forbidden.length > 0) return forbidden;
+  const result = templateSpecSchema.safeParse(input);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => {
+    const keys = 'keys' in issue && Array.isArray(issue.keys) ? (issue.keys) : [];
+    const field = ['spec', ...issue.path.map(String), ...keys.slice(0, 1)].join('.');
+    return { field, message: issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message };
+  });
 }
 
 /** Validates and normalises a spec (defaults filled in); throws a Validation error naming the field. */
 export function parseTemplateSpec(input: unknown): TemplateSpec {
-  const forbidden = findForbiddenKey(input, ['spec']);
-  if (forbidden) {
-    throw new BerthError(ErrorCode.Validation, `${forbidden.field}: ${forbidden.reason}`, { field: forbidden.field });
-  }
-  const result = templateSpecSchema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const keys = issue && 'keys' in issue && Array.isArray(issue.keys) ? (issue.keys) : [];
-    const path = ['spec', ...(issue?.path ?? []).map(String), ...keys.slice(0, 1)].join('.');
-    const message = issue?.code === 'unrecognized_keys' ? 'unknown field' : (issue?.message ?? 'invalid');
-    throw new BerthError(ErrorCode.Validation, `${path}: ${message}`, { field: path });
-  }
-  return result.data;
+  const problems = lintTemplateSpec(input);
+  const first = problems[0];
+  if (first) throw new BerthError(ErrorCode.Validation, `${first.field}: ${first.message}`, { field: first.field, problems });
+  return templateSpecSchema.parse(input);
 }

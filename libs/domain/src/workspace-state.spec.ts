@@ -6,6 +6,7 @@ describe('workspace state machine', () => {
     stop: ['running', 'failed'],
     restart: ['running'],
     rebuild: ['running', 'stopped', 'failed'],
+    update: ['running', 'stopped', 'failed'],
     delete: ['pending', 'running', 'stopped', 'failed'],
   };
 
@@ -31,6 +32,7 @@ describe('workspace state machine', () => {
       ['stop', 'stopping', 'stopped', 'stopped'],
       ['restart', 'stopping', 'running', 'running'],
       ['rebuild', 'stopping', 'running', 'running'],
+      ['update', 'stopping', 'running', 'running'],
       ['delete', 'deleting', 'deleted', 'deleted'],
     ]);
   });

@@ -8,7 +8,7 @@ export const WORKSPACE_STATUSES = [
 ] as const;
 export type WorkspaceStatus = (typeof WORKSPACE_STATUSES)[number];
 
-export const TRANSITION_KINDS = ['start', 'stop', 'restart', 'rebuild', 'delete'] as const;
+export const TRANSITION_KINDS = ['start', 'stop', 'restart', 'rebuild', 'update', 'delete'] as const;
 export type TransitionKind = (typeof TRANSITION_KINDS)[number];
 
 interface TransitionRule {
@@ -29,6 +29,8 @@ const RULES: Record<TransitionKind, TransitionRule> = {
   stop: { from: ['running', 'failed'], requested: 'stopping', success: 'stopped', desired: 'stopped' },
   restart: { from: ['running'], requested: 'stopping', success: 'running', desired: 'running' },
   rebuild: { from: ['running', 'stopped', 'failed'], requested: 'stopping', success: 'running', desired: 'running' },
+  // Rebuild onto the promoted template version (the API refuses it when already there).
+  update: { from: ['running', 'stopped', 'failed'], requested: 'stopping', success: 'running', desired: 'running' },
   delete: { from: ['pending', 'running', 'stopped', 'failed'], requested: 'deleting', success: 'deleted', desired: 'deleted' },
 };
 

@@ -10,6 +10,8 @@ export interface TransitionRequest {
   kind: BuildKind;
   templateVersion: number;
   requestedById: string | null;
+  /** Run the template's initScript again (rebuild/update only). */
+  reinitialize?: boolean;
   /** Status the workspace shows as soon as the request is accepted. */
   requestedStatus: WorkspaceStatus;
   desiredState: string;
@@ -26,7 +28,7 @@ export class BuildsRepository {
   async createForTransition(req: TransitionRequest): Promise<BuildRecord> {
     return this.prisma.$transaction(async (tx) => {
       const build = await tx.build.create({
-        data: { workspaceId: req.workspaceId, kind: req.kind, templateVersion: req.templateVersion, requestedById: req.requestedById },
+        data: { workspaceId: req.workspaceId, kind: req.kind, templateVersion: req.templateVersion, requestedById: req.requestedById, reinitialize: req.reinitialize ?? false },
       });
       await tx.workspace.update({
         where: { id: req.workspaceId },

@@ -8,3 +8,4 @@ export * from './builds.repository.js';
 export * from './persistence.module.js';
 export * from './audit.repository.js';
 export * from './sessions.repository.js';
+export * from './template-versions.repository.js';

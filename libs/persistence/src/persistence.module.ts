@@ -7,8 +7,9 @@ import { WorkspacesRepository } from './workspaces.repository.js';
 import { BuildsRepository } from './builds.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { TemplateVersionsRepository } from './template-versions.repository.js';
 
-const repositories = [PrismaService, UsersRepository, TokensRepository, TemplatesRepository, WorkspacesRepository, BuildsRepository, AuditRepository, SessionsRepository];
+const repositories = [PrismaService, UsersRepository, TokensRepository, TemplatesRepository, WorkspacesRepository, BuildsRepository, AuditRepository, SessionsRepository, TemplateVersionsRepository];
 
 @Global()
 @Module({ providers: repositories, exports: repositories })

@@ -14,7 +14,7 @@ export class TemplatesRepository {
     description: string;
     createdById: string | null;
     spec: Prisma.InputJsonValue;
-    status: 'pending' | 'ready';
+    message: string;
   }): Promise<TemplateWithActive> {
     const template = await this.prisma.template.create({
       data: {
@@ -22,7 +22,7 @@ export class TemplatesRepository {
         description: data.description,
         createdById: data.createdById,
         activeVersion: 1,
-        versions: { create: { version: 1, spec: data.spec, status: data.status, message: 'initial version' } },
+        versions: { create: { version: 1, spec: data.spec, message: data.message, createdById: data.createdById } },
       },
       include: { versions: true },
     });
@@ -50,7 +50,14 @@ export class TemplatesRepository {
     return this.prisma.templateVersion.findUnique({ where: { templateId_version: { templateId, version } } });
   }
 
-  async markVersionReady(id: string, imageDigest: string | null): Promise<void> {
-    await this.prisma.templateVersion.update({ where: { id }, data: { status: 'ready', imageDigest } });
+  /** Promotes a version: new workspaces (and updates) use it from now on. */
+  async promote(id: string, version: number): Promise<void> {
+    await this.prisma.template.update({ where: { id }, data: { activeVersion: version } });
+  }
+
+  /** Archived, not deleted: workspaces on it keep running and rebuilding from their version. */
+  async archive(id: string): Promise<boolean> {
+    const { count } = await this.prisma.template.updateMany({ where: { id, archivedAt: null }, data: { archivedAt: new Date() } });
+    return count === 1;
   }
 }

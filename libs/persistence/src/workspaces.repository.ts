@@ -21,6 +21,16 @@ export class WorkspacesRepository {
     return this.prisma.workspace.findMany({ where: { deletedAt: null, ...(ownerId ? { ownerId } : {}) }, orderBy: { createdAt: 'asc' } });
   }
 
+  listLiveForTemplate(templateId: string): Promise<WorkspaceRecord[]> {
+    return this.prisma.workspace.findMany({ where: { templateId, deletedAt: null }, orderBy: { createdAt: 'asc' } });
+  }
+
+  /** Promoted version per template, for the `outdated` flag (one query for a whole list). */
+  async activeVersions(templateIds: string[]): Promise<Map<string, number>> {
+    const rows = await this.prisma.template.findMany({ where: { id: { in: [...new Set(templateIds)] } }, select: { id: true, activeVersion: true } });
+    return new Map(rows.map((r) => [r.id, r.activeVersion]));
+  }
+
   findById(id: string): Promise<WorkspaceRecord | null> {
     return this.prisma.workspace.findUnique({ where: { id } });
   }

@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { WORKSPACE_QUEUE } from '#domain';
+import { TEMPLATE_QUEUE, WORKSPACE_QUEUE } from '#domain';
+import { TemplateBuildsProducer } from './template-builds.producer.js';
 import { redisConnection } from './redis-connection.js';
 import { WorkspaceJobsProducer } from './workspace-jobs.producer.js';
 import { WorkspaceEventsPublisher, WorkspaceEventsSubscriber } from './workspace-events.js';
@@ -17,10 +18,10 @@ export class QueueModule {
           inject: [BERTH_CONFIG],
           useFactory: (config: BerthConfig) => ({ connection: redisConnection(config.REDIS_URL, role), prefix: `berth-${config.BERTH_INSTANCE}` }),
         }),
-        BullModule.registerQueue({ name: WORKSPACE_QUEUE }),
+        BullModule.registerQueue({ name: WORKSPACE_QUEUE }, { name: TEMPLATE_QUEUE }),
       ],
-      providers: [WorkspaceJobsProducer, role === 'worker' ? WorkspaceEventsPublisher : WorkspaceEventsSubscriber],
-      exports: [WorkspaceJobsProducer, BullModule, role === 'worker' ? WorkspaceEventsPublisher : WorkspaceEventsSubscriber],
+      providers: [WorkspaceJobsProducer, TemplateBuildsProducer, role === 'worker' ? WorkspaceEventsPublisher : WorkspaceEventsSubscriber],
+      exports: [WorkspaceJobsProducer, TemplateBuildsProducer, BullModule, role === 'worker' ? WorkspaceEventsPublisher : WorkspaceEventsSubscriber],
     };
   }
 }

@@ -6,9 +6,10 @@ import {
   BerthError, ErrorCode, LABEL_INSTANCE, LABEL_MANAGED, LABEL_WORKSPACE, containerName, volumeName, workspaceLabels,
 } from '#domain';
 import { hardenedCreateOptions } from './hardening.js';
+import { buildImage } from './image-builder.js';
 import { LineSplitter } from './line-splitter.js';
 import { withTimeout, statusCodeOf } from './docker-errors.js';
-import { type ContainerState, type ExecRequest, type ImageInfo, type LogSink, type PublishedPort, type RuntimeDriver, type WorkspaceRuntimeSpec } from './runtime.driver.js';
+import { type ContainerState, type ExecRequest, type ImageBuildRequest, type ImageInfo, type LogSink, type PublishedPort, type RuntimeDriver, type WorkspaceRuntimeSpec } from './runtime.driver.js';
 
 @Injectable()
 export class DockerDriver implements RuntimeDriver {
@@ -42,6 +43,15 @@ export class DockerDriver implements RuntimeDriver {
     return pulled;
   }
 
+  async buildImage(req: ImageBuildRequest, log: LogSink): Promise<ImageInfo> {
+    const id = await withTimeout(buildImage(this.streaming, req, log), this.config.BERTH_IMAGE_PULL_TIMEOUT_MS, `building ${req.tag}`);
+    return { id, digest: id };
+  }
+
+  async hasImage(idOrRef: string): Promise<boolean> {
+    return (await this.inspectImage(idOrRef)) !== null;
+  }
+
   async ensureVolume(workspaceId: string, ownerId: string): Promise<{ created: boolean }> {
     const name = volumeName(workspaceId);
     try {
@@ -59,7 +69,7 @@ export class DockerDriver implements RuntimeDriver {
     // Mounting at homePath lets Docker copy the image's skeleton (e.g. .bashrc) into the new
     // volume; then only the volume root's owner changes, as root with CHOWN and nothing else.
     const helper = await this.docker.createContainer({
-      Image: spec.image,
+      Image: ws.image,
       User: '0',
       Cmd: ['chown', spec.user, spec.homePath],
       Labels: this.labels(ws.workspaceId, ws.ownerId),
@@ -190,7 +200,7 @@ export class DockerDriver implements RuntimeDriver {
   private async inspectImage(ref: string): Promise<ImageInfo | null> {
     try {
       const image = await this.docker.getImage(ref).inspect();
-      return { digest: image.RepoDigests?.[0]?.split('@')[1] ?? image.Id };
+      return { digest: image.RepoDigests?.[0]?.split('@')[1] ?? image.Id, id: image.Id };
     } catch (error) {
       if (statusCodeOf(error) === 404) return null;
       throw error;

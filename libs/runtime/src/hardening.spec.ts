@@ -3,7 +3,7 @@ import { DEFAULT_COMMAND, hardenedCreateOptions } from './hardening.js';
 
 describe('hardened container options', () => {
   const ws = {
-    workspaceId: 'w1', ownerId: 'u1', hostname: 'main', env: { BERTH_WORKSPACE_ID: 'w1' },
+    workspaceId: 'w1', ownerId: 'u1', hostname: 'main', image: 'sha256:abc', env: { BERTH_WORKSPACE_ID: 'w1' },
     spec: parseTemplateSpec({ image: 'berth/busybox:test', env: { A: '1', HOME: '/elsewhere' }, ports: [{ port: 3000, name: 'web' }], resources: { cpus: 1.5, memoryMb: 512, pidsLimit: 64 } }),
   };
   const options = hardenedCreateOptions(ws, { 'berth.managed': 'true' }, 'berth-workspaces');
@@ -31,5 +31,9 @@ describe('hardened container options', () => {
 
   it('keeps the container alive with a plain sleep unless the template says otherwise', () => {
     expect(options.Cmd).toEqual(DEFAULT_COMMAND);
+  });
+
+  it('runs the pinned image id, not a tag that could move', () => {
+    expect(options.Image).toBe('sha256:abc');
   });
 });

@@ -41,7 +41,7 @@ export function hardenedCreateOptions(ws: WorkspaceRuntimeSpec, labels: Record<s
   const memory = spec.resources.memoryMb * 1024 * 1024;
   const env = { ...spec.env, HOME: spec.homePath, ...ws.env };
   return {
-    Image: spec.image,
+    Image: ws.image,
     User: spec.user,
     Hostname: ws.hostname,
     WorkingDir: spec.homePath,

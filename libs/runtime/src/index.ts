@@ -4,3 +4,4 @@ export * from './docker.driver.js';
 export * from './docker-errors.js';
 export * from './line-splitter.js';
 export * from './runtime.module.js';
+export * from './image-builder.js';

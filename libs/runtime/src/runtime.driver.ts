@@ -12,6 +12,8 @@ export interface WorkspaceRuntimeSpec {
   ownerId: string;
   /** Becomes the container hostname (a DNS label). */
   hostname: string;
+  /** The image to run: the template version's pinned local image id. */
+  image: string;
   spec: TemplateSpec;
   /** Extra environment from Berth itself (workspace id, owner), merged over the template's. */
   env: Record<string, string>;
@@ -33,6 +35,16 @@ export interface ContainerState {
 export interface ImageInfo {
   /** Repo digest when the image came from a registry, else the local image id. */
   digest: string;
+  /** The local image id (sha256:…): what containers are created from. */
+  id: string;
+}
+
+export interface ImageBuildRequest {
+  tag: string;
+  dockerfile: string;
+  files: Record<string, string>;
+  args: Record<string, string>;
+  labels: Record<string, string>;
 }
 
 export type LogSink = (stream: 'stdout' | 'stderr' | 'system', lines: string[]) => void;
@@ -50,6 +62,10 @@ export interface RuntimeDriver {
   ping(): Promise<void>;
   /** Uses the local image, or pulls it with progress logged; throws ImageUnavailable otherwise. */
   ensureImage(ref: string, log: LogSink): Promise<ImageInfo>;
+  /** Builds a Dockerfile (output logged); throws RuntimeFailure with the builder's error. */
+  buildImage(req: ImageBuildRequest, log: LogSink): Promise<ImageInfo>;
+  /** True when an image with this id (or reference) is present locally. */
+  hasImage(idOrRef: string): Promise<boolean>;
   /** Creates the workspace volume if it does not exist. Never deletes anything. */
   ensureVolume(workspaceId: string, ownerId: string): Promise<{ created: boolean }>;
   /** Makes the (fresh) volume's root owned by the template user, so a non-root user can write. */

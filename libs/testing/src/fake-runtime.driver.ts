@@ -1,5 +1,5 @@
 import { BerthError, ErrorCode } from '#domain';
-import { type ContainerState, type ExecRequest, type ImageInfo, type LogSink, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
+import { type ContainerState, type ExecRequest, type ImageBuildRequest, type ImageInfo, type LogSink, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
 
 /**
  * In-memory RuntimeDriver for fast orchestration tests (Coder's "echo" provisioner idea). It keeps
@@ -23,7 +23,19 @@ export class FakeRuntimeDriver implements RuntimeDriver {
     this.calls.push(`ensureImage ${ref}`);
     if (!this.images.has(ref)) return Promise.reject(new BerthError(ErrorCode.ImageUnavailable, `image ${ref} is not available`));
     log('system', [`using ${ref}`]);
-    return Promise.resolve({ digest: `sha256:fake-${ref}` });
+    return Promise.resolve({ digest: `sha256:fake-${ref}`, id: `sha256:id-${ref}` });
+  }
+
+  buildImage(req: ImageBuildRequest, log: LogSink): Promise<ImageInfo> {
+    this.calls.push(`buildImage ${req.tag}`);
+    if (req.dockerfile.includes('RUN false')) return Promise.reject(new BerthError(ErrorCode.RuntimeFailure, 'image build failed: RUN false returned 1'));
+    log('stdout', ['Step 1/1 : fake build']);
+    this.images.add(req.tag);
+    return Promise.resolve({ digest: `sha256:built-${req.tag}`, id: `sha256:built-${req.tag}` });
+  }
+
+  hasImage(idOrRef: string): Promise<boolean> {
+    return Promise.resolve([...this.images].some((ref) => idOrRef === ref || idOrRef === `sha256:id-${ref}` || idOrRef === `sha256:built-${ref}`));
   }
 
   ensureVolume(workspaceId: string): Promise<{ created: boolean }> {

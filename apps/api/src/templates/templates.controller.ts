@@ -1,7 +1,11 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, RequiresScope, Roles, SharedResource, type AuthenticatedUser } from '#auth';
-import { CreateTemplateDto, type TemplateView } from './templates.dto.js';
+import { type SpecProblem } from '#domain';
+import { TemplateRolloutService, type WorkspaceImpact } from './template-rollout.service.js';
+import { TemplateVersionsService } from './template-versions.service.js';
+import { DevcontainerImportService, type DevcontainerImportResult } from './devcontainer-import.service.js';
+import { CreateTemplateDto, CreateVersionDto, ImportDevcontainerDto, ValidateSpecDto, type TemplateVersionView, type TemplateView } from './templates.dto.js';
 import { TemplatesService } from './templates.service.js';
 
 @ApiTags('templates')
@@ -9,7 +13,12 @@ import { TemplatesService } from './templates.service.js';
 @RequiresScope('templates:read')
 @Controller('templates')
 export class TemplatesController {
-  constructor(private readonly templates: TemplatesService) {}
+  constructor(
+    private readonly templates: TemplatesService,
+    private readonly versions: TemplateVersionsService,
+    private readonly rollout: TemplateRolloutService,
+    private readonly devcontainers: DevcontainerImportService,
+  ) {}
 
   @Get()
   list(): Promise<TemplateView[]> {
@@ -26,5 +35,64 @@ export class TemplatesController {
   @Post()
   create(@Body() dto: CreateTemplateDto, @CurrentUser() user: AuthenticatedUser): Promise<TemplateView> {
     return this.templates.create(dto, user.id);
+  }
+
+  /** Lint for the editor: every problem of a spec at once, nothing stored. */
+  @Roles('admin')
+  @RequiresScope('templates:write')
+  @Post('validate')
+  @HttpCode(200)
+  validate(@Body() dto: ValidateSpecDto): { valid: boolean; problems: SpecProblem[] } {
+    return this.templates.validate(dto.spec);
+  }
+
+  /** A template from a devcontainer.json; the answer lists every key that was not carried over. */
+  @Roles('admin')
+  @RequiresScope('templates:write')
+  @Post('import/devcontainer')
+  @HttpCode(201)
+  importDevcontainer(@Body() dto: ImportDevcontainerDto, @CurrentUser() user: AuthenticatedUser): Promise<DevcontainerImportResult> {
+    return this.devcontainers.import(dto, user.id);
+  }
+
+  @Roles('admin')
+  @RequiresScope('templates:write')
+  @Delete(':id')
+  @HttpCode(204)
+  archive(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.templates.archive(id);
+  }
+
+  @Get(':id/versions')
+  listVersions(@Param('id', ParseUUIDPipe) id: string): Promise<TemplateVersionView[]> {
+    return this.versions.list(id);
+  }
+
+  @Roles('admin')
+  @RequiresScope('templates:write')
+  @Post(':id/versions')
+  createVersion(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CreateVersionDto, @CurrentUser() user: AuthenticatedUser): Promise<TemplateVersionView> {
+    return this.versions.create(id, dto, user.id);
+  }
+
+  /** One version with its image build log. */
+  @Get(':id/versions/:n')
+  getVersion(@Param('id', ParseUUIDPipe) id: string, @Param('n', ParseIntPipe) n: number): Promise<TemplateVersionView> {
+    return this.versions.get(id, n);
+  }
+
+  @Roles('admin')
+  @RequiresScope('templates:write')
+  @Post(':id/versions/:n/promote')
+  @HttpCode(200)
+  promote(@Param('id', ParseUUIDPipe) id: string, @Param('n', ParseIntPipe) n: number): Promise<TemplateView> {
+    return this.versions.promote(id, n);
+  }
+
+  /** Rollout dry-run: what moving each older workspace to version n would change. */
+  @Roles('admin')
+  @Get(':id/versions/:n/impact')
+  impact(@Param('id', ParseUUIDPipe) id: string, @Param('n', ParseIntPipe) n: number): Promise<{ templateId: string; version: number; workspaces: WorkspaceImpact[] }> {
+    return this.rollout.impact(id, n);
   }
 }

@@ -1,13 +1,16 @@
 import { type BuildLogRecord, type BuildRecord, type WorkspaceRecord } from '#persistence';
 import { type BuildView, type WorkspaceView } from './workspaces.dto.js';
 
-export function toWorkspaceView(w: WorkspaceRecord): WorkspaceView {
+/** `promotedVersion`: the template's active version, for the `outdated` flag. */
+export function toWorkspaceView(w: WorkspaceRecord, promotedVersion?: number): WorkspaceView {
   return {
     id: w.id,
     name: w.name,
     ownerId: w.ownerId,
     templateId: w.templateId,
     templateVersion: w.templateVersion,
+    outdated: promotedVersion !== undefined && promotedVersion > w.templateVersion,
+    parameters: w.parameters as WorkspaceView['parameters'],
     status: w.status,
     lastError: w.lastError,
     ports: w.ports as WorkspaceView['ports'],

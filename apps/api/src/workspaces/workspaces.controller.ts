@@ -5,7 +5,7 @@ import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { assertAllowedOrigin, CurrentUser, RequiresScope, type AuthenticatedUser } from '#auth';
 import { pipeSse } from '../common/sse.js';
 import { WorkspaceEventsService } from './workspace-events.service.js';
-import { type BuildView, CreateWorkspaceDto, type WorkspaceView } from './workspaces.dto.js';
+import { type BuildView, CreateWorkspaceDto, RebuildOptionsDto, type WorkspaceView } from './workspaces.dto.js';
 import { WorkspacesService } from './workspaces.service.js';
 
 @ApiTags('workspaces')
@@ -59,8 +59,16 @@ export class WorkspacesController {
   @RequiresScope('workspaces:write')
   @Post(':id/rebuild')
   @HttpCode(202)
-  async rebuild(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<{ build: BuildView }> {
-    return { build: await this.workspaces.transition(user, id, 'rebuild') };
+  async rebuild(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Body() options: RebuildOptionsDto): Promise<{ build: BuildView }> {
+    return { build: await this.workspaces.transition(user, id, 'rebuild', options) };
+  }
+
+  /** Moves the workspace to the template's promoted version, keeping its volume (409 if already there). */
+  @RequiresScope('workspaces:write')
+  @Post(':id/update')
+  @HttpCode(202)
+  async update(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Body() options: RebuildOptionsDto): Promise<{ build: BuildView }> {
+    return { build: await this.workspaces.transition(user, id, 'update', options) };
   }
 
   @RequiresScope('workspaces:write')

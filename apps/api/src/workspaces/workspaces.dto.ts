@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { IsBoolean, IsObject, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { WORKSPACE_NAME_PATTERN } from '#domain';
 
 export class CreateWorkspaceDto {
@@ -13,12 +13,20 @@ export class CreateWorkspaceDto {
   @IsOptional() @IsObject() parameters?: Record<string, unknown>;
 }
 
+export class RebuildOptionsDto {
+  @ApiPropertyOptional({ description: "run the template's initScript again (it normally runs once per workspace)" })
+  @IsOptional() @IsBoolean() reinitialize?: boolean;
+}
+
 export interface WorkspaceView {
   id: string;
   name: string;
   ownerId: string;
   templateId: string;
   templateVersion: number;
+  /** A newer template version has been promoted: `POST /workspaces/:id/update` moves to it. */
+  outdated: boolean;
+  parameters: Record<string, unknown>;
   status: string;
   lastError: string | null;
   ports: { port: number; name: string; hostPort: number }[];

@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { type AuthenticatedUser } from '#auth';
-import { canRequest, conflict, invalid, notFound, transitionRule, type TransitionKind, type WorkspaceStatus } from '#domain';
+import {
+  canRequest, conflict, invalid, notFound, parseTemplateSpec, resolveParameterValues, transitionRule, type TransitionKind, type WorkspaceStatus,
+} from '#domain';
 import { BuildsRepository, isUniqueViolation, TemplatesRepository, WorkspacesRepository, type BuildRecord, type WorkspaceRecord } from '#persistence';
 import { WorkspaceJobsProducer } from '#queue';
 import { type BuildView, type CreateWorkspaceDto, type WorkspaceView } from './workspaces.dto.js';
 import { toBuildView, toWorkspaceView } from './workspace.views.js';
+
+/** Transitions that move the workspace onto the template's promoted version. */
+const MOVES_TO_PROMOTED = new Set<TransitionKind>(['rebuild', 'update']);
 
 /**
  * Accepts lifecycle requests: writes the desired state and a Build row, then enqueues the job.
@@ -21,32 +26,33 @@ export class WorkspacesService {
 
   async create(user: AuthenticatedUser, dto: CreateWorkspaceDto): Promise<WorkspaceView> {
     const template = await this.templates.findById(dto.templateId);
-    if (!template) throw invalid(`template ${dto.templateId} does not exist`, 'templateId');
-    const unknownParameter = Object.keys(dto.parameters ?? {})[0];
-    if (unknownParameter) throw invalid(`template ${template.name} declares no parameter ${unknownParameter}`, `parameters.${unknownParameter}`);
+    if (!template?.active) throw invalid(`template ${dto.templateId} does not exist`, 'templateId');
+    const spec = parseTemplateSpec(template.active.spec);
+    // Checked against the template's declared bounds; the complete set (defaults filled) is kept.
+    const parameters = resolveParameterValues(spec.parameters, dto.parameters, spec.env);
     let workspace: WorkspaceRecord;
     try {
-      workspace = await this.workspaces.create({
-        name: dto.name, ownerId: user.id, templateId: template.id, templateVersion: template.activeVersion, parameters: {},
-      });
+      workspace = await this.workspaces.create({ name: dto.name, ownerId: user.id, templateId: template.id, templateVersion: template.activeVersion, parameters });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(`you already have a workspace named ${dto.name}`, { field: 'name' });
       throw error;
     }
     // The first start is queued at once; the workspace stays `pending` until the worker takes it.
-    await this.request(workspace, 'start', user, 'pending');
-    return toWorkspaceView((await this.workspaces.findById(workspace.id)) ?? workspace);
+    await this.request(workspace, 'start', user, { status: 'pending' });
+    return this.view((await this.workspaces.findById(workspace.id)) ?? workspace);
   }
 
   async list(user: AuthenticatedUser): Promise<WorkspaceView[]> {
-    return (await this.workspaces.listLive(scope(user))).map(toWorkspaceView);
+    const rows = await this.workspaces.listLive(scope(user));
+    const active = await this.workspaces.activeVersions(rows.map((w) => w.templateId));
+    return rows.map((w) => toWorkspaceView(w, active.get(w.templateId)));
   }
 
   async get(user: AuthenticatedUser, id: string): Promise<WorkspaceView> {
-    return toWorkspaceView(await this.find(user, id));
+    return this.view(await this.find(user, id));
   }
 
-  async transition(user: AuthenticatedUser, id: string, kind: TransitionKind): Promise<BuildView> {
+  async transition(user: AuthenticatedUser, id: string, kind: TransitionKind, options: { reinitialize?: boolean } = {}): Promise<BuildView> {
     const workspace = await this.find(user, id);
     const active = await this.builds.findActive(workspace.id);
     if (active) {
@@ -57,7 +63,13 @@ export class WorkspacesService {
     if (!canRequest(kind, workspace.status)) {
       throw conflict(`cannot ${kind} a workspace that is ${workspace.status}`, { workspaceStatus: workspace.status });
     }
-    return toBuildView(await this.request(workspace, kind, user));
+    if (kind === 'update') {
+      const promoted = (await this.templates.findById(workspace.templateId))?.activeVersion;
+      if (promoted === undefined || promoted <= workspace.templateVersion) {
+        throw conflict(`the workspace already runs the promoted version (${workspace.templateVersion})`, { templateVersion: workspace.templateVersion });
+      }
+    }
+    return toBuildView(await this.request(workspace, kind, user, options));
   }
 
   /** Asks every running workspace of `ownerId` to stop (used when an account is deactivated). */
@@ -90,14 +102,22 @@ export class WorkspacesService {
     return workspace;
   }
 
-  private async request(workspace: WorkspaceRecord, kind: TransitionKind, user: AuthenticatedUser, status?: WorkspaceStatus): Promise<BuildRecord> {
+  private async view(workspace: WorkspaceRecord): Promise<WorkspaceView> {
+    return toWorkspaceView(workspace, (await this.workspaces.activeVersions([workspace.templateId])).get(workspace.templateId));
+  }
+
+  private async request(
+    workspace: WorkspaceRecord, kind: TransitionKind, user: AuthenticatedUser, options: { status?: WorkspaceStatus; reinitialize?: boolean } = {},
+  ): Promise<BuildRecord> {
     const rule = transitionRule(kind);
-    // Rebuild moves to the promoted version; every other transition keeps the current one.
-    const templateVersion = kind === 'rebuild' ? ((await this.templates.findById(workspace.templateId))?.activeVersion ?? workspace.templateVersion) : workspace.templateVersion;
+    const templateVersion = MOVES_TO_PROMOTED.has(kind)
+      ? ((await this.templates.findById(workspace.templateId))?.activeVersion ?? workspace.templateVersion)
+      : workspace.templateVersion;
     let build: BuildRecord;
     try {
       build = await this.builds.createForTransition({
-        workspaceId: workspace.id, kind, templateVersion, requestedById: user.id, requestedStatus: status ?? rule.requested, desiredState: rule.desired,
+        workspaceId: workspace.id, kind, templateVersion, requestedById: user.id, requestedStatus: options.status ?? rule.requested,
+        desiredState: rule.desired, reinitialize: MOVES_TO_PROMOTED.has(kind) && options.reinitialize === true,
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -111,7 +131,7 @@ export class WorkspacesService {
     } catch (error) {
       // Nothing will run this build: close it and put the workspace back, then answer 503.
       await this.builds.finish(build.id, { status: 'failed', error: 'job queue unavailable', errorCode: 'unavailable', stages: {} });
-      await this.workspaces.update(workspace.id, { status: workspace.status, desiredState: workspace.desiredState });
+      await this.workspaces.update(workspace.id, { status: workspace.status, desiredState: workspace.desiredState, templateVersion: workspace.templateVersion });
       throw error;
     }
     return build;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type BerthConfig, configSchema } from '#config';
 import { parseTemplateSpec } from '#domain';
-import { BuildsRepository, PrismaService, TemplatesRepository, UsersRepository, WorkspacesRepository } from '#persistence';
+import { BuildsRepository, PrismaService, TemplatesRepository, TemplateVersionsRepository, UsersRepository, WorkspacesRepository } from '#persistence';
+import { TemplateImageService } from '../templates/template-image.service.js';
 
 import { WorkspaceEventsPublisher, WorkspaceEventsSubscriber, type WorkspaceEvent } from '#queue';
 import { FakeRuntimeDriver, waitFor } from '#testing';
@@ -20,6 +21,7 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
   const workspaces = new WorkspacesRepository(prisma);
   const templates = new TemplatesRepository(prisma);
   const users = new UsersRepository(prisma);
+  const versions = new TemplateVersionsRepository(prisma);
   // Real Redis pub/sub, as in production: the test listens the way the API does.
   const events = new WorkspaceEventsPublisher(config);
   const subscriber = new WorkspaceEventsSubscriber(config);
@@ -37,11 +39,11 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
   beforeEach(() => {
     runtime = new FakeRuntimeDriver();
     runtime.images.add('berth/busybox:test');
-    service = new WorkspaceLifecycleService(config, runtime, builds, workspaces, templates, events);
+    service = new WorkspaceLifecycleService(config, runtime, builds, workspaces, templates, events, new TemplateImageService(config, runtime, versions));
   });
 
   const newWorkspace = async (spec: object): Promise<string> => {
-    const t = await templates.createWithFirstVersion({ name: `orch-${randomUUID()}`, description: '', createdById: null, spec: parseTemplateSpec(spec), status: 'pending' });
+    const t = await templates.createWithFirstVersion({ name: `orch-${randomUUID()}`, description: '', createdById: null, spec: parseTemplateSpec(spec), message: 'v1' });
     return (await workspaces.create({ name: `w-${randomUUID().slice(0, 8)}`, ownerId, templateId: t.id, templateVersion: 1, parameters: {} })).id;
   };
   const transition = async (workspaceId: string, kind: 'start' | 'stop' | 'restart' | 'rebuild' | 'delete'): Promise<string> =>
@@ -74,7 +76,8 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
     await service.run(await transition(id, 'start'));
     runtime.calls.length = 0;
     await service.run(await transition(id, 'restart'));
-    expect(runtime.calls).toEqual([`removeContainer ${id}`, 'ensureImage berth/busybox:test', `ensureVolume ${id}`, `startContainer ${id}`, `exec ${id} sh -c start`]);
+    // The version's image is pinned already: no pull, no prepare, no init script.
+    expect(runtime.calls).toEqual([`removeContainer ${id}`, `ensureVolume ${id}`, `startContainer ${id}`, `exec ${id} sh -c start`]);
     expect(runtime.volumes.has(id)).toBe(true);
   });
 

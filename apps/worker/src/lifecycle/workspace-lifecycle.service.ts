@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { BerthError, ErrorCode, parseTemplateSpec, transitionRule, type TemplateSpec, type WorkspaceStatus } from '#domain';
+import { applyParameters, BerthError, ErrorCode, parseTemplateSpec, type ResolvedParameters, transitionRule, type TemplateSpec, type WorkspaceStatus } from '#domain';
 import { BuildsRepository, TemplatesRepository, WorkspacesRepository, type BuildRecord, type WorkspaceRecord } from '#persistence';
 import { WorkspaceEventsPublisher } from '#queue';
 import { RUNTIME_DRIVER, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
+import { TemplateImageService } from '../templates/template-image.service.js';
 import { BuildRecorder } from './build-recorder.js';
 
 /**
@@ -22,6 +23,7 @@ export class WorkspaceLifecycleService {
     private readonly workspaces: WorkspacesRepository,
     private readonly templates: TemplatesRepository,
     private readonly events: WorkspaceEventsPublisher,
+    private readonly images: TemplateImageService,
   ) {}
 
   async run(buildId: string): Promise<void> {
@@ -65,6 +67,7 @@ export class WorkspaceLifecycleService {
         return;
       case 'restart':
       case 'rebuild':
+      case 'update':
         // The container is disposable: both recreate it (rebuild with the promoted version, chosen
         // when the request was accepted); only the volume carries over.
         await this.setStatus(ws.id, 'stopping');
@@ -85,11 +88,16 @@ export class WorkspaceLifecycleService {
   private async bringUp(build: BuildRecord, ws: WorkspaceRecord, rec: BuildRecorder): Promise<void> {
     const version = await this.templates.findVersion(ws.templateId, build.templateVersion);
     if (!version) throw new BerthError(ErrorCode.NotFound, `template version ${build.templateVersion} not found`);
-    const spec = parseTemplateSpec(version.spec);
-    const runtimeSpec = this.runtimeSpec(ws, spec);
-
-    const image = await rec.stage('image', () => this.runtime.ensureImage(spec.image, rec.log));
-    if (version.status !== 'ready' || version.imageDigest !== image.digest) await this.templates.markVersionReady(version.id, image.digest);
+    // The version's spec with this workspace's parameters (cpus, memory, env) applied.
+    const spec = applyParameters(parseTemplateSpec(version.spec), ws.parameters as ResolvedParameters);
+    // The version's pinned image (pulled or built once per version, waited for if in progress).
+    const image = await rec.stage('image', () => this.images.ensure(version.id, rec.log));
+    const runtimeSpec = this.runtimeSpec(ws, spec, image.id);
+    if (build.reinitialize) {
+      rec.log('system', ['initScript will run again, as asked']);
+      ws.initializedAt = null;
+      await this.workspaces.update(ws.id, { initializedAt: null });
+    }
 
     await rec.stage('volume', async () => {
       const { created } = await this.runtime.ensureVolume(ws.id, ws.ownerId);
@@ -133,11 +141,12 @@ export class WorkspaceLifecycleService {
     this.events.publish({ workspaceId, type: 'status', status, lastError });
   }
 
-  private runtimeSpec(ws: WorkspaceRecord, spec: TemplateSpec): WorkspaceRuntimeSpec {
+  private runtimeSpec(ws: WorkspaceRecord, spec: TemplateSpec, image: string): WorkspaceRuntimeSpec {
     return {
       workspaceId: ws.id,
       ownerId: ws.ownerId,
       hostname: ws.name,
+      image,
       spec,
       env: { BERTH_WORKSPACE_ID: ws.id, BERTH_WORKSPACE_NAME: ws.name, BERTH_OWNER_ID: ws.ownerId },
     };
