@@ -6,6 +6,7 @@ import { ConfigModule, loggerOptions } from '#config';
 import { PersistenceModule } from '#persistence';
 import { RuntimeModule } from '#runtime';
 import { AuditModule } from './audit/audit.module.js';
+import { AccessModule } from './terminal/access.module.js';
 import { AuthHttpModule } from './auth/auth-http.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { throttlingModule } from './common/throttling.js';
@@ -30,6 +31,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module.js';
     TemplatesModule,
     WorkspacesModule,
     HealthModule,
+    AccessModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
 })

@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { type IncomingMessage } from 'node:http';
+import { type Duplex } from 'node:stream';
+import { type NextFunction, type Request, type Response } from 'express';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
@@ -8,6 +11,9 @@ import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { AppModule } from './app.module.js';
 import { sessionMiddleware } from './common/session.js';
 import { setUpOpenApi } from './common/openapi.js';
+import { servePortal } from './common/portal.js';
+import { PortProxyMiddleware } from './proxy/port-proxy.middleware.js';
+import { UpgradeRouter } from './terminal/upgrade.router.js';
 import { berthValidationPipe } from './common/validation.pipe.js';
 
 async function main(): Promise<void> {
@@ -18,18 +24,26 @@ async function main(): Promise<void> {
   // A reverse proxy on this host may terminate TLS: trust its X-Forwarded-* (cookies become Secure).
   app.set('trust proxy', 'loopback');
   app.use(helmet());
-  app.useBodyParser('json', { limit: '1mb' });
   const sessions = sessionMiddleware(config);
   app.use(sessions.middleware);
+  // Workspace ports: plain express, before body parsing (bodies stream through untouched) and
+  // outside the API prefix.
+  const ports = app.get(PortProxyMiddleware);
+  app.use('/w', (req: Request, res: Response, next: NextFunction) => void ports.use(req, res, next));
+  app.useBodyParser('json', { limit: '1mb' });
   app.use(passport.initialize());
   app.use(passport.session());
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });
   app.useGlobalPipes(berthValidationPipe());
   app.disable('x-powered-by');
   setUpOpenApi(app);
+  const portal = servePortal(app);
   app.enableShutdownHooks();
 
   await app.listen(config.PORT, config.HOST);
+  const upgrades = app.get(UpgradeRouter);
+  app.getHttpServer().on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void upgrades.handle(req, socket, head, sessions.middleware));
+  if (!portal) app.get(Logger).warn('portal not built (apps/portal/dist missing): serving the API only');
   app.get(Logger).log(`berth api listening on http://${config.HOST}:${config.PORT}`);
 }
 

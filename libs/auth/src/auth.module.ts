@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AuthenticationGuard } from './authentication.guard.js';
@@ -6,16 +6,21 @@ import { BearerStrategy } from './bearer.strategy.js';
 import { LocalStrategy } from './local.strategy.js';
 import { RolesGuard } from './roles.guard.js';
 import { SessionSerializer } from './session.serializer.js';
+import { RequestAuthenticator } from './request-authenticator.js';
 
+/** Global: the raw HTTP/WebSocket entry points (terminal, port proxy) authenticate with it too. */
+@Global()
 @Module({
   imports: [PassportModule.register({ session: true })],
   providers: [
     LocalStrategy,
     BearerStrategy,
     SessionSerializer,
+    RequestAuthenticator,
     // Order matters: who you are, then what your role allows.
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
+  exports: [RequestAuthenticator],
 })
 export class AuthModule {}

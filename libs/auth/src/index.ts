@@ -9,3 +9,4 @@ export * from './auth.module.js';
 export * from './scopes.js';
 export * from './origin.js';
 export * from './oidc/index.js';
+export * from './request-authenticator.js';

@@ -7,6 +7,7 @@ import {
 } from '#domain';
 import { hardenedCreateOptions } from './hardening.js';
 import { buildImage } from './image-builder.js';
+import { openTerminal, summariseStats, type ContainerStats, type TerminalRequest, type TerminalSession } from './terminal.js';
 import { LineSplitter } from './line-splitter.js';
 import { withTimeout, statusCodeOf } from './docker-errors.js';
 import { type ContainerState, type ExecRequest, type ImageBuildRequest, type ImageInfo, type LogSink, type PublishedPort, type RuntimeDriver, type WorkspaceRuntimeSpec } from './runtime.driver.js';
@@ -181,6 +182,26 @@ export class DockerDriver implements RuntimeDriver {
     } catch (error) {
       if (statusCodeOf(error) !== 404) throw error;
     }
+  }
+
+  async openTerminal(workspaceId: string, req: TerminalRequest): Promise<TerminalSession> {
+    return openTerminal(this.streaming.getContainer(await this.runningContainerId(workspaceId)), req);
+  }
+
+  async stats(workspaceId: string): Promise<ContainerStats> {
+    const raw = (await this.docker.getContainer(await this.runningContainerId(workspaceId)).stats({ stream: false })) as unknown as Parameters<typeof summariseStats>[0];
+    return summariseStats(raw);
+  }
+
+  async info(): Promise<{ serverVersion: string; containersRunning: number; images: number }> {
+    const info = (await this.docker.info()) as { ServerVersion: string; ContainersRunning: number; Images: number };
+    return { serverVersion: info.ServerVersion, containersRunning: info.ContainersRunning, images: info.Images };
+  }
+
+  private async runningContainerId(workspaceId: string): Promise<string> {
+    const found = await this.findContainer(workspaceId);
+    if (!found?.running) throw new BerthError(ErrorCode.Conflict, 'the workspace is not running');
+    return found.id;
   }
 
   private labels(workspaceId: string, ownerId: string): Record<string, string> {

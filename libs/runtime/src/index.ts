@@ -5,3 +5,4 @@ export * from './docker-errors.js';
 export * from './line-splitter.js';
 export * from './runtime.module.js';
 export * from './image-builder.js';
+export * from './terminal.js';

@@ -1,4 +1,5 @@
 import { type TemplateSpec } from '#domain';
+import { type ContainerStats, type TerminalRequest, type TerminalSession } from './terminal.js';
 
 /**
  * The one port through which Berth touches containers. The worker's orchestration only speaks
@@ -80,4 +81,10 @@ export interface RuntimeDriver {
   removeContainer(workspaceId: string): Promise<void>;
   /** Removes the workspace volume: only ever called by the delete transition. */
   removeVolume(workspaceId: string): Promise<void>;
+  /** An interactive shell in the running container (the browser terminal). */
+  openTerminal(workspaceId: string, req: TerminalRequest): Promise<TerminalSession>;
+  /** Current CPU and memory use of the running container. */
+  stats(workspaceId: string): Promise<ContainerStats>;
+  /** Engine facts for the admin health page. */
+  info(): Promise<{ serverVersion: string; containersRunning: number; images: number }>;
 }

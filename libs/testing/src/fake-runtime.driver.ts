@@ -1,5 +1,6 @@
+import { PassThrough } from 'node:stream';
 import { BerthError, ErrorCode } from '#domain';
-import { type ContainerState, type ExecRequest, type ImageBuildRequest, type ImageInfo, type LogSink, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
+import { type ContainerStats, type TerminalRequest, type TerminalSession, type ContainerState, type ExecRequest, type ImageBuildRequest, type ImageInfo, type LogSink, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
 
 /**
  * In-memory RuntimeDriver for fast orchestration tests (Coder's "echo" provisioner idea). It keeps
@@ -82,6 +83,21 @@ export class FakeRuntimeDriver implements RuntimeDriver {
     this.calls.push(`removeContainer ${workspaceId}`);
     this.containers.delete(workspaceId);
     return Promise.resolve();
+  }
+
+  /** An echoing "shell": what is written comes back, enough to test the plumbing around it. */
+  openTerminal(workspaceId: string, _req: TerminalRequest): Promise<TerminalSession> {
+    if (!this.containers.get(workspaceId)?.running) return Promise.reject(new BerthError(ErrorCode.Conflict, 'the workspace is not running'));
+    return Promise.resolve({ stream: new PassThrough(), resize: () => Promise.resolve() });
+  }
+
+  stats(workspaceId: string): Promise<ContainerStats> {
+    if (!this.containers.get(workspaceId)?.running) return Promise.reject(new BerthError(ErrorCode.Conflict, 'the workspace is not running'));
+    return Promise.resolve({ cpuPercent: 1.5, memoryBytes: 10e6, memoryLimitBytes: 2048e6 });
+  }
+
+  info(): Promise<{ serverVersion: string; containersRunning: number; images: number }> {
+    return Promise.resolve({ serverVersion: 'fake', containersRunning: this.containers.size, images: this.images.size });
   }
 
   removeVolume(workspaceId: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { type Request, type Response } from 'express';
+import { type ContainerStats } from '#runtime';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { assertAllowedOrigin, CurrentUser, RequiresScope, type AuthenticatedUser } from '#auth';
@@ -90,6 +91,11 @@ export class WorkspacesController {
   ): Promise<void> {
     assertAllowedOrigin(origin, this.config);
     pipeSse(req, res, await this.events.stream(user, id));
+  }
+
+  @Get(':id/stats')
+  stats(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<ContainerStats> {
+    return this.workspaces.stats(user, id);
   }
 
   @Get(':id/builds')

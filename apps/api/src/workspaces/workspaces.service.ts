@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { RUNTIME_DRIVER, type ContainerStats, type RuntimeDriver } from '#runtime';
 import { type AuthenticatedUser } from '#auth';
 import {
   canRequest, conflict, invalid, notFound, parseTemplateSpec, resolveParameterValues, transitionRule, type TransitionKind, type WorkspaceStatus,
@@ -22,6 +23,7 @@ export class WorkspacesService {
     private readonly builds: BuildsRepository,
     private readonly templates: TemplatesRepository,
     private readonly jobs: WorkspaceJobsProducer,
+    @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
   ) {}
 
   async create(user: AuthenticatedUser, dto: CreateWorkspaceDto): Promise<WorkspaceView> {
@@ -81,6 +83,13 @@ export class WorkspacesService {
       await this.transition(actor, workspace.id, 'stop').then(() => stopped++, () => undefined);
     }
     return stopped;
+  }
+
+  /** CPU and memory of the running container (409 when it is not running). */
+  async stats(user: AuthenticatedUser, id: string): Promise<ContainerStats> {
+    const workspace = await this.find(user, id);
+    if (workspace.status !== 'running') throw conflict(`the workspace is ${workspace.status}`, { workspaceStatus: workspace.status });
+    return this.runtime.stats(workspace.id);
   }
 
   async listBuilds(user: AuthenticatedUser, id: string): Promise<BuildView[]> {

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { QueueModule } from '#queue';
+import { AdminController } from '../admin/admin.controller.js';
+import { PortProxyMiddleware } from '../proxy/port-proxy.middleware.js';
+import { PortProxyService } from '../proxy/port-proxy.service.js';
+import { TerminalGateway } from './terminal.gateway.js';
+import { UpgradeRouter } from './upgrade.router.js';
+import { WorkspaceAccessService } from './workspace-access.service.js';
+
+/** Reaching inside workspaces (terminal, ports) and the admin system view. */
+@Module({
+  imports: [QueueModule.register('producer')],
+  controllers: [AdminController],
+  providers: [WorkspaceAccessService, TerminalGateway, PortProxyService, PortProxyMiddleware, UpgradeRouter],
+  exports: [UpgradeRouter, PortProxyMiddleware],
+})
+export class AccessModule {}

@@ -1,0 +1,51 @@
+import { type IncomingMessage } from 'node:http';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { type AuthenticatedUser } from '#auth';
+import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
+import { WorkspaceAccessService } from './workspace-access.service.js';
+
+type ClientMessage = { type: 'input'; data: string } | { type: 'resize'; cols: number; rows: number };
+
+const clamp = (n: unknown, min: number, max: number, fallback: number): number =>
+  typeof n === 'number' && Number.isFinite(n) ? Math.min(max, Math.max(min, Math.round(n))) : fallback;
+
+/**
+ * The browser terminal: a WebSocket bridged to a `docker exec` TTY in the workspace, as the
+ * template user in their home. Output goes out as binary frames; input and resizes come in as
+ * JSON text frames. Authentication, Origin and ownership are checked by the upgrade router first.
+ */
+@Injectable()
+export class TerminalGateway {
+  private readonly logger = new Logger(TerminalGateway.name);
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+
+  constructor(private readonly access: WorkspaceAccessService, @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver) {}
+
+  /** Resolves once the shell is attached; rejects (before the upgrade) when it cannot be. */
+  async open(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer, user: AuthenticatedUser, workspaceId: string): Promise<void> {
+    const target = await this.access.runningTarget(user, workspaceId);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const terminal = await this.runtime.openTerminal(workspaceId, {
+      user: target.user, workdir: target.homePath, cols: clamp(Number(url.searchParams.get('cols')), 10, 500, 80), rows: clamp(Number(url.searchParams.get('rows')), 5, 200, 24), env: {},
+    });
+    this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      terminal.stream.on('data', (chunk: Buffer) => ws.send(chunk, { binary: true }));
+      terminal.stream.on('end', () => ws.close(1000, 'shell exited'));
+      terminal.stream.on('error', () => ws.close(1011, 'terminal stream failed'));
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        if (isBinary) return terminal.stream.write(data);
+        let message: ClientMessage;
+        try {
+          message = JSON.parse(data.toString()) as ClientMessage;
+        } catch {
+          return;
+        }
+        if (message.type === 'input' && typeof message.data === 'string') terminal.stream.write(message.data);
+        if (message.type === 'resize') void terminal.resize(clamp(message.cols, 10, 500, 80), clamp(message.rows, 5, 200, 24));
+      });
+      ws.on('close', () => terminal.stream.destroy());
+      this.logger.log(`terminal opened on workspace ${workspaceId} by ${user.email}`);
+    });
+  }
+}

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { type AuthenticatedUser } from '#auth';
+import { BerthError, ErrorCode, notFound, parseTemplateSpec } from '#domain';
+import { TemplatesRepository, WorkspacesRepository } from '#persistence';
+
+export interface WorkspaceTarget {
+  workspaceId: string;
+  user: string;
+  homePath: string;
+  ports: { port: number; name: string; hostPort: number }[];
+}
+
+/**
+ * Who may reach inside a workspace (terminal, proxied ports): its owner, or an admin. Another
+ * user's workspace is "not found", as everywhere; a stopped one is a conflict.
+ */
+@Injectable()
+export class WorkspaceAccessService {
+  constructor(private readonly workspaces: WorkspacesRepository, private readonly templates: TemplatesRepository) {}
+
+  async runningTarget(user: AuthenticatedUser, workspaceId: string): Promise<WorkspaceTarget> {
+    const ws = await this.workspaces.findLive(workspaceId, user.role === 'admin' ? null : user.id);
+    if (!ws) throw notFound('workspace');
+    if (ws.status !== 'running') throw new BerthError(ErrorCode.Conflict, `the workspace is ${ws.status}`);
+    const version = await this.templates.findVersion(ws.templateId, ws.templateVersion);
+    if (!version) throw notFound('template version');
+    const spec = parseTemplateSpec(version.spec);
+    return { workspaceId: ws.id, user: spec.user, homePath: spec.homePath, ports: ws.ports as WorkspaceTarget['ports'] };
+  }
+}

@@ -1,0 +1,60 @@
+import { type Duplex } from 'node:stream';
+import type Docker from 'dockerode';
+
+export interface TerminalRequest {
+  user: string;
+  workdir: string;
+  cols: number;
+  rows: number;
+  env: Record<string, string>;
+}
+
+export interface TerminalSession {
+  /** Raw TTY bytes both ways (no multiplexing: the exec has a TTY). */
+  stream: Duplex;
+  resize(cols: number, rows: number): Promise<void>;
+}
+
+/** A login shell: bash when the image has it, else sh (busybox images). */
+const SHELL = ['sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi'];
+
+/** An interactive `docker exec` with a TTY, as the template user in their home directory. */
+export async function openTerminal(container: Docker.Container, req: TerminalRequest): Promise<TerminalSession> {
+  const exec = await container.exec({
+    Cmd: SHELL, User: req.user, WorkingDir: req.workdir, Tty: true, AttachStdin: true, AttachStdout: true, AttachStderr: true,
+    Env: ['TERM=xterm-256color', ...Object.entries(req.env).map(([k, v]) => `${k}=${v}`)],
+  });
+  const stream = (await exec.start({ hijack: true, stdin: true, Tty: true }));
+  const resize = async (cols: number, rows: number): Promise<void> => {
+    await exec.resize({ w: cols, h: rows }).catch(() => undefined); // the shell may be gone already
+  };
+  await resize(req.cols, req.rows);
+  return { stream, resize };
+}
+
+export interface ContainerStats {
+  cpuPercent: number;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+}
+
+interface RawStats {
+  cpu_stats: { cpu_usage: { total_usage: number }; system_cpu_usage?: number; online_cpus?: number };
+  precpu_stats: { cpu_usage: { total_usage: number }; system_cpu_usage?: number };
+  memory_stats: { usage?: number; limit?: number; stats?: { cache?: number; inactive_file?: number } };
+}
+
+/** Docker's one-shot stats turned into what a person reads: CPU % (of one core = 100) and memory. */
+export function summariseStats(raw: RawStats): ContainerStats {
+  const cpuDelta = raw.cpu_stats.cpu_usage.total_usage - raw.precpu_stats.cpu_usage.total_usage;
+  const systemDelta = (raw.cpu_stats.system_cpu_usage ?? 0) - (raw.precpu_stats.system_cpu_usage ?? 0);
+  const cpus = raw.cpu_stats.online_cpus ?? 1;
+  const cpuPercent = cpuDelta > 0 && systemDelta > 0 ? (cpuDelta / systemDelta) * cpus * 100 : 0;
+  // Page cache is reclaimable; `docker stats` subtracts it too.
+  const cache = raw.memory_stats.stats?.inactive_file ?? raw.memory_stats.stats?.cache ?? 0;
+  return {
+    cpuPercent: Math.round(cpuPercent * 10) / 10,
+    memoryBytes: Math.max(0, (raw.memory_stats.usage ?? 0) - cache),
+    memoryLimitBytes: raw.memory_stats.limit ?? 0,
+  };
+}
