@@ -44,7 +44,8 @@ describe('workspace access: terminal, ports, stats (real Docker)', () => {
     await owner.waitForGone(workspaceId);
   });
 
-  it('the terminal runs a shell as the template user in the home directory', async () => {
+  it('the terminal runs a shell as the template user in the home directory, and counts as activity', async () => {
+    expect((await owner.get(`/workspaces/${workspaceId}`)).body).toMatchObject({ lastActivityAt: null });
     const { ws, output } = await openTerminal(workspaceId, { Authorization: `Bearer ${owner.token}`, Origin: origin });
     expect(ws).toBeDefined();
     ws!.send(JSON.stringify({ type: 'resize', cols: 120, rows: 40 }));
@@ -52,6 +53,8 @@ describe('workspace access: terminal, ports, stats (real Docker)', () => {
     await waitFor(() => Promise.resolve(output()), (o) => /hi\r?\n1000\r?\n\/home\/dev\r?\n40 120/.test(o), 'the shell to answer', 10_000, 50);
     ws!.close();
     expect(await dockerExec((await containersOf(workspaceId))[0]!.Id, ['cat', '/home/dev/f'])).toBe('hi\n');
+    const { lastActivityAt } = (await owner.get(`/workspaces/${workspaceId}`)).body as { lastActivityAt: string };
+    expect(Date.now() - Date.parse(lastActivityAt)).toBeLessThan(60_000);
   });
 
   it('refuses the terminal to a foreign Origin, to no credentials, and to another developer', async () => {

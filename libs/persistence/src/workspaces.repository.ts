@@ -43,6 +43,14 @@ export class WorkspacesRepository {
     await this.prisma.workspace.update({ where: { id }, data });
   }
 
+  /** Records use of the workspace; at most one write a minute per workspace, however busy it is. */
+  async touchActivity(id: string, now = new Date()): Promise<void> {
+    await this.prisma.workspace.updateMany({
+      where: { id, OR: [{ lastActivityAt: null }, { lastActivityAt: { lt: new Date(now.getTime() - 60_000) } }] },
+      data: { lastActivityAt: now },
+    });
+  }
+
   async markDeleted(id: string): Promise<void> {
     await this.prisma.workspace.update({ where: { id }, data: { status: 'deleted', deletedAt: new Date(), ports: [] } });
   }

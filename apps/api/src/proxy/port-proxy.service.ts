@@ -48,6 +48,7 @@ export class PortProxyService {
     const match = PORT_PATH.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
     if (!match?.[1] || !match[2]) throw notFound('route');
     const target = await this.access.runningTarget(user, match[1]);
+    this.access.recordActivity(target.workspaceId);
     const port = Number(match[2]);
     const published = target.ports.find((p) => p.port === port);
     if (!published) throw new BerthError(ErrorCode.NotFound, `the template publishes no port ${port}`);

@@ -41,10 +41,14 @@ export class TerminalGateway {
         } catch {
           return;
         }
-        if (message.type === 'input' && typeof message.data === 'string') terminal.stream.write(message.data);
+        if (message.type === 'input' && typeof message.data === 'string') {
+          terminal.stream.write(message.data);
+          this.access.recordActivity(workspaceId);
+        }
         if (message.type === 'resize') void terminal.resize(clamp(message.cols, 10, 500, 80), clamp(message.rows, 5, 200, 24));
       });
       ws.on('close', () => terminal.stream.destroy());
+      this.access.recordActivity(workspaceId);
       this.logger.log(`terminal opened on workspace ${workspaceId} by ${user.email}`);
     });
   }

@@ -18,6 +18,11 @@ export interface WorkspaceTarget {
 export class WorkspaceAccessService {
   constructor(private readonly workspaces: WorkspacesRepository, private readonly templates: TemplatesRepository) {}
 
+  /** Terminal input and proxied traffic count as use of the workspace. */
+  recordActivity(workspaceId: string): void {
+    void this.workspaces.touchActivity(workspaceId).catch(() => undefined);
+  }
+
   async runningTarget(user: AuthenticatedUser, workspaceId: string): Promise<WorkspaceTarget> {
     const ws = await this.workspaces.findLive(workspaceId, user.role === 'admin' ? null : user.id);
     if (!ws) throw notFound('workspace');

@@ -14,6 +14,7 @@ export function toWorkspaceView(w: WorkspaceRecord, promotedVersion?: number): W
     status: w.status,
     lastError: w.lastError,
     ports: w.ports as WorkspaceView['ports'],
+    lastActivityAt: w.lastActivityAt?.toISOString() ?? null,
     createdAt: w.createdAt.toISOString(),
     updatedAt: w.updatedAt.toISOString(),
   };

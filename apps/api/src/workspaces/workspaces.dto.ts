@@ -30,6 +30,8 @@ export interface WorkspaceView {
   status: string;
   lastError: string | null;
   ports: { port: number; name: string; hostPort: number }[];
+  /** Last terminal or proxied-port use (minute precision). */
+  lastActivityAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
