@@ -33,3 +33,13 @@ fi
 # Incremental: a build with nothing changed takes a couple of seconds.
 npx --no-install tsc -p tsconfig.build.json >"$BERTH_LOGS/tsc.log" 2>&1 ||
   { tail_log "$BERTH_LOGS/tsc.log" 20; die "the TypeScript build failed (see .berth/logs/tsc.log)"; }
+
+# The portal: rebuilt only when a source file is newer than the last build.
+if [[ -f apps/portal/index.html ]]; then
+  built=apps/portal/dist/index.html
+  if [[ ! -f $built ]] || [[ -n "$(find apps/portal -path apps/portal/dist -prune -o -newer "$built" -type f -print -quit)" ]]; then
+    log "building the portal"
+    npx --no-install vite build --config apps/portal/vite.config.ts >"$BERTH_LOGS/portal-build.log" 2>&1 ||
+      { tail_log "$BERTH_LOGS/portal-build.log" 20; die "the portal build failed (see .berth/logs/portal-build.log)"; }
+  fi
+fi

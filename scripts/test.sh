@@ -12,6 +12,8 @@ export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 
 "$BERTH_ROOT/scripts/prepare.sh" || exit 1
 "$BERTH_ROOT/scripts/node.sh" || exit 1
+# Chromium for the browser tests (Debian's package; playwright-core drives it).
+"$BERTH_ROOT/scripts/browser.sh" || exit 1
 # A loopback registry, so the worker's pull path is tested for real without leaving the machine.
 BERTH_TEST_REGISTRY=$("$BERTH_ROOT/scripts/registry.sh") || exit 1
 export BERTH_TEST_REGISTRY

@@ -1,0 +1,60 @@
+import type { ReactNode } from 'react';
+import { AllWorkspacesPage } from './admin/AllWorkspacesPage';
+import { AuditPage } from './admin/AuditPage';
+import { NewTemplatePage } from './admin/NewTemplatePage';
+import { SystemPage } from './admin/SystemPage';
+import { TemplateDetailPage } from './admin/TemplateDetailPage';
+import { TemplatesPage } from './admin/TemplatesPage';
+import { UsersPage } from './admin/UsersPage';
+import { useSession, useUser } from './auth/session';
+import { SignInPage } from './auth/SignInPage';
+import { Layout } from './components/Layout';
+import { Empty, Loading } from './components/States';
+import { Link, match, useLocation } from './lib/router';
+import { CreateWorkspacePage } from './workspaces/CreateWorkspacePage';
+import { WorkspaceDetailPage } from './workspaces/WorkspaceDetailPage';
+import { WorkspacesPage } from './workspaces/WorkspacesPage';
+
+export function App() {
+  const { state } = useSession();
+  if (state.kind === 'loading') return <Loading label="Starting Berth…" />;
+  if (state.kind === 'signed-out') return <SignInPage reason={state.reason} />;
+  return (
+    <Layout>
+      <Routes />
+    </Layout>
+  );
+}
+
+function Routes() {
+  const { path, query } = useLocation();
+  const user = useUser();
+  const admin = (page: ReactNode) => (user.role === 'admin' ? page : <NotFound />);
+  let m: Record<string, string> | null;
+
+  if (path === '/' || path === '/workspaces') return <WorkspacesPage />;
+  if (path === '/workspaces/new') return <CreateWorkspacePage key="new" preselect={query.get('template')} />;
+  if ((m = match('/workspaces/:id', path))) return <WorkspaceDetailPage key={m.id} id={m.id ?? ''} />;
+  if (path === '/admin/templates') return admin(<TemplatesPage />);
+  if (path === '/admin/templates/new') return admin(<NewTemplatePage />);
+  if ((m = match('/admin/templates/:id', path))) return admin(<TemplateDetailPage key={m.id} id={m.id ?? ''} />);
+  if (path === '/admin/users') return admin(<UsersPage />);
+  if (path === '/admin/workspaces') return admin(<AllWorkspacesPage />);
+  if (path === '/admin/audit') return admin(<AuditPage />);
+  if (path === '/admin/system') return admin(<SystemPage />);
+  return <NotFound />;
+}
+
+function NotFound() {
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">Page not found</h1>
+      <Empty>
+        <p>There is nothing here.</p>
+        <Link className="button primary" href="/">
+          Back to your workspaces
+        </Link>
+      </Empty>
+    </section>
+  );
+}

@@ -1,0 +1,209 @@
+/** Shapes of the REST API (base /api/v1) the portal uses; see README.md and /api/openapi.json. */
+
+export type Role = 'admin' | 'developer';
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  active?: boolean;
+}
+
+export interface AuthProviders {
+  password: boolean;
+  oidc: { enabled: boolean; loginUrl?: string | null };
+}
+
+export type WorkspaceStatus = 'pending' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed' | 'deleting' | 'deleted';
+
+export interface WorkspacePort {
+  port: number;
+  name: string;
+  hostPort: number;
+}
+
+export interface Workspace {
+  id: string;
+  name: string;
+  ownerId: string;
+  templateId: string;
+  templateVersion: number;
+  outdated: boolean;
+  parameters: Record<string, unknown>;
+  status: WorkspaceStatus;
+  lastError: string | null;
+  ports: WorkspacePort[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LogLine {
+  at: string;
+  stream: string;
+  line: string;
+}
+
+export interface Build {
+  id: string;
+  workspaceId: string;
+  kind: string;
+  status: string;
+  templateVersion: number;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  stages: Partial<Record<'image' | 'volume' | 'container' | 'scripts', number>> & Record<string, number>;
+  error: string | null;
+  errorCode: string | null;
+  logs?: LogLine[];
+}
+
+export interface WorkspaceStats {
+  cpuPercent: number;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+}
+
+export type VersionStatus = 'pending' | 'building' | 'ready' | 'failed';
+
+export interface NumberParameter {
+  name: 'cpus' | 'memoryMb';
+  kind: 'number';
+  description?: string;
+  min: number;
+  max: number;
+  default: number;
+}
+
+export interface ChoiceParameter {
+  name: string;
+  kind: 'choice';
+  description?: string;
+  options: string[];
+  default: string;
+}
+
+export interface EnvParameter {
+  name: 'env';
+  kind: 'env';
+  description?: string;
+  namePattern: string;
+  maxEntries?: number;
+}
+
+export type ParameterDefinition = NumberParameter | ChoiceParameter | EnvParameter;
+
+export interface TemplateSpec {
+  image?: string;
+  build?: { dockerfile: string };
+  ports?: { port: number; name?: string }[];
+  parameters?: ParameterDefinition[];
+  [key: string]: unknown;
+}
+
+export interface TemplateVersion {
+  version: number;
+  status: VersionStatus;
+  imageDigest: string | null;
+  imageId: string | null;
+  message: string;
+  buildError: string | null;
+  buildStartedAt: string | null;
+  buildFinishedAt: string | null;
+  spec: TemplateSpec;
+  createdAt: string;
+  logs?: LogLine[];
+}
+
+export interface Template {
+  id: string;
+  name: string;
+  description: string;
+  activeVersion: number;
+  active: TemplateVersion | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SpecProblem {
+  field: string;
+  message: string;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  problems: SpecProblem[];
+}
+
+export interface SpecChanges {
+  containerRecreated: boolean;
+  volumeKept: boolean;
+  image: { from: string | null; to: string | null } | null;
+  env: { added: string[]; removed: string[]; changed: string[] };
+  ports: { added: number[]; removed: number[] };
+  resources: { field: string; from: number; to: number }[];
+  user: { from: string; to: string } | null;
+  homePath: { from: string; to: string } | null;
+  [key: string]: unknown;
+}
+
+export interface RolloutImpact {
+  templateId: string;
+  version: number;
+  workspaces: { workspaceId: string; name: string; ownerId: string; status: string; fromVersion: number; changes: SpecChanges }[];
+}
+
+export interface CreatedToken {
+  id: string;
+  name: string;
+  token: string;
+  expiresAt: string | null;
+}
+
+export interface AuditEvent {
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorEmail: string | null;
+  via: string;
+  tokenId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  outcome: string;
+  details: unknown;
+}
+
+export interface AuditPage {
+  events: AuditEvent[];
+  nextBefore: string | null;
+}
+
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  completed: number;
+  failed: number;
+  delayed: number;
+}
+
+export interface SystemInfo {
+  queues: Record<string, QueueCounts>;
+  docker: { serverVersion: string; containersRunning: number; images: number };
+}
+
+/** SSE payloads of GET /workspaces/:id/events. */
+export interface StatusEvent {
+  status: WorkspaceStatus;
+  lastError: string | null;
+  at?: string;
+}
+
+export interface LogEvent {
+  buildId: string;
+  stream: string;
+  lines: string[];
+  at?: string;
+}
