@@ -8,6 +8,7 @@ export enum ErrorCode {
   Forbidden = 'forbidden',
   NotFound = 'not_found',
   Conflict = 'conflict',
+  QuotaExceeded = 'quota_exceeded',
   Unavailable = 'unavailable',
   ImageUnavailable = 'image_unavailable',
   RuntimeFailure = 'runtime_failure',

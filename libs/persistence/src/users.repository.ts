@@ -49,7 +49,11 @@ export class UsersRepository {
     return this.prisma.user.findMany({ orderBy: { createdAt: 'asc' } });
   }
 
-  update(id: string, data: Partial<Pick<UserRecord, 'role' | 'active' | 'name'>>): Promise<UserRecord> {
+  /** Quota fields: a number sets the override, null clears it (the BERTH_QUOTA_* default applies again). */
+  update(
+    id: string,
+    data: Partial<Pick<UserRecord, 'role' | 'active' | 'name' | 'quotaMaxWorkspaces' | 'quotaMaxRunning' | 'quotaMaxCpus' | 'quotaMaxMemoryMb'>>,
+  ): Promise<UserRecord> {
     return this.prisma.user.update({ where: { id }, data });
   }
 }

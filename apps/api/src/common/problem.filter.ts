@@ -9,6 +9,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.Forbidden]: 403,
   [ErrorCode.NotFound]: 404,
   [ErrorCode.Conflict]: 409,
+  [ErrorCode.QuotaExceeded]: 403,
   [ErrorCode.Unavailable]: 503,
   [ErrorCode.ImageUnavailable]: 422,
   [ErrorCode.RuntimeFailure]: 502,

@@ -6,7 +6,8 @@ import { isUniqueViolation, SessionsRepository, UsersRepository } from '#persist
 import { type CreatedTokenView, type CreateTokenDto } from '../tokens/tokens.dto.js';
 import { TokensService } from '../tokens/tokens.service.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
-import { type CreateUserDto, type UpdateUserDto } from './users.dto.js';
+import { QuotaService } from '../workspaces/quota.service.js';
+import { type CreateUserDto, type QuotaOverridesDto, type UpdateUserDto } from './users.dto.js';
 import { toUserView, type UserView } from './user.view.js';
 
 @Injectable()
@@ -16,13 +17,14 @@ export class UsersService {
     private readonly sessions: SessionsRepository,
     private readonly tokens: TokensService,
     private readonly workspaces: WorkspacesService,
+    private readonly quota: QuotaService,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
   async me(id: string): Promise<UserView> {
     const user = await this.users.findById(id);
     if (!user) throw notFound('user');
-    return toUserView({ ...user, active: undefined });
+    return toUserView({ ...user, active: undefined }, await this.quota.summary(user));
   }
 
   async create(dto: CreateUserDto): Promise<UserView> {
@@ -39,14 +41,16 @@ export class UsersService {
   }
 
   async list(): Promise<UserView[]> {
-    return (await this.users.list()).map(toUserView);
+    return (await this.users.list()).map((u) => toUserView(u));
   }
 
   async update(actor: AuthenticatedUser, id: string, dto: UpdateUserDto): Promise<UserView> {
     await this.existing(id);
-    const updated = await this.users.update(id, dto);
+    const { quota, ...fields } = dto;
+    // Lowering a quota below current usage stops nothing: it only refuses what would add to it.
+    const updated = await this.users.update(id, { ...fields, ...(quota ? quotaColumns(quota) : {}) });
     if (dto.active === false) await this.endAccess(actor, id);
-    return toUserView(updated);
+    return toUserView(updated, await this.quota.summary(updated));
   }
 
   /** Deactivation, not deletion: workspaces and audit history keep their owner. */
@@ -77,4 +81,14 @@ export class UsersService {
     if (!user) throw notFound('user');
     return user;
   }
+}
+
+/** Only the limits present in the request are written: a number sets the override, null clears it. */
+function quotaColumns(quota: QuotaOverridesDto): Parameters<UsersRepository['update']>[1] {
+  return {
+    ...(quota.maxWorkspaces === undefined ? {} : { quotaMaxWorkspaces: quota.maxWorkspaces }),
+    ...(quota.maxRunning === undefined ? {} : { quotaMaxRunning: quota.maxRunning }),
+    ...(quota.maxCpus === undefined ? {} : { quotaMaxCpus: quota.maxCpus }),
+    ...(quota.maxMemoryMb === undefined ? {} : { quotaMaxMemoryMb: quota.maxMemoryMb }),
+  };
 }

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from './prisma.service.js';
+import { type BuildRecord, type Prisma, type UserRecord, type WorkspaceRecord } from './records.js';
+import { insertTransition, type TransitionRequest } from './builds.repository.js';
+
+type Tx = Prisma.TransactionClient;
+
+/** One live workspace of an owner, with the spec of the template version it runs (to price it). */
+export interface QuotaHolding {
+  id: string;
+  status: WorkspaceRecord['status'];
+  desiredState: string;
+  parameters: Prisma.JsonValue;
+  /** null when the version row is gone (cannot happen with the current schema; priced as the defaults). */
+  spec: Prisma.JsonValue | null;
+}
+
+/** What a quota check reads and writes while it holds the owner's lock; every call uses the lock's transaction. */
+export interface QuotaScope {
+  owner(): Promise<UserRecord | null>;
+  holdings(): Promise<QuotaHolding[]>;
+  /** Throws a unique violation when the owner already has a live workspace of that name. */
+  createWorkspace(data: { name: string; ownerId: string; templateId: string; templateVersion: number; parameters: Prisma.InputJsonValue }): Promise<WorkspaceRecord>;
+  /** BuildsRepository's transition insert, inside the lock's transaction. */
+  createTransition(req: TransitionRequest): Promise<BuildRecord>;
+}
+
+/**
+ * Arbitrary constant that namespaces Berth's per-user quota locks among Postgres advisory locks
+ * (two-key form: this, then hashtext(userId)), so no other advisory lock user can collide with them.
+ */
+const QUOTA_LOCK_CLASS = 0x62717461; // "bqta"
+
+@Injectable()
+export class QuotasRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Runs `work` in one transaction holding the owner's advisory lock, so two requests of the same
+   * owner cannot both read the usage, both pass the check and both insert. The insert must go
+   * through the scope: written on another connection it would need a second pooled connection
+   * while this one waits, and concurrent requests could exhaust the pool.
+   */
+  async withOwnerLock<T>(ownerId: string, work: (scope: QuotaScope) => Promise<T>): Promise<T> {
+    // Lock waits count against `timeout`; generous bounds so a burst of one owner's requests queues instead of failing.
+    return this.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${QUOTA_LOCK_CLASS}::int, hashtext(${ownerId}))`;
+        return work(scopeOf(tx, ownerId));
+      },
+      { maxWait: 10_000, timeout: 20_000 },
+    );
+  }
+
+  /** The owner's live workspaces, without a lock (for showing usage). */
+  holdings(ownerId: string): Promise<QuotaHolding[]> {
+    return holdingsOf(this.prisma, ownerId);
+  }
+}
+
+function scopeOf(tx: Tx, ownerId: string): QuotaScope {
+  return {
+    owner: () => tx.user.findUnique({ where: { id: ownerId } }),
+    holdings: () => holdingsOf(tx, ownerId),
+    createWorkspace: (data) => tx.workspace.create({ data: { ...data, status: 'pending', desiredState: 'running' } }),
+    createTransition: (req) => insertTransition(tx, req),
+  };
+}
+
+async function holdingsOf(db: Tx, ownerId: string): Promise<QuotaHolding[]> {
+  const workspaces = await db.workspace.findMany({
+    where: { ownerId, deletedAt: null },
+    select: { id: true, status: true, desiredState: true, parameters: true, templateId: true, templateVersion: true },
+  });
+  if (workspaces.length === 0) return [];
+  const versions = await db.templateVersion.findMany({
+    where: { OR: workspaces.map((w) => ({ templateId: w.templateId, version: w.templateVersion })) },
+    select: { templateId: true, version: true, spec: true },
+  });
+  const specs = new Map(versions.map((v) => [`${v.templateId}/${v.version}`, v.spec]));
+  return workspaces.map((w) => ({
+    id: w.id, status: w.status, desiredState: w.desiredState, parameters: w.parameters, spec: specs.get(`${w.templateId}/${w.templateVersion}`) ?? null,
+  }));
+}
