@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { ApiClient, containersOf, createDeveloper, signIn, testAdmin, testDocker, uniqueName, waitFor } from '#testing';
-import { testEnv } from '../setup/test-env.js';
 
 /**
  * The pull path against a real registry on loopback (scripts/registry.sh starts one for the
@@ -21,7 +20,7 @@ describe('image pull (real registry on 127.0.0.1)', () => {
     // An image with a layer of its own (so the pull really downloads one), published to the
     // registry and then forgotten locally.
     const docker = testDocker();
-    const maker = await docker.createContainer({ Image: 'berth/busybox:test', Cmd: ['sh', '-c', `echo ${tag} > /pull-test`], Labels: { 'berth.managed': 'true', 'berth.instance': testEnv().BERTH_INSTANCE! } });
+    const maker = await docker.createContainer({ Image: 'berth/busybox:test', Cmd: ['sh', '-c', `echo ${tag} > /pull-test`] });
     await maker.start();
     await maker.wait();
     await maker.commit({ repo, tag });

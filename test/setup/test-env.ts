@@ -22,6 +22,11 @@ export function testEnv(): Record<string, string> {
     BERTH_LOGIN_LIMIT: '30',
     // Local images, the test registry and the closed loopback port of the pull-failure test.
     BERTH_IMAGE_ALLOWLIST: 'berth/*,127.0.0.1:5000/*,127.0.0.1:5999/*',
+    // Fast control loops, so fault tests see the system converge within seconds.
+    BERTH_RECONCILE_INTERVAL_MS: '1000',
+    BERTH_REAPER_INTERVAL_MS: '1000',
+    BERTH_BUILD_HEARTBEAT_TIMEOUT_MS: '12000',
+    BERTH_QUEUED_BUILD_GRACE_MS: '3000',
   };
 }
 

@@ -9,9 +9,11 @@ import { WorkspaceLifecycleService } from './lifecycle/workspace-lifecycle.servi
 import { WorkspaceLifecycleProcessor } from './processors/workspace-lifecycle.processor.js';
 import { TemplateBuildProcessor } from './processors/template-build.processor.js';
 import { TemplateImageService } from './templates/template-image.service.js';
+import { ReconcilerService } from './reconciler/reconciler.service.js';
+import { ReaperService } from './reaper/reaper.service.js';
 
 @Module({
   imports: [LoggerModule.forRoot(loggerOptions('worker')), ConfigModule, PersistenceModule, RuntimeModule, QueueModule.register('worker')],
-  providers: [WorkspaceLifecycleService, WorkspaceLifecycleProcessor, TemplateImageService, TemplateBuildProcessor],
+  providers: [WorkspaceLifecycleService, WorkspaceLifecycleProcessor, TemplateImageService, TemplateBuildProcessor, ReconcilerService, ReaperService],
 })
 export class WorkerModule {}

@@ -26,6 +26,13 @@ export const configSchema = z.object({
   BERTH_DOCKER_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   BERTH_IMAGE_PULL_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
   BERTH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Reconciler pass interval: one label-filtered container list per pass. */
+  BERTH_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
+  /** Reaper pass interval, and how long a build may go without a heartbeat before it is failed. */
+  BERTH_REAPER_INTERVAL_MS: z.coerce.number().int().min(200).default(10_000),
+  BERTH_BUILD_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** A build still queued after this long is enqueued again (Redis may have lost the job). */
+  BERTH_QUEUED_BUILD_GRACE_MS: z.coerce.number().int().min(1000).default(30_000),
 
   /** The URL users reach Berth at; OIDC redirect URIs and cookie `Secure` derive from it. */
   BERTH_PUBLIC_URL: z.string().url().optional(),
@@ -35,6 +42,12 @@ export const configSchema = z.object({
   BERTH_LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
   BERTH_TOKEN_CREATE_LIMIT: z.coerce.number().int().positive().default(30),
   BERTH_TOKEN_CREATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+
+  /** Per-user quotas when an admin has set no override (docs: README "Quotas"). */
+  BERTH_QUOTA_MAX_WORKSPACES: z.coerce.number().int().min(0).default(10),
+  BERTH_QUOTA_MAX_RUNNING: z.coerce.number().int().min(0).default(5),
+  BERTH_QUOTA_MAX_CPUS: z.coerce.number().min(0).default(8),
+  BERTH_QUOTA_MAX_MEMORY_MB: z.coerce.number().int().min(0).default(16384),
 
   /** OpenID Connect single sign-on; enabled when the issuer is set. */
   BERTH_OIDC_ISSUER: z.string().url().optional(),

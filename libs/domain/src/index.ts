@@ -9,3 +9,4 @@ export * from './image-allowlist.js';
 export * from './template-parameter-values.js';
 export * from './devcontainer/devcontainer-import.js';
 export * from './spec-diff.js';
+export * from './quota.js';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { conflict } from '#domain';
 import { PrismaService } from './prisma.service.js';
 import { type BuildLogRecord, type BuildRecord, type Prisma } from './records.js';
 
@@ -10,6 +11,8 @@ export interface TransitionRequest {
   kind: BuildKind;
   templateVersion: number;
   requestedById: string | null;
+  /** Statuses the workspace must still be in when the build is inserted. */
+  allowedFrom?: readonly string[];
   /** Run the template's initScript again (rebuild/update only). */
   reinitialize?: boolean;
   /** Status the workspace shows as soon as the request is accepted. */
@@ -26,20 +29,27 @@ export class BuildsRepository {
    * "one active build per workspace" makes a concurrent second request fail with P2002.
    */
   async createForTransition(req: TransitionRequest): Promise<BuildRecord> {
-    return this.prisma.$transaction(async (tx) => {
-      const build = await tx.build.create({
-        data: { workspaceId: req.workspaceId, kind: req.kind, templateVersion: req.templateVersion, requestedById: req.requestedById, reinitialize: req.reinitialize ?? false },
-      });
-      await tx.workspace.update({
-        where: { id: req.workspaceId },
-        data: { status: req.requestedStatus, desiredState: req.desiredState, lastError: null, templateVersion: req.templateVersion },
-      });
-      return build;
-    });
+    return this.prisma.$transaction((tx) => insertTransition(tx, req));
   }
 
   findActive(workspaceId: string): Promise<BuildRecord | null> {
     return this.prisma.build.findFirst({ where: { workspaceId, status: { in: ['queued', 'running'] } } });
+  }
+
+  /** Running builds whose worker stopped sending heartbeats. */
+  findHung(heartbeatBefore: Date): Promise<BuildRecord[]> {
+    return this.prisma.build.findMany({ where: { status: 'running', heartbeatAt: { lt: heartbeatBefore } }, take: 100 });
+  }
+
+  /** Builds still waiting for a worker (their job may have been lost with Redis). */
+  findQueuedBefore(queuedBefore: Date): Promise<BuildRecord[]> {
+    return this.prisma.build.findMany({ where: { status: 'queued', queuedAt: { lt: queuedBefore } }, take: 100 });
+  }
+
+  /** Workspace ids with a transition in flight (the reconciler leaves those alone). */
+  async activeWorkspaceIds(): Promise<Set<string>> {
+    const rows = await this.prisma.build.findMany({ where: { status: { in: ['queued', 'running'] } }, select: { workspaceId: true } });
+    return new Set(rows.map((r) => r.workspaceId));
   }
 
   findById(id: string): Promise<BuildRecord | null> {
@@ -78,4 +88,26 @@ export class BuildsRepository {
   logs(buildId: string): Promise<BuildLogRecord[]> {
     return this.prisma.buildLog.findMany({ where: { buildId }, orderBy: { id: 'asc' }, take: 5000 });
   }
+}
+
+/**
+ * Inserts the build and moves the workspace, inside the caller's transaction. The status is
+ * re-read under a row lock: a decision made on a status read earlier (before a concurrent
+ * request's build finished) must not start a second transition. The partial unique index "one
+ * active build per workspace" makes a concurrent second insert fail with P2002.
+ */
+export async function insertTransition(tx: Prisma.TransactionClient, req: TransitionRequest): Promise<BuildRecord> {
+  const [current] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "Workspace" WHERE id = ${req.workspaceId}::uuid FOR UPDATE`;
+  if (req.allowedFrom && (!current || !req.allowedFrom.includes(current.status))) {
+    const status = current?.status ?? 'deleted';
+    throw conflict(`cannot ${req.kind} a workspace that is ${status}`, { workspaceStatus: status });
+  }
+  const build = await tx.build.create({
+    data: { workspaceId: req.workspaceId, kind: req.kind, templateVersion: req.templateVersion, requestedById: req.requestedById, reinitialize: req.reinitialize ?? false },
+  });
+  await tx.workspace.update({
+    where: { id: req.workspaceId },
+    data: { status: req.requestedStatus, desiredState: req.desiredState, lastError: null, templateVersion: req.templateVersion },
+  });
+  return build;
 }

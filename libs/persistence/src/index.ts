@@ -9,3 +9,4 @@ export * from './persistence.module.js';
 export * from './audit.repository.js';
 export * from './sessions.repository.js';
 export * from './template-versions.repository.js';
+export * from './quotas.repository.js';

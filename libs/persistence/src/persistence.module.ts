@@ -8,8 +8,9 @@ import { BuildsRepository } from './builds.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { TemplateVersionsRepository } from './template-versions.repository.js';
+import { QuotasRepository } from './quotas.repository.js';
 
-const repositories = [PrismaService, UsersRepository, TokensRepository, TemplatesRepository, WorkspacesRepository, BuildsRepository, AuditRepository, SessionsRepository, TemplateVersionsRepository];
+const repositories = [PrismaService, UsersRepository, TokensRepository, TemplatesRepository, WorkspacesRepository, BuildsRepository, AuditRepository, SessionsRepository, TemplateVersionsRepository, QuotasRepository];
 
 @Global()
 @Module({ providers: repositories, exports: repositories })

@@ -7,10 +7,11 @@ import {
 } from '#domain';
 import { hardenedCreateOptions } from './hardening.js';
 import { buildImage } from './image-builder.js';
+import { pullImage } from './image-puller.js';
 import { openTerminal, summariseStats, type ContainerStats, type TerminalRequest, type TerminalSession } from './terminal.js';
 import { LineSplitter } from './line-splitter.js';
 import { withTimeout, statusCodeOf } from './docker-errors.js';
-import { type ContainerState, type ExecRequest, type ImageBuildRequest, type ImageInfo, type LogSink, type PublishedPort, type RuntimeDriver, type WorkspaceRuntimeSpec } from './runtime.driver.js';
+import { type ContainerState, type ExecRequest, type ImageBuildRequest, type ImageInfo, type ManagedContainer, type LogSink, type PublishedPort, type RuntimeDriver, type WorkspaceRuntimeSpec } from './runtime.driver.js';
 
 @Injectable()
 export class DockerDriver implements RuntimeDriver {
@@ -35,7 +36,7 @@ export class DockerDriver implements RuntimeDriver {
     if (local) return local;
     log('system', [`image ${ref} is not present locally; pulling`]);
     try {
-      await withTimeout(this.pull(ref, log), this.config.BERTH_IMAGE_PULL_TIMEOUT_MS, `pulling ${ref}`);
+      await withTimeout(pullImage(this.streaming, ref, log), this.config.BERTH_IMAGE_PULL_TIMEOUT_MS, `pulling ${ref}`);
     } catch (error) {
       throw new BerthError(ErrorCode.ImageUnavailable, `image ${ref} is not available locally and could not be pulled: ${messageOf(error)}`);
     }
@@ -193,6 +194,24 @@ export class DockerDriver implements RuntimeDriver {
     return summariseStats(raw);
   }
 
+  async listManagedContainers(): Promise<ManagedContainer[]> {
+    const found = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] } });
+    return found.map((c) => ({ id: c.Id, workspaceId: c.Labels[LABEL_WORKSPACE] ?? null, running: c.State === 'running', status: c.Status }));
+  }
+
+  async listManagedVolumes(): Promise<string[]> {
+    const { Volumes } = await this.docker.listVolumes({ filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] } });
+    return (Volumes ?? []).map((v) => v.Labels[LABEL_WORKSPACE]).filter((id): id is string => Boolean(id));
+  }
+
+  async removeContainerById(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).remove({ force: true });
+    } catch (error) {
+      if (statusCodeOf(error) !== 404) throw error;
+    }
+  }
+
   async info(): Promise<{ serverVersion: string; containersRunning: number; images: number }> {
     const info = (await this.docker.info()) as { ServerVersion: string; ContainersRunning: number; Images: number };
     return { serverVersion: info.ServerVersion, containersRunning: info.ContainersRunning, images: info.Images };
@@ -228,30 +247,6 @@ export class DockerDriver implements RuntimeDriver {
     }
   }
 
-  /** Logs each layer's status changes and, at most once a second, download progress in bytes. */
-  private async pull(ref: string, log: LogSink): Promise<void> {
-    const stream = (await this.streaming.pull(ref));
-    const lastStatus = new Map<string, string>();
-    let lastProgressAt = 0;
-    const onProgress = (event: PullEvent): void => {
-      const status = event.status ?? '';
-      const layer = event.id ?? '';
-      if (status === 'Downloading' || status === 'Extracting') {
-        if (Date.now() - lastProgressAt < 1000) return;
-        lastProgressAt = Date.now();
-      } else if (lastStatus.get(layer) === status) {
-        return;
-      }
-      lastStatus.set(layer, status);
-      const { current, total } = event.progressDetail ?? {};
-      const bytes = current && total ? ` ${formatBytes(current)} of ${formatBytes(total)}` : '';
-      log('system', [`pull ${ref}: ${layer && layer !== ref.split(':').pop() ? `layer ${layer} ` : ''}${status}${bytes}`]);
-    };
-    await new Promise<void>((resolve, reject) => {
-      this.streaming.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve()), onProgress);
-    });
-  }
-
   /** One shared bridge with inter-container traffic off: workspaces cannot reach each other. */
   private ensureNetwork(): Promise<void> {
     this.networkReady ??= this.createNetworkIfMissing().catch((error: unknown) => {
@@ -279,14 +274,6 @@ export class DockerDriver implements RuntimeDriver {
     }
   }
 }
-
-interface PullEvent {
-  status?: string;
-  id?: string;
-  progressDetail?: { current?: number; total?: number };
-}
-
-const formatBytes = (n: number): string => (n < 1e6 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`);
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

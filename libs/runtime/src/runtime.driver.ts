@@ -27,6 +27,15 @@ export interface PublishedPort {
   hostPort: number;
 }
 
+/** One managed container as the reconciler sees it (from a single list call). */
+export interface ManagedContainer {
+  id: string;
+  workspaceId: string | null;
+  running: boolean;
+  /** e.g. "Exited (137) 2 minutes ago". */
+  status: string;
+}
+
 export interface ContainerState {
   id: string;
   running: boolean;
@@ -85,6 +94,12 @@ export interface RuntimeDriver {
   openTerminal(workspaceId: string, req: TerminalRequest): Promise<TerminalSession>;
   /** Current CPU and memory use of the running container. */
   stats(workspaceId: string): Promise<ContainerStats>;
+  /** Every container of this installation, in one label-filtered list call. */
+  listManagedContainers(): Promise<ManagedContainer[]>;
+  /** Workspace ids of this installation's volumes (for reporting orphans; never deleted here). */
+  listManagedVolumes(): Promise<string[]>;
+  /** Removes a container by id (orphans). */
+  removeContainerById(id: string): Promise<void>;
   /** Engine facts for the admin health page. */
   info(): Promise<{ serverVersion: string; containersRunning: number; images: number }>;
 }

@@ -96,6 +96,19 @@ export class FakeRuntimeDriver implements RuntimeDriver {
     return Promise.resolve({ cpuPercent: 1.5, memoryBytes: 10e6, memoryLimitBytes: 2048e6 });
   }
 
+  listManagedContainers(): Promise<{ id: string; workspaceId: string | null; running: boolean; status: string }[]> {
+    return Promise.resolve([...this.containers.entries()].map(([workspaceId, c]) => ({ id: c.id, workspaceId, running: c.running, status: c.running ? 'Up' : 'Exited (0)' })));
+  }
+
+  listManagedVolumes(): Promise<string[]> {
+    return Promise.resolve([...this.volumes.keys()]);
+  }
+
+  removeContainerById(id: string): Promise<void> {
+    for (const [workspaceId, c] of this.containers) if (c.id === id) this.containers.delete(workspaceId);
+    return Promise.resolve();
+  }
+
   info(): Promise<{ serverVersion: string; containersRunning: number; images: number }> {
     return Promise.resolve({ serverVersion: 'fake', containersRunning: this.containers.size, images: this.images.size });
   }

@@ -6,6 +6,7 @@ import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { assertAllowedOrigin, CurrentUser, RequiresScope, type AuthenticatedUser } from '#auth';
 import { pipeSse } from '../common/sse.js';
 import { WorkspaceEventsService } from './workspace-events.service.js';
+import { WorkspaceRecoveryService } from './workspace-recovery.service.js';
 import { type BuildView, CreateWorkspaceDto, RebuildOptionsDto, type WorkspaceView } from './workspaces.dto.js';
 import { WorkspacesService } from './workspaces.service.js';
 
@@ -16,6 +17,7 @@ export class WorkspacesController {
   constructor(
     private readonly workspaces: WorkspacesService,
     private readonly events: WorkspaceEventsService,
+    private readonly recovery: WorkspaceRecoveryService,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
@@ -70,6 +72,14 @@ export class WorkspacesController {
   @HttpCode(202)
   async update(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Body() options: RebuildOptionsDto): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'update', options) };
+  }
+
+  /** Repairs a failed or stuck workspace from the container's actual state; the volume is untouched. */
+  @RequiresScope('workspaces:write')
+  @Post(':id/recover')
+  @HttpCode(200)
+  recover(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<WorkspaceView> {
+    return this.recovery.recover(user, id);
   }
 
   @RequiresScope('workspaces:write')

@@ -2,15 +2,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RUNTIME_DRIVER, type ContainerStats, type RuntimeDriver } from '#runtime';
 import { type AuthenticatedUser } from '#auth';
 import {
-  canRequest, conflict, invalid, notFound, parseTemplateSpec, resolveParameterValues, transitionRule, type TransitionKind, type WorkspaceStatus,
+  canRequest, conflict, invalid, notFound, parseTemplateSpec, resolveParameterValues, transitionRule, type TransitionKind,
 } from '#domain';
-import { BuildsRepository, isUniqueViolation, TemplatesRepository, WorkspacesRepository, type BuildRecord, type WorkspaceRecord } from '#persistence';
+import {
+  BuildsRepository, isUniqueViolation, TemplatesRepository, WorkspacesRepository, type BuildRecord, type TransitionRequest, type WorkspaceRecord,
+} from '#persistence';
 import { WorkspaceJobsProducer } from '#queue';
 import { type BuildView, type CreateWorkspaceDto, type WorkspaceView } from './workspaces.dto.js';
 import { toBuildView, toWorkspaceView } from './workspace.views.js';
+import { QuotaService } from './quota.service.js';
 
 /** Transitions that move the workspace onto the template's promoted version. */
 const MOVES_TO_PROMOTED = new Set<TransitionKind>(['rebuild', 'update']);
+/** Transitions that leave the workspace running, so they are checked against the owner's quota; stop and delete never are. */
+const STARTS = new Set<TransitionKind>(['start', 'restart', 'rebuild', 'update']);
 
 /**
  * Accepts lifecycle requests: writes the desired state and a Build row, then enqueues the job.
@@ -23,6 +28,7 @@ export class WorkspacesService {
     private readonly builds: BuildsRepository,
     private readonly templates: TemplatesRepository,
     private readonly jobs: WorkspaceJobsProducer,
+    private readonly quota: QuotaService,
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
   ) {}
 
@@ -32,16 +38,24 @@ export class WorkspacesService {
     const spec = parseTemplateSpec(template.active.spec);
     // Checked against the template's declared bounds; the complete set (defaults filled) is kept.
     const parameters = resolveParameterValues(spec.parameters, dto.parameters, spec.env);
-    let workspace: WorkspaceRecord;
+    const starts = this.quota.cost(template.active.spec, parameters);
+    let created: { workspace: WorkspaceRecord; build: BuildRecord };
     try {
-      workspace = await this.workspaces.create({ name: dto.name, ownerId: user.id, templateId: template.id, templateVersion: template.activeVersion, parameters });
+      // The workspace and its first start are inserted together, under the owner's quota lock.
+      created = await this.quota.admit(user.id, { addsWorkspace: true, starts }, async (scope) => {
+        const workspace = await scope.createWorkspace({ name: dto.name, ownerId: user.id, templateId: template.id, templateVersion: template.activeVersion, parameters });
+        // The workspace stays `pending` until the worker takes the start.
+        const build = await scope.createTransition({
+          workspaceId: workspace.id, kind: 'start', templateVersion: workspace.templateVersion, requestedById: user.id, requestedStatus: 'pending', desiredState: 'running',
+        });
+        return { workspace, build };
+      });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(`you already have a workspace named ${dto.name}`, { field: 'name' });
       throw error;
     }
-    // The first start is queued at once; the workspace stays `pending` until the worker takes it.
-    await this.request(workspace, 'start', user, { status: 'pending' });
-    return this.view((await this.workspaces.findById(workspace.id)) ?? workspace);
+    await this.enqueue(created.workspace, created.build);
+    return this.view((await this.workspaces.findById(created.workspace.id)) ?? created.workspace);
   }
 
   async list(user: AuthenticatedUser): Promise<WorkspaceView[]> {
@@ -115,19 +129,24 @@ export class WorkspacesService {
     return toWorkspaceView(workspace, (await this.workspaces.activeVersions([workspace.templateId])).get(workspace.templateId));
   }
 
-  private async request(
-    workspace: WorkspaceRecord, kind: TransitionKind, user: AuthenticatedUser, options: { status?: WorkspaceStatus; reinitialize?: boolean } = {},
-  ): Promise<BuildRecord> {
+  private async request(workspace: WorkspaceRecord, kind: TransitionKind, user: AuthenticatedUser, options: { reinitialize?: boolean } = {}): Promise<BuildRecord> {
     const rule = transitionRule(kind);
     const templateVersion = MOVES_TO_PROMOTED.has(kind)
       ? ((await this.templates.findById(workspace.templateId))?.activeVersion ?? workspace.templateVersion)
       : workspace.templateVersion;
+    const transition: TransitionRequest = {
+      workspaceId: workspace.id, kind, templateVersion, requestedById: user.id, requestedStatus: rule.requested,
+      desiredState: rule.desired, reinitialize: MOVES_TO_PROMOTED.has(kind) && options.reinitialize === true, allowedFrom: rule.from,
+    };
     let build: BuildRecord;
     try {
-      build = await this.builds.createForTransition({
-        workspaceId: workspace.id, kind, templateVersion, requestedById: user.id, requestedStatus: options.status ?? rule.requested,
-        desiredState: rule.desired, reinitialize: MOVES_TO_PROMOTED.has(kind) && options.reinitialize === true,
-      });
+      if (STARTS.has(kind)) {
+        // Charged to the owner (not the admin acting for them), at the version it will run.
+        const starts = await this.quota.costAt(workspace, templateVersion);
+        build = await this.quota.admit(workspace.ownerId, { addsWorkspace: false, starts, workspaceId: workspace.id }, (tx) => tx.createTransition(transition));
+      } else {
+        build = await this.builds.createForTransition(transition);
+      }
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // Lost a race with a concurrent request: answer as if it had come first.
@@ -135,6 +154,12 @@ export class WorkspacesService {
       if (active?.kind === kind) return active;
       throw conflict('another transition of this workspace is in progress', { activeBuildId: active?.id });
     }
+    await this.enqueue(workspace, build);
+    return build;
+  }
+
+  /** `workspace` is the row as it was before the request, to put back when nothing will run the build. */
+  private async enqueue(workspace: WorkspaceRecord, build: BuildRecord): Promise<void> {
     try {
       await this.jobs.enqueue({ buildId: build.id, workspaceId: workspace.id });
     } catch (error) {
@@ -143,7 +168,6 @@ export class WorkspacesService {
       await this.workspaces.update(workspace.id, { status: workspace.status, desiredState: workspace.desiredState, templateVersion: workspace.templateVersion });
       throw error;
     }
-    return build;
   }
 }
 

@@ -1,0 +1,47 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type AuthenticatedUser } from '#auth';
+import { conflict, notFound, parseTemplateSpec } from '#domain';
+import { BuildsRepository, TemplatesRepository, WorkspacesRepository } from '#persistence';
+import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
+import { type WorkspaceView } from './workspaces.dto.js';
+import { toWorkspaceView } from './workspace.views.js';
+
+const RECOVERABLE = new Set(['failed', 'starting', 'stopping', 'pending']);
+
+/**
+ * "Recover": repairs a failed (or stuck) workspace from what the engine actually has, without
+ * touching its volume: a running container → running (ports read back), anything else → stopped.
+ * Refused while a transition is in flight: that one will settle the state itself.
+ */
+@Injectable()
+export class WorkspaceRecoveryService {
+  constructor(
+    private readonly workspaces: WorkspacesRepository,
+    private readonly builds: BuildsRepository,
+    private readonly templates: TemplatesRepository,
+    @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
+  ) {}
+
+  async recover(user: AuthenticatedUser, id: string): Promise<WorkspaceView> {
+    const ws = await this.workspaces.findLive(id, user.role === 'admin' ? null : user.id);
+    if (!ws) throw notFound('workspace');
+    const active = await this.builds.findActive(ws.id);
+    if (active) throw conflict(`a ${active.kind} is in progress; it will settle the state`, { activeBuildId: active.id });
+    if (!RECOVERABLE.has(ws.status)) throw conflict(`a ${ws.status} workspace needs no recovery`, { workspaceStatus: ws.status });
+
+    const container = await this.runtime.findContainer(ws.id);
+    if (container?.running) {
+      const version = await this.templates.findVersion(ws.templateId, ws.templateVersion);
+      const declared = version ? parseTemplateSpec(version.spec).ports : [];
+      const ports = container.ports.map((p) => ({ ...p, name: declared.find((d) => d.port === p.port)?.name ?? '' }));
+      await this.workspaces.update(ws.id, { status: 'running', desiredState: 'running', lastError: null, ports });
+    } else {
+      // A stopped leftover container is disposable; removing it lets the next start begin clean.
+      if (container) await this.runtime.removeContainer(ws.id);
+      await this.workspaces.update(ws.id, { status: 'stopped', desiredState: 'stopped', lastError: null, ports: [] });
+    }
+    const updated = await this.workspaces.findById(ws.id);
+    if (!updated) throw notFound('workspace');
+    return toWorkspaceView(updated, (await this.workspaces.activeVersions([updated.templateId])).get(updated.templateId));
+  }
+}

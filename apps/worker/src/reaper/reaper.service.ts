@@ -1,0 +1,60 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { BuildsRepository, WorkspacesRepository } from '#persistence';
+import { WorkspaceEventsPublisher, WorkspaceJobsProducer } from '#queue';
+
+/**
+ * Keeps builds from hanging forever: a running build whose worker stopped sending heartbeats is
+ * failed with the reason (its workspace becomes `failed`, recoverable), and a build still queued
+ * long after it was accepted is enqueued again — Redis here keeps nothing on disk, so a restart
+ * loses jobs; the deterministic job id makes the re-enqueue harmless if the job still exists.
+ */
+@Injectable()
+export class ReaperService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ReaperService.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+    private readonly builds: BuildsRepository,
+    private readonly workspaces: WorkspacesRepository,
+    private readonly jobs: WorkspaceJobsProducer,
+    private readonly events: WorkspaceEventsPublisher,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), this.config.BERTH_REAPER_INTERVAL_MS);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.reap();
+    } catch (error) {
+      this.logger.warn(`reaper pass skipped: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  async reap(now = Date.now()): Promise<void> {
+    for (const build of await this.builds.findHung(new Date(now - this.config.BERTH_BUILD_HEARTBEAT_TIMEOUT_MS))) {
+      const since = build.heartbeatAt?.toISOString() ?? 'its start';
+      const error = `the worker stopped responding during this ${build.kind} (no heartbeat since ${since})`;
+      this.logger.warn(`build ${build.id}: ${error}`);
+      await this.builds.finish(build.id, { status: 'failed', error, errorCode: 'worker_lost', stages: build.stages as Record<string, number> });
+      const lastError = `${error}; use recover to repair it from the container's actual state`;
+      await this.workspaces.setStatus(build.workspaceId, 'failed', lastError);
+      this.events.publish({ workspaceId: build.workspaceId, type: 'status', status: 'failed', lastError });
+    }
+    for (const build of await this.builds.findQueuedBefore(new Date(now - this.config.BERTH_QUEUED_BUILD_GRACE_MS))) {
+      await this.jobs.enqueue({ buildId: build.id, workspaceId: build.workspaceId }).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { BuildsRepository, WorkspacesRepository } from '#persistence';
+import { WorkspaceEventsPublisher } from '#queue';
+import { RUNTIME_DRIVER, type ManagedContainer, type RuntimeDriver } from '#runtime';
+
+/** Volume listing is a second engine call: done on every Nth pass only. */
+const VOLUME_REPORT_EVERY = 12;
+
+/**
+ * Level-triggered: every few seconds, compare what Postgres says each workspace should be with
+ * what the engine actually has (one label-filtered list call), and make status tell the truth.
+ * Workspaces with a transition in flight are left to it. Volumes are never deleted here.
+ */
+@Injectable()
+export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ReconcilerService.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private passes = 0;
+
+  constructor(
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+    @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
+    private readonly workspaces: WorkspacesRepository,
+    private readonly builds: BuildsRepository,
+    private readonly events: WorkspaceEventsPublisher,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), this.config.BERTH_RECONCILE_INTERVAL_MS);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One pass; never overlaps itself, never throws (an unreachable engine is retried next pass). */
+  async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.reconcile();
+    } catch (error) {
+      this.logger.warn(`reconcile pass skipped: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  async reconcile(): Promise<void> {
+    const containers = await this.runtime.listManagedContainers();
+    const [live, busy] = await Promise.all([this.workspaces.listLive(null), this.builds.activeWorkspaceIds()]);
+    const byWorkspace = new Map<string, ManagedContainer>();
+    for (const c of containers) if (c.workspaceId) byWorkspace.set(c.workspaceId, c);
+    const liveIds = new Set(live.map((w) => w.id));
+
+    for (const ws of live) {
+      if (busy.has(ws.id)) continue;
+      const container = byWorkspace.get(ws.id);
+      if (ws.status === 'running' && !container?.running) {
+        const why = container ? `the container stopped outside Berth (${container.status})` : 'the container was removed outside Berth';
+        await this.follow(ws.id, why);
+      } else if (ws.status === 'stopped' && container?.running) {
+        // Desired stopped: containers are disposable, so an out-of-band start is undone.
+        this.logger.warn(`workspace ${ws.id} is stopped but its container runs; removing the container`);
+        await this.runtime.removeContainerById(container.id);
+      }
+    }
+
+    for (const c of containers) {
+      // Only workspace containers are judged; anything else labelled (e.g. an image build step) is not ours to remove.
+      if (!c.workspaceId || liveIds.has(c.workspaceId) || busy.has(c.workspaceId)) continue;
+      this.logger.warn(`orphan container ${c.id.slice(0, 12)} of workspace ${c.workspaceId}: removing it, never its volume`);
+      await this.runtime.removeContainerById(c.id);
+    }
+
+    if (++this.passes % VOLUME_REPORT_EVERY === 0) {
+      const orphans = (await this.runtime.listManagedVolumes()).filter((id) => !liveIds.has(id));
+      if (orphans.length > 0) this.logger.warn(`volumes without a workspace (kept, for an admin to look at): ${orphans.join(', ')}`);
+    }
+  }
+
+  private async follow(workspaceId: string, why: string): Promise<void> {
+    const lastError = `${why}; start it again to recreate it on the same volume`;
+    this.logger.warn(`workspace ${workspaceId}: ${why}`);
+    await this.workspaces.update(workspaceId, { status: 'failed', lastError, ports: [] });
+    this.events.publish({ workspaceId, type: 'status', status: 'failed', lastError });
+  }
+}
