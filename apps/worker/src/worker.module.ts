@@ -11,9 +11,10 @@ import { TemplateBuildProcessor } from './processors/template-build.processor.js
 import { TemplateImageService } from './templates/template-image.service.js';
 import { ReconcilerService } from './reconciler/reconciler.service.js';
 import { ReaperService } from './reaper/reaper.service.js';
+import { IdleStopperService } from './idle/idle-stopper.service.js';
 
 @Module({
   imports: [LoggerModule.forRoot(loggerOptions('worker')), ConfigModule, PersistenceModule, RuntimeModule, QueueModule.register('worker')],
-  providers: [WorkspaceLifecycleService, WorkspaceLifecycleProcessor, TemplateImageService, TemplateBuildProcessor, ReconcilerService, ReaperService],
+  providers: [WorkspaceLifecycleService, WorkspaceLifecycleProcessor, TemplateImageService, TemplateBuildProcessor, ReconcilerService, ReaperService, IdleStopperService],
 })
 export class WorkerModule {}

@@ -79,6 +79,8 @@ export const templateSpecSchema = z
       .strict()
       .prefault({}),
     parameters: parameterDefinitionsSchema,
+    /** Stop the workspace after this long without terminal, proxied-port or exec use (fractions allowed). */
+    idleTimeoutMinutes: z.number().min(0.05).max(10080).optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {

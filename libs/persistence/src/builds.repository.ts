@@ -11,6 +11,8 @@ export interface TransitionRequest {
   kind: BuildKind;
   templateVersion: number;
   requestedById: string | null;
+  /** Why Berth itself asked for this transition (e.g. idle stop); shown on the workspace. */
+  reason?: string;
   /** Statuses the workspace must still be in when the build is inserted. */
   allowedFrom?: readonly string[];
   /** Run the template's initScript again (rebuild/update only). */
@@ -50,6 +52,15 @@ export class BuildsRepository {
   async activeWorkspaceIds(): Promise<Set<string>> {
     const rows = await this.prisma.build.findMany({ where: { status: { in: ['queued', 'running'] } }, select: { workspaceId: true } });
     return new Set(rows.map((r) => r.workspaceId));
+  }
+
+  /** When the latest successful (re)start finished: a workspace's "running since". */
+  async lastStartedAt(workspaceId: string): Promise<Date | null> {
+    const build = await this.prisma.build.findFirst({
+      where: { workspaceId, status: 'succeeded', kind: { in: ['start', 'restart', 'rebuild', 'update'] } },
+      orderBy: { finishedAt: 'desc' }, select: { finishedAt: true },
+    });
+    return build?.finishedAt ?? null;
   }
 
   findById(id: string): Promise<BuildRecord | null> {
@@ -107,7 +118,7 @@ export async function insertTransition(tx: Prisma.TransactionClient, req: Transi
   });
   await tx.workspace.update({
     where: { id: req.workspaceId },
-    data: { status: req.requestedStatus, desiredState: req.desiredState, lastError: null, templateVersion: req.templateVersion },
+    data: { status: req.requestedStatus, desiredState: req.desiredState, lastError: null, templateVersion: req.templateVersion, stopReason: req.reason ?? null },
   });
   return build;
 }

@@ -43,10 +43,10 @@ export class WorkspacesRepository {
     await this.prisma.workspace.update({ where: { id }, data });
   }
 
-  /** Records use of the workspace; at most one write a minute per workspace, however busy it is. */
-  async touchActivity(id: string, now = new Date()): Promise<void> {
+  /** Records use of the workspace; at most one write per `resolutionMs`, however busy it is. */
+  async touchActivity(id: string, resolutionMs: number, now = new Date()): Promise<void> {
     await this.prisma.workspace.updateMany({
-      where: { id, OR: [{ lastActivityAt: null }, { lastActivityAt: { lt: new Date(now.getTime() - 60_000) } }] },
+      where: { id, OR: [{ lastActivityAt: null }, { lastActivityAt: { lt: new Date(now.getTime() - resolutionMs) } }] },
       data: { lastActivityAt: now },
     });
   }

@@ -5,7 +5,7 @@ import { BERTH_CONFIG, type BerthConfig } from '#config';
 
 /** What the worker tells watchers of a workspace (the portal's SSE stream). */
 export type WorkspaceEvent =
-  | { workspaceId: string; type: 'status'; status: string; lastError: string | null; at: string }
+  | { workspaceId: string; type: 'status'; status: string; lastError: string | null; at: string; idleStopAt?: string }
   | { workspaceId: string; type: 'log'; buildId: string; stream: string; lines: string[]; at: string };
 
 type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { type AuthenticatedUser } from '#auth';
 import { BerthError, ErrorCode, notFound, parseTemplateSpec } from '#domain';
 import { TemplatesRepository, WorkspacesRepository } from '#persistence';
@@ -16,11 +17,15 @@ export interface WorkspaceTarget {
  */
 @Injectable()
 export class WorkspaceAccessService {
-  constructor(private readonly workspaces: WorkspacesRepository, private readonly templates: TemplatesRepository) {}
+  constructor(
+    private readonly workspaces: WorkspacesRepository,
+    private readonly templates: TemplatesRepository,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+  ) {}
 
   /** Terminal input and proxied traffic count as use of the workspace. */
   recordActivity(workspaceId: string): void {
-    void this.workspaces.touchActivity(workspaceId).catch(() => undefined);
+    void this.workspaces.touchActivity(workspaceId, this.config.BERTH_ACTIVITY_RESOLUTION_MS).catch(() => undefined);
   }
 
   async runningTarget(user: AuthenticatedUser, workspaceId: string): Promise<WorkspaceTarget> {

@@ -15,6 +15,7 @@ export function toWorkspaceView(w: WorkspaceRecord, promotedVersion?: number): W
     lastError: w.lastError,
     ports: w.ports as WorkspaceView['ports'],
     lastActivityAt: w.lastActivityAt?.toISOString() ?? null,
+    stopReason: w.stopReason,
     createdAt: w.createdAt.toISOString(),
     updatedAt: w.updatedAt.toISOString(),
   };

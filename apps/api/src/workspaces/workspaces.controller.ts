@@ -74,6 +74,14 @@ export class WorkspacesController {
     return { build: await this.workspaces.transition(user, id, 'update', options) };
   }
 
+  /** Counts as activity, postponing an idle stop (the portal's "keep it running"). */
+  @RequiresScope('workspaces:write')
+  @Post(':id/activity')
+  @HttpCode(204)
+  activity(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.workspaces.recordActivity(user, id);
+  }
+
   /** Repairs a failed or stuck workspace from the container's actual state; the volume is untouched. */
   @RequiresScope('workspaces:write')
   @Post(':id/recover')

@@ -32,6 +32,8 @@ export interface WorkspaceView {
   ports: { port: number; name: string; hostPort: number }[];
   /** Last terminal or proxied-port use (minute precision). */
   lastActivityAt: string | null;
+  /** Why Berth stopped it by itself (idle timeout), until the next transition. */
+  stopReason: string | null;
   createdAt: string;
   updatedAt: string;
 }

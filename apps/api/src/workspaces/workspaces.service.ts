@@ -106,6 +106,12 @@ export class WorkspacesService {
     return this.runtime.stats(workspace.id);
   }
 
+  /** "I'm still here": counts as activity (the portal's answer to an idle warning). */
+  async recordActivity(user: AuthenticatedUser, id: string): Promise<void> {
+    const workspace = await this.find(user, id);
+    await this.workspaces.touchActivity(workspace.id, 0);
+  }
+
   async listBuilds(user: AuthenticatedUser, id: string): Promise<BuildView[]> {
     const workspace = await this.find(user, id);
     return (await this.builds.listForWorkspace(workspace.id)).map((b) => toBuildView(b));
