@@ -34,6 +34,8 @@ export const configSchema = z.object({
   /** A build still queued after this long is enqueued again (Redis may have lost the job). */
   BERTH_QUEUED_BUILD_GRACE_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Activity is written at most this often per workspace (it only needs minute precision). */
+  /** Upper bound of one build stage (image, volume, container, scripts). */
+  BERTH_STAGE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(900_000),
   BERTH_ACTIVITY_RESOLUTION_MS: z.coerce.number().int().min(100).default(60_000),
 
   /** The URL users reach Berth at; OIDC redirect URIs and cookie `Secure` derive from it. */

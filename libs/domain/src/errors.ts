@@ -13,6 +13,7 @@ export enum ErrorCode {
   ImageUnavailable = 'image_unavailable',
   RuntimeFailure = 'runtime_failure',
   ScriptFailed = 'script_failed',
+  Cancelled = 'cancelled',
   Internal = 'internal',
 }
 

@@ -63,6 +63,20 @@ export class BuildsRepository {
     return build?.finishedAt ?? null;
   }
 
+  /** Marks an active build for cancellation; false when it already finished. */
+  async requestCancel(id: string, byUserId: string): Promise<boolean> {
+    const { count } = await this.prisma.build.updateMany({
+      where: { id, status: { in: ['queued', 'running'] } },
+      data: { cancelRequestedAt: new Date(), cancelRequestedById: byUserId },
+    });
+    return count === 1;
+  }
+
+  async isCancelRequested(id: string): Promise<boolean> {
+    const build = await this.prisma.build.findUnique({ where: { id }, select: { cancelRequestedAt: true } });
+    return Boolean(build?.cancelRequestedAt);
+  }
+
   findById(id: string): Promise<BuildRecord | null> {
     return this.prisma.build.findUnique({ where: { id } });
   }

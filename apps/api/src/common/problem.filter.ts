@@ -14,6 +14,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.ImageUnavailable]: 422,
   [ErrorCode.RuntimeFailure]: 502,
   [ErrorCode.ScriptFailed]: 422,
+  [ErrorCode.Cancelled]: 409,
   [ErrorCode.Internal]: 500,
 };
 

@@ -121,6 +121,13 @@ export class WorkspacesController {
     return this.workspaces.listBuilds(user, id);
   }
 
+  @RequiresScope('workspaces:write')
+  @Post(':id/builds/:buildId/cancel')
+  @HttpCode(202)
+  async cancel(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Param('buildId', ParseUUIDPipe) buildId: string): Promise<{ build: BuildView }> {
+    return { build: await this.workspaces.cancelBuild(user, id, buildId) };
+  }
+
   @Get(':id/builds/:buildId')
   build(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Param('buildId', ParseUUIDPipe) buildId: string): Promise<BuildView> {
     return this.workspaces.getBuild(user, id, buildId);

@@ -106,6 +106,23 @@ export class WorkspacesService {
     return this.runtime.stats(workspace.id);
   }
 
+  /**
+   * Cancels a build in flight. A queued one ends at once; a running one stops at the worker's
+   * next check (within a second), interrupting the stage it is in. The workspace ends `failed`,
+   * from where start, stop or recover apply.
+   */
+  async cancelBuild(user: AuthenticatedUser, id: string, buildId: string): Promise<BuildView> {
+    const workspace = await this.find(user, id);
+    const build = await this.builds.findForWorkspace(workspace.id, buildId);
+    if (!build) throw notFound('build');
+    if (!(await this.builds.requestCancel(build.id, user.id))) throw conflict(`the build already ${build.status}`, { buildStatus: build.status });
+    if (build.status === 'queued') {
+      await this.builds.finish(build.id, { status: 'failed', error: 'cancelled before it started', errorCode: 'cancelled', stages: {} });
+      await this.workspaces.setStatus(workspace.id, 'failed', `the ${build.kind} was cancelled before it started`);
+    }
+    return toBuildView((await this.builds.findById(build.id)) ?? build);
+  }
+
   /** "I'm still here": counts as activity (the portal's answer to an idle warning). */
   async recordActivity(user: AuthenticatedUser, id: string): Promise<void> {
     const workspace = await this.find(user, id);

@@ -35,6 +35,8 @@ export class WorkspaceLifecycleService {
     const recorder = new BuildRecorder(build.id, this.builds, (stream, lines) =>
       this.events.publish({ workspaceId: workspace.id, type: 'log', buildId: build.id, stream, lines }),
     );
+    recorder.stageTimeoutMs = this.config.BERTH_STAGE_TIMEOUT_MS;
+    recorder.watchCancellation();
     const heartbeat = setInterval(() => void this.builds.recordStage(build.id, recorder.stages).catch(() => undefined), 5000);
     try {
       await this.execute(build, workspace, recorder);
@@ -48,6 +50,7 @@ export class WorkspaceLifecycleService {
       await this.builds.finish(build.id, { status: 'failed', error: message, errorCode: code, stages: recorder.stages });
       await this.setStatus(workspace.id, 'failed', message);
     } finally {
+      recorder.stopWatching();
       clearInterval(heartbeat);
     }
   }
