@@ -74,11 +74,14 @@ describe('workspace access: terminal, ports, stats (real Docker)', () => {
     expect(unknownPort.headers['content-type']).toContain('application/problem+json');
   });
 
-  it('reports CPU and memory of a running workspace; 409 when it is not running', async () => {
+  it('reports CPU and memory of a running workspace (and running: false with zeros when it is not)', async () => {
     const stats = await owner.get(`/workspaces/${workspaceId}/stats`);
     expect(stats.status).toBe(200);
-    expect(stats.body).toMatchObject({ cpuPercent: expect.any(Number) as number, memoryBytes: expect.any(Number) as number, memoryLimitBytes: 2048 * 1024 * 1024 });
+    expect(stats.body).toMatchObject({ running: true, cpuPercent: expect.any(Number) as number, memoryBytes: expect.any(Number) as number, memoryLimitBytes: 2048 * 1024 * 1024 });
     expect((await stranger.get(`/workspaces/${workspaceId}/stats`)).status).toBe(404);
+    await owner.post(`/workspaces/${workspaceId}/stop`);
+    await owner.waitForStatus(workspaceId, 'stopped');
+    expect((await owner.get(`/workspaces/${workspaceId}/stats`)).body).toEqual({ running: false, cpuPercent: 0, memoryBytes: 0, memoryLimitBytes: 0 });
   });
 
   it('shows queue and engine health to admins', async () => {

@@ -112,7 +112,7 @@ export class WorkspacesController {
   }
 
   @Get(':id/stats')
-  stats(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<ContainerStats> {
+  stats(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<ContainerStats & { running: boolean }> {
     return this.workspaces.stats(user, id);
   }
 

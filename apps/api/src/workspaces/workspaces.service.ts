@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RUNTIME_DRIVER, type ContainerStats, type RuntimeDriver } from '#runtime';
 import { type AuthenticatedUser } from '#auth';
 import {
-  canRequest, conflict, invalid, notFound, parseTemplateSpec, resolveParameterValues, transitionRule, type TransitionKind,
+  BerthError, canRequest, conflict, ErrorCode, invalid, notFound, parseTemplateSpec, resolveParameterValues, transitionRule, type TransitionKind,
 } from '#domain';
 import {
   BuildsRepository, isUniqueViolation, TemplatesRepository, WorkspacesRepository, type BuildRecord, type TransitionRequest, type WorkspaceRecord,
@@ -99,11 +99,21 @@ export class WorkspacesService {
     return stopped;
   }
 
-  /** CPU and memory of the running container (409 when it is not running). */
-  async stats(user: AuthenticatedUser, id: string): Promise<ContainerStats> {
+  /**
+   * CPU and memory of the running container. A workspace that is not running (or whose container
+   * just went away mid-transition) answers `running: false` with zeros rather than an error: the
+   * portal polls this while states change, and an error status would be noise, not news.
+   */
+  async stats(user: AuthenticatedUser, id: string): Promise<ContainerStats & { running: boolean }> {
     const workspace = await this.find(user, id);
-    if (workspace.status !== 'running') throw conflict(`the workspace is ${workspace.status}`, { workspaceStatus: workspace.status });
-    return this.runtime.stats(workspace.id);
+    const idle = { running: false, cpuPercent: 0, memoryBytes: 0, memoryLimitBytes: 0 };
+    if (workspace.status !== 'running') return idle;
+    try {
+      return { running: true, ...(await this.runtime.stats(workspace.id)) };
+    } catch (error) {
+      if (error instanceof BerthError && error.code === ErrorCode.Conflict) return idle;
+      throw error;
+    }
   }
 
   /**

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task.js';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { BerthError, parseTemplateSpec } from '#domain';
 import { BuildsRepository, isUniqueViolation, TemplatesRepository, WorkspacesRepository, type WorkspaceRecord } from '#persistence';
@@ -10,10 +11,8 @@ import { WorkspaceEventsPublisher, WorkspaceJobsProducer } from '#queue';
  * after an `idle-warning` event the portal can answer by extending. The workspace records why.
  */
 @Injectable()
-export class IdleStopperService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(IdleStopperService.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
+export class IdleStopperService extends PeriodicTask {
+  protected readonly logger = new Logger(IdleStopperService.name);
   private readonly warned = new Set<string>();
 
   constructor(
@@ -23,35 +22,25 @@ export class IdleStopperService implements OnApplicationBootstrap, OnApplication
     private readonly builds: BuildsRepository,
     private readonly jobs: WorkspaceJobsProducer,
     private readonly events: WorkspaceEventsPublisher,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.BERTH_REAPER_INTERVAL_MS);
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  protected intervalMs(): number {
+    return this.config.BERTH_REAPER_INTERVAL_MS;
   }
 
-  async tick(now = Date.now()): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const running = (await this.workspaces.listLive(null)).filter((w) => w.status === 'running');
-      const timeouts = new Map<string, number | undefined>();
-      for (const ws of running) {
-        const key = `${ws.templateId}:${ws.templateVersion}`;
-        if (!timeouts.has(key)) {
-          const version = await this.templates.findVersion(ws.templateId, ws.templateVersion);
-          timeouts.set(key, version ? parseTemplateSpec(version.spec).idleTimeoutMinutes : undefined);
-        }
-        const minutes = timeouts.get(key);
-        if (minutes !== undefined) await this.check(ws, minutes, now);
+  protected async pass(now = Date.now()): Promise<void> {
+    const running = (await this.workspaces.listLive(null)).filter((w) => w.status === 'running');
+    const timeouts = new Map<string, number | undefined>();
+    for (const ws of running) {
+      const key = `${ws.templateId}:${ws.templateVersion}`;
+      if (!timeouts.has(key)) {
+        const version = await this.templates.findVersion(ws.templateId, ws.templateVersion);
+        timeouts.set(key, version ? parseTemplateSpec(version.spec).idleTimeoutMinutes : undefined);
       }
-    } catch (error) {
-      this.logger.warn(`idle check skipped: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      this.running = false;
+      const minutes = timeouts.get(key);
+      if (minutes !== undefined) await this.check(ws, minutes, now);
     }
   }
 

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task.js';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { BuildsRepository, WorkspacesRepository } from '#persistence';
 import { WorkspaceEventsPublisher, WorkspaceJobsProducer } from '#queue';
@@ -10,10 +11,8 @@ import { WorkspaceEventsPublisher, WorkspaceJobsProducer } from '#queue';
  * loses jobs; the deterministic job id makes the re-enqueue harmless if the job still exists.
  */
 @Injectable()
-export class ReaperService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(ReaperService.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
+export class ReaperService extends PeriodicTask {
+  protected readonly logger = new Logger(ReaperService.name);
 
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
@@ -21,26 +20,16 @@ export class ReaperService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly workspaces: WorkspacesRepository,
     private readonly jobs: WorkspaceJobsProducer,
     private readonly events: WorkspaceEventsPublisher,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.BERTH_REAPER_INTERVAL_MS);
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  protected intervalMs(): number {
+    return this.config.BERTH_REAPER_INTERVAL_MS;
   }
 
-  async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.reap();
-    } catch (error) {
-      this.logger.warn(`reaper pass skipped: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      this.running = false;
-    }
+  protected pass(): Promise<void> {
+    return this.reap();
   }
 
   async reap(now = Date.now()): Promise<void> {

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task.js';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { BuildsRepository, WorkspacesRepository } from '#persistence';
 import { WorkspaceEventsPublisher } from '#queue';
@@ -13,10 +14,8 @@ const VOLUME_REPORT_EVERY = 12;
  * Workspaces with a transition in flight are left to it. Volumes are never deleted here.
  */
 @Injectable()
-export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(ReconcilerService.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
+export class ReconcilerService extends PeriodicTask {
+  protected readonly logger = new Logger(ReconcilerService.name);
   private passes = 0;
 
   constructor(
@@ -25,27 +24,16 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly workspaces: WorkspacesRepository,
     private readonly builds: BuildsRepository,
     private readonly events: WorkspaceEventsPublisher,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.BERTH_RECONCILE_INTERVAL_MS);
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  protected intervalMs(): number {
+    return this.config.BERTH_RECONCILE_INTERVAL_MS;
   }
 
-  /** One pass; never overlaps itself, never throws (an unreachable engine is retried next pass). */
-  async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.reconcile();
-    } catch (error) {
-      this.logger.warn(`reconcile pass skipped: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      this.running = false;
-    }
+  protected pass(): Promise<void> {
+    return this.reconcile();
   }
 
   async reconcile(): Promise<void> {
