@@ -1,6 +1,5 @@
-import { type Browser } from 'playwright-core';
 import { type ApiClient, signIn, testAdmin, uniqueName } from '#testing';
-import { BUSYBOX_SPEC, createDeveloperAccount, launch, openPage, PHONE, screenshot, signInUi, type TrackedPage, waitForVersionReady } from './browser.js';
+import { browserSuite, BUSYBOX_SPEC, createDeveloperAccount, openPage, PHONE, screenshot, signInUi, waitForVersionReady } from './browser.js';
 
 /**
  * Journey (b): an admin writes a template spec with a mistake and sees the server's validation
@@ -8,29 +7,15 @@ import { BUSYBOX_SPEC, createDeveloperAccount, launch, openPage, PHONE, screensh
  * existing workspace flagged as outdated. Also visits every admin page for screenshots.
  */
 describe('portal: admin journey (real Chromium)', () => {
-  let browser: Browser;
+  const suite = browserSuite();
   let admin: ApiClient;
-  let tracked: TrackedPage;
 
   beforeAll(async () => {
-    browser = await launch();
     admin = await signIn(testAdmin.email, testAdmin.password);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  beforeEach(async () => {
-    tracked = await openPage(browser);
-  });
-
-  afterEach(async () => {
-    await tracked.context.close();
-  });
-
   it('validates a spec inline, creates and promotes versions, and flags outdated workspaces', async () => {
-    const { page } = tracked;
+    const { page } = suite.tracked;
     await signInUi(page, testAdmin.email, testAdmin.password);
     await page.getByRole('link', { name: 'Templates' }).click();
     await page.getByRole('heading', { name: 'Templates' }).waitFor();
@@ -93,7 +78,7 @@ describe('portal: admin journey (real Chromium)', () => {
     await screenshot(page, 'admin-workspaces');
 
     // The owner sees it too, and can update it.
-    const devPage = await openPage(browser);
+    const devPage = await openPage(suite.browser);
     await signInUi(devPage.page, devAccount.email, devAccount.password);
     const card = devPage.page.locator(`[data-workspace="${wsName}"]`);
     await card.getByText('update available').waitFor();
@@ -105,11 +90,11 @@ describe('portal: admin journey (real Chromium)', () => {
     await devPage.context.close();
 
     await dev.delete(`/workspaces/${workspaceId}`);
-    expect(tracked.errors).toEqual([]);
+    expect(suite.tracked.errors).toEqual([]);
   });
 
   it('shows users, tokens on behalf, the audit log and system health', async () => {
-    const { page } = tracked;
+    const { page } = suite.tracked;
     await signInUi(page, testAdmin.email, testAdmin.password);
 
     await page.getByRole('link', { name: 'Users' }).click();
@@ -148,6 +133,6 @@ describe('portal: admin journey (real Chromium)', () => {
     await page.getByRole('button', { name: 'Menu' }).click();
     await screenshot(page, 'admin-menu-phone');
 
-    expect(tracked.errors).toEqual([]);
+    expect(suite.tracked.errors).toEqual([]);
   });
 });

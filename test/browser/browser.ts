@@ -116,3 +116,32 @@ export async function runInTerminal(page: Page, command: string, expected: RegEx
   }
   throw new Error(`terminal never showed ${expected}; it shows:\n${text}`);
 }
+
+/**
+ * Registers a suite's browser lifecycle: one Chromium for the file, a fresh tracked page (its own
+ * context) for every test. Call it first in `describe` so its hooks run before the suite's own.
+ */
+export function browserSuite(): { readonly browser: Browser; readonly tracked: TrackedPage } {
+  let browser: Browser | undefined;
+  let tracked: TrackedPage | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    tracked = await openPage(browser!);
+  });
+  afterEach(async () => {
+    await tracked?.context.close();
+  });
+  return {
+    get browser(): Browser {
+      return browser!;
+    },
+    get tracked(): TrackedPage {
+      return tracked!;
+    },
+  };
+}

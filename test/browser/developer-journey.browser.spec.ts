@@ -1,6 +1,5 @@
-import { type Browser } from 'playwright-core';
 import { type ApiClient, signIn, testAdmin, uniqueName } from '#testing';
-import { createBusyboxTemplate, createDeveloperAccount, launch, openPage, PHONE, runInTerminal, screenshot, signInUi, type TrackedPage } from './browser.js';
+import { browserSuite, createBusyboxTemplate, createDeveloperAccount, PHONE, runInTerminal, screenshot, signInUi } from './browser.js';
 
 /**
  * Journey (a): a developer signs in, creates a workspace from a template, watches the start
@@ -8,33 +7,19 @@ import { createBusyboxTemplate, createDeveloperAccount, launch, openPage, PHONE,
  * file), and deletes it. Also: an expired session lands on the sign-in page with a message.
  */
 describe('portal: developer journey (real Chromium)', () => {
-  let browser: Browser;
+  const suite = browserSuite();
   let admin: ApiClient;
   let template: { id: string; name: string };
   let dev: { id: string; email: string; password: string };
-  let tracked: TrackedPage;
 
   beforeAll(async () => {
-    browser = await launch();
     admin = await signIn(testAdmin.email, testAdmin.password);
     template = await createBusyboxTemplate(admin);
     dev = await createDeveloperAccount(admin);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  beforeEach(async () => {
-    tracked = await openPage(browser);
-  });
-
-  afterEach(async () => {
-    await tracked.context.close();
-  });
-
   it('signs in, creates a workspace, uses the terminal across stop/start, and deletes it', async () => {
-    const { page } = tracked;
+    const { page } = suite.tracked;
     await page.goto('/');
     await page.getByRole('heading', { name: 'Berth' }).waitFor();
     await screenshot(page, 'sign-in');
@@ -101,18 +86,18 @@ describe('portal: developer journey (real Chromium)', () => {
     const dev1 = await signIn(dev.email, dev.password);
     await dev1.waitForGone(workspaceId);
 
-    expect(tracked.errors).toEqual([]);
+    expect(suite.tracked.errors).toEqual([]);
   });
 
   it('shows the sign-in page with a message when the session has expired', async () => {
-    const { page, context } = tracked;
+    const { page, context } = suite.tracked;
     await signInUi(page, dev.email, dev.password);
     await page.getByRole('heading', { name: 'Your workspaces' }).waitFor();
     // The session is gone (as after its TTL) while the CSRF cookie stays: the next request
     // answers 401. Off the portal first, so no in-flight answer renews the (sliding) cookie.
     await page.goto('about:blank');
     await context.clearCookies({ name: 'berth_session' });
-    tracked.expect(/status of 401/);
+    suite.tracked.expect(/status of 401/);
     await page.goto('/');
     await page
       .getByTestId('signin-notice')
@@ -126,6 +111,6 @@ describe('portal: developer journey (real Chromium)', () => {
     await signInUi(page, dev.email, dev.password);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByTestId('signin-notice').getByText('You have signed out.').waitFor();
-    expect(tracked.errors).toEqual([]);
+    expect(suite.tracked.errors).toEqual([]);
   });
 });

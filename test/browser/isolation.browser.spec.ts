@@ -1,20 +1,17 @@
-import { type Browser } from 'playwright-core';
 import { type ApiClient, signIn, testAdmin, testBaseUrl } from '#testing';
-import { createBusyboxTemplate, createDeveloperAccount, launch, openPage, signInUi, type TrackedPage } from './browser.js';
+import { browserSuite, createBusyboxTemplate, createDeveloperAccount, signInUi } from './browser.js';
 
 /**
  * Journey (c): a second developer, signed in to the portal, cannot reach the first one's
  * workspace: not its page, not its terminal WebSocket, not its port proxy.
  */
 describe('portal: one developer cannot reach another one’s workspace (real Chromium)', () => {
-  let browser: Browser;
-  let tracked: TrackedPage;
+  const suite = browserSuite();
   let owner: ApiClient;
   let workspaceId: string;
   let intruder: { email: string; password: string };
 
   beforeAll(async () => {
-    browser = await launch();
     const admin = await signIn(testAdmin.email, testAdmin.password);
     const template = await createBusyboxTemplate(admin, { ports: [{ port: 8000, name: 'web' }] });
     const first = await createDeveloperAccount(admin);
@@ -28,22 +25,13 @@ describe('portal: one developer cannot reach another one’s workspace (real Chr
 
   afterAll(async () => {
     if (workspaceId) await owner.delete(`/workspaces/${workspaceId}`);
-    await browser?.close();
-  });
-
-  beforeEach(async () => {
-    tracked = await openPage(browser);
-  });
-
-  afterEach(async () => {
-    await tracked.context.close();
   });
 
   it('refuses the terminal WebSocket, the port URL and the page', async () => {
-    const { page } = tracked;
+    const { page } = suite.tracked;
     await signInUi(page, intruder.email, intruder.password);
     // The refusals below are the point of the test; the browser logs them.
-    tracked.expect(/WebSocket connection to .* failed|status of 404/);
+    suite.tracked.expect(/WebSocket connection to .* failed|status of 404/);
 
     const ws = await page.evaluate(
       ({ id, base }) =>
@@ -75,6 +63,6 @@ describe('portal: one developer cannot reach another one’s workspace (real Chr
 
     await page.goto(`/workspaces/${workspaceId}`);
     await page.getByText('This workspace no longer exists (or is not yours).').waitFor();
-    expect(tracked.errors).toEqual([]);
+    expect(suite.tracked.errors).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { ErrorCode } from '../errors.js';
+import { BerthError, ErrorCode } from '../errors.js';
 import { lintTemplateSpec } from '../template-spec.js';
 import { importDevcontainer } from './devcontainer-import.js';
 import { shellQuote } from './lifecycle.js';
@@ -134,5 +134,27 @@ describe('helpers', () => {
     ['x'.repeat(70), 'x'.repeat(63)],
   ])('toDnsLabel(%j) = %j', (text, label) => {
     expect(toDnsLabel(text)).toBe(label);
+  });
+});
+
+describe('devcontainer.json parsing', () => {
+  it('a JSONC syntax error is a Validation error with line and column', () => {
+    const broken = `{
+	// a comment is fine, a missing comma is not
+	"image": "mcr.microsoft.com/devcontainers/base:bookworm"
+	"remoteUser": "vscode",
+}`;
+    let error: unknown;
+    try {
+      importDevcontainer({ devcontainer: broken });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(BerthError);
+    expect(error).toMatchObject({
+      code: ErrorCode.Validation,
+      message: 'devcontainer.json is not valid JSONC: comma expected at line 4:2',
+      details: { field: 'devcontainer', line: 4, column: 2 },
+    });
   });
 });
