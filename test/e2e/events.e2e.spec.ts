@@ -1,33 +1,4 @@
-import http from 'node:http';
-import { ApiClient, createDeveloper, signIn, testAdmin, testBaseUrl, uniqueName, waitFor } from '#testing';
-
-interface SseEvent {
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** Opens the SSE stream and collects events until closed (a real HTTP stream, as a browser would). */
-function openStream(url: string, token: string, origin: string): { events: SseEvent[]; close: () => void; status: Promise<number> } {
-  const events: SseEvent[] = [];
-  let buffer = '';
-  let resolveStatus: (s: number) => void = () => undefined;
-  const status = new Promise<number>((resolve) => (resolveStatus = resolve));
-  const req = http.get(url, { headers: { Authorization: `Bearer ${token}`, Origin: origin, Accept: 'text/event-stream' } }, (res) => {
-    resolveStatus(res.statusCode ?? 0);
-    res.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const blocks = buffer.split('\n\n');
-      buffer = blocks.pop() ?? '';
-      for (const block of blocks) {
-        const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (data && event !== 'ping') events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
-      }
-    });
-  });
-  req.on('error', () => undefined);
-  return { events, close: () => req.destroy(), status };
-}
+import { ApiClient, createDeveloper, openEventStream, signIn, testAdmin, testBaseUrl, uniqueName, waitFor } from '#testing';
 
 describe('workspace events (SSE)', () => {
   let dev: ApiClient;
@@ -43,7 +14,7 @@ describe('workspace events (SSE)', () => {
     const ws = (await dev.post('/workspaces', { name: uniqueName('sse'), templateId })).body as { id: string };
     await dev.waitForStatus(ws.id, 'running');
 
-    const stream = openStream(`${testBaseUrl()}/api/v1/workspaces/${ws.id}/events`, dev.token, new URL(testBaseUrl()).origin);
+    const stream = openEventStream(`${testBaseUrl()}/api/v1/workspaces/${ws.id}/events`, dev.token, new URL(testBaseUrl()).origin);
     expect(await stream.status).toBe(200);
     await waitFor(() => Promise.resolve(stream.events.length), (n) => n >= 1, 'the snapshot event', 5000, 20);
     expect(stream.events[0]).toMatchObject({ event: 'status', data: { workspaceId: ws.id, status: 'running' } });

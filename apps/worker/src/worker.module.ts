@@ -12,9 +12,10 @@ import { TemplateImageService } from './templates/template-image.service.js';
 import { ReconcilerService } from './reconciler/reconciler.service.js';
 import { ReaperService } from './reaper/reaper.service.js';
 import { IdleStopperService } from './idle/idle-stopper.service.js';
+import { RetentionService } from './retention/retention.service.js';
 
 @Module({
   imports: [LoggerModule.forRoot(loggerOptions('worker')), ConfigModule, PersistenceModule, RuntimeModule, QueueModule.register('worker')],
-  providers: [WorkspaceLifecycleService, WorkspaceLifecycleProcessor, TemplateImageService, TemplateBuildProcessor, ReconcilerService, ReaperService, IdleStopperService],
+  providers: [WorkspaceLifecycleService, WorkspaceLifecycleProcessor, TemplateImageService, TemplateBuildProcessor, ReconcilerService, ReaperService, IdleStopperService, RetentionService],
 })
 export class WorkerModule {}

@@ -10,3 +10,4 @@ export * from './template-parameter-values.js';
 export * from './devcontainer/devcontainer-import.js';
 export * from './spec-diff.js';
 export * from './quota.js';
+export * from './retention.js';

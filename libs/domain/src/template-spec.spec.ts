@@ -52,7 +52,37 @@ describe('template spec validation', () => {
     [{ image: 'x', resources: { memoryMb: 1 } }, 'spec.resources.memoryMb'],
     [{ image: 'x', surprise: 1 }, 'spec.surprise'],
     [{}, 'spec.image'],
+    [{ image: 'x', retention: {} }, 'spec.retention.dormantAfterDays'],
+    [{ image: 'x', retention: { dormantAfterDays: 0 } }, 'spec.retention.dormantAfterDays'],
+    [{ image: 'x', retention: { dormantAfterDays: -1 } }, 'spec.retention.dormantAfterDays'],
+    [{ image: 'x', retention: { dormantAfterDays: 3651 } }, 'spec.retention.dormantAfterDays'],
+    [{ image: 'x', retention: { dormantAfterDays: '30' } }, 'spec.retention.dormantAfterDays'],
+    [{ image: 'x', retention: { dormantAfterDays: 30, deleteAfterDays: 0 } }, 'spec.retention.deleteAfterDays'],
+    [{ image: 'x', retention: { dormantAfterDays: 30, deleteAfterDays: 4000 } }, 'spec.retention.deleteAfterDays'],
+    [{ image: 'x', retention: { dormantAfterDays: 30, deleteAfterDays: null } }, 'spec.retention.deleteAfterDays'],
+    [{ image: 'x', retention: { dormantAfterDays: 30, deleteAfterDays: 7, deleteVolume: false } }, 'spec.retention.deleteVolume'],
   ])('refuses %j naming %s', (input, field) => {
     expect(fieldOf(input)).toBe(field);
+  });
+
+  describe('retention', () => {
+    it('is off unless asked for', () => {
+      expect(parseTemplateSpec({ image: 'x' }).retention).toBeUndefined();
+    });
+
+    it('takes a dormancy threshold alone (dormant only, never deleted by Berth)', () => {
+      expect(parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 30 } }).retention).toEqual({ dormantAfterDays: 30 });
+    });
+
+    it('takes a deletion grace period, fractional days (seconds, for tests) and the 10-year bound', () => {
+      expect(parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 30, deleteAfterDays: 7 } }).retention).toEqual({ dormantAfterDays: 30, deleteAfterDays: 7 });
+      expect(parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 3 / 86400, deleteAfterDays: 5 / 86400 } }).retention).toEqual({ dormantAfterDays: 3 / 86400, deleteAfterDays: 5 / 86400 });
+      expect(parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 3650, deleteAfterDays: 3650 } }).retention).toEqual({ dormantAfterDays: 3650, deleteAfterDays: 3650 });
+    });
+
+    it('says what is wrong with a bad value', () => {
+      expect(() => parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 0 } })).toThrow('spec.retention.dormantAfterDays: must be more than 0 days');
+      expect(() => parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 1, deleteAfterDays: 3651 } })).toThrow('spec.retention.deleteAfterDays: must be at most 3650 days (10 years)');
+    });
   });
 });

@@ -49,6 +49,10 @@ const buildSchema = z
   })
   .strict();
 
+const retentionDays = z.number().gt(0, 'must be more than 0 days').max(3650, 'must be at most 3650 days (10 years)');
+
+const retentionSchema = z.object({ dormantAfterDays: retentionDays, deleteAfterDays: retentionDays.optional() }).strict();
+
 export const templateSpecSchema = z
   .object({
     image: z.string().max(255).regex(IMAGE_REF, 'must be an image reference such as berth/debian:bookworm').optional(),
@@ -81,6 +85,12 @@ export const templateSpecSchema = z
     parameters: parameterDefinitionsSchema,
     /** Stop the workspace after this long without terminal, proxied-port or exec use (fractions allowed). */
     idleTimeoutMinutes: z.number().min(0.05).max(10080).optional(),
+    /**
+     * Stopped workspaces unused for `dormantAfterDays` become dormant; with `deleteAfterDays`, a
+     * dormant one is deleted (volume included) that much later unless started again. Fractions
+     * allowed (tests use seconds); no deleteAfterDays means dormant only, never deleted by Berth.
+     */
+    retention: retentionSchema.optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {

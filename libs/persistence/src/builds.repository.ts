@@ -11,10 +11,15 @@ export interface TransitionRequest {
   kind: BuildKind;
   templateVersion: number;
   requestedById: string | null;
-  /** Why Berth itself asked for this transition (e.g. idle stop); shown on the workspace. */
+  /** Why Berth itself asked for this transition (e.g. idle stop); shown on the workspace and kept on the build. */
   reason?: string;
   /** Statuses the workspace must still be in when the build is inserted. */
   allowedFrom?: readonly string[];
+  /**
+   * Retention deletes only: proceed only if the workspace is still dormant with its deletion due by
+   * then, re-checked under the row lock, so a workspace started meanwhile is never deleted.
+   */
+  dueForDeletionBy?: Date;
   /** Run the template's initScript again (rebuild/update only). */
   reinitialize?: boolean;
   /** Status the workspace shows as soon as the request is accepted. */
@@ -127,12 +132,23 @@ export async function insertTransition(tx: Prisma.TransactionClient, req: Transi
     const status = current?.status ?? 'deleted';
     throw conflict(`cannot ${req.kind} a workspace that is ${status}`, { workspaceStatus: status });
   }
+  if (req.dueForDeletionBy) {
+    // The row is locked now, so this read cannot race with a start clearing the dormancy.
+    const deletesAt = (await tx.workspace.findUnique({ where: { id: req.workspaceId }, select: { deletesAt: true } }))?.deletesAt;
+    if (!deletesAt || deletesAt > req.dueForDeletionBy) throw conflict('the workspace is no longer due for deletion');
+  }
   const build = await tx.build.create({
-    data: { workspaceId: req.workspaceId, kind: req.kind, templateVersion: req.templateVersion, requestedById: req.requestedById, reinitialize: req.reinitialize ?? false },
+    data: {
+      workspaceId: req.workspaceId, kind: req.kind, templateVersion: req.templateVersion, requestedById: req.requestedById,
+      reinitialize: req.reinitialize ?? false, reason: req.reason ?? null,
+    },
   });
+  // Using a workspace again (start, rebuild, update…) ends its dormancy: this is the one place every
+  // transition passes, so no path can start a dormant workspace and leave its deletion scheduled.
+  const dormancy = req.kind === 'delete' ? {} : { dormantAt: null, deletesAt: null };
   await tx.workspace.update({
     where: { id: req.workspaceId },
-    data: { status: req.requestedStatus, desiredState: req.desiredState, lastError: null, templateVersion: req.templateVersion, stopReason: req.reason ?? null },
+    data: { status: req.requestedStatus, desiredState: req.desiredState, lastError: null, templateVersion: req.templateVersion, stopReason: req.reason ?? null, ...dormancy },
   });
   return build;
 }

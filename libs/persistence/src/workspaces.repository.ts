@@ -4,6 +4,15 @@ import { type Prisma, type WorkspaceRecord } from './records.js';
 
 type WorkspaceStatus = WorkspaceRecord['status'];
 
+/** A stopped workspace as retention sees it (one query for all of them). */
+export interface RetentionCandidate {
+  workspace: WorkspaceRecord;
+  /** When its latest build finished (for a stopped workspace: when it stopped). */
+  lastBuildFinishedAt: Date | null;
+  /** A transition is queued or running: retention leaves it alone this pass. */
+  buildInFlight: boolean;
+}
+
 @Injectable()
 export class WorkspacesRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -49,6 +58,34 @@ export class WorkspacesRepository {
       where: { id, OR: [{ lastActivityAt: null }, { lastActivityAt: { lt: new Date(now.getTime() - resolutionMs) } }] },
       data: { lastActivityAt: now },
     });
+  }
+
+  /** Live stopped workspaces with what retention needs to judge them. */
+  async listStoppedForRetention(): Promise<RetentionCandidate[]> {
+    const rows = await this.prisma.workspace.findMany({
+      where: { deletedAt: null, status: 'stopped' },
+      include: {
+        builds: { where: { finishedAt: { not: null } }, orderBy: { finishedAt: 'desc' }, take: 1, select: { finishedAt: true } },
+        _count: { select: { builds: { where: { status: { in: ['queued', 'running'] } } } } },
+      },
+      orderBy: { createdAt: 'asc' },
+    });
+    return rows.map(({ builds, _count, ...workspace }) => ({
+      workspace, lastBuildFinishedAt: builds[0]?.finishedAt ?? null, buildInFlight: _count.builds > 0,
+    }));
+  }
+
+  /**
+   * Marks a stopped workspace dormant, only if the row is still as `seen` (same updatedAt): a start,
+   * stop or activity that slipped in since it was judged wins, and it is judged again next pass.
+   * updatedAt itself is kept, because becoming dormant is not use (the portal shows it as such).
+   */
+  async markDormant(seen: Pick<WorkspaceRecord, 'id' | 'updatedAt'>, dormantAt: Date, deletesAt: Date | null): Promise<boolean> {
+    const { count } = await this.prisma.workspace.updateMany({
+      where: { id: seen.id, updatedAt: seen.updatedAt, status: 'stopped', dormantAt: null, deletedAt: null },
+      data: { dormantAt, deletesAt, updatedAt: seen.updatedAt },
+    });
+    return count === 1;
   }
 
   async markDeleted(id: string): Promise<void> {

@@ -3,9 +3,13 @@ import { Redis } from 'ioredis';
 import { filter, Subject, type Observable } from 'rxjs';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 
-/** What the worker tells watchers of a workspace (the portal's SSE stream). */
+/**
+ * What the worker tells watchers of a workspace (the portal's SSE stream). Warnings ride on status
+ * events: `idleStopAt` (an idle stop is coming), `dormantAt`/`deletesAt` (it became dormant, and
+ * will be deleted then unless started; null: never).
+ */
 export type WorkspaceEvent =
-  | { workspaceId: string; type: 'status'; status: string; lastError: string | null; at: string; idleStopAt?: string }
+  | { workspaceId: string; type: 'status'; status: string; lastError: string | null; at: string; idleStopAt?: string; dormantAt?: string; deletesAt?: string | null }
   | { workspaceId: string; type: 'log'; buildId: string; stream: string; lines: string[]; at: string };
 
 type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;

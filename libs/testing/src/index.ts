@@ -3,3 +3,4 @@ export * from './api-client.js';
 export * from './docker-helpers.js';
 export * from './fake-runtime.driver.js';
 export * from './berth-processes.js';
+export * from './event-stream.js';

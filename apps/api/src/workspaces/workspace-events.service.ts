@@ -21,7 +21,11 @@ export class WorkspaceEventsService {
     );
     // The stream ends after `deleted`; the keepalive must end with it.
     const ended = live.pipe(ignoreElements(), endWith(true));
-    const snapshot = of<MessageEvent>({ type: 'status', data: { workspaceId: id, type: 'status', status: current.status, lastError: current.lastError, at: current.updatedAt } });
+    const dormancy = current.dormantAt ? { dormantAt: current.dormantAt, deletesAt: current.deletesAt } : {};
+    const snapshot = of<MessageEvent>({
+      type: 'status',
+      data: { workspaceId: id, type: 'status', status: current.status, lastError: current.lastError, at: current.updatedAt, ...dormancy },
+    });
     const keepalive = interval(KEEPALIVE_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: '' })));
     return merge(concat(snapshot, live), keepalive.pipe(takeUntil(ended)));
   }

@@ -30,15 +30,18 @@ export class WorkspaceRecoveryService {
     if (!RECOVERABLE.has(ws.status)) throw conflict(`a ${ws.status} workspace needs no recovery`, { workspaceStatus: ws.status });
 
     const container = await this.runtime.findContainer(ws.id);
+    // A person repairing it is using it: a dormancy (e.g. its retention delete was cancelled) ends,
+    // as with any transition, so the full grace period runs again before any deletion.
+    const dormancy = { dormantAt: null, deletesAt: null };
     if (container?.running) {
       const version = await this.templates.findVersion(ws.templateId, ws.templateVersion);
       const declared = version ? parseTemplateSpec(version.spec).ports : [];
       const ports = container.ports.map((p) => ({ ...p, name: declared.find((d) => d.port === p.port)?.name ?? '' }));
-      await this.workspaces.update(ws.id, { status: 'running', desiredState: 'running', lastError: null, ports });
+      await this.workspaces.update(ws.id, { status: 'running', desiredState: 'running', lastError: null, ports, ...dormancy });
     } else {
       // A stopped leftover container is disposable; removing it lets the next start begin clean.
       if (container) await this.runtime.removeContainer(ws.id);
-      await this.workspaces.update(ws.id, { status: 'stopped', desiredState: 'stopped', lastError: null, ports: [] });
+      await this.workspaces.update(ws.id, { status: 'stopped', desiredState: 'stopped', lastError: null, ports: [], ...dormancy });
     }
     const updated = await this.workspaces.findById(ws.id);
     if (!updated) throw notFound('workspace');

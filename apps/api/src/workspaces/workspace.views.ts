@@ -16,6 +16,8 @@ export function toWorkspaceView(w: WorkspaceRecord, promotedVersion?: number): W
     ports: w.ports as WorkspaceView['ports'],
     lastActivityAt: w.lastActivityAt?.toISOString() ?? null,
     stopReason: w.stopReason,
+    dormantAt: w.dormantAt?.toISOString() ?? null,
+    deletesAt: w.deletesAt?.toISOString() ?? null,
     createdAt: w.createdAt.toISOString(),
     updatedAt: w.updatedAt.toISOString(),
   };
@@ -32,6 +34,7 @@ export function toBuildView(b: BuildRecord, logs?: BuildLogRecord[]): BuildView 
     startedAt: b.startedAt?.toISOString() ?? null,
     finishedAt: b.finishedAt?.toISOString() ?? null,
     stages: b.stages as Record<string, number>,
+    reason: b.reason,
     error: b.error,
     errorCode: b.errorCode,
     ...(logs ? { logs: logs.map((l) => ({ at: l.at.toISOString(), stream: l.stream, line: l.line })) } : {}),

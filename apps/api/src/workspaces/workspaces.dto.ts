@@ -34,6 +34,12 @@ export interface WorkspaceView {
   lastActivityAt: string | null;
   /** Why Berth stopped it by itself (idle timeout), until the next transition. */
   stopReason: string | null;
+  /**
+   * Retention: when it became dormant (stopped and unused past its template's threshold), and
+   * when it will be deleted unless started (null: never). Any start or rebuild clears both.
+   */
+  dormantAt: string | null;
+  deletesAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -48,6 +54,8 @@ export interface BuildView {
   startedAt: string | null;
   finishedAt: string | null;
   stages: Record<string, number>;
+  /** Why Berth itself asked for it (idle stop, retention delete); null when a person did. */
+  reason: string | null;
   error: string | null;
   errorCode: string | null;
   logs?: { at: string; stream: string; line: string }[];

@@ -34,6 +34,10 @@ export interface Workspace {
   status: WorkspaceStatus;
   lastError: string | null;
   ports: WorkspacePort[];
+  /** Retention: stopped and unused past its template's threshold since then; cleared by a start. */
+  dormantAt: string | null;
+  /** When a dormant workspace will be deleted unless started (null: never). */
+  deletesAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -54,6 +58,8 @@ export interface Build {
   startedAt: string | null;
   finishedAt: string | null;
   stages: Partial<Record<'image' | 'volume' | 'container' | 'scripts', number>> & Record<string, number>;
+  /** Why Berth itself asked for it (idle stop, retention delete); null when a person did. */
+  reason: string | null;
   error: string | null;
   errorCode: string | null;
   logs?: LogLine[];
@@ -199,6 +205,9 @@ export interface StatusEvent {
   status: WorkspaceStatus;
   lastError: string | null;
   at?: string;
+  /** Present on retention warnings (it became dormant, or its deletion is near). */
+  dormantAt?: string;
+  deletesAt?: string | null;
 }
 
 export interface LogEvent {

@@ -4,7 +4,9 @@ import { formatDateTime, formatRelative } from '../lib/format';
 import { Link } from '../lib/router';
 import { useWorkspaceEvents } from '../lib/use-workspace-events';
 import type { WorkspaceAction } from './actions';
+import { DormancyNotice } from './DormancyNotice';
 import { PortLinks } from './PortLinks';
+import { statusPatch } from './status-patch';
 import { WorkspaceActions } from './WorkspaceActions';
 import { WorkspaceStats } from './WorkspaceStats';
 
@@ -21,7 +23,7 @@ interface Props {
 
 export function WorkspaceCard({ workspace: ws, template, live, showOwner, onChange, onAction, onGone }: Props) {
   useWorkspaceEvents(live ? ws.id : null, {
-    onStatus: (e) => onChange({ status: e.status, lastError: e.lastError, ...(e.at ? { updatedAt: e.at } : {}) }),
+    onStatus: (e) => onChange(statusPatch(e)),
     onGone,
   });
 
@@ -68,6 +70,7 @@ export function WorkspaceCard({ workspace: ws, template, live, showOwner, onChan
           </div>
         )}
       </dl>
+      <DormancyNotice workspace={ws} />
       {ws.status === 'failed' && ws.lastError && (
         <p className="error last-error" role="note">
           <strong>Failed:</strong> {ws.lastError}

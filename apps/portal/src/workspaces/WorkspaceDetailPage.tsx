@@ -11,7 +11,9 @@ import { TerminalTabs } from '../terminal/TerminalTabs';
 import { runAction, TRANSITIONAL } from './actions';
 import { BuildLog } from './BuildLog';
 import { BuildTimeline } from './BuildTimeline';
+import { DormancyNotice } from './DormancyNotice';
 import { PortLinks } from './PortLinks';
+import { statusPatch } from './status-patch';
 import { useLatestBuild } from './use-latest-build';
 import { useTemplates } from './use-templates';
 import { WorkspaceActions } from './WorkspaceActions';
@@ -26,7 +28,7 @@ export function WorkspaceDetailPage({ id }: { id: string }) {
 
   useWorkspaceEvents(ws.data ? id : null, {
     onStatus: (e) => {
-      ws.setData((w) => w && { ...w, status: e.status, lastError: e.lastError, ...(e.at ? { updatedAt: e.at } : {}) });
+      ws.setData((w) => w && { ...w, ...statusPatch(e) });
       latest.onStatus(!TRANSITIONAL.has(e.status));
     },
     onLog: latest.onLog,
@@ -95,6 +97,7 @@ export function WorkspaceDetailPage({ id }: { id: string }) {
           void latest.refresh();
         }}
       />
+      <DormancyNotice workspace={w} />
       {w.status === 'failed' && w.lastError && (
         <div className="error-banner" role="alert">
           <span>
