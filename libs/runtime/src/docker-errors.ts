@@ -6,6 +6,15 @@ export function statusCodeOf(error: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/** Socket-level failures: the engine is stopped, restarting, or its socket is gone. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EPIPE', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTCONN']);
+
+export function isEngineUnreachable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || statusCodeOf(error) !== undefined) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (typeof code === 'string' && UNREACHABLE_CODES.has(code)) || (typeof message === 'string' && /socket hang up/.test(message));
+}
+
 /** Rejects with a RuntimeFailure naming the operation when it outlives its deadline. */
 export async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { Agent } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Docker from 'dockerode';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
@@ -9,211 +9,176 @@ import { hardenedCreateOptions } from './hardening.js';
 import { buildImage } from './image-builder.js';
 import { pullImage } from './image-puller.js';
 import { openTerminal, summariseStats, type ContainerStats, type TerminalRequest, type TerminalSession } from './terminal.js';
-import { LineSplitter } from './line-splitter.js';
-import { withTimeout, statusCodeOf } from './docker-errors.js';
+import { statusCodeOf } from './docker-errors.js';
+import { engineCall, type EngineCallOptions } from './engine-call.js';
+import { runInContainer } from './docker-exec.js';
+import { prepareVolumeOwner } from './volume-preparer.js';
 import { type ContainerState, type ExecRequest, type ImageBuildRequest, type ImageInfo, type ManagedContainer, type LogSink, type PublishedPort, type RuntimeDriver, type WorkspaceRuntimeSpec } from './runtime.driver.js';
+
+/** `docker stop` waits this long for the init process before killing; its request lasts as long. */
+const STOP_GRACE_SECONDS = 10;
 
 @Injectable()
 export class DockerDriver implements RuntimeDriver {
   private readonly logger = new Logger(DockerDriver.name);
-  /** Short API calls: a socket timeout turns a hung engine into an error instead of a hang. */
-  private readonly docker: Docker;
-  /** Streams (pull, exec) may be silent for long; they get an overall deadline instead. */
-  private readonly streaming: Docker;
+  /**
+   * DOCKER_HOST (or the local socket) as docker-modem reads it; deadlines are per request. No
+   * keep-alive: a stopping dockerd refuses new connections at once but keeps answering on open
+   * ones while it stops the containers, and the reconciler would take that moment for containers
+   * stopped outside Berth. A new unix-socket connection per request costs next to nothing.
+   */
+  private readonly docker = new Docker(engineOptions());
   private networkReady: Promise<void> | null = null;
 
-  constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {
-    this.docker = new Docker({ timeout: config.BERTH_DOCKER_TIMEOUT_MS });
-    this.streaming = new Docker();
+  constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {}
+
+  /** One engine request: deadline, caller's signal, and engine-away errors as `Unavailable`. */
+  private call<T>(what: string, options: EngineCallOptions, request: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    return engineCall(what, this.config.BERTH_DOCKER_TIMEOUT_MS, options, request);
   }
 
   async ping(): Promise<void> {
-    await this.docker.ping();
+    // ping, stats and info take no signal in dockerode's types; engineCall still bounds the wait.
+    await this.call('ping', {}, () => this.docker.ping());
   }
 
-  async ensureImage(ref: string, log: LogSink): Promise<ImageInfo> {
-    const local = await this.inspectImage(ref);
+  async ensureImage(ref: string, log: LogSink, signal?: AbortSignal): Promise<ImageInfo> {
+    const local = await this.inspectImage(ref, signal);
     if (local) return local;
     log('system', [`image ${ref} is not present locally; pulling`]);
     try {
-      await withTimeout(pullImage(this.streaming, ref, log), this.config.BERTH_IMAGE_PULL_TIMEOUT_MS, `pulling ${ref}`);
+      await engineCall(`pulling ${ref}`, this.config.BERTH_IMAGE_PULL_TIMEOUT_MS, { signal }, (abortSignal) => pullImage(this.docker, ref, log, abortSignal));
     } catch (error) {
+      if (signal?.aborted) throw error;
       throw new BerthError(ErrorCode.ImageUnavailable, `image ${ref} is not available locally and could not be pulled: ${messageOf(error)}`);
     }
-    const pulled = await this.inspectImage(ref);
+    const pulled = await this.inspectImage(ref, signal);
     if (!pulled) throw new BerthError(ErrorCode.ImageUnavailable, `image ${ref} was pulled but cannot be found`);
     return pulled;
   }
 
-  async buildImage(req: ImageBuildRequest, log: LogSink): Promise<ImageInfo> {
-    const id = await withTimeout(buildImage(this.streaming, req, log), this.config.BERTH_IMAGE_PULL_TIMEOUT_MS, `building ${req.tag}`);
+  async buildImage(req: ImageBuildRequest, log: LogSink, signal?: AbortSignal): Promise<ImageInfo> {
+    const id = await engineCall(`building ${req.tag}`, this.config.BERTH_IMAGE_PULL_TIMEOUT_MS, { signal }, (abortSignal) => buildImage(this.docker, req, log, abortSignal));
     return { id, digest: id };
   }
 
-  async hasImage(idOrRef: string): Promise<boolean> {
-    return (await this.inspectImage(idOrRef)) !== null;
+  async hasImage(idOrRef: string, signal?: AbortSignal): Promise<boolean> {
+    return (await this.inspectImage(idOrRef, signal)) !== null;
   }
 
-  async ensureVolume(workspaceId: string, ownerId: string): Promise<{ created: boolean }> {
+  async ensureVolume(workspaceId: string, ownerId: string, signal?: AbortSignal): Promise<{ created: boolean }> {
     const name = volumeName(workspaceId);
     try {
-      await this.docker.getVolume(name).inspect();
+      await this.call(`inspecting volume ${name}`, { signal }, (abortSignal) => this.docker.getVolume(name).inspect({ abortSignal }));
       return { created: false };
     } catch (error) {
       if (statusCodeOf(error) !== 404) throw error;
     }
-    await this.docker.createVolume({ Name: name, Labels: this.labels(workspaceId, ownerId) });
+    await this.call(`creating volume ${name}`, { signal }, (abortSignal) => this.docker.createVolume({ Name: name, Labels: this.labels(workspaceId, ownerId), abortSignal }));
     return { created: true };
   }
 
-  async prepareVolume(ws: WorkspaceRuntimeSpec): Promise<void> {
-    const { spec } = ws;
-    // Mounting at homePath lets Docker copy the image's skeleton (e.g. .bashrc) into the new
-    // volume; then only the volume root's owner changes, as root with CHOWN and nothing else.
-    const helper = await this.docker.createContainer({
-      Image: ws.image,
-      User: '0',
-      Cmd: ['chown', spec.user, spec.homePath],
-      Labels: this.labels(ws.workspaceId, ws.ownerId),
-      HostConfig: {
-        Mounts: [{ Type: 'volume', Source: volumeName(ws.workspaceId), Target: spec.homePath }],
-        NetworkMode: 'none',
-        CapDrop: ['ALL'],
-        CapAdd: ['CHOWN'],
-        SecurityOpt: ['no-new-privileges:true'],
-      },
-    });
-    try {
-      await helper.start();
-      const result = (await withTimeout(helper.wait(), this.config.BERTH_DOCKER_TIMEOUT_MS, 'preparing the volume')) as { StatusCode: number };
-      if (result.StatusCode !== 0) {
-        const output = (await helper.logs({ stdout: true, stderr: true })).toString().trim();
-        throw new BerthError(ErrorCode.RuntimeFailure, `could not give ${spec.homePath} to user ${spec.user} (exit ${result.StatusCode}): ${output.slice(-500)}`);
-      }
-    } finally {
-      await helper.remove({ force: true }).catch(() => undefined);
-    }
+  async prepareVolume(ws: WorkspaceRuntimeSpec, signal?: AbortSignal): Promise<void> {
+    await this.call('preparing the volume', { signal }, (abortSignal) => prepareVolumeOwner(this.docker, ws, this.labels(ws.workspaceId, ws.ownerId), abortSignal));
   }
 
-  async findContainer(workspaceId: string): Promise<ContainerState | null> {
-    const found = await this.docker.listContainers({
+  async findContainer(workspaceId: string, signal?: AbortSignal): Promise<ContainerState | null> {
+    const found = await this.call('listing containers', { signal }, (abortSignal) => this.docker.listContainers({
       all: true,
       filters: { label: [`${LABEL_WORKSPACE}=${workspaceId}`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`, `${LABEL_MANAGED}=true`] },
-    });
+      abortSignal,
+    }));
     const info = found.find((c) => c.Names.includes(`/${containerName(workspaceId)}`)) ?? found[0];
     if (!info) return null;
-    return this.describe(info.Id);
+    return this.describe(info.Id, signal);
   }
 
-  async startContainer(ws: WorkspaceRuntimeSpec): Promise<ContainerState> {
-    let existing = await this.findContainer(ws.workspaceId);
+  async startContainer(ws: WorkspaceRuntimeSpec, signal?: AbortSignal): Promise<ContainerState> {
+    let existing = await this.findContainer(ws.workspaceId, signal);
     if (!existing) {
       await this.ensureNetwork();
       const options = hardenedCreateOptions(ws, this.labels(ws.workspaceId, ws.ownerId), this.config.BERTH_WORKSPACE_NETWORK);
       try {
-        await this.docker.createContainer({ name: containerName(ws.workspaceId), ...options });
+        await this.call('creating the container', { signal }, (abortSignal) => this.docker.createContainer({ name: containerName(ws.workspaceId), ...options, abortSignal }));
       } catch (error) {
         // 409: a concurrent or earlier attempt created it; use that one (idempotent create).
         if (statusCodeOf(error) !== 409) throw error;
       }
-      existing = await this.findContainer(ws.workspaceId);
+      existing = await this.findContainer(ws.workspaceId, signal);
       if (!existing) throw new BerthError(ErrorCode.RuntimeFailure, 'container vanished right after it was created');
     }
     if (!existing.running) {
+      const id = existing.id;
       try {
-        await this.docker.getContainer(existing.id).start();
+        await this.call('starting the container', { signal }, (abortSignal) => this.docker.getContainer(id).start({ abortSignal }));
       } catch (error) {
         if (statusCodeOf(error) !== 304) throw error; // 304: already started
       }
     }
-    return this.describe(existing.id);
+    return this.describe(existing.id, signal);
   }
 
   async exec(workspaceId: string, req: ExecRequest, log: LogSink): Promise<number> {
-    const found = await this.findContainer(workspaceId);
+    const found = await this.findContainer(workspaceId, req.signal);
     if (!found?.running) throw new BerthError(ErrorCode.RuntimeFailure, 'the workspace container is not running');
-    const container = this.streaming.getContainer(found.id);
-    const exec = await container.exec({
-      Cmd: req.cmd, User: req.user, WorkingDir: req.workdir, AttachStdout: true, AttachStderr: true,
-      Env: Object.entries(req.env ?? {}).map(([k, v]) => `${k}=${v}`),
-    });
-    const stream = await exec.start({ hijack: true, stdin: false });
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const outLines = new LineSplitter();
-    const errLines = new LineSplitter();
-    stdout.on('data', (chunk: Buffer) => log('stdout', outLines.push(chunk)));
-    stderr.on('data', (chunk: Buffer) => log('stderr', errLines.push(chunk)));
-    this.streaming.modem.demuxStream(stream, stdout, stderr);
-    const ended = new Promise<void>((resolve, reject) => {
-      stream.on('end', resolve);
-      stream.on('close', resolve);
-      stream.on('error', reject);
-    });
-    try {
-      await withTimeout(ended, req.timeoutMs, `running ${req.cmd.join(' ').slice(0, 60)}`);
-    } finally {
-      log('stdout', outLines.flush());
-      log('stderr', errLines.flush());
-      stream.destroy();
-    }
-    const info = await exec.inspect();
-    return info.ExitCode ?? -1;
+    // The command's own time limit replaces the per-request deadline (scripts may be long and silent).
+    return engineCall(`running ${req.cmd[0] ?? 'a command'}`, req.timeoutMs, { signal: req.signal, extraMs: 5000 }, (abortSignal) =>
+      runInContainer(this.docker, found.id, { ...req, signal: abortSignal }, log));
   }
 
-  async removeContainer(workspaceId: string): Promise<void> {
-    const found = await this.findContainer(workspaceId);
+  async removeContainer(workspaceId: string, signal?: AbortSignal): Promise<void> {
+    const found = await this.findContainer(workspaceId, signal);
     if (!found) return;
     const container = this.docker.getContainer(found.id);
     try {
-      if (found.running) await container.stop({ t: 10 });
+      if (found.running) await this.call('stopping the container', { signal, extraMs: STOP_GRACE_SECONDS * 1000 }, (abortSignal) => container.stop({ t: STOP_GRACE_SECONDS, abortSignal }));
     } catch (error) {
       if (![304, 404].includes(statusCodeOf(error) ?? 0)) throw error;
     }
-    try {
-      await container.remove({ force: true });
-    } catch (error) {
-      if (statusCodeOf(error) !== 404) throw error;
-    }
+    await this.removeContainerById(found.id, signal);
   }
 
-  async removeVolume(workspaceId: string): Promise<void> {
+  async removeVolume(workspaceId: string, signal?: AbortSignal): Promise<void> {
     try {
-      await this.docker.getVolume(volumeName(workspaceId)).remove();
+      await this.call('removing the volume', { signal }, (abortSignal) => this.docker.getVolume(volumeName(workspaceId)).remove({ abortSignal }));
     } catch (error) {
       if (statusCodeOf(error) !== 404) throw error;
     }
   }
 
   async openTerminal(workspaceId: string, req: TerminalRequest): Promise<TerminalSession> {
-    return openTerminal(this.streaming.getContainer(await this.runningContainerId(workspaceId)), req);
+    const id = await this.runningContainerId(workspaceId);
+    return this.call('opening a terminal', {}, () => openTerminal(this.docker.getContainer(id), req));
   }
 
   async stats(workspaceId: string): Promise<ContainerStats> {
-    const raw = (await this.docker.getContainer(await this.runningContainerId(workspaceId)).stats({ stream: false })) as unknown as Parameters<typeof summariseStats>[0];
+    const id = await this.runningContainerId(workspaceId);
+    const raw = await this.call('reading stats', {}, () => this.docker.getContainer(id).stats({ stream: false }));
     return summariseStats(raw);
   }
 
   async listManagedContainers(): Promise<ManagedContainer[]> {
-    const found = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] } });
+    const found = await this.call('listing containers', {}, (abortSignal) =>
+      this.docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] }, abortSignal }));
     return found.map((c) => ({ id: c.Id, workspaceId: c.Labels[LABEL_WORKSPACE] ?? null, running: c.State === 'running', status: c.Status }));
   }
 
   async listManagedVolumes(): Promise<string[]> {
-    const { Volumes } = await this.docker.listVolumes({ filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] } });
+    const { Volumes } = await this.call('listing volumes', {}, (abortSignal) =>
+      this.docker.listVolumes({ filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] }, abortSignal }));
     return (Volumes ?? []).map((v) => v.Labels[LABEL_WORKSPACE]).filter((id): id is string => Boolean(id));
   }
 
-  async removeContainerById(id: string): Promise<void> {
+  async removeContainerById(id: string, signal?: AbortSignal): Promise<void> {
     try {
-      await this.docker.getContainer(id).remove({ force: true });
+      await this.call('removing the container', { signal }, (abortSignal) => this.docker.getContainer(id).remove({ force: true, abortSignal }));
     } catch (error) {
       if (statusCodeOf(error) !== 404) throw error;
     }
   }
 
   async info(): Promise<{ serverVersion: string; containersRunning: number; images: number }> {
-    const info = (await this.docker.info()) as { ServerVersion: string; ContainersRunning: number; Images: number };
+    const info = (await this.call('reading engine info', {}, () => this.docker.info())) as { ServerVersion: string; ContainersRunning: number; Images: number };
     return { serverVersion: info.ServerVersion, containersRunning: info.ContainersRunning, images: info.Images };
   }
 
@@ -227,8 +192,8 @@ export class DockerDriver implements RuntimeDriver {
     return workspaceLabels(workspaceId, ownerId, this.config.BERTH_INSTANCE);
   }
 
-  private async describe(id: string): Promise<ContainerState> {
-    const info = await this.docker.getContainer(id).inspect();
+  private async describe(id: string, signal?: AbortSignal): Promise<ContainerState> {
+    const info = await this.call('inspecting the container', { signal }, (abortSignal) => this.docker.getContainer(id).inspect({ abortSignal }));
     const ports: PublishedPort[] = [];
     for (const [key, bindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
       const hostPort = bindings?.[0]?.HostPort;
@@ -237,9 +202,10 @@ export class DockerDriver implements RuntimeDriver {
     return { id: info.Id, running: info.State.Running, ports };
   }
 
-  private async inspectImage(ref: string): Promise<ImageInfo | null> {
+  private async inspectImage(ref: string, signal?: AbortSignal): Promise<ImageInfo | null> {
     try {
-      const image = await this.docker.getImage(ref).inspect();
+      // dockerode's image inspect takes no signal; engineCall still bounds the wait.
+      const image = await this.call(`inspecting image ${ref}`, { signal }, () => this.docker.getImage(ref).inspect());
       return { digest: image.RepoDigests?.[0]?.split('@')[1] ?? image.Id, id: image.Id };
     } catch (error) {
       if (statusCodeOf(error) === 404) return null;
@@ -258,21 +224,28 @@ export class DockerDriver implements RuntimeDriver {
 
   private async createNetworkIfMissing(): Promise<void> {
     const name = this.config.BERTH_WORKSPACE_NETWORK;
-    const existing = await this.docker.listNetworks({ filters: { name: [name] } });
+    const existing = await this.call('listing networks', {}, (abortSignal) => this.docker.listNetworks({ filters: { name: [name] }, abortSignal }));
     if (existing.some((n) => n.Name === name)) return;
     try {
-      await this.docker.createNetwork({
+      await this.call('creating the workspace network', {}, (abortSignal) => this.docker.createNetwork({
         Name: name,
         Driver: 'bridge',
         CheckDuplicate: true,
         Options: { 'com.docker.network.bridge.enable_icc': 'false' },
         Labels: { [LABEL_MANAGED]: 'true', [LABEL_INSTANCE]: this.config.BERTH_INSTANCE, 'berth.role': 'workspace-network' },
-      });
+        abortSignal,
+      }));
       this.logger.log(`created workspace network ${name} (inter-container traffic disabled)`);
     } catch (error) {
       if (statusCodeOf(error) !== 409) throw error;
     }
   }
+}
+
+/** docker-modem takes an http Agent; @types/dockerode does not list the option. */
+function engineOptions(): Docker.DockerOptions {
+  const options: Docker.DockerOptions & { agent: Agent } = { agent: new Agent({ keepAlive: false }) };
+  return options;
 }
 
 function messageOf(error: unknown): string {

@@ -24,8 +24,8 @@ function contextTar(req: ImageBuildRequest): NodeJS.ReadableStream {
  * and resolves with the new image id. Build errors (a failing RUN) reject with the builder's
  * message, which becomes the version's build error.
  */
-export async function buildImage(docker: Docker, req: ImageBuildRequest, log: LogSink): Promise<string> {
-  const stream = await docker.buildImage(contextTar(req), { t: req.tag, buildargs: req.args, labels: req.labels, rm: true, forcerm: true, pull: false });
+export async function buildImage(docker: Docker, req: ImageBuildRequest, log: LogSink, signal?: AbortSignal): Promise<string> {
+  const stream = await docker.buildImage(contextTar(req), { t: req.tag, buildargs: req.args, labels: req.labels, rm: true, forcerm: true, pull: false, abortSignal: signal });
   let imageId: string | undefined;
   let builderError: string | undefined;
   let pending = '';

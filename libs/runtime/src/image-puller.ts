@@ -10,8 +10,8 @@ interface PullEvent {
 const formatBytes = (n: number): string => (n < 1e6 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`);
 
 /** Logs each layer's status changes and, at most once a second, download progress in bytes. */
-export async function pullImage(docker: Docker, ref: string, log: LogSink): Promise<void> {
-  const stream = (await docker.pull(ref));
+export async function pullImage(docker: Docker, ref: string, log: LogSink, signal?: AbortSignal): Promise<void> {
+  const stream = (await docker.pull(ref, { abortSignal: signal }));
   const lastStatus = new Map<string, string>();
   let lastProgressAt = 0;
   const onProgress = (event: PullEvent): void => {

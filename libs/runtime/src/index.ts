@@ -6,3 +6,5 @@ export * from './line-splitter.js';
 export * from './runtime.module.js';
 export * from './image-builder.js';
 export * from './terminal.js';
+export * from './abort.js';
+export * from './engine-call.js';

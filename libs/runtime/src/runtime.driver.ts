@@ -65,31 +65,38 @@ export interface ExecRequest {
   workdir: string;
   env?: Record<string, string>;
   timeoutMs: number;
+  /** Aborting it stops waiting for the command (the build stage was cancelled or timed out). */
+  signal?: AbortSignal;
 }
 
+/**
+ * Every method fails with `BerthError(Unavailable)` when the engine does not answer (stopped,
+ * restarting, hung past its deadline): the API answers 503 and the worker tries again. Methods on
+ * a build's path take the stage's AbortSignal, so a cancelled or timed-out stage closes its request.
+ */
 export interface RuntimeDriver {
   /** Throws when the engine does not answer. */
   ping(): Promise<void>;
   /** Uses the local image, or pulls it with progress logged; throws ImageUnavailable otherwise. */
-  ensureImage(ref: string, log: LogSink): Promise<ImageInfo>;
+  ensureImage(ref: string, log: LogSink, signal?: AbortSignal): Promise<ImageInfo>;
   /** Builds a Dockerfile (output logged); throws RuntimeFailure with the builder's error. */
-  buildImage(req: ImageBuildRequest, log: LogSink): Promise<ImageInfo>;
+  buildImage(req: ImageBuildRequest, log: LogSink, signal?: AbortSignal): Promise<ImageInfo>;
   /** True when an image with this id (or reference) is present locally. */
-  hasImage(idOrRef: string): Promise<boolean>;
+  hasImage(idOrRef: string, signal?: AbortSignal): Promise<boolean>;
   /** Creates the workspace volume if it does not exist. Never deletes anything. */
-  ensureVolume(workspaceId: string, ownerId: string): Promise<{ created: boolean }>;
+  ensureVolume(workspaceId: string, ownerId: string, signal?: AbortSignal): Promise<{ created: boolean }>;
   /** Makes the (fresh) volume's root owned by the template user, so a non-root user can write. */
-  prepareVolume(ws: WorkspaceRuntimeSpec): Promise<void>;
+  prepareVolume(ws: WorkspaceRuntimeSpec, signal?: AbortSignal): Promise<void>;
   /** Found by label, never by a remembered id, so a lost id cannot leave a duplicate. */
-  findContainer(workspaceId: string): Promise<ContainerState | null>;
+  findContainer(workspaceId: string, signal?: AbortSignal): Promise<ContainerState | null>;
   /** Creates (if missing) and starts the hardened container; returns its published ports. */
-  startContainer(ws: WorkspaceRuntimeSpec): Promise<ContainerState>;
+  startContainer(ws: WorkspaceRuntimeSpec, signal?: AbortSignal): Promise<ContainerState>;
   /** Runs a command in the running container; resolves with its exit code. */
   exec(workspaceId: string, req: ExecRequest, log: LogSink): Promise<number>;
   /** Stops and removes the container if there is one. The volume is untouched. */
-  removeContainer(workspaceId: string): Promise<void>;
+  removeContainer(workspaceId: string, signal?: AbortSignal): Promise<void>;
   /** Removes the workspace volume: only ever called by the delete transition. */
-  removeVolume(workspaceId: string): Promise<void>;
+  removeVolume(workspaceId: string, signal?: AbortSignal): Promise<void>;
   /** An interactive shell in the running container (the browser terminal). */
   openTerminal(workspaceId: string, req: TerminalRequest): Promise<TerminalSession>;
   /** Current CPU and memory use of the running container. */
