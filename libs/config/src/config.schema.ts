@@ -33,10 +33,22 @@ export const configSchema = z.object({
   BERTH_BUILD_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   /** A build still queued after this long is enqueued again (Redis may have lost the job). */
   BERTH_QUEUED_BUILD_GRACE_MS: z.coerce.number().int().min(1000).default(30_000),
-  /** Activity is written at most this often per workspace (it only needs minute precision). */
   /** Upper bound of one build stage (image, volume, container, scripts). */
   BERTH_STAGE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(900_000),
+  /** Activity is written at most this often per workspace (it only needs minute precision). */
   BERTH_ACTIVITY_RESOLUTION_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * How long a build waits for the database or the Docker engine to come back (restart, blip)
+   * before it fails; it tries again with backoff meanwhile, re-checking what is already done.
+   */
+  BERTH_TRANSIENT_RETRY_MS: z.coerce.number().int().min(0).default(120_000),
+  /**
+   * BullMQ job lock: a job whose worker died is taken over by another worker after this long.
+   * Keep BERTH_BUILD_HEARTBEAT_TIMEOUT_MS above it, or the reaper fails builds a new worker would finish.
+   */
+  BERTH_JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** On SIGTERM, how long in-flight jobs may run on before they are handed back to the queue. */
+  BERTH_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
 
   /** The URL users reach Berth at; OIDC redirect URIs and cookie `Secure` derive from it. */
   BERTH_PUBLIC_URL: z.string().url().optional(),

@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { conflict } from '#domain';
 import { PrismaService } from './prisma.service.js';
-import { type BuildLogRecord, type BuildRecord, type Prisma } from './records.js';
+import { type BuildLogRecord, type BuildRecord, type Prisma, type WorkspaceRecord } from './records.js';
 
 type BuildKind = BuildRecord['kind'];
 type WorkspaceStatus = Prisma.WorkspaceUpdateInput['status'];
+
+export interface BuildOutcome {
+  status: 'succeeded' | 'failed';
+  error?: string;
+  errorCode?: string;
+  stages: Record<string, number>;
+}
 
 export interface TransitionRequest {
   workspaceId: string;
@@ -94,19 +101,43 @@ export class BuildsRepository {
     return this.prisma.build.findMany({ where: { workspaceId }, orderBy: { queuedAt: 'desc' }, take: 100 });
   }
 
-  async markRunning(id: string): Promise<void> {
+  /** Marks the build taken by a worker; a build resumed after a crash keeps its first start time. */
+  async markRunning(build: BuildRecord): Promise<Date> {
     const now = new Date();
-    await this.prisma.build.update({ where: { id }, data: { status: 'running', startedAt: now, heartbeatAt: now } });
+    const startedAt = build.startedAt ?? now;
+    await this.prisma.build.update({ where: { id: build.id }, data: { status: 'running', startedAt, heartbeatAt: now } });
+    return startedAt;
+  }
+
+  /** Removes a build that never reached the queue (the request is answered 503 instead). */
+  async discard(id: string): Promise<void> {
+    await this.prisma.build.deleteMany({ where: { id, status: 'queued' } });
+  }
+
+  /** A build handed back by a stopping worker waits in the queue again (not failed). */
+  async requeue(id: string, stages: Record<string, number>): Promise<void> {
+    await this.prisma.build.updateMany({ where: { id, status: 'running' }, data: { status: 'queued', heartbeatAt: null, stages } });
   }
 
   async recordStage(id: string, stages: Record<string, number>): Promise<void> {
     await this.prisma.build.update({ where: { id }, data: { stages, heartbeatAt: new Date() } });
   }
 
-  async finish(id: string, outcome: { status: 'succeeded' | 'failed'; error?: string; errorCode?: string; stages: Record<string, number> }): Promise<void> {
-    await this.prisma.build.update({
-      where: { id },
-      data: { status: outcome.status, error: outcome.error ?? null, errorCode: outcome.errorCode ?? null, stages: outcome.stages, finishedAt: new Date() },
+  /**
+   * Ends a build and sets its workspace's resulting state in one transaction: nobody can see the
+   * workspace `running` (or `stopped`, `failed`) while its build still counts as in flight, so a
+   * request made the moment the status changes is never refused as conflicting.
+   */
+  async finish(id: string, outcome: BuildOutcome, workspace?: { id: string; status: WorkspaceRecord['status']; lastError?: string | null; deleted?: boolean }): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await tx.build.update({
+        where: { id },
+        data: { status: outcome.status, error: outcome.error ?? null, errorCode: outcome.errorCode ?? null, stages: outcome.stages, finishedAt: new Date() },
+      });
+      if (!workspace) return;
+      const data: Prisma.WorkspaceUpdateInput = { status: workspace.status, lastError: workspace.lastError ?? null };
+      if (workspace.deleted) Object.assign(data, { deletedAt: new Date(), ports: [] });
+      await tx.workspace.update({ where: { id: workspace.id }, data });
     });
   }
 

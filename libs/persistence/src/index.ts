@@ -10,3 +10,4 @@ export * from './audit.repository.js';
 export * from './sessions.repository.js';
 export * from './template-versions.repository.js';
 export * from './quotas.repository.js';
+export * from './database-errors.js';

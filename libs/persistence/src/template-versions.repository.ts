@@ -41,6 +41,11 @@ export class TemplateVersionsRepository {
     return count === 1;
   }
 
+  /** Gives a claimed build back (its worker stopped early, or the engine was away): `pending` again. */
+  async releaseClaim(id: string): Promise<void> {
+    await this.prisma.templateVersion.updateMany({ where: { id, status: 'building' }, data: { status: 'pending', buildStartedAt: null } });
+  }
+
   async markReady(id: string, image: { id: string; digest: string }): Promise<void> {
     await this.prisma.templateVersion.update({ where: { id }, data: { status: 'ready', imageId: image.id, imageDigest: image.digest, buildFinishedAt: new Date(), buildError: null } });
   }

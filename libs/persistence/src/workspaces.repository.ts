@@ -88,7 +88,8 @@ export class WorkspacesRepository {
     return count === 1;
   }
 
-  async markDeleted(id: string): Promise<void> {
-    await this.prisma.workspace.update({ where: { id }, data: { status: 'deleted', deletedAt: new Date(), ports: [] } });
+  /** Removes a workspace whose first start never reached the queue; nothing was created for it. */
+  async removeNeverStarted(id: string): Promise<void> {
+    await this.prisma.workspace.deleteMany({ where: { id, status: 'pending', volumePreparedAt: null } });
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { filter, Subject, type Observable } from 'rxjs';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
@@ -21,7 +21,7 @@ const channelOf = (config: BerthConfig): string => `berth-${config.BERTH_INSTANC
  * effort: Postgres stays the record, and a watcher that reconnects reads the state from there.
  */
 @Injectable()
-export class WorkspaceEventsPublisher implements OnModuleDestroy {
+export class WorkspaceEventsPublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(WorkspaceEventsPublisher.name);
   private readonly redis: Redis;
 
@@ -35,13 +35,13 @@ export class WorkspaceEventsPublisher implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => undefined);
   }
 }
 
 @Injectable()
-export class WorkspaceEventsSubscriber implements OnModuleDestroy {
+export class WorkspaceEventsSubscriber implements OnApplicationShutdown {
   private readonly events = new Subject<WorkspaceEvent>();
   private readonly redis: Redis;
 
@@ -62,7 +62,7 @@ export class WorkspaceEventsSubscriber implements OnModuleDestroy {
     return this.events.pipe(filter((e) => e.workspaceId === workspaceId));
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     this.events.complete();
     await this.redis.quit().catch(() => undefined);
   }

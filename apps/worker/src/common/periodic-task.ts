@@ -1,14 +1,15 @@
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 
 /**
  * A control loop of the worker (reconciler, reaper, idle stop): runs `pass()` every interval
  * from start-up to shutdown, never two passes at once, and a failing pass (an engine or database
- * that is away) is logged and simply tried again next time.
+ * that is away) is logged and simply tried again next time. It stops first on shutdown, before
+ * connections close, and waits for a pass in progress.
  */
-export abstract class PeriodicTask implements OnApplicationBootstrap, OnApplicationShutdown {
+export abstract class PeriodicTask implements OnApplicationBootstrap, BeforeApplicationShutdown {
   protected abstract readonly logger: Logger;
   private timer: NodeJS.Timeout | undefined;
-  private busy = false;
+  private current: Promise<void> | null = null;
 
   protected abstract intervalMs(): number;
   protected abstract pass(): Promise<void>;
@@ -17,19 +18,17 @@ export abstract class PeriodicTask implements OnApplicationBootstrap, OnApplicat
     this.timer = setInterval(() => void this.tick(), this.intervalMs());
   }
 
-  onApplicationShutdown(): void {
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    await this.current;
   }
 
-  async tick(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      await this.pass();
-    } catch (error) {
-      this.logger.warn(`${this.constructor.name} pass skipped: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      this.busy = false;
-    }
+  tick(): Promise<void> {
+    this.current ??= this.pass()
+      .catch((error: unknown) => this.logger.warn(`${this.constructor.name} pass skipped: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        this.current = null;
+      });
+    return this.current;
   }
 }

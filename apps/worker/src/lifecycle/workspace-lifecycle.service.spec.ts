@@ -33,7 +33,7 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
     ownerId = (await users.create({ email: `orch-${randomUUID()}@berth.test`, name: 'o', role: 'developer', passwordHash: null })).id;
   });
   afterAll(async () => {
-    await Promise.all([prisma.$disconnect(), events.onModuleDestroy(), subscriber.onModuleDestroy()]);
+    await Promise.all([prisma.$disconnect(), events.onApplicationShutdown(), subscriber.onApplicationShutdown()]);
   });
 
   beforeEach(() => {
@@ -128,7 +128,7 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
     const buildId = await transition(id, 'start');
     await service.run(buildId);
     const build = await builds.findById(buildId);
-    expect(Object.keys(build?.stages as object).sort()).toEqual(['container', 'image', 'scripts', 'volume']);
+    expect(Object.keys(build?.stages as object).sort()).toEqual(['container', 'image', 'queue', 'ready', 'scripts', 'volume']);
     expect(build?.startedAt).toBeInstanceOf(Date);
     expect(build?.finishedAt).toBeInstanceOf(Date);
     expect((await builds.logs(buildId)).map((l) => l.line)).toEqual(expect.arrayContaining(['using berth/busybox:test', 'ran: hello']));

@@ -1,16 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { applyParameters, BerthError, ErrorCode, parseTemplateSpec, type ResolvedParameters, transitionRule, type TemplateSpec, type WorkspaceStatus } from '#domain';
+import { applyParameters, BerthError, ErrorCode, parseTemplateSpec, type ResolvedParameters, type TemplateSpec, type WorkspaceStatus } from '#domain';
 import { BuildsRepository, TemplatesRepository, WorkspacesRepository, type BuildRecord, type WorkspaceRecord } from '#persistence';
 import { WorkspaceEventsPublisher } from '#queue';
-import { RUNTIME_DRIVER, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
+import { RUNTIME_DRIVER, sleep, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
 import { TemplateImageService } from '../templates/template-image.service.js';
+import { isHandBack } from '../common/hand-back.js';
+import { backoffMs, describeTransient, isTransient, retryTransient } from '../common/transient.js';
 import { BuildRecorder } from './build-recorder.js';
 
 /**
  * Carries out one transition (a Build row) against the runtime. Safe to run twice: a finished
  * build is skipped, and every step looks at actual state (image present? volume? container?)
  * before acting, so a job retried after a crash converges on one container and one volume.
+ * While the engine or the database is away (restart, blip) the build waits and tries again for
+ * BERTH_TRANSIENT_RETRY_MS; any other failure fails the build with its reason.
  */
 @Injectable()
 export class WorkspaceLifecycleService {
@@ -26,65 +30,110 @@ export class WorkspaceLifecycleService {
     private readonly images: TemplateImageService,
   ) {}
 
-  async run(buildId: string): Promise<void> {
-    const build = await this.builds.findById(buildId);
+  /** `handBack` aborts when the worker shuts down: the build is put back in the queue, not failed. */
+  async run(buildId: string, handBack?: AbortSignal): Promise<void> {
+    const until = Date.now() + this.config.BERTH_TRANSIENT_RETRY_MS;
+    const persist = <T>(work: () => Promise<T>): Promise<T> => retryTransient(work, { until, onRetry: (e) => this.logger.warn(`build ${buildId}: ${describeTransient(e)}; retrying`) });
+    const build = await persist(() => this.builds.findById(buildId));
     if (!build || build.status === 'succeeded' || build.status === 'failed') return;
-    const workspace = await this.workspaces.findById(build.workspaceId);
+    const workspace = await persist(() => this.workspaces.findById(build.workspaceId));
     if (!workspace) return;
-    await this.builds.markRunning(build.id);
-    const recorder = new BuildRecorder(build.id, this.builds, (stream, lines) =>
-      this.events.publish({ workspaceId: workspace.id, type: 'log', buildId: build.id, stream, lines }),
-    );
-    recorder.stageTimeoutMs = this.config.BERTH_STAGE_TIMEOUT_MS;
+    const startedAt = await persist(() => this.builds.markRunning(build));
+    const recorder = new BuildRecorder(build.id, this.builds, {
+      stageTimeoutMs: this.config.BERTH_STAGE_TIMEOUT_MS,
+      writeRetryMs: this.config.BERTH_TRANSIENT_RETRY_MS,
+      external: handBack,
+      onLines: (stream, lines) => this.events.publish({ workspaceId: workspace.id, type: 'log', buildId: build.id, stream, lines }),
+    });
+    Object.assign(recorder.stages, build.stages as Record<string, number>);
+    recorder.stages.queue ??= startedAt.getTime() - build.queuedAt.getTime();
     recorder.watchCancellation();
     const heartbeat = setInterval(() => void this.builds.recordStage(build.id, recorder.stages).catch(() => undefined), 5000);
     try {
-      await this.execute(build, workspace, recorder);
+      const outcome = await this.attempt(build, recorder, until);
       await recorder.flush();
-      await this.builds.finish(build.id, { status: 'succeeded', stages: recorder.stages });
-    } catch (error) {
-      const { message, code } = describeFailure(error);
+      if (!(outcome instanceof Failure)) {
+        await persist(() => this.builds.finish(build.id, { status: 'succeeded', stages: recorder.stages }, { id: workspace.id, ...outcome }));
+        this.events.publish({ workspaceId: workspace.id, type: 'status', status: outcome.status, lastError: null });
+        return;
+      }
+      const { message, code } = describeFailure(outcome.error);
       this.logger.warn(`build ${build.id} (${build.kind} of workspace ${workspace.id}) failed: ${message}`);
       recorder.log('system', [`error: ${message}`]);
       await recorder.flush();
-      await this.builds.finish(build.id, { status: 'failed', error: message, errorCode: code, stages: recorder.stages });
-      await this.setStatus(workspace.id, 'failed', message);
+      await persist(() => this.builds.finish(build.id, { status: 'failed', error: message, errorCode: code, stages: recorder.stages }, { id: workspace.id, status: 'failed', lastError: message }));
+      this.events.publish({ workspaceId: workspace.id, type: 'status', status: 'failed', lastError: message });
+    } catch (error) {
+      if (isHandBack(error)) {
+        recorder.log('system', [`${error.message}; steps already done are checked, not redone`]);
+        await recorder.flush();
+        await persist(() => this.builds.requeue(build.id, recorder.stages));
+      }
+      throw error;
     } finally {
       recorder.stopWatching();
       clearInterval(heartbeat);
     }
   }
 
-  private async execute(build: BuildRecord, ws: WorkspaceRecord, rec: BuildRecorder): Promise<void> {
-    const success = transitionRule(build.kind).success;
+  /**
+   * Executes the transition, waiting out transient failures until `until`. Resolves with the
+   * workspace's resulting state, or the Failure that ends the build; a hand-back is thrown.
+   */
+  private async attempt(build: BuildRecord, rec: BuildRecorder, until: number): Promise<FinalState | Failure> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // Read again each attempt: a previous attempt may have prepared the volume or run initScript.
+        const ws = await this.workspaces.findById(build.workspaceId);
+        if (!ws) throw new BerthError(ErrorCode.NotFound, 'the workspace no longer exists');
+        return await this.execute(build, ws, rec);
+      } catch (error) {
+        const reason: unknown = rec.signal.aborted ? rec.signal.reason : error;
+        if (isHandBack(reason)) throw reason;
+        const waitMs = backoffMs(attempt);
+        if (!isTransient(error) || rec.signal.aborted) return new Failure(reason);
+        if (Date.now() + waitMs > until) {
+          return new Failure(new BerthError(ErrorCode.Unavailable, `${describeTransient(error)}; gave up after ${Math.round(this.config.BERTH_TRANSIENT_RETRY_MS / 1000)} s of retries`));
+        }
+        rec.log('system', [`${describeTransient(error)}; trying again in ${waitMs / 1000} s (steps already done are checked, not redone)`]);
+        await sleep(waitMs, rec.signal).catch(() => undefined);
+      }
+    }
+  }
+
+  /**
+   * Does the transition's work and returns the state the workspace ends in; that final state is
+   * written together with the build's end (BuildsRepository.finish), never before it.
+   */
+  private async execute(build: BuildRecord, ws: WorkspaceRecord, rec: BuildRecorder): Promise<FinalState> {
     switch (build.kind) {
       case 'start':
         await this.setStatus(ws.id, 'starting');
         await this.bringUp(build, ws, rec);
-        break;
+        return { status: 'running' };
       case 'stop':
         await this.setStatus(ws.id, 'stopping');
-        await rec.stage('stop', () => this.runtime.removeContainer(ws.id));
+        await rec.stage('stop', (signal) => this.runtime.removeContainer(ws.id, signal));
         await this.workspaces.update(ws.id, { ports: [] });
-        await this.setStatus(ws.id, success);
-        return;
+        return { status: 'stopped' };
       case 'restart':
       case 'rebuild':
       case 'update':
-        // The container is disposable: both recreate it (rebuild with the promoted version, chosen
-        // when the request was accepted); only the volume carries over.
-        await this.setStatus(ws.id, 'stopping');
-        await rec.stage('stop', () => this.runtime.removeContainer(ws.id));
+        // The container is disposable: all three recreate it (rebuild/update with the promoted
+        // version, chosen when the request was accepted); only the volume carries over. A retry
+        // after the container was recreated must not remove it again.
+        if (!rec.done('stop')) {
+          await this.setStatus(ws.id, 'stopping');
+          await rec.stage('stop', (signal) => this.runtime.removeContainer(ws.id, signal));
+        }
         await this.setStatus(ws.id, 'starting');
         await this.bringUp(build, ws, rec);
-        break;
+        return { status: 'running' };
       case 'delete':
         await this.setStatus(ws.id, 'deleting');
-        await rec.stage('stop', () => this.runtime.removeContainer(ws.id));
-        await rec.stage('volume', () => this.runtime.removeVolume(ws.id));
-        await this.workspaces.markDeleted(ws.id);
-        this.events.publish({ workspaceId: ws.id, type: 'status', status: 'deleted', lastError: null });
-        return;
+        await rec.stage('stop', (signal) => this.runtime.removeContainer(ws.id, signal));
+        await rec.stage('volume', (signal) => this.runtime.removeVolume(ws.id, signal));
+        return { status: 'deleted', deleted: true };
     }
   }
 
@@ -94,42 +143,49 @@ export class WorkspaceLifecycleService {
     // The version's spec with this workspace's parameters (cpus, memory, env) applied.
     const spec = applyParameters(parseTemplateSpec(version.spec), ws.parameters as ResolvedParameters);
     // The version's pinned image (pulled or built once per version, waited for if in progress).
-    const image = await rec.stage('image', () => this.images.ensure(version.id, rec.log));
+    const image = await rec.stage('image', (signal) => this.images.ensure(version.id, rec.log, signal));
     const runtimeSpec = this.runtimeSpec(ws, spec, image.id);
-    if (build.reinitialize) {
-      rec.log('system', ['initScript will run again, as asked']);
-      ws.initializedAt = null;
-      await this.workspaces.update(ws.id, { initializedAt: null });
+    if (build.reinitialize && !rec.done('reinitialize')) {
+      await rec.stage('reinitialize', async () => {
+        rec.log('system', ['initScript will run again, as asked']);
+        ws.initializedAt = null;
+        await this.workspaces.update(ws.id, { initializedAt: null });
+      });
     }
 
-    await rec.stage('volume', async () => {
-      const { created } = await this.runtime.ensureVolume(ws.id, ws.ownerId);
+    await rec.stage('volume', async (signal) => {
+      const { created } = await this.runtime.ensureVolume(ws.id, ws.ownerId, signal);
       // Prepared once per volume; redone if a crash left a fresh volume unprepared.
       if (created || !ws.volumePreparedAt) {
-        await this.runtime.prepareVolume(runtimeSpec);
+        await this.runtime.prepareVolume(runtimeSpec, signal);
         await this.workspaces.update(ws.id, { volumePreparedAt: new Date() });
       }
     });
-    const container = await rec.stage('container', () => this.runtime.startContainer(runtimeSpec));
+    const container = await rec.stage('container', (signal) => this.runtime.startContainer(runtimeSpec, signal));
 
-    await rec.stage('scripts', async () => {
-      if (spec.initScript && !ws.initializedAt) {
-        await this.runScript(ws.id, spec, 'initScript', spec.initScript, rec);
-        await this.workspaces.update(ws.id, { initializedAt: new Date() });
-      }
-      if (spec.startScript) await this.runScript(ws.id, spec, 'startScript', spec.startScript, rec);
+    // Scripts are not idempotent: a retry skips them if they already ran in this same container.
+    if (!rec.done('scripts', container.id)) {
+      await rec.stage('scripts', async (signal) => {
+        if (spec.initScript && !ws.initializedAt) {
+          await this.runScript(ws.id, spec, 'initScript', spec.initScript, rec, signal);
+          await this.workspaces.update(ws.id, { initializedAt: new Date() });
+        }
+        if (spec.startScript) await this.runScript(ws.id, spec, 'startScript', spec.startScript, rec, signal);
+      }, container.id);
+    }
+
+    // Ports first; `running` itself is written with the build's end.
+    await rec.stage('ready', async () => {
+      const ports = container.ports.map((p) => ({ ...p, name: spec.ports.find((s) => s.port === p.port)?.name ?? '' }));
+      await this.workspaces.update(ws.id, { ports });
     });
-
-    const ports = container.ports.map((p) => ({ ...p, name: spec.ports.find((s) => s.port === p.port)?.name ?? '' }));
-    await this.workspaces.update(ws.id, { ports });
-    await this.setStatus(ws.id, 'running');
   }
 
-  private async runScript(workspaceId: string, spec: TemplateSpec, which: string, script: string, rec: BuildRecorder): Promise<void> {
+  private async runScript(workspaceId: string, spec: TemplateSpec, which: string, script: string, rec: BuildRecorder, signal: AbortSignal): Promise<void> {
     rec.log('system', [`running ${which} as ${spec.user}`]);
     const exitCode = await this.runtime.exec(
       workspaceId,
-      { cmd: ['sh', '-c', script], user: spec.user, workdir: spec.homePath, timeoutMs: this.config.BERTH_IMAGE_PULL_TIMEOUT_MS },
+      { cmd: ['sh', '-c', script], user: spec.user, workdir: spec.homePath, timeoutMs: this.config.BERTH_STAGE_TIMEOUT_MS, signal },
       rec.log,
     );
     if (exitCode !== 0) {
@@ -156,8 +212,20 @@ export class WorkspaceLifecycleService {
   }
 }
 
+/** The state a successful transition leaves the workspace in. */
+interface FinalState {
+  status: Extract<WorkspaceStatus, 'running' | 'stopped' | 'deleted'>;
+  deleted?: boolean;
+}
+
+/** Wraps the error that ends a build, so it is told apart from a success by type, not by value. */
+class Failure {
+  constructor(readonly error: unknown) {}
+}
+
 function describeFailure(error: unknown): { message: string; code: string } {
   if (error instanceof BerthError) return { message: error.message, code: error.code };
+  if (isTransient(error)) return { message: describeTransient(error), code: ErrorCode.Unavailable };
   const message = error instanceof Error ? error.message : String(error);
   return { message: `runtime error: ${message}`, code: ErrorCode.RuntimeFailure };
 }

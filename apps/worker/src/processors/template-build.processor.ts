@@ -1,24 +1,35 @@
-import { Logger } from '@nestjs/common';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Job } from 'bullmq';
-import { BerthError, TEMPLATE_QUEUE, type TemplateJobData } from '#domain';
+import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { BerthError, ErrorCode, TEMPLATE_QUEUE, type TemplateJobData } from '#domain';
 import { TemplateImageService } from '../templates/template-image.service.js';
+import { retryTransient } from '../common/transient.js';
+import { QueueWorker } from './queue-worker.js';
 
 /** Builds (or pulls) a new template version's image as soon as it is created. */
-@Processor(TEMPLATE_QUEUE, { concurrency: 2 })
-export class TemplateBuildProcessor extends WorkerHost {
-  private readonly logger = new Logger(TemplateBuildProcessor.name);
+@Injectable()
+export class TemplateBuildProcessor extends QueueWorker<TemplateJobData> {
+  protected readonly logger = new Logger(TemplateBuildProcessor.name);
 
-  constructor(private readonly images: TemplateImageService) {
-    super();
+  constructor(
+    private readonly images: TemplateImageService,
+    @Inject(BERTH_CONFIG) config: BerthConfig,
+  ) {
+    super(TEMPLATE_QUEUE, config);
   }
 
-  async process(job: Job<TemplateJobData>): Promise<void> {
+  protected concurrency(): number {
+    return 2;
+  }
+
+  protected async handle(job: Job<TemplateJobData>, signal: AbortSignal): Promise<void> {
     try {
-      await this.images.ensure(job.data.versionId);
+      // An engine or database restart is waited out, as workspace builds do.
+      const until = Date.now() + this.config.BERTH_TRANSIENT_RETRY_MS;
+      await retryTransient(() => this.images.ensure(job.data.versionId, () => undefined, signal), { until, signal });
     } catch (error) {
       // A failed build is recorded on the version; retrying the job would not change it.
-      if (error instanceof BerthError) {
+      if (error instanceof BerthError && error.code !== ErrorCode.Unavailable && !signal.aborted) {
         this.logger.warn(`template version ${job.data.versionId}: ${error.message}`);
         return;
       }

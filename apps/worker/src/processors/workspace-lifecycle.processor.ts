@@ -1,28 +1,28 @@
-import { Inject, Logger, type OnModuleInit } from '@nestjs/common';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Job } from 'bullmq';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { WORKSPACE_QUEUE, type WorkspaceJobData } from '#domain';
 import { WorkspaceLifecycleService } from '../lifecycle/workspace-lifecycle.service.js';
+import { QueueWorker } from './queue-worker.js';
 
 /** Moves work only: the lifecycle service holds the logic and the build row holds the state. */
-@Processor(WORKSPACE_QUEUE)
-export class WorkspaceLifecycleProcessor extends WorkerHost implements OnModuleInit {
-  private readonly logger = new Logger(WorkspaceLifecycleProcessor.name);
+@Injectable()
+export class WorkspaceLifecycleProcessor extends QueueWorker<WorkspaceJobData> {
+  protected readonly logger = new Logger(WorkspaceLifecycleProcessor.name);
 
   constructor(
     private readonly lifecycle: WorkspaceLifecycleService,
-    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+    @Inject(BERTH_CONFIG) config: BerthConfig,
   ) {
-    super();
+    super(WORKSPACE_QUEUE, config);
   }
 
-  onModuleInit(): void {
-    this.worker.concurrency = this.config.BERTH_WORKER_CONCURRENCY;
+  protected concurrency(): number {
+    return this.config.BERTH_WORKER_CONCURRENCY;
   }
 
-  async process(job: Job<WorkspaceJobData>): Promise<void> {
+  protected async handle(job: Job<WorkspaceJobData>, signal: AbortSignal): Promise<void> {
     this.logger.log(`job ${job.id}: build ${job.data.buildId} (attempt ${job.attemptsMade + 1})`);
-    await this.lifecycle.run(job.data.buildId);
+    await this.lifecycle.run(job.data.buildId, signal);
   }
 }

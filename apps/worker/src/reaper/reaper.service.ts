@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PeriodicTask } from '../common/periodic-task.js';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { BuildsRepository, WorkspacesRepository } from '#persistence';
+import { BuildsRepository } from '#persistence';
 import { WorkspaceEventsPublisher, WorkspaceJobsProducer } from '#queue';
 
 /**
@@ -17,7 +17,6 @@ export class ReaperService extends PeriodicTask {
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     private readonly builds: BuildsRepository,
-    private readonly workspaces: WorkspacesRepository,
     private readonly jobs: WorkspaceJobsProducer,
     private readonly events: WorkspaceEventsPublisher,
   ) {
@@ -37,9 +36,8 @@ export class ReaperService extends PeriodicTask {
       const since = build.heartbeatAt?.toISOString() ?? 'its start';
       const error = `the worker stopped responding during this ${build.kind} (no heartbeat since ${since})`;
       this.logger.warn(`build ${build.id}: ${error}`);
-      await this.builds.finish(build.id, { status: 'failed', error, errorCode: 'worker_lost', stages: build.stages as Record<string, number> });
       const lastError = `${error}; use recover to repair it from the container's actual state`;
-      await this.workspaces.setStatus(build.workspaceId, 'failed', lastError);
+      await this.builds.finish(build.id, { status: 'failed', error, errorCode: 'worker_lost', stages: build.stages as Record<string, number> }, { id: build.workspaceId, status: 'failed', lastError });
       this.events.publish({ workspaceId: build.workspaceId, type: 'status', status: 'failed', lastError });
     }
     for (const build of await this.builds.findQueuedBefore(new Date(now - this.config.BERTH_QUEUED_BUILD_GRACE_MS))) {

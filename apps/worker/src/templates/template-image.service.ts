@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { allowlistProblems, BerthError, ErrorCode, notFound, parseAllowlist, parseTemplateSpec, LABEL_INSTANCE, LABEL_MANAGED } from '#domain';
 import { TemplateVersionsRepository, type TemplateVersionRecord } from '#persistence';
-import { RUNTIME_DRIVER, type ImageInfo, type LogSink, type RuntimeDriver } from '#runtime';
+import { RUNTIME_DRIVER, sleep, type ImageInfo, type LogSink, type RuntimeDriver } from '#runtime';
+import { isTransient } from '../common/transient.js';
 
 const WAIT_STEP_MS = 500;
 
@@ -19,12 +20,13 @@ export class TemplateImageService {
     private readonly versions: TemplateVersionsRepository,
   ) {}
 
-  async ensure(versionId: string, alsoLog: LogSink = () => undefined): Promise<ImageInfo> {
+  /** `signal` stops the wait or the production (the claim is given back, the version not failed). */
+  async ensure(versionId: string, alsoLog: LogSink = () => undefined, signal?: AbortSignal): Promise<ImageInfo> {
     const deadline = Date.now() + this.config.BERTH_IMAGE_PULL_TIMEOUT_MS;
     for (;;) {
       const version = await this.versions.findById(versionId);
       if (!version) throw notFound('template version');
-      if (version.status === 'ready' && version.imageId && (await this.runtime.hasImage(version.imageId))) {
+      if (version.status === 'ready' && version.imageId && (await this.runtime.hasImage(version.imageId, signal))) {
         return { id: version.imageId, digest: version.imageDigest ?? version.imageId };
       }
       if (version.status === 'failed') {
@@ -33,17 +35,17 @@ export class TemplateImageService {
       if (version.status === 'building') {
         // Someone else builds it; take over only if they have been at it past the deadline.
         const stale = new Date(Date.now() - this.config.BERTH_IMAGE_PULL_TIMEOUT_MS);
-        if (await this.versions.claimStale(version.id, stale)) return this.produce(version, alsoLog);
+        if (await this.versions.claimStale(version.id, stale)) return this.produce(version, alsoLog, signal);
         if (Date.now() > deadline) throw new BerthError(ErrorCode.ImageUnavailable, `template version ${version.version} is still building`);
-        await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
+        await sleep(WAIT_STEP_MS, signal);
         continue;
       }
       // pending, or ready with its image gone from this engine (pruned): produce it now.
-      if (await this.versions.claimBuild(version.id, [version.status])) return this.produce(version, alsoLog);
+      if (await this.versions.claimBuild(version.id, [version.status])) return this.produce(version, alsoLog, signal);
     }
   }
 
-  private async produce(version: TemplateVersionRecord, alsoLog: LogSink): Promise<ImageInfo> {
+  private async produce(version: TemplateVersionRecord, alsoLog: LogSink, signal?: AbortSignal): Promise<ImageInfo> {
     let writes = Promise.resolve();
     const log: LogSink = (stream, lines) => {
       writes = writes.then(() => this.versions.appendLog(version.id, stream, lines)).catch(() => undefined);
@@ -59,14 +61,21 @@ export class TemplateImageService {
             tag: `berth-template/${version.templateId}:v${version.version}`,
             dockerfile: spec.build.dockerfile, files: spec.build.files, args: spec.build.args,
             labels: { [LABEL_MANAGED]: 'true', [LABEL_INSTANCE]: this.config.BERTH_INSTANCE, 'berth.template.id': version.templateId, 'berth.template.version': String(version.version) },
-          }, log)
-        : await this.runtime.ensureImage(spec.image ?? '', log);
+          }, log, signal)
+        : await this.runtime.ensureImage(spec.image ?? '', log, signal);
       log('system', [`image ready: ${image.id} (digest ${image.digest})`]);
       await writes;
       await this.versions.markReady(version.id, image);
       return image;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (signal?.aborted || isTransient(error)) {
+        // Not the version's fault (stopped early, or the engine was away): another try may produce it.
+        log('system', [`stopped: ${message}`]);
+        await writes;
+        await this.versions.releaseClaim(version.id);
+        throw error;
+      }
       log('system', [`error: ${message}`]);
       await writes;
       await this.versions.markFailed(version.id, message);
