@@ -9,6 +9,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { AccessModule } from './terminal/access.module.js';
 import { AuthHttpModule } from './auth/auth-http.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
+import { LiveConnectionsModule } from './common/live-connections.js';
 import { throttlingModule } from './common/throttling.js';
 import { HealthModule } from './health/health.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
@@ -23,6 +24,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module.js';
     PersistenceModule,
     RuntimeModule,
     throttlingModule,
+    LiveConnectionsModule,
     AuthModule,
     AuditModule,
     AuthHttpModule,

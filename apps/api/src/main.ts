@@ -15,6 +15,7 @@ import { servePortal } from './common/portal.js';
 import { PortProxyMiddleware } from './proxy/port-proxy.middleware.js';
 import { UpgradeRouter } from './terminal/upgrade.router.js';
 import { berthValidationPipe } from './common/validation.pipe.js';
+import { LiveConnections } from './common/live-connections.js';
 
 async function main(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
 
   await app.listen(config.PORT, config.HOST);
+  // SIGTERM: LiveConnections drains streams and requests before the database and Redis close.
+  app.get(LiveConnections).track(app.getHttpServer());
   const upgrades = app.get(UpgradeRouter);
   app.getHttpServer().on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void upgrades.handle(req, socket, head, sessions.middleware));
   if (!portal) app.get(Logger).warn('portal not built (apps/portal/dist missing): serving the API only');

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { type Response } from 'express';
 import { BerthError, ErrorCode } from '#domain';
+import { isDatabaseUnavailable } from '#persistence';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.Validation]: 400,
@@ -35,6 +36,7 @@ export class ProblemFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const problem = this.toProblem(exception);
     if (response.headersSent) return;
+    if (problem.status === 503) response.setHeader('Retry-After', '5');
     response.status(problem.status).type('application/problem+json').json(problem);
   }
 
@@ -53,6 +55,11 @@ export class ProblemFilter implements ExceptionFilter {
       const checks = typeof body === 'object' && body !== null && 'details' in body ? body.details : undefined;
       const detail = errors ? errors.join('; ') : checks ? 'a dependency is not ready' : typeof message === 'string' ? message : exception.message;
       return { type: `urn:berth:problem:http-${status}`, title: title(status), status, detail, ...(errors ? { errors } : {}), ...(checks ? { checks } : {}) };
+    }
+    // The database restarting or away: the client may simply try again (Retry-After is set).
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message.split('\n').pop() : String(exception)}`);
+      return { type: `urn:berth:problem:${ErrorCode.Unavailable}`, title: title(503), status: 503, detail: 'the database is not reachable right now; try again shortly' };
     }
     // Errors raised by express middleware (body parser: malformed JSON, too large) carry a 4xx status.
     const status = (exception as { status?: unknown } | null)?.status;

@@ -1,6 +1,7 @@
-import { type OnModuleDestroy } from '@nestjs/common';
+import { type OnApplicationShutdown } from '@nestjs/common';
 import { type ThrottlerStorage } from '@nestjs/throttler';
 import { Redis } from 'ioredis';
+import { BerthError, ErrorCode } from '#domain';
 
 // One round trip: count the hit, start the window on the first one, and report the window's rest.
 const INCREMENT = `
@@ -18,7 +19,7 @@ return { hits, ttl, redis.call('PTTL', KEYS[2]) }
  * spreading attempts over instances). Fixed window per key; blocked for `blockDuration` after
  * the limit is passed.
  */
-export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy {
+export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
   private readonly redis: Redis;
 
   constructor(redisUrl: string, private readonly prefix: string) {
@@ -27,12 +28,19 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<{ totalHits: number; timeToExpire: number; isBlocked: boolean; timeToBlockExpire: number }> {
     const base = `${this.prefix}:throttle:${throttlerName}:${key}`;
-    const [hits, ttlMs, blockMs] = (await this.redis.eval(INCREMENT, 2, base, `${base}:blocked`, ttl, limit, blockDuration || ttl)) as [number, number, number];
+    let result: [number, number, number];
+    try {
+      result = (await this.redis.eval(INCREMENT, 2, base, `${base}:blocked`, ttl, limit, blockDuration || ttl)) as [number, number, number];
+    } catch {
+      // Fail closed: without the shared counters, password guessing would be unlimited.
+      throw new BerthError(ErrorCode.Unavailable, 'the rate limiter cannot reach Redis; sign-in is paused until it is back');
+    }
+    const [hits, ttlMs, blockMs] = result;
     const blocked = blockMs > 0;
     return { totalHits: hits, timeToExpire: Math.ceil(Math.max(ttlMs, 0) / 1000), isBlocked: blocked, timeToBlockExpire: Math.ceil(Math.max(blockMs, 0) / 1000) };
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => undefined);
   }
 }

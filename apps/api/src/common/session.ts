@@ -11,7 +11,11 @@ export const SESSION_COOKIE = 'berth_session';
 
 /** Sessions live in Postgres (the `session` table), so logout and deactivation end them everywhere. */
 export function sessionMiddleware(config: BerthConfig): { middleware: RequestHandler; close: () => Promise<void> } {
-  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5, connectionTimeoutMillis: 5000 });
+  // An idle client whose server restarted emits 'error' through the pool; without a listener that
+  // is an uncaught exception and the API process dies (found by the Postgres-restart fault test).
+  // The broken client is dropped by the pool; the next request connects anew.
+  pool.on('error', () => undefined);
   const PgStore = connectPgSimple(session);
   const middleware = session({
     name: SESSION_COOKIE,

@@ -4,6 +4,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { type AuthenticatedUser } from '#auth';
 import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
 import { WorkspaceAccessService } from './workspace-access.service.js';
+import { LiveConnections } from '../common/live-connections.js';
 
 type ClientMessage = { type: 'input'; data: string } | { type: 'resize'; cols: number; rows: number };
 
@@ -20,7 +21,11 @@ export class TerminalGateway {
   private readonly logger = new Logger(TerminalGateway.name);
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
-  constructor(private readonly access: WorkspaceAccessService, @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver) {}
+  constructor(
+    private readonly access: WorkspaceAccessService,
+    @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
+    private readonly live: LiveConnections,
+  ) {}
 
   /** Resolves once the shell is attached; rejects (before the upgrade) when it cannot be. */
   async open(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer, user: AuthenticatedUser, workspaceId: string): Promise<void> {
@@ -47,7 +52,12 @@ export class TerminalGateway {
         }
         if (message.type === 'resize') void terminal.resize(clamp(message.cols, 10, 500, 80), clamp(message.rows, 5, 200, 24));
       });
-      ws.on('close', () => terminal.stream.destroy());
+      // 1001 "going away": the portal reconnects the terminal to the restarted server.
+      const unregister = this.live.add(() => ws.close(1001, 'the server is restarting'));
+      ws.on('close', () => {
+        unregister();
+        terminal.stream.destroy();
+      });
       this.access.recordActivity(workspaceId);
       this.logger.log(`terminal opened on workspace ${workspaceId} by ${user.email}`);
     });

@@ -5,6 +5,7 @@ import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { assertAllowedOrigin, CurrentUser, RequiresScope, type AuthenticatedUser } from '#auth';
 import { pipeSse } from '../common/sse.js';
+import { LiveConnections } from '../common/live-connections.js';
 import { WorkspaceEventsService } from './workspace-events.service.js';
 import { WorkspaceRecoveryService } from './workspace-recovery.service.js';
 import { type BuildView, CreateWorkspaceDto, RebuildOptionsDto, type WorkspaceView } from './workspaces.dto.js';
@@ -19,6 +20,7 @@ export class WorkspacesController {
     private readonly events: WorkspaceEventsService,
     private readonly recovery: WorkspaceRecoveryService,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+    private readonly live: LiveConnections,
   ) {}
 
   @RequiresScope('workspaces:write')
@@ -108,7 +110,7 @@ export class WorkspacesController {
     @Headers('origin') origin?: string,
   ): Promise<void> {
     assertAllowedOrigin(origin, this.config);
-    pipeSse(req, res, await this.events.stream(user, id));
+    pipeSse(req, res, await this.events.stream(user, id), this.live);
   }
 
   @Get(':id/stats')

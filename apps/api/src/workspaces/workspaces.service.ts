@@ -54,7 +54,7 @@ export class WorkspacesService {
       if (isUniqueViolation(error)) throw conflict(`you already have a workspace named ${dto.name}`, { field: 'name' });
       throw error;
     }
-    await this.enqueue(created.workspace, created.build);
+    await this.enqueue(created.workspace, created.build, { created: true });
     return this.view((await this.workspaces.findById(created.workspace.id)) ?? created.workspace);
   }
 
@@ -127,8 +127,7 @@ export class WorkspacesService {
     if (!build) throw notFound('build');
     if (!(await this.builds.requestCancel(build.id, user.id))) throw conflict(`the build already ${build.status}`, { buildStatus: build.status });
     if (build.status === 'queued') {
-      await this.builds.finish(build.id, { status: 'failed', error: 'cancelled before it started', errorCode: 'cancelled', stages: {} });
-      await this.workspaces.setStatus(workspace.id, 'failed', `the ${build.kind} was cancelled before it started`);
+      await this.builds.finish(build.id, { status: 'failed', error: 'cancelled before it started', errorCode: 'cancelled', stages: {} }, { id: workspace.id, status: 'failed', lastError: `the ${build.kind} was cancelled before it started` });
     }
     return toBuildView((await this.builds.findById(build.id)) ?? build);
   }
@@ -191,14 +190,23 @@ export class WorkspacesService {
     return build;
   }
 
-  /** `workspace` is the row as it was before the request, to put back when nothing will run the build. */
-  private async enqueue(workspace: WorkspaceRecord, build: BuildRecord): Promise<void> {
+  /**
+   * Hands the build to the queue. When the queue is away, nothing will run it: the request is
+   * undone (the build row removed, the workspace put back as it was, or a new workspace removed
+   * altogether) and answered 503 at once, so a retry later starts clean.
+   * `workspace` is the row as it was before the request.
+   */
+  private async enqueue(workspace: WorkspaceRecord, build: BuildRecord, options: { created?: boolean } = {}): Promise<void> {
     try {
       await this.jobs.enqueue({ buildId: build.id, workspaceId: workspace.id });
     } catch (error) {
-      // Nothing will run this build: close it and put the workspace back, then answer 503.
-      await this.builds.finish(build.id, { status: 'failed', error: 'job queue unavailable', errorCode: 'unavailable', stages: {} });
-      await this.workspaces.update(workspace.id, { status: workspace.status, desiredState: workspace.desiredState, templateVersion: workspace.templateVersion });
+      await this.builds.discard(build.id);
+      if (options.created) {
+        await this.workspaces.removeNeverStarted(workspace.id);
+      } else {
+        const { status, desiredState, templateVersion, lastError, stopReason, dormantAt, deletesAt } = workspace;
+        await this.workspaces.update(workspace.id, { status, desiredState, templateVersion, lastError, stopReason, dormantAt, deletesAt });
+      }
       throw error;
     }
   }

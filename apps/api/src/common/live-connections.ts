@@ -1,0 +1,53 @@
+import { type Server } from 'node:http';
+import { type Socket } from 'node:net';
+import { Global, Inject, Injectable, Logger, Module, type BeforeApplicationShutdown } from '@nestjs/common';
+import { BERTH_CONFIG, type BerthConfig } from '#config';
+
+/**
+ * The API's graceful shutdown. Long-lived streams (SSE, terminals) would keep the HTTP server from
+ * ever closing, so on SIGTERM they are told the server is going away and ended; the server stops
+ * accepting, requests in flight finish (up to BERTH_SHUTDOWN_GRACE_MS) and anything left is cut.
+ * Runs in beforeApplicationShutdown, while the database and Redis are still connected (they close
+ * in onApplicationShutdown).
+ */
+@Injectable()
+export class LiveConnections implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(LiveConnections.name);
+  private readonly streams = new Set<() => void>();
+  private readonly sockets = new Set<Socket>();
+  private server: Server | null = null;
+
+  constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {}
+
+  /** Called once the server listens. Upgraded sockets (WebSockets) are tracked too. */
+  track(server: Server): void {
+    this.server = server;
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  /** Registers a stream's "server is going away" closer; returns the function that unregisters it. */
+  add(close: () => void): () => void {
+    this.streams.add(close);
+    return () => this.streams.delete(close);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.logger.log(`shutting down: ending ${this.streams.size} live stream(s), draining ${this.sockets.size} connection(s)`);
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const close of [...this.streams]) close();
+    server.closeIdleConnections();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.config.BERTH_SHUTDOWN_GRACE_MS)))]);
+    clearTimeout(timer);
+    for (const socket of this.sockets) socket.destroy();
+  }
+}
+
+@Global()
+@Module({ providers: [LiveConnections], exports: [LiveConnections] })
+export class LiveConnectionsModule {}
