@@ -23,19 +23,33 @@ export BERTH_TEST_DATABASE_URL="${BERTH_TEST_DATABASE_URL:-${DATABASE_URL%/*}/be
 DATABASE_URL="$BERTH_TEST_DATABASE_URL" "$BERTH_ROOT/scripts/migrate.sh" --fresh || exit 1
 log "prepared in $(elapsed "$t0"); running the tests"
 
+# Two phases: every suite in parallel against the shared services, then the fault lab (suites that
+# stop, restart or kill services of their own), one at a time. Arguments (e.g. a name pattern)
+# go to both.
 results="$BERTH_STATE/test-results.json"
-rm -f "$results"
+lab_results="$BERTH_STATE/test-results-lab.json"
+rm -f "$results" "$lab_results"
+jest() {
+  node --experimental-vm-modules --no-warnings=ExperimentalWarning node_modules/jest/bin/jest.js --passWithNoTests "$@"
+}
 status=0
-node --experimental-vm-modules --no-warnings=ExperimentalWarning node_modules/jest/bin/jest.js \
-  --json --outputFile="$results" "$@" || status=$?
+jest --json --outputFile="$results" "$@" || status=$?
+lab_status=0
+jest --config jest.lab.config.js --json --outputFile="$lab_results" "$@" || lab_status=$?
+[[ $status -ne 0 ]] || status=$lab_status
 
-# CI reads this line, not jest's summary. Suites that crashed count as failures too.
+# CI reads this line, not jest's summary. Suites that crashed count as failures too; a phase whose
+# results file is missing (jest itself failed) counts as one failure.
 # shellcheck disable=SC2016 # JavaScript, not shell
 node -e '
   const fs = require("fs");
-  const file = process.argv[1];
-  if (!fs.existsSync(file)) { console.log("0 passed, 1 failed"); process.exit(0); }
-  const r = JSON.parse(fs.readFileSync(file, "utf8"));
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
-' "$results"
+  let passed = 0, failed = 0;
+  for (const file of process.argv.slice(1)) {
+    if (!fs.existsSync(file)) { failed += 1; continue; }
+    const r = JSON.parse(fs.readFileSync(file, "utf8"));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+' "$results" "$lab_results"
 exit "$status"

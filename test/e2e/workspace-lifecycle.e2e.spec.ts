@@ -110,7 +110,7 @@ describe('workspace lifecycle (real Docker)', () => {
     const builds = res.body as { id: string; kind: string; status: string; stages: Record<string, number> }[];
     expect(builds.map((b) => b.kind)).toEqual(['rebuild', 'restart', 'start', 'stop', 'start']);
     expect(builds.every((b) => b.status === 'succeeded')).toBe(true);
-    expect(Object.keys(builds[0]!.stages).sort()).toEqual(['container', 'image', 'scripts', 'stop', 'volume']);
+    expect(Object.keys(builds[0]!.stages).sort()).toEqual(['container', 'image', 'queue', 'ready', 'scripts', 'stop', 'volume']);
 
     const one = await alice.get(`/workspaces/${workspaceId}/builds/${builds[0]!.id}`);
     expect(one.status).toBe(200);

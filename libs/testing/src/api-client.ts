@@ -13,6 +13,11 @@ export class ApiClient {
     return request(this.baseUrl);
   }
 
+  /** A GET outside the API prefix (/readyz, /metrics), with no credentials. */
+  root(path: string): request.Test {
+    return this.agent().get(path);
+  }
+
   get(path: string): request.Test {
     return this.agent().get(`/api/v1${path}`).set('Authorization', `Bearer ${this.token}`);
   }

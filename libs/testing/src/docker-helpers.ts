@@ -4,8 +4,7 @@ import { PassThrough } from 'node:stream';
 export const testDocker = (): Docker => new Docker();
 
 /** Runs a command in a container through the Docker API and returns stdout (throws on non-zero). */
-export async function dockerExec(containerId: string, cmd: string[], user = '1000:1000'): Promise<string> {
-  const docker = testDocker();
+export async function dockerExec(containerId: string, cmd: string[], user = '1000:1000', docker = testDocker()): Promise<string> {
   const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, User: user, AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
   const out: Buffer[] = [];
@@ -20,11 +19,11 @@ export async function dockerExec(containerId: string, cmd: string[], user = '100
 }
 
 /** Containers Berth created for one workspace, found the way Berth finds them: by label. */
-export async function containersOf(workspaceId: string): Promise<Docker.ContainerInfo[]> {
-  return testDocker().listContainers({ all: true, filters: { label: [`berth.workspace.id=${workspaceId}`] } });
+export async function containersOf(workspaceId: string, docker = testDocker()): Promise<Docker.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [`berth.workspace.id=${workspaceId}`] } });
 }
 
-export async function volumesOf(workspaceId: string): Promise<Docker.VolumeInspectInfo[]> {
-  const { Volumes } = await testDocker().listVolumes({ filters: { label: [`berth.workspace.id=${workspaceId}`] } });
+export async function volumesOf(workspaceId: string, docker = testDocker()): Promise<Docker.VolumeInspectInfo[]> {
+  const { Volumes } = await docker.listVolumes({ filters: { label: [`berth.workspace.id=${workspaceId}`] } });
   return Volumes ?? [];
 }

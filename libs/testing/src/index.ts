@@ -4,3 +4,4 @@ export * from './docker-helpers.js';
 export * from './fake-runtime.driver.js';
 export * from './berth-processes.js';
 export * from './event-stream.js';
+export * from './lab/index.js';
