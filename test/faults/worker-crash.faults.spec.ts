@@ -1,58 +1,93 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import { containersOf, signIn, startBerth, stopAll, testAdmin, uniqueName, waitFor, type ApiClient, type RunningBerth } from '#testing';
-import { testEnv } from '../setup/test-env.js';
+import { containersOf, waitFor, type ApiClient } from '#testing';
+import { startLab, type Lab } from '../setup/fault-lab.js';
+
+type Build = { id: string; status: string; logs: { line: string }[] };
 
 /**
- * Fault 1: the worker is SIGKILLed in the middle of a start (container created and started, start
- * script running). A new worker takes the job over once its lock expires (BullMQ stalled-job
- * recovery), re-runs the idempotent steps, and the workspace ends running with one container.
- * Runs its own API, worker and database (own port, queue prefix and labels) so killing them
- * disturbs no other suite, and the suite's own reaper does not judge its builds.
+ * Fault 1: the worker is SIGKILLed mid-start, at two points: right after the container was created
+ * (its `start` request held by a Docker proxy, so the engine never gets it), and while the start
+ * script runs (container started, status not yet written). A replacement worker takes the job over
+ * once its lock expires (BullMQ stalled-job recovery), re-runs the idempotent steps, and the
+ * workspace ends running with exactly one container. A lab of its own: killing its worker
+ * disturbs no other suite.
  */
 describe('faults: worker killed mid-build', () => {
-  const env = {
-    ...testEnv(),
-    PORT: String(Number(testEnv().PORT) + 500),
-    BERTH_INSTANCE: `${testEnv().BERTH_INSTANCE ?? 'test'}-crash`,
-    BERTH_WORKSPACE_NETWORK: `berth-${testEnv().BERTH_INSTANCE ?? 'test'}-crash-workspaces`,
-    BERTH_DATA_DIR: '.berth/test-crash',
-    DATABASE_URL: `${testEnv().DATABASE_URL!.replace(/\/[^/]*$/, '')}/berth_test_crash`,
-    // Longer than BullMQ's lock (30 s): the new worker, not the reaper, settles the build.
-    BERTH_BUILD_HEARTBEAT_TIMEOUT_MS: '120000',
-  };
-  let berth: RunningBerth;
-  let replacement: ChildProcess | undefined;
+  let lab: Lab;
   let admin: ApiClient;
 
   beforeAll(async () => {
-    execFileSync('bash', ['scripts/migrate.sh', '--fresh'], { env: { ...process.env, DATABASE_URL: env.DATABASE_URL }, stdio: 'ignore' });
-    berth = await startBerth(env);
-    admin = await signIn(testAdmin.email, testAdmin.password, `http://127.0.0.1:${env.PORT}`);
+    lab = await startLab({
+      name: 'crash',
+      proxy: true,
+      // A short job lock so the takeover comes quickly; the reaper's limit stays well above it,
+      // or it would fail builds the new worker is about to finish.
+      env: { BERTH_JOB_LOCK_MS: '5000', BERTH_BUILD_HEARTBEAT_TIMEOUT_MS: '60000' },
+    });
+    admin = await lab.start();
   });
 
   afterAll(async () => {
-    await stopAll([...berth.processes, ...(replacement ? [replacement] : [])]);
+    await lab.teardown();
   });
 
-  it('a new worker finishes the build: one container, status running', async () => {
-    const templateId = ((await admin.post('/templates', { name: uniqueName('crash'), spec: { image: 'berth/busybox:test', startScript: 'echo sleeping; sleep 6' } })).body as { id: string }).id;
-    const id = ((await admin.post('/workspaces', { name: uniqueName('crash'), templateId })).body as { id: string }).id;
-    const latest = async (): Promise<{ id: string; status: string; logs: { line: string }[] }> => {
-      const [build] = (await admin.get(`/workspaces/${id}/builds`)).body as { id: string }[];
-      return (await admin.get(`/workspaces/${id}/builds/${build!.id}`)).body as never;
-    };
-    await waitFor(latest, (b) => b.logs.some((l) => l.line === 'sleeping'), 'the start script to run', 60_000, 100);
-    expect(await containersOf(id)).toHaveLength(1);
+  const latestBuild = async (id: string): Promise<Build> => {
+    const [build] = (await admin.get(`/workspaces/${id}/builds`)).body as { id: string }[];
+    return (await admin.get(`/workspaces/${id}/builds/${build!.id}`)).body as Build;
+  };
+  const template = async (name: string, spec: object): Promise<string> =>
+    ((await admin.post('/templates', { name, spec: { image: 'berth/busybox:test', ...spec } })).body as { id: string }).id;
 
-    berth.processes[1]!.kill('SIGKILL');
-    const log = fs.openSync(`${env.BERTH_DATA_DIR}/worker-replacement.log`, 'w');
-    replacement = spawn(process.execPath, ['dist/apps/worker/src/main.js'], { env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+  it('killed between container create and start: a new worker starts that same container', async () => {
+    const templateId = await template('crash-create', {});
+    // The workspace container's own start (a volume helper, started before it, passes).
+    lab.proxy!.holdStartOf(/^berth-ws-/);
+    const id = ((await admin.post('/workspaces', { name: 'crash-create', templateId })).body as { id: string }).id;
 
-    await admin.waitForStatus(id, 'running', 120_000);
-    expect(await containersOf(id)).toHaveLength(1);
-    expect((await latest()).status).toBe('succeeded');
-    await admin.delete(`/workspaces/${id}`);
-    await admin.waitForGone(id);
-  }, 180_000);
+    await lab.proxy!.nextHeld();
+    const created = await containersOf(id, lab.docker);
+    expect(created.map((c) => [c.Names[0], c.State])).toEqual([[`/berth-ws-${id}`, 'created']]);
+
+    await lab.berth.kill(lab.berth.worker);
+    lab.proxy!.release(); // the held request is cut off: the engine never saw it
+    await lab.berth.startWorker();
+
+    await admin.waitForStatus(id, 'running', 60_000);
+    const after = await containersOf(id, lab.docker);
+    expect(after.map((c) => [c.Id, c.State])).toEqual([[created[0]!.Id, 'running']]);
+    expect((await latestBuild(id)).status).toBe('succeeded');
+  }, 120_000);
+
+  it('killed while the volume is prepared: the leftover helper is never taken for the workspace container, and is cleaned up', async () => {
+    const templateId = await template('crash-volume', {});
+    lab.proxy!.hold((method, path) => method === 'POST' && /\/containers\/[^/]+\/start/.test(path));
+    const id = ((await admin.post('/workspaces', { name: 'crash-volume', templateId })).body as { id: string }).id;
+    await lab.proxy!.nextHeld();
+    const [helper] = await containersOf(id, lab.docker);
+    expect(helper?.Labels['berth.role']).toBe('volume-helper');
+
+    await lab.berth.kill(lab.berth.worker);
+    lab.proxy!.release();
+    await lab.berth.startWorker();
+
+    await admin.waitForStatus(id, 'running', 60_000);
+    const after = await containersOf(id, lab.docker);
+    expect(after.map((c) => [c.Names[0], c.State])).toEqual([[`/berth-ws-${id}`, 'running']]);
+  }, 120_000);
+
+  it('killed while the start script runs: a new worker finishes the build with one container', async () => {
+    const templateId = await template('crash-script', { startScript: 'echo sleeping; sleep 4' });
+    const id = ((await admin.post('/workspaces', { name: 'crash-script', templateId })).body as { id: string }).id;
+    await waitFor(() => latestBuild(id), (b) => b.logs.some((l) => l.line === 'sleeping'), 'the start script to run', 60_000, 100);
+    expect(await containersOf(id, lab.docker)).toHaveLength(1);
+
+    await lab.berth.kill(lab.berth.worker);
+    await lab.berth.startWorker();
+
+    await admin.waitForStatus(id, 'running', 60_000);
+    expect(await containersOf(id, lab.docker)).toHaveLength(1);
+    const build = await latestBuild(id);
+    expect(build.status).toBe('succeeded');
+    // The script ran again in the new worker (the first run's end was never recorded).
+    expect(build.logs.filter((l) => l.line === 'sleeping').length).toBeGreaterThanOrEqual(2);
+  }, 120_000);
 });

@@ -7,6 +7,9 @@ export const LABEL_WORKSPACE = 'berth.workspace.id';
 export const LABEL_OWNER = 'berth.owner.id';
 /** Separates installations sharing one engine (e.g. `npm run up` next to a test run). */
 export const LABEL_INSTANCE = 'berth.instance';
+/** What a container is for, beyond the workspace it belongs to (e.g. a one-shot volume helper). */
+export const LABEL_ROLE = 'berth.role';
+export const ROLE_VOLUME_HELPER = 'volume-helper';
 
 export const volumeName = (workspaceId: string): string => `berth-ws-${workspaceId}-home`;
 export const containerName = (workspaceId: string): string => `berth-ws-${workspaceId}`;

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import Docker from 'dockerode';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import {
-  BerthError, ErrorCode, LABEL_INSTANCE, LABEL_MANAGED, LABEL_WORKSPACE, containerName, volumeName, workspaceLabels,
+  BerthError, ErrorCode, LABEL_INSTANCE, LABEL_MANAGED, LABEL_ROLE, LABEL_WORKSPACE, ROLE_VOLUME_HELPER, containerName, volumeName, workspaceLabels,
 } from '#domain';
 import { hardenedCreateOptions } from './hardening.js';
 import { buildImage } from './image-builder.js';
@@ -79,7 +79,13 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   async prepareVolume(ws: WorkspaceRuntimeSpec, signal?: AbortSignal): Promise<void> {
-    await this.call('preparing the volume', { signal }, (abortSignal) => prepareVolumeOwner(this.docker, ws, this.labels(ws.workspaceId, ws.ownerId), abortSignal));
+    // A helper left by a crashed earlier attempt goes first: one helper per workspace at a time.
+    const leftovers = await this.call('listing volume helpers', { signal }, (abortSignal) => this.docker.listContainers({
+      all: true, filters: { label: [`${LABEL_WORKSPACE}=${ws.workspaceId}`, `${LABEL_ROLE}=${ROLE_VOLUME_HELPER}`] }, abortSignal,
+    }));
+    for (const helper of leftovers) await this.removeContainerById(helper.Id, signal);
+    const labels = { ...this.labels(ws.workspaceId, ws.ownerId), [LABEL_ROLE]: ROLE_VOLUME_HELPER };
+    await this.call('preparing the volume', { signal }, (abortSignal) => prepareVolumeOwner(this.docker, ws, labels, abortSignal));
   }
 
   async findContainer(workspaceId: string, signal?: AbortSignal): Promise<ContainerState | null> {
@@ -88,7 +94,9 @@ export class DockerDriver implements RuntimeDriver {
       filters: { label: [`${LABEL_WORKSPACE}=${workspaceId}`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`, `${LABEL_MANAGED}=true`] },
       abortSignal,
     }));
-    const info = found.find((c) => c.Names.includes(`/${containerName(workspaceId)}`)) ?? found[0];
+    // By name among the labelled ones: a one-shot helper left by a crash carries the same labels
+    // and must never be taken for the workspace container (found by the worker-crash fault test).
+    const info = found.find((c) => c.Names.includes(`/${containerName(workspaceId)}`));
     if (!info) return null;
     return this.describe(info.Id, signal);
   }
@@ -160,7 +168,11 @@ export class DockerDriver implements RuntimeDriver {
   async listManagedContainers(): Promise<ManagedContainer[]> {
     const found = await this.call('listing containers', {}, (abortSignal) =>
       this.docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] }, abortSignal }));
-    return found.map((c) => ({ id: c.Id, workspaceId: c.Labels[LABEL_WORKSPACE] ?? null, running: c.State === 'running', status: c.Status }));
+    return found.map((c) => {
+      const workspaceId = c.Labels[LABEL_WORKSPACE] ?? null;
+      const isWorkspaceContainer = workspaceId !== null && c.Names.includes(`/${containerName(workspaceId)}`);
+      return { id: c.Id, workspaceId, isWorkspaceContainer, running: c.State === 'running', status: c.Status };
+    });
   }
 
   async listManagedVolumes(): Promise<string[]> {

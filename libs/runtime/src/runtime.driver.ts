@@ -31,6 +31,11 @@ export interface PublishedPort {
 export interface ManagedContainer {
   id: string;
   workspaceId: string | null;
+  /**
+   * The workspace's own container (named berth-ws-<id>), as opposed to a one-shot helper that
+   * carries the same workspace labels (volume preparation).
+   */
+  isWorkspaceContainer: boolean;
   running: boolean;
   /** e.g. "Exited (137) 2 minutes ago". */
   status: string;

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { BerthError, ErrorCode } from '#domain';
-import { type ContainerStats, type TerminalRequest, type TerminalSession, type ContainerState, type ExecRequest, type ImageBuildRequest, type ImageInfo, type LogSink, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
+import { type ContainerStats, type TerminalRequest, type TerminalSession, type ContainerState, type ExecRequest, type ImageBuildRequest, type ImageInfo, type LogSink, type ManagedContainer, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
 
 /**
  * In-memory RuntimeDriver for fast orchestration tests (Coder's "echo" provisioner idea). It keeps
@@ -96,8 +96,8 @@ export class FakeRuntimeDriver implements RuntimeDriver {
     return Promise.resolve({ cpuPercent: 1.5, memoryBytes: 10e6, memoryLimitBytes: 2048e6 });
   }
 
-  listManagedContainers(): Promise<{ id: string; workspaceId: string | null; running: boolean; status: string }[]> {
-    return Promise.resolve([...this.containers.entries()].map(([workspaceId, c]) => ({ id: c.id, workspaceId, running: c.running, status: c.running ? 'Up' : 'Exited (0)' })));
+  listManagedContainers(): Promise<ManagedContainer[]> {
+    return Promise.resolve([...this.containers.entries()].map(([workspaceId, c]) => ({ id: c.id, workspaceId, isWorkspaceContainer: true, running: c.running, status: c.running ? 'Up' : 'Exited (0)' })));
   }
 
   listManagedVolumes(): Promise<string[]> {

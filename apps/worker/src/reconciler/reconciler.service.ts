@@ -40,7 +40,7 @@ export class ReconcilerService extends PeriodicTask {
     const containers = await this.runtime.listManagedContainers();
     const [live, busy] = await Promise.all([this.workspaces.listLive(null), this.builds.activeWorkspaceIds()]);
     const byWorkspace = new Map<string, ManagedContainer>();
-    for (const c of containers) if (c.workspaceId) byWorkspace.set(c.workspaceId, c);
+    for (const c of containers) if (c.workspaceId && c.isWorkspaceContainer) byWorkspace.set(c.workspaceId, c);
     const liveIds = new Set(live.map((w) => w.id));
 
     for (const ws of live) {
@@ -57,8 +57,14 @@ export class ReconcilerService extends PeriodicTask {
     }
 
     for (const c of containers) {
-      // Only workspace containers are judged; anything else labelled (e.g. an image build step) is not ours to remove.
-      if (!c.workspaceId || liveIds.has(c.workspaceId) || busy.has(c.workspaceId)) continue;
+      // Only containers of a workspace are judged; anything else labelled (an image build step) is not ours to remove.
+      if (!c.workspaceId || busy.has(c.workspaceId)) continue;
+      if (!c.isWorkspaceContainer) {
+        // A one-shot helper (volume preparation) that a crashed build left behind.
+        if (!c.running) await this.runtime.removeContainerById(c.id);
+        continue;
+      }
+      if (liveIds.has(c.workspaceId)) continue;
       this.logger.warn(`orphan container ${c.id.slice(0, 12)} of workspace ${c.workspaceId}: removing it, never its volume`);
       await this.runtime.removeContainerById(c.id);
     }

@@ -16,6 +16,8 @@ export class DockerFaultProxy {
   private rule: Rule | null = null;
   private readonly held: { method: string; path: string; socket: Duplex }[] = [];
   private readonly waiters: (() => void)[] = [];
+  /** Container id → name, for containers created through this proxy. */
+  private readonly created = new Map<string, string>();
 
   constructor(readonly socket: string, private readonly upstream = '/var/run/docker.sock') {
     this.server = http.createServer((req, res) => this.forward(req, res));
@@ -34,6 +36,14 @@ export class DockerFaultProxy {
   /** From now on, requests matching `rule` are held. */
   hold(rule: Rule): void {
     this.rule = rule;
+  }
+
+  /** Holds the `start` of containers created (through this proxy) with a name matching `name`. */
+  holdStartOf(name: RegExp): void {
+    this.hold((method, path) => {
+      const id = /\/containers\/([^/?]+)\/start(?:\?|$)/.exec(path)?.[1];
+      return method === 'POST' && id !== undefined && [...this.created].some(([createdId, createdName]) => createdId === id && name.test(createdName));
+    });
   }
 
   /** Resolves with the first held request (waiting for one if none is held yet). */
@@ -73,12 +83,23 @@ export class DockerFaultProxy {
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse): void {
     if (this.isHeld(req, req.socket)) return;
+    const createdName = req.method === 'POST' ? /\/containers\/create\?(?:.*&)?name=([^&]+)/.exec(req.url ?? '')?.[1] : undefined;
     const upstream = http.request({ socketPath: this.upstream, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
+      if (createdName) this.remember(answer, decodeURIComponent(createdName));
       answer.pipe(res);
     });
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
+  }
+
+  private remember(answer: http.IncomingMessage, name: string): void {
+    let body = '';
+    answer.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    answer.on('end', () => {
+      const id = (JSON.parse(body || '{}') as { Id?: string }).Id;
+      if (id) this.created.set(id, name);
+    });
   }
 
   /** Hijacked requests (exec, attach): replay the head to the engine, then splice the sockets. */
