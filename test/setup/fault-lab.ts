@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import Docker from 'dockerode';
+import { Redis } from 'ioredis';
 import {
   BerthUnderTest, cloneDatabase, DockerFaultProxy, freePort, PrivateDockerd, PrivatePostgres, PrivateRedis, signIn, testAdmin, type ApiClient,
 } from '#testing';
@@ -56,6 +57,9 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   if (options.redis) {
     lab.redis = new PrivateRedis(`${dir}/redis`, await freePort());
     await lab.redis.start();
+  } else {
+    // The machine's Redis: this lab's queues start empty (an earlier run may have left jobs).
+    await deleteKeys(base.REDIS_URL!, `berth-${instance}:*`);
   }
   let engineSocket = '/var/run/docker.sock';
   if (options.dockerd) {
@@ -97,7 +101,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       return signIn(testAdmin.email, testAdmin.password, berth.baseUrl);
     },
     async teardown(): Promise<void> {
-      await berth.stopAll();
+      await berth.killAll();
       await lab.proxy?.close();
       // The machine's engine: only this lab's objects (by its instance label) are removed.
       if (!lab.dockerd) await removeInstanceObjects(docker, instance);
@@ -107,6 +111,20 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    for (let cursor = '0'; ; ) {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      if (next === '0') break;
+      cursor = next;
+    }
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function removeInstanceObjects(docker: Docker, instance: string): Promise<void> {

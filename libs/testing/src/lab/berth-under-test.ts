@@ -67,6 +67,11 @@ export class BerthUnderTest {
     await exited(child);
   }
 
+  /** At the end of a test: nothing to drain, so no reason to wait for a graceful exit. */
+  async killAll(): Promise<void> {
+    await Promise.all([this.api, ...this.workers].map((c) => this.kill(c)));
+  }
+
   async stopAll(): Promise<void> {
     await Promise.all([this.api, ...this.workers].map((c) => (c ? terminate(c, 'SIGTERM', 15_000) : Promise.resolve())));
   }
