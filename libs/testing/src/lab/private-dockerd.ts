@@ -34,6 +34,7 @@ export class PrivateDockerd {
     if (!fs.existsSync(path.join(this.dir, 'data'))) await this.wipe();
     fs.mkdirSync(this.dir, { recursive: true });
     await this.ensureNamespace();
+    this.clearStalePidFiles();
     // nsenter, not `ip netns exec`: that one remounts /sys and hides the cgroup mounts dockerd needs.
     this.child = startDaemon('nsenter', [`--net=/var/run/netns/${this.namespace}`, 'dockerd',
       '--data-root', path.join(this.dir, 'data'), '--exec-root', path.join(this.dir, 'x'), '--pidfile', path.join(this.dir, 'docker.pid'),
@@ -93,11 +94,33 @@ export class PrivateDockerd {
     await run('ip', ['netns', 'exec', this.namespace, 'ip', 'link', 'set', 'lo', 'up']);
   }
 
+  /**
+   * After a kill, dockerd's and containerd's pid files remain in the exec root (a reboot would
+   * clear them, /run being tmpfs). A pid file naming a dead or zombie process (this sandbox's init
+   * does not always reap) would make the new dockerd wait forever for "containerd still running".
+   */
+  private clearStalePidFiles(): void {
+    for (const file of [path.join(this.dir, 'docker.pid'), path.join(this.dir, 'x', 'containerd', 'containerd.pid')]) {
+      const pid = Number(fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : NaN);
+      if (Number.isInteger(pid) && !isLive(pid)) fs.rmSync(file, { force: true });
+    }
+  }
+
   /** Clears what a crashed earlier run may have left: its processes, mounts and folders. */
   private async wipe(): Promise<void> {
     await run('pkill', ['-KILL', '-f', this.dir]).catch(() => undefined); // exits 1 when nothing matched
     const mounts = fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(this.dir));
     for (const mount of mounts.reverse()) await run('umount', ['-l', mount]).catch(() => undefined);
     fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Running and not a zombie. */
+function isLive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 }
