@@ -15,7 +15,7 @@ function openTerminal(workspaceId: string, headers: Record<string, string>): Pro
   });
 }
 
-/** Reaching inside a workspace: terminal, proxied ports, resource use — only for its owner. */
+/** Reaching inside a workspace: terminal, exec, proxied ports, resource use — only for its owner. */
 describe('workspace access: terminal, ports, stats (real Docker)', () => {
   let admin: ApiClient;
   let owner: ApiClient;
@@ -55,6 +55,20 @@ describe('workspace access: terminal, ports, stats (real Docker)', () => {
     expect(await dockerExec((await containersOf(workspaceId))[0]!.Id, ['cat', '/home/dev/f'])).toBe('hi\n');
     const { lastActivityAt } = (await owner.get(`/workspaces/${workspaceId}`)).body as { lastActivityAt: string };
     expect(Date.now() - Date.parse(lastActivityAt)).toBeLessThan(60_000);
+  });
+
+  it('exec runs a command as the template user in the home directory for a script, and counts as activity', async () => {
+    const before = ((await owner.get(`/workspaces/${workspaceId}`)).body as { lastActivityAt: string }).lastActivityAt;
+    await new Promise((resolve) => setTimeout(resolve, Number(process.env.BERTH_ACTIVITY_RESOLUTION_MS ?? 1000) + 100));
+    const ran = await owner.post(`/workspaces/${workspaceId}/exec`, { command: ['sh', '-c', 'id -u; pwd; echo oops >&2; exit 3'] });
+    expect(ran.status).toBe(200);
+    expect(ran.body).toEqual({ exitCode: 3, stdout: '1000\n/home/dev\n', stderr: 'oops\n', truncated: false });
+    const after = ((await owner.get(`/workspaces/${workspaceId}`)).body as { lastActivityAt: string }).lastActivityAt;
+    expect(Date.parse(after)).toBeGreaterThan(Date.parse(before));
+
+    expect((await owner.post(`/workspaces/${workspaceId}/exec`, { command: [] })).status).toBe(400);
+    expect((await owner.post(`/workspaces/${workspaceId}/exec`, { command: ['true'], timeoutSeconds: 601 })).status).toBe(400);
+    expect((await stranger.post(`/workspaces/${workspaceId}/exec`, { command: ['true'] })).status).toBe(404);
   });
 
   it('refuses the terminal to a foreign Origin, to no credentials, and to another developer', async () => {

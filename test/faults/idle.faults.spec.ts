@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { ApiClient, createDeveloper, signIn, testAdmin, uniqueName } from '#testing';
 
 /** Idle auto-stop with a short timeout: it fires without activity, records why, and activity postpones it. */
@@ -26,15 +27,28 @@ describe('faults: idle auto-stop', () => {
     await dev.delete(`/workspaces/${id}`);
   });
 
-  it('activity postpones the stop; once it ends, the stop follows', async () => {
+  // Each kind of use in turn, over twice the timeout: terminal input, a script's exec, the portal's "keep it running".
+  it('terminal input, exec and the keep-alive each postpone the stop; once use ends, the stop follows', async () => {
     const id = ((await dev.post('/workspaces', { name: uniqueName('busy'), templateId })).body as { id: string }).id;
     await dev.waitForStatus(id, 'running');
+    const terminal = new WebSocket(`${dev.baseUrl.replace('http', 'ws')}/api/v1/workspaces/${id}/terminal`, { headers: { Authorization: `Bearer ${dev.token}` } });
+    await new Promise((resolve, reject) => terminal.once('open', resolve).once('error', reject));
+    const uses = [
+      (): Promise<void> => {
+        terminal.send(JSON.stringify({ type: 'input', data: 'true\n' }));
+        return Promise.resolve();
+      },
+      async (): Promise<void> => expect((await dev.post(`/workspaces/${id}/exec`, { command: ['true'] })).status).toBe(200),
+      async (): Promise<void> => expect((await dev.post(`/workspaces/${id}/activity`)).status).toBe(204),
+    ];
     for (let i = 0; i < 6; i++) {
-      expect((await dev.post(`/workspaces/${id}/activity`)).status).toBe(204);
+      await uses[i % uses.length]!();
       await new Promise((resolve) => setTimeout(resolve, 2000));
       expect(((await dev.get(`/workspaces/${id}`)).body as { status: string }).status).toBe('running');
     }
-    await dev.waitForStatus(id, 'stopped', 20_000);
+    terminal.close();
+    const stopped = await dev.waitForStatus(id, 'stopped', 20_000);
+    expect(stopped.stopReason).toMatch(/^idle 0\.1 min/);
     await dev.delete(`/workspaces/${id}`);
   });
 });

@@ -6,12 +6,14 @@ import { PortProxyService } from '../proxy/port-proxy.service.js';
 import { TerminalGateway } from './terminal.gateway.js';
 import { UpgradeRouter } from './upgrade.router.js';
 import { WorkspaceAccessService } from './workspace-access.service.js';
+import { WorkspaceExecController } from '../exec/workspace-exec.controller.js';
+import { WorkspaceExecService } from '../exec/workspace-exec.service.js';
 
-/** Reaching inside workspaces (terminal, ports) and the admin system view. */
+/** Reaching inside workspaces (terminal, exec, ports) and the admin system view. */
 @Module({
   imports: [QueueModule.register('producer')],
-  controllers: [AdminController],
-  providers: [WorkspaceAccessService, TerminalGateway, PortProxyService, PortProxyMiddleware, UpgradeRouter],
+  controllers: [AdminController, WorkspaceExecController],
+  providers: [WorkspaceAccessService, WorkspaceExecService, TerminalGateway, PortProxyService, PortProxyMiddleware, UpgradeRouter],
   exports: [UpgradeRouter, PortProxyMiddleware],
 })
 export class AccessModule {}

@@ -1,0 +1,19 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentUser, RequiresScope, type AuthenticatedUser } from '#auth';
+import { ExecRequestDto, type ExecResultView } from './workspace-exec.dto.js';
+import { WorkspaceExecService } from './workspace-exec.service.js';
+
+@ApiTags('workspaces')
+@Controller('workspaces')
+export class WorkspaceExecController {
+  constructor(private readonly exec: WorkspaceExecService) {}
+
+  /** Runs a command in the running workspace and answers with its exit code and output (owner, admin). */
+  @RequiresScope('workspaces:write')
+  @Post(':id/exec')
+  @HttpCode(200)
+  run(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Body() body: ExecRequestDto): Promise<ExecResultView> {
+    return this.exec.run(user, id, body);
+  }
+}
