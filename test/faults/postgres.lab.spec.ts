@@ -50,6 +50,8 @@ describe('faults: Postgres restarts mid-build (private Postgres)', () => {
     expect(build.status).toBe('succeeded');
     expect(Object.keys(build.stages)).toEqual(expect.arrayContaining(['queue', 'image', 'volume', 'container', 'scripts', 'ready']));
     expect(build.logs.some((l) => /the database is not reachable; trying again/.test(l.line))).toBe(true);
+    // The retry resumed after the script: it ran once, in the one container.
+    expect(build.logs.filter((l) => l.line === 'script-running')).toHaveLength(1);
     expect(build.logs.some((l) => l.line === 'script-done')).toBe(true);
     expect(await containersOf(id, lab.docker)).toHaveLength(1);
 

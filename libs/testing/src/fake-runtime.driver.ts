@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { BerthError, ErrorCode } from '#domain';
-import { type ContainerStats, type TerminalRequest, type TerminalSession, type ContainerState, type ExecRequest, type ImageBuildRequest, type ImageInfo, type LogSink, type ManagedContainer, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
+import { sleep, type ContainerStats, type TerminalRequest, type TerminalSession, type ContainerState, type ExecRequest, type ImageBuildRequest, type ImageInfo, type LogSink, type ManagedContainer, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
 
 /**
  * In-memory RuntimeDriver for fast orchestration tests (Coder's "echo" provisioner idea). It keeps
@@ -14,7 +14,23 @@ export class FakeRuntimeDriver implements RuntimeDriver {
   readonly calls: string[] = [];
   /** Exit code per script text; anything not listed exits 0. */
   readonly scriptExitCodes = new Map<string, number>();
+  /** How long a script runs (ms), per script text; it stops early when its signal aborts. */
+  readonly scriptDurations = new Map<string, number>();
+  /** Method name → the error its next calls fail with, and how many more times. */
+  private readonly faults = new Map<string, { error: Error; times: number }>();
   private nextPort = 40000;
+
+  /** The next `times` calls of `method` fail with `error` (e.g. an engine that is away for a while). */
+  failNext(method: keyof RuntimeDriver, error: Error, times = 1): void {
+    this.faults.set(method, { error, times });
+  }
+
+  private fault(method: keyof RuntimeDriver): Error | null {
+    const fault = this.faults.get(method);
+    if (!fault || fault.times <= 0) return null;
+    fault.times--;
+    return fault.error;
+  }
 
   ping(): Promise<void> {
     return Promise.resolve();
@@ -41,6 +57,8 @@ export class FakeRuntimeDriver implements RuntimeDriver {
 
   ensureVolume(workspaceId: string): Promise<{ created: boolean }> {
     this.calls.push(`ensureVolume ${workspaceId}`);
+    const fault = this.fault('ensureVolume');
+    if (fault) return Promise.reject(fault);
     if (this.volumes.has(workspaceId)) return Promise.resolve({ created: false });
     this.volumes.set(workspaceId, { preparedFor: null, files: new Map() });
     return Promise.resolve({ created: true });
@@ -55,11 +73,14 @@ export class FakeRuntimeDriver implements RuntimeDriver {
   }
 
   findContainer(workspaceId: string): Promise<ContainerState | null> {
+    this.calls.push(`findContainer ${workspaceId}`);
     return Promise.resolve(this.containers.get(workspaceId) ?? null);
   }
 
   startContainer(ws: WorkspaceRuntimeSpec): Promise<ContainerState> {
     this.calls.push(`startContainer ${ws.workspaceId}`);
+    const fault = this.fault('startContainer');
+    if (fault) return Promise.reject(fault);
     const existing = this.containers.get(ws.workspaceId);
     const state = existing ?? {
       id: `fake-${ws.workspaceId}`,
@@ -72,11 +93,12 @@ export class FakeRuntimeDriver implements RuntimeDriver {
     return Promise.resolve(state);
   }
 
-  exec(workspaceId: string, req: ExecRequest, log: LogSink): Promise<number> {
+  async exec(workspaceId: string, req: ExecRequest, log: LogSink): Promise<number> {
     this.calls.push(`exec ${workspaceId} ${req.cmd.join(' ')}`);
     const script = req.cmd[2] ?? '';
+    await sleep(this.scriptDurations.get(script) ?? 0, req.signal);
     log('stdout', [`ran: ${script}`]);
-    return Promise.resolve(this.scriptExitCodes.get(script) ?? 0);
+    return this.scriptExitCodes.get(script) ?? 0;
   }
 
   removeContainer(workspaceId: string): Promise<void> {
@@ -97,6 +119,7 @@ export class FakeRuntimeDriver implements RuntimeDriver {
   }
 
   listManagedContainers(): Promise<ManagedContainer[]> {
+    this.calls.push('listManagedContainers');
     return Promise.resolve([...this.containers.entries()].map(([workspaceId, c]) => ({ id: c.id, workspaceId, isWorkspaceContainer: true, running: c.running, status: c.running ? 'Up' : 'Exited (0)' })));
   }
 

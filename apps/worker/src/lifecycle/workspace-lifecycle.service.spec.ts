@@ -1,13 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { type BerthConfig, configSchema } from '#config';
-import { parseTemplateSpec } from '#domain';
-import { BuildsRepository, PrismaService, TemplatesRepository, TemplateVersionsRepository, UsersRepository, WorkspacesRepository } from '#persistence';
-import { TemplateImageService } from '../templates/template-image.service.js';
-
-import { WorkspaceEventsPublisher, WorkspaceEventsSubscriber, type WorkspaceEvent } from '#queue';
-import { FakeRuntimeDriver, waitFor } from '#testing';
-import { testEnv } from '../../../../test/setup/test-env.js';
-import { WorkspaceLifecycleService } from './workspace-lifecycle.service.js';
+import { type WorkspaceEvent } from '#queue';
+import { waitFor, type FakeRuntimeDriver } from '#testing';
+import { lifecycleFixture } from './lifecycle.fixture.js';
+import { type WorkspaceLifecycleService } from './workspace-lifecycle.service.js';
 
 /**
  * Orchestration rules with the fake runtime and the real test database: which runtime calls a
@@ -15,39 +9,18 @@ import { WorkspaceLifecycleService } from './workspace-lifecycle.service.js';
  * The same behaviour against real Docker is in test/e2e.
  */
 describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
-  const config: BerthConfig = configSchema.parse(testEnv());
-  const prisma = new PrismaService(config);
-  const builds = new BuildsRepository(prisma);
-  const workspaces = new WorkspacesRepository(prisma);
-  const templates = new TemplatesRepository(prisma);
-  const users = new UsersRepository(prisma);
-  const versions = new TemplateVersionsRepository(prisma);
-  // Real Redis pub/sub, as in production: the test listens the way the API does.
-  const events = new WorkspaceEventsPublisher(config);
-  const subscriber = new WorkspaceEventsSubscriber(config);
+  const fixture = lifecycleFixture();
+  const { builds, workspaces, subscriber, newWorkspace, transition } = fixture;
   let runtime: FakeRuntimeDriver;
   let service: WorkspaceLifecycleService;
-  let ownerId: string;
 
-  beforeAll(async () => {
-    ownerId = (await users.create({ email: `orch-${randomUUID()}@berth.test`, name: 'o', role: 'developer', passwordHash: null })).id;
-  });
-  afterAll(async () => {
-    await Promise.all([prisma.$disconnect(), events.onApplicationShutdown(), subscriber.onApplicationShutdown()]);
-  });
+  beforeAll(() => fixture.setUp());
+  afterAll(() => fixture.tearDown());
 
   beforeEach(() => {
-    runtime = new FakeRuntimeDriver();
-    runtime.images.add('berth/busybox:test');
-    service = new WorkspaceLifecycleService(config, runtime, builds, workspaces, templates, events, new TemplateImageService(config, runtime, versions));
+    runtime = fixture.runtime();
+    service = fixture.service(runtime);
   });
-
-  const newWorkspace = async (spec: object): Promise<string> => {
-    const t = await templates.createWithFirstVersion({ name: `orch-${randomUUID()}`, description: '', createdById: null, spec: parseTemplateSpec(spec), message: 'v1' });
-    return (await workspaces.create({ name: `w-${randomUUID().slice(0, 8)}`, ownerId, templateId: t.id, templateVersion: 1, parameters: {} })).id;
-  };
-  const transition = async (workspaceId: string, kind: 'start' | 'stop' | 'restart' | 'rebuild' | 'delete'): Promise<string> =>
-    (await builds.createForTransition({ workspaceId, kind, templateVersion: 1, requestedById: null, requestedStatus: 'pending', desiredState: 'running' })).id;
 
   it('start: image, volume (prepared once), container, scripts; then running with named ports', async () => {
     const id = await newWorkspace({ image: 'berth/busybox:test', initScript: 'init', startScript: 'start', ports: [{ port: 80, name: 'web' }] });

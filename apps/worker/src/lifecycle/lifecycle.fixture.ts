@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { type BerthConfig, configSchema } from '#config';
+import { parseTemplateSpec, type TransitionKind } from '#domain';
+import { BuildsRepository, PrismaService, TemplatesRepository, TemplateVersionsRepository, UsersRepository, WorkspacesRepository } from '#persistence';
+import { WorkspaceEventsPublisher, WorkspaceEventsSubscriber } from '#queue';
+import { FakeRuntimeDriver } from '#testing';
+import { testEnv } from '../../../../test/setup/test-env.js';
+import { TemplateImageService } from '../templates/template-image.service.js';
+import { WorkspaceLifecycleService } from './workspace-lifecycle.service.js';
+
+/**
+ * What the orchestration specs share: the real test database and Redis, a fake runtime, and
+ * helpers to make a workspace and request a transition the way the API does.
+ */
+export function lifecycleFixture(overrides: Record<string, string> = {}) {
+  const config: BerthConfig = configSchema.parse({ ...testEnv(), ...overrides });
+  const prisma = new PrismaService(config);
+  const builds = new BuildsRepository(prisma);
+  const workspaces = new WorkspacesRepository(prisma);
+  const templates = new TemplatesRepository(prisma);
+  const versions = new TemplateVersionsRepository(prisma);
+  // Real Redis pub/sub, as in production: a spec listens the way the API does.
+  const events = new WorkspaceEventsPublisher(config);
+  const subscriber = new WorkspaceEventsSubscriber(config);
+  let ownerId = '';
+
+  return {
+    config, prisma, builds, workspaces, templates, events, subscriber,
+    async setUp(): Promise<void> {
+      const users = new UsersRepository(prisma);
+      ownerId = (await users.create({ email: `orch-${randomUUID()}@berth.test`, name: 'o', role: 'developer', passwordHash: null })).id;
+    },
+    async tearDown(): Promise<void> {
+      await Promise.all([prisma.$disconnect(), events.onApplicationShutdown(), subscriber.onApplicationShutdown()]);
+    },
+    runtime(): FakeRuntimeDriver {
+      const runtime = new FakeRuntimeDriver();
+      runtime.images.add('berth/busybox:test');
+      return runtime;
+    },
+    service(runtime: FakeRuntimeDriver): WorkspaceLifecycleService {
+      return new WorkspaceLifecycleService(config, runtime, builds, workspaces, templates, events, new TemplateImageService(config, runtime, versions));
+    },
+    async newWorkspace(spec: object): Promise<string> {
+      const t = await templates.createWithFirstVersion({ name: `orch-${randomUUID()}`, description: '', createdById: null, spec: parseTemplateSpec(spec), message: 'v1' });
+      return (await workspaces.create({ name: `w-${randomUUID().slice(0, 8)}`, ownerId, templateId: t.id, templateVersion: 1, parameters: {} })).id;
+    },
+    async transition(workspaceId: string, kind: TransitionKind): Promise<string> {
+      return (await builds.createForTransition({ workspaceId, kind, templateVersion: 1, requestedById: null, requestedStatus: 'pending', desiredState: 'running' })).id;
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { BerthError, ErrorCode } from '#domain';
+import { HandBack } from '../common/hand-back.js';
+import { lifecycleFixture } from './lifecycle.fixture.js';
+
+const engineAway = (): BerthError => new BerthError(ErrorCode.Unavailable, 'the Docker engine is not reachable (ECONNREFUSED; creating the container)');
+
+/**
+ * How a build behaves when what it depends on goes away (fake runtime, real Postgres): it waits
+ * out a short outage and resumes from actual state, fails with the reason after a long one, and
+ * goes back to the queue (not failed) when the worker hands it back. Against real services:
+ * test/faults/*.lab.spec.ts.
+ */
+describe('WorkspaceLifecycleService when things go away (fake runtime, real Postgres)', () => {
+  // A short retry window so giving up is quick to see.
+  const fixture = lifecycleFixture({ BERTH_TRANSIENT_RETRY_MS: '2500' });
+  const { builds, workspaces, newWorkspace, transition } = fixture;
+
+  beforeAll(() => fixture.setUp());
+  afterAll(() => fixture.tearDown());
+
+  const logLines = async (buildId: string): Promise<string[]> => (await builds.logs(buildId)).map((l) => l.line);
+
+  it('an engine away for a moment: the build waits, tries again from actual state, and completes; the script runs once', async () => {
+    const runtime = fixture.runtime();
+    const id = await newWorkspace({ image: 'berth/busybox:test', startScript: 'hello' });
+    runtime.failNext('startContainer', engineAway(), 2);
+    const buildId = await transition(id, 'start');
+    await fixture.service(runtime).run(buildId);
+
+    expect(await builds.findById(buildId)).toMatchObject({ status: 'succeeded' });
+    expect(await workspaces.findById(id)).toMatchObject({ status: 'running', lastError: null });
+    expect(runtime.calls.filter((c) => c.startsWith('startContainer'))).toHaveLength(3);
+    expect(runtime.calls.filter((c) => c.startsWith('exec'))).toHaveLength(1);
+    expect(runtime.containers.size).toBe(1);
+    expect((await logLines(buildId)).filter((l) => /not reachable .*; trying again in/.test(l))).toHaveLength(2);
+  });
+
+  it('an engine that stays away: the build fails with the reason once the retry window is over', async () => {
+    const runtime = fixture.runtime();
+    const id = await newWorkspace({ image: 'berth/busybox:test' });
+    runtime.failNext('ensureVolume', engineAway(), 100);
+    const buildId = await transition(id, 'start');
+    await fixture.service(runtime).run(buildId);
+
+    const build = await builds.findById(buildId);
+    expect(build).toMatchObject({ status: 'failed', errorCode: 'unavailable' });
+    expect(build?.error).toMatch(/^the Docker engine is not reachable .*; gave up after 3 s of retries$/);
+    expect(await workspaces.findById(id)).toMatchObject({ status: 'failed', lastError: build?.error });
+    expect(runtime.containers.size).toBe(0);
+  });
+
+  it('a failure that is not an outage is not retried', async () => {
+    const runtime = fixture.runtime();
+    const id = await newWorkspace({ image: 'berth/busybox:test' });
+    runtime.failNext('startContainer', new BerthError(ErrorCode.RuntimeFailure, 'port already allocated'));
+    const buildId = await transition(id, 'start');
+    await fixture.service(runtime).run(buildId);
+    expect(await builds.findById(buildId)).toMatchObject({ status: 'failed', errorCode: 'runtime_failure', error: 'port already allocated' });
+    expect(runtime.calls.filter((c) => c.startsWith('startContainer'))).toHaveLength(1);
+  });
+
+  it('handed back by a stopping worker mid-script: the build is queued again, not failed; the next run completes it', async () => {
+    const runtime = fixture.runtime();
+    runtime.scriptDurations.set('long', 10_000);
+    const id = await newWorkspace({ image: 'berth/busybox:test', startScript: 'long' });
+    const buildId = await transition(id, 'start');
+    const shutdown = new AbortController();
+    setTimeout(() => shutdown.abort(new HandBack()), 300);
+    const started = Date.now();
+    await expect(fixture.service(runtime).run(buildId, shutdown.signal)).rejects.toBeInstanceOf(HandBack);
+    expect(Date.now() - started).toBeLessThan(3000);
+
+    expect(await builds.findById(buildId)).toMatchObject({ status: 'queued', error: null });
+    expect((await workspaces.findById(id))?.status).toBe('starting');
+    expect(await logLines(buildId)).toContain('the worker is shutting down; the build goes back to the queue for another worker; steps already done are checked, not redone');
+
+    runtime.scriptDurations.delete('long');
+    await fixture.service(runtime).run(buildId);
+    expect(await builds.findById(buildId)).toMatchObject({ status: 'succeeded' });
+    expect(await workspaces.findById(id)).toMatchObject({ status: 'running' });
+    expect(runtime.containers.size).toBe(1);
+  });
+
+  it('the workspace shows its final status only together with the end of its build', async () => {
+    const runtime = fixture.runtime();
+    const id = await newWorkspace({ image: 'berth/busybox:test' });
+    const buildId = await transition(id, 'start');
+    const seen: { status: string; buildActive: boolean }[] = [];
+    const watcher = setInterval(() => {
+      void Promise.all([workspaces.findById(id), builds.findById(buildId)]).then(([ws, b]) => seen.push({ status: ws!.status, buildActive: b!.status === 'running' || b!.status === 'queued' }));
+    }, 2);
+    await fixture.service(runtime).run(buildId);
+    clearInterval(watcher);
+    expect(seen.filter((s) => s.status === 'running' && s.buildActive)).toEqual([]);
+  });
+});

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { type BerthConfig, configSchema } from '#config';
+import { parseTemplateSpec } from '#domain';
+import { BuildsRepository, PrismaService, TemplatesRepository, UsersRepository, WorkspacesRepository } from '#persistence';
+import { WorkspaceEventsPublisher } from '#queue';
+import { cloneDatabase, FakeRuntimeDriver } from '#testing';
+import { testEnv } from '../../../../test/setup/test-env.js';
+import { ReconcilerService } from './reconciler.service.js';
+
+/**
+ * The reconciler's cost and rules with the fake runtime, on a database of its own (a pass judges
+ * every workspace in its database, so it must not see other suites' rows). The same rules
+ * against real Docker: test/faults/out-of-band.faults.spec.ts and the lab suites.
+ */
+describe('ReconcilerService (fake runtime, own database)', () => {
+  let config: BerthConfig;
+  let prisma: PrismaService;
+  let workspaces: WorkspacesRepository;
+  let events: WorkspaceEventsPublisher;
+  const runtime = new FakeRuntimeDriver();
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    const base = testEnv();
+    const url = await cloneDatabase(base.DATABASE_URL!.replace(/\/[^/?]*$/, '/postgres'), 'berth_unit_reconciler', base.DATABASE_URL!);
+    config = configSchema.parse({ ...base, DATABASE_URL: url });
+    prisma = new PrismaService(config);
+    workspaces = new WorkspacesRepository(prisma);
+    events = new WorkspaceEventsPublisher(config);
+    const ownerId = (await new UsersRepository(prisma).create({ email: `rec-${randomUUID()}@berth.test`, name: 'r', role: 'developer', passwordHash: null })).id;
+    const template = await new TemplatesRepository(prisma).createWithFirstVersion({ name: 'rec', description: '', createdById: null, spec: parseTemplateSpec({ image: 'berth/busybox:test' }), message: 'v1' });
+    runtime.images.add('berth/busybox:test');
+    for (let i = 0; i < 20; i++) {
+      const ws = await workspaces.create({ name: `rec-${i}`, ownerId, templateId: template.id, templateVersion: 1, parameters: {} });
+      await workspaces.setStatus(ws.id, 'running');
+      ids.push(ws.id);
+      await runtime.startContainer({ workspaceId: ws.id, ownerId, hostname: ws.name, image: 'x', spec: parseTemplateSpec({ image: 'berth/busybox:test' }), env: {} });
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all([prisma.$disconnect(), events.onApplicationShutdown()]);
+  });
+
+  it('one label-filtered list call per pass, whatever the number of workspaces, and status follows a vanished container', async () => {
+    await runtime.removeContainer(ids[7]!); // removed behind Berth's back
+    runtime.calls.length = 0;
+    const reconciler = new ReconcilerService(config, runtime, workspaces, new BuildsRepository(prisma), events);
+    await reconciler.reconcile();
+
+    expect(runtime.calls).toEqual(['listManagedContainers']);
+    expect(await workspaces.findById(ids[7]!)).toMatchObject({ status: 'failed', lastError: 'the container was removed outside Berth; start it again to recreate it on the same volume' });
+    const others = await Promise.all(ids.filter((_, i) => i !== 7).map((id) => workspaces.findById(id)));
+    expect(others.every((w) => w?.status === 'running')).toBe(true);
+  });
+});
