@@ -12,10 +12,11 @@ import { TemplateImageService } from './templates/template-image.service.js';
 import { ReconcilerService } from './reconciler/reconciler.service.js';
 import { ReaperService } from './reaper/reaper.service.js';
 import { IdleStopperService } from './idle/idle-stopper.service.js';
+import { SystemTransitions } from './common/system-transitions.js';
 import { RetentionService } from './retention/retention.service.js';
 
 @Module({
   imports: [LoggerModule.forRoot(loggerOptions('worker')), ConfigModule, PersistenceModule, RuntimeModule, QueueModule.register('worker')],
-  providers: [WorkspaceLifecycleService, WorkspaceLifecycleProcessor, TemplateImageService, TemplateBuildProcessor, ReconcilerService, ReaperService, IdleStopperService, RetentionService],
+  providers: [WorkspaceLifecycleService, WorkspaceLifecycleProcessor, TemplateImageService, TemplateBuildProcessor, ReconcilerService, ReaperService, IdleStopperService, SystemTransitions, RetentionService],
 })
 export class WorkerModule {}

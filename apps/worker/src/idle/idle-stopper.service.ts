@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PeriodicTask } from '../common/periodic-task.js';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { BerthError, parseTemplateSpec } from '#domain';
-import { BuildsRepository, isUniqueViolation, TemplatesRepository, WorkspacesRepository, type WorkspaceRecord } from '#persistence';
-import { WorkspaceEventsPublisher, WorkspaceJobsProducer } from '#queue';
+import { BuildsRepository, TemplatesRepository, WorkspacesRepository, type WorkspaceRecord } from '#persistence';
+import { WorkspaceEventsPublisher } from '#queue';
+import { SystemTransitions } from '../common/system-transitions.js';
+import { VersionSpecs } from '../common/version-specs.js';
 
 /**
  * Idle auto-stop: a running workspace whose template sets `idleTimeoutMinutes` is stopped after
@@ -20,7 +21,7 @@ export class IdleStopperService extends PeriodicTask {
     private readonly workspaces: WorkspacesRepository,
     private readonly templates: TemplatesRepository,
     private readonly builds: BuildsRepository,
-    private readonly jobs: WorkspaceJobsProducer,
+    private readonly transitions: SystemTransitions,
     private readonly events: WorkspaceEventsPublisher,
   ) {
     super();
@@ -32,14 +33,9 @@ export class IdleStopperService extends PeriodicTask {
 
   protected async pass(now = Date.now()): Promise<void> {
     const running = (await this.workspaces.listLive(null)).filter((w) => w.status === 'running');
-    const timeouts = new Map<string, number | undefined>();
+    const specs = new VersionSpecs(this.templates);
     for (const ws of running) {
-      const key = `${ws.templateId}:${ws.templateVersion}`;
-      if (!timeouts.has(key)) {
-        const version = await this.templates.findVersion(ws.templateId, ws.templateVersion);
-        timeouts.set(key, version ? parseTemplateSpec(version.spec).idleTimeoutMinutes : undefined);
-      }
-      const minutes = timeouts.get(key);
+      const minutes = (await specs.of(ws.templateId, ws.templateVersion))?.idleTimeoutMinutes;
       if (minutes !== undefined) await this.check(ws, minutes, now);
     }
   }
@@ -62,17 +58,8 @@ export class IdleStopperService extends PeriodicTask {
     }
     this.warned.delete(ws.id);
     const reason = `idle ${minutes} min: no terminal, proxy or exec activity since ${since.toISOString()}`;
-    try {
-      const build = await this.builds.createForTransition({
-        workspaceId: ws.id, kind: 'stop', templateVersion: ws.templateVersion, requestedById: null, requestedStatus: 'stopping',
-        desiredState: 'stopped', allowedFrom: ['running'], reason,
-      });
-      await this.jobs.enqueue({ buildId: build.id, workspaceId: ws.id });
-      this.logger.log(`stopping workspace ${ws.id}: ${reason}`);
-    } catch (error) {
-      // A transition started meanwhile (the user acted): nothing to do this pass.
-      if (!isUniqueViolation(error) && !(error instanceof BerthError)) throw error;
-    }
+    // Nothing is done when the user acted meanwhile (a transition started, or it is no longer running).
+    if (await this.transitions.request(ws, 'stop', reason, { allowedFrom: ['running'] })) this.logger.log(`stopping workspace ${ws.id}: ${reason}`);
   }
 
   /** Last recorded use, or the end of the latest successful start if it was never used since. */

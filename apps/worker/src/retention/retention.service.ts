@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PeriodicTask } from '../common/periodic-task.js';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { BerthError, parseTemplateSpec, retentionDeleteReason, retentionStep, transitionRule, type RetentionPolicy } from '#domain';
-import { BuildsRepository, isUniqueViolation, TemplatesRepository, WorkspacesRepository, type BuildRecord, type RetentionCandidate, type WorkspaceRecord } from '#persistence';
-import { WorkspaceEventsPublisher, WorkspaceJobsProducer } from '#queue';
+import { retentionDeleteReason, retentionStep, type RetentionPolicy } from '#domain';
+import { TemplatesRepository, WorkspacesRepository, type RetentionCandidate, type WorkspaceRecord } from '#persistence';
+import { WorkspaceEventsPublisher } from '#queue';
+import { SystemTransitions } from '../common/system-transitions.js';
+import { VersionSpecs } from '../common/version-specs.js';
 
 /**
  * Retention (a template version's `retention`): a stopped workspace unused for `dormantAfterDays`
@@ -21,8 +23,7 @@ export class RetentionService extends PeriodicTask {
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     private readonly workspaces: WorkspacesRepository,
     private readonly templates: TemplatesRepository,
-    private readonly builds: BuildsRepository,
-    private readonly jobs: WorkspaceJobsProducer,
+    private readonly transitions: SystemTransitions,
     private readonly events: WorkspaceEventsPublisher,
   ) {
     super();
@@ -33,18 +34,13 @@ export class RetentionService extends PeriodicTask {
   }
 
   protected async pass(now = new Date()): Promise<void> {
-    const policies = new Map<string, RetentionPolicy | undefined>();
+    const specs = new VersionSpecs(this.templates);
     const nearDeletion = new Set<string>();
     for (const candidate of await this.workspaces.listStoppedForRetention()) {
       const ws = candidate.workspace;
       // A transition in flight decides what happens next; judge it again once it has finished.
       if (candidate.buildInFlight) continue;
-      const key = `${ws.templateId}:${ws.templateVersion}`;
-      if (!policies.has(key)) {
-        const version = await this.templates.findVersion(ws.templateId, ws.templateVersion);
-        policies.set(key, version ? parseTemplateSpec(version.spec).retention : undefined);
-      }
-      const policy = policies.get(key);
+      const policy = (await specs.of(ws.templateId, ws.templateVersion))?.retention;
       if (policy && (await this.check(candidate, policy, now))) nearDeletion.add(ws.id);
     }
     // Forget warnings of workspaces started, deleted or otherwise out of the window since.
@@ -85,23 +81,10 @@ export class RetentionService extends PeriodicTask {
   }
 
   private async delete(ws: WorkspaceRecord, reason: string, now: Date): Promise<void> {
-    const rule = transitionRule('delete');
-    let build: BuildRecord;
-    try {
-      // Re-checked under the row lock: still stopped, and still dormant with deletion due (a start
-      // that slipped in has cleared it), so a workspace in use is never deleted.
-      build = await this.builds.createForTransition({
-        workspaceId: ws.id, kind: 'delete', templateVersion: ws.templateVersion, requestedById: null, requestedStatus: rule.requested,
-        desiredState: rule.desired, allowedFrom: ['stopped'], dueForDeletionBy: now, reason,
-      });
-    } catch (error) {
-      // A transition started meanwhile (the owner came back): nothing to do.
-      if (isUniqueViolation(error) || error instanceof BerthError) return;
-      throw error;
-    }
+    // Re-checked under the row lock: still stopped, and still dormant with deletion due (a start
+    // that slipped in has cleared it), so a workspace in use is never deleted.
+    if (!(await this.transitions.request(ws, 'delete', reason, { allowedFrom: ['stopped'], dueForDeletionBy: now }))) return;
     this.warned.delete(ws.id);
     this.logger.log(`deleting workspace ${ws.id}: ${reason}`);
-    // Should this fail (Redis away), the reaper enqueues the still-queued build again.
-    await this.jobs.enqueue({ buildId: build.id, workspaceId: ws.id });
   }
 }
