@@ -59,12 +59,11 @@ export class ReconcilerService extends PeriodicTask {
     for (const c of containers) {
       // Only containers of a workspace are judged; anything else labelled (an image build step) is not ours to remove.
       if (!c.workspaceId || busy.has(c.workspaceId)) continue;
-      if (!c.isWorkspaceContainer) {
+      if (liveIds.has(c.workspaceId)) {
         // A one-shot helper (volume preparation) that a crashed build left behind.
-        if (!c.running) await this.runtime.removeContainerById(c.id);
+        if (!c.isWorkspaceContainer && !c.running) await this.runtime.removeContainerById(c.id);
         continue;
       }
-      if (liveIds.has(c.workspaceId)) continue;
       this.logger.warn(`orphan container ${c.id.slice(0, 12)} of workspace ${c.workspaceId}: removing it, never its volume`);
       await this.runtime.removeContainerById(c.id);
     }
