@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import Docker from 'dockerode';
 import { Redis } from 'ioredis';
 import {
-  BerthUnderTest, cloneDatabase, DockerFaultProxy, freePort, PrivateDockerd, PrivatePostgres, PrivateRedis, signIn, testAdmin, type ApiClient,
+  BerthUnderTest, cloneDatabase, DockerFaultProxy, freePort, PrivateDockerd, PrivatePostgres, PrivateRedis, removeInstanceObjects, signIn, testAdmin, type ApiClient,
 } from '#testing';
 import { testEnv } from './test-env.js';
 
@@ -104,7 +104,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       await berth.killAll();
       await lab.proxy?.close();
       // The machine's engine: only this lab's objects (by its instance label) are removed.
-      if (!lab.dockerd) await removeInstanceObjects(docker, instance);
+      if (!lab.dockerd) await removeInstanceObjects(instance, docker);
       await lab.dockerd?.destroy();
       await lab.redis?.stop();
       await lab.postgres?.stop('immediate');
@@ -127,10 +127,3 @@ async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
   }
 }
 
-async function removeInstanceObjects(docker: Docker, instance: string): Promise<void> {
-  const label = [`berth.instance=${instance}`];
-  for (const c of await docker.listContainers({ all: true, filters: { label } })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-  const { Volumes } = await docker.listVolumes({ filters: { label } });
-  for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
-  for (const n of await docker.listNetworks({ filters: { label } })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
-}

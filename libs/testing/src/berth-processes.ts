@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { terminate } from './lab/run.js';
 
 export interface RunningBerth {
   processes: ChildProcess[];
@@ -43,18 +44,5 @@ export async function startBerth(env: Record<string, string>, timeoutMs = 60_000
 
 /** SIGTERM (graceful shutdown), then SIGKILL after 10 s for anything still running. */
 export async function stopAll(processes: ChildProcess[]): Promise<void> {
-  await Promise.all(
-    processes.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all(processes.map((child) => terminate(child, 'SIGTERM', 10_000)));
 }

@@ -27,3 +27,12 @@ export async function volumesOf(workspaceId: string, docker = testDocker()): Pro
   const { Volumes } = await docker.listVolumes({ filters: { label: [`berth.workspace.id=${workspaceId}`] } });
   return Volumes ?? [];
 }
+
+/** Removes every container, volume and network of one installation (by its berth.instance label). */
+export async function removeInstanceObjects(instance: string, docker = testDocker()): Promise<void> {
+  const filters = { label: ['berth.managed=true', `berth.instance=${instance}`] };
+  for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  const { Volumes } = await docker.listVolumes({ filters });
+  for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
+  for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+}

@@ -2,6 +2,7 @@ import { type Server } from 'node:http';
 import { type Socket } from 'node:net';
 import { Global, Inject, Injectable, Logger, Module, type BeforeApplicationShutdown } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { sleep } from '#runtime';
 
 /**
  * The API's graceful shutdown. Long-lived streams (SSE, terminals) would keep the HTTP server from
@@ -41,9 +42,7 @@ export class LiveConnections implements BeforeApplicationShutdown {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const close of [...this.streams]) close();
     server.closeIdleConnections();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.config.BERTH_SHUTDOWN_GRACE_MS)))]);
-    clearTimeout(timer);
+    await Promise.race([closed, sleep(this.config.BERTH_SHUTDOWN_GRACE_MS)]);
     for (const socket of this.sockets) socket.destroy();
   }
 }

@@ -85,12 +85,23 @@ describe('WorkspaceLifecycleService when things go away (fake runtime, real Post
     const runtime = fixture.runtime();
     const id = await newWorkspace({ image: 'berth/busybox:test' });
     const buildId = await transition(id, 'start');
-    const seen: { status: string; buildActive: boolean }[] = [];
-    const watcher = setInterval(() => {
-      void Promise.all([workspaces.findById(id), builds.findById(buildId)]).then(([ws, b]) => seen.push({ status: ws!.status, buildActive: b!.status === 'running' || b!.status === 'queued' }));
-    }, 2);
-    await fixture.service(runtime).run(buildId);
-    clearInterval(watcher);
-    expect(seen.filter((s) => s.status === 'running' && s.buildActive)).toEqual([]);
+    // Record the real repositories' writes: only transitional statuses may be set on their own;
+    // the final one must come with the build's end, in one transaction.
+    const statuses: string[] = [];
+    const finishes: unknown[][] = [];
+    const { setStatus } = workspaces;
+    const { finish } = builds;
+    workspaces.setStatus = (...args) => (statuses.push(args[1]), setStatus.apply(workspaces, args));
+    builds.finish = (...args) => (finishes.push(args), finish.apply(builds, args));
+    try {
+      await fixture.service(runtime).run(buildId);
+    } finally {
+      workspaces.setStatus = setStatus;
+      builds.finish = finish;
+    }
+    expect(statuses).toEqual(['starting']);
+    expect(finishes).toEqual([[buildId, expect.objectContaining({ status: 'succeeded' }), { id, status: 'running' }]]);
+    expect(await workspaces.findById(id)).toMatchObject({ status: 'running' });
   });
+
 });

@@ -2,6 +2,7 @@ import { type BeforeApplicationShutdown, type Logger, type OnApplicationBootstra
 import { type Job, WaitingError, Worker } from 'bullmq';
 import { type BerthConfig } from '#config';
 import { redisConnection } from '#queue';
+import { sleep } from '#runtime';
 import { HandBack } from '../common/hand-back.js';
 
 /**
@@ -40,12 +41,7 @@ export abstract class QueueWorker<T> implements OnApplicationBootstrap, BeforeAp
     const worker = this.worker;
     if (!worker) return;
     const closing = worker.close(); // stops fetching now; resolves when the jobs in flight end
-    let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), this.config.BERTH_SHUTDOWN_GRACE_MS);
-    });
-    const handBack = await Promise.race([closing.then(() => false), graceOver]);
-    clearTimeout(timer);
+    const handBack = await Promise.race([closing.then(() => false), sleep(this.config.BERTH_SHUTDOWN_GRACE_MS).then(() => true)]);
     if (handBack) {
       this.logger.warn(`queue ${this.queueName}: grace period over; handing the jobs in flight back`);
       worker.cancelAllJobs('shutdown');

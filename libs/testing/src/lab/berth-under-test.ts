@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { exited, terminate, until } from './run.js';
+import { waitFor } from '../wait-for.js';
+import { exited, terminate } from './run.js';
 
 /**
  * The compiled API and worker(s) of one fault test, started and killed one by one (as `npm run
@@ -36,10 +37,10 @@ export class BerthUnderTest {
   async startApi(): Promise<ChildProcess> {
     this.api = this.launch('api', 'dist/apps/api/src/main.js');
     const api = this.api;
-    await until(async () => {
+    await waitFor(async () => {
       if (api.exitCode !== null) throw new Error(`the API exited at start-up; see ${this.logFile('api')}`);
-      return (await fetch(`${this.baseUrl}/healthz`)).ok;
-    }, 'the API to listen', 60_000, 200);
+      return answers(`${this.baseUrl}/healthz`);
+    }, Boolean, 'the API to listen', 60_000, 200);
     return api;
   }
 
@@ -48,16 +49,16 @@ export class BerthUnderTest {
     const name = `worker-${this.workers.length + 1}`;
     const worker = this.launch(name, 'dist/apps/worker/src/main.js', extraEnv);
     this.workers.push(worker);
-    await until(async () => {
+    await waitFor(() => {
       if (worker.exitCode !== null) throw new Error(`${name} exited at start-up; see ${this.logFile(name)}`);
       return Promise.resolve(fs.readFileSync(this.logFile(name), 'utf8').includes('berth worker ready'));
-    }, `${name} to be ready`, 60_000, 100);
+    }, Boolean, `${name} to be ready`, 60_000, 100);
     return worker;
   }
 
   /** /readyz answers 200: Postgres, Redis and Docker all reachable from the API. */
   async waitReady(timeoutMs = 60_000): Promise<void> {
-    await until(async () => (await fetch(`${this.baseUrl}/readyz`)).ok, 'Berth to be ready', timeoutMs, 200);
+    await waitFor(() => answers(`${this.baseUrl}/readyz`), Boolean, 'Berth to be ready', timeoutMs, 200);
   }
 
   /** SIGKILL: the process gets no chance to clean up (a crash, an OOM kill, a power cut). */
@@ -84,4 +85,9 @@ export class BerthUnderTest {
     fs.closeSync(log);
     return child;
   }
+}
+
+/** 2xx from `url`; false while nothing listens yet. */
+function answers(url: string): Promise<boolean> {
+  return fetch(url).then((res) => res.ok, () => false);
 }

@@ -2,7 +2,8 @@ import { type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { exited, run, startDaemon, terminate, until } from './run.js';
+import { waitFor } from '../wait-for.js';
+import { exited, run, startDaemon, terminate } from './run.js';
 
 /**
  * A Docker engine of the test's own (own data root, exec root and socket), so fault tests can
@@ -41,11 +42,11 @@ export class PrivateDockerd {
       '-H', this.host,
     ], path.join(this.dir, 'dockerd.log'));
     const child = this.child;
-    await until(async () => {
+    // An engine that exits says so at once, rather than after the whole wait.
+    await waitFor(async () => {
       if (child.exitCode !== null) throw new Error(`dockerd exited (${child.exitCode}); see ${this.dir}/dockerd.log`);
-      await this.client().ping();
-      return true;
-    }, `the private dockerd at ${this.socket}`, 60_000, 200);
+      return this.client().ping().then(() => true, () => false);
+    }, Boolean, `the private dockerd at ${this.socket}`, 60_000, 200);
   }
 
   /** A clean engine stop: it stops the containers first (restart policies bring them back on start). */

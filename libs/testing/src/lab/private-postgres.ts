@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { run, until } from './run.js';
+import { waitFor } from '../wait-for.js';
+import { run } from './run.js';
 
 /**
  * A PostgreSQL cluster of the test's own (initdb into a folder, on a free port), so a fault test
@@ -30,18 +31,13 @@ export class PrivatePostgres {
       fs.appendFileSync(path.join(this.dataDir, 'postgresql.conf'), "listen_addresses = '127.0.0.1'\nunix_socket_directories = ''\nfsync = off\nfull_page_writes = off\n");
     }
     await this.pg(`${bin}/pg_ctl`, ['-D', this.dataDir, '-l', path.join(this.dir, 'server.log'), '-o', `-p ${this.port}`, '-w', '-t', '30', 'start']);
-    await until(() => this.answers(), `postgres on port ${this.port}`);
+    await waitFor(() => this.answers(), Boolean, `postgres on port ${this.port}`, 30_000, 100);
   }
 
   /** `fast` disconnects clients and stops cleanly; `immediate` is a crash (recovery on next start). */
   async stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
     const bin = await pgBinDir();
     await this.pg(`${bin}/pg_ctl`, ['-D', this.dataDir, '-m', mode, '-w', 'stop']).catch(() => undefined);
-  }
-
-  async restart(): Promise<void> {
-    await this.stop('fast');
-    await this.start();
   }
 
   async answers(): Promise<boolean> {

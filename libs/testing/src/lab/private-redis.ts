@@ -2,7 +2,8 @@ import { type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { startDaemon, terminate, until } from './run.js';
+import { waitFor } from '../wait-for.js';
+import { startDaemon, terminate } from './run.js';
 
 /** A redis-server of the test's own, in memory only (like the machine's), that a test may stop. */
 export class PrivateRedis {
@@ -18,7 +19,7 @@ export class PrivateRedis {
     fs.mkdirSync(this.dir, { recursive: true });
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir];
     this.child = startDaemon('redis-server', args, path.join(this.dir, 'redis.log'));
-    await until(() => this.answers(), `redis on port ${this.port}`);
+    await waitFor(() => this.answers(), Boolean, `redis on port ${this.port}`, 30_000, 100);
   }
 
   /** Everything in it is lost, as with the machine's Redis, which keeps nothing on disk. */

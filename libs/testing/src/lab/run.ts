@@ -63,13 +63,3 @@ export async function freePort(): Promise<number> {
     });
   });
 }
-
-/** Polls `probe` until it resolves true; throws `what` after `timeoutMs`. */
-export async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 30_000, everyMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
