@@ -7,11 +7,18 @@ import { signIn, startBerth, uniqueName, type ApiClient } from '#testing';
  */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const env = {
-  NODE_ENV: 'production', HOST: '127.0.0.1', PORT: process.env.BENCH_PORT ?? '18090',
+  NODE_ENV: 'production',
+  HOST: '127.0.0.1',
+  PORT: process.env.BENCH_PORT ?? '18090',
   DATABASE_URL: process.env.BERTH_BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/berth_bench',
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', BERTH_INSTANCE: 'bench', BERTH_WORKSPACE_NETWORK: 'berth-bench-workspaces',
-  BERTH_DATA_DIR: '.berth/bench', BERTH_ADMIN_EMAIL: 'admin@berth.bench', BERTH_ADMIN_PASSWORD: 'bench-admin-password',
-  BERTH_SESSION_SECRET: 'bench-session-secret-0123456789', LOG_LEVEL: 'warn',
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  BERTH_INSTANCE: 'bench',
+  BERTH_WORKSPACE_NETWORK: 'berth-bench-workspaces',
+  BERTH_DATA_DIR: '.berth/bench',
+  BERTH_ADMIN_EMAIL: 'admin@berth.bench',
+  BERTH_ADMIN_PASSWORD: 'bench-admin-password',
+  BERTH_SESSION_SECRET: 'bench-session-secret-0123456789',
+  LOG_LEVEL: 'warn',
 };
 
 async function timed(client: ApiClient, id: string, status: string, act: () => Promise<unknown>): Promise<number> {
@@ -34,12 +41,15 @@ async function waitStatus(client: ApiClient, id: string, status: string): Promis
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function measure(admin: ApiClient, image: string): Promise<Record<string, unknown>> {
-  const template = (await admin.post('/templates', { name: uniqueName('bench'), spec: { image, startScript: 'true' } })).body as { id: string };
+  const template = (await admin.post('/templates', { name: uniqueName('bench'), spec: { image, startScript: 'true' } }))
+    .body as { id: string };
   const create: number[] = [];
   const restart: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     const started = performance.now();
-    const id = ((await admin.post('/workspaces', { name: uniqueName('b'), templateId: template.id })).body as { id: string }).id;
+    const id = (
+      (await admin.post('/workspaces', { name: uniqueName('b'), templateId: template.id })).body as { id: string }
+    ).id;
     await waitStatus(admin, id, 'running');
     create.push(Math.round(performance.now() - started));
     await timed(admin, id, 'stopped', () => admin.post(`/workspaces/${id}/stop`));
@@ -47,7 +57,12 @@ async function measure(admin: ApiClient, image: string): Promise<Record<string, 
     await admin.delete(`/workspaces/${id}`);
     await admin.waitForGone(id);
   }
-  return { image, rounds: ROUNDS, createToRunningMs: { median: median(create), all: create }, stoppedStartToRunningMs: { median: median(restart), all: restart } };
+  return {
+    image,
+    rounds: ROUNDS,
+    createToRunningMs: { median: median(create), all: create },
+    stoppedStartToRunningMs: { median: median(restart), all: restart },
+  };
 }
 
 async function main(): Promise<void> {
@@ -61,7 +76,9 @@ async function main(): Promise<void> {
     };
     fs.mkdirSync('bench/results', { recursive: true });
     fs.writeFileSync('bench/results/workspace-start.json', `${JSON.stringify(results, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify(results.scenarios, null, 2)}\nwritten to bench/results/workspace-start.json\n`);
+    process.stdout.write(
+      `${JSON.stringify(results.scenarios, null, 2)}\nwritten to bench/results/workspace-start.json\n`,
+    );
   } finally {
     await berth.stop();
   }

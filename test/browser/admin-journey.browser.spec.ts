@@ -1,5 +1,14 @@
 import { type ApiClient, signIn, testAdmin, uniqueName } from '#testing';
-import { browserSuite, BUSYBOX_SPEC, createDeveloperAccount, openPage, PHONE, screenshot, signInUi, waitForVersionReady } from './browser.js';
+import {
+  browserSuite,
+  BUSYBOX_SPEC,
+  createDeveloperAccount,
+  openPage,
+  PHONE,
+  screenshot,
+  signInUi,
+  waitForVersionReady,
+} from './browser.js';
 
 /**
  * Journey (b): an admin writes a template spec with a mistake and sees the server's validation
@@ -83,9 +92,14 @@ describe('portal: admin journey (real Chromium)', () => {
     const card = devPage.page.locator(`[data-workspace="${wsName}"]`);
     await card.getByText('update available').waitFor();
     await card.getByRole('button', { name: 'Update' }).click();
-    await card.getByText(`v2`).waitFor({ timeout: 5_000 }).catch(() => undefined);
+    await card
+      .getByText(`v2`)
+      .waitFor({ timeout: 5_000 })
+      .catch(() => undefined);
     await dev.waitForStatus(workspaceId, 'running', 120_000);
-    expect(((await dev.get(`/workspaces/${workspaceId}`)).body as { templateVersion: number; outdated: boolean }).outdated).toBe(false);
+    expect(
+      ((await dev.get(`/workspaces/${workspaceId}`)).body as { templateVersion: number; outdated: boolean }).outdated,
+    ).toBe(false);
     expect(devPage.errors).toEqual([]);
     await devPage.context.close();
 
@@ -97,7 +111,9 @@ describe('portal: admin journey (real Chromium)', () => {
     const { page } = suite.tracked;
     // The admin lands on every user's workspaces; other suites delete theirs meanwhile, and a card
     // whose workspace just went answers 404 (the portal drops it). Not this journey's subject.
-    suite.tracked.expect(/404 \(Not Found\) \(http:\/\/127\.0\.0\.1:\d+\/api\/v1\/workspaces\/[0-9a-f-]{36}(\/events)?\)$/);
+    suite.tracked.expect(
+      /404 \(Not Found\) \(http:\/\/127\.0\.0\.1:\d+\/api\/v1\/workspaces\/[0-9a-f-]{36}(\/events)?\)$/,
+    );
     await signInUi(page, testAdmin.email, testAdmin.password);
 
     await page.getByRole('link', { name: 'Users' }).click();

@@ -17,7 +17,16 @@ export async function launch(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/browser.sh`);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -32,7 +41,12 @@ export interface TrackedPage {
 
 /** A fresh browser context (own cookies) whose console errors are collected for the test to assert on. */
 export async function openPage(browser: Browser, viewport = DESKTOP): Promise<TrackedPage> {
-  const context = await browser.newContext({ viewport, baseURL: testBaseUrl(), locale: 'en-GB', timezoneId: 'Europe/Berlin' });
+  const context = await browser.newContext({
+    viewport,
+    baseURL: testBaseUrl(),
+    locale: 'en-GB',
+    timezoneId: 'Europe/Berlin',
+  });
   const page = await context.newPage();
   const allowed: RegExp[] = [];
   const errors: string[] = [];
@@ -60,7 +74,9 @@ export async function signInUi(page: Page, email: string, password: string): Pro
 }
 
 /** A developer with a known password (the portal signs in with a password). */
-export async function createDeveloperAccount(admin: ApiClient): Promise<{ id: string; email: string; password: string }> {
+export async function createDeveloperAccount(
+  admin: ApiClient,
+): Promise<{ id: string; email: string; password: string }> {
   const email = `${uniqueName('dev')}@berth.test`;
   const password = 'developer-password-1';
   const res = await admin.post('/users', { email, name: 'Browser Developer', password, role: 'developer' });
@@ -77,9 +93,16 @@ export const BUSYBOX_SPEC = {
 };
 
 /** A template on the busybox test image, created through the API and ready to use. */
-export async function createBusyboxTemplate(admin: ApiClient, extra: Record<string, unknown> = {}): Promise<{ id: string; name: string }> {
+export async function createBusyboxTemplate(
+  admin: ApiClient,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; name: string }> {
   const name = uniqueName('tpl');
-  const res = await admin.post('/templates', { name, description: 'Busybox for browser tests', spec: { ...BUSYBOX_SPEC, ...extra } });
+  const res = await admin.post('/templates', {
+    name,
+    description: 'Busybox for browser tests',
+    spec: { ...BUSYBOX_SPEC, ...extra },
+  });
   if (res.status !== 201) throw new Error(`creating template failed: ${res.status} ${JSON.stringify(res.body)}`);
   const id = (res.body as { id: string }).id;
   await waitForVersionReady(admin, id, 1);
@@ -88,7 +111,11 @@ export async function createBusyboxTemplate(admin: ApiClient, extra: Record<stri
 
 export async function waitForVersionReady(admin: ApiClient, templateId: string, version: number): Promise<void> {
   const v = await waitFor(
-    async () => (await admin.get(`/templates/${templateId}/versions/${version}`)).body as { status: string; buildError: string | null },
+    async () =>
+      (await admin.get(`/templates/${templateId}/versions/${version}`)).body as {
+        status: string;
+        buildError: string | null;
+      },
     (x) => x.status === 'ready' || x.status === 'failed',
     `template ${templateId} v${version} to be ready`,
     120_000,
@@ -99,7 +126,10 @@ export async function waitForVersionReady(admin: ApiClient, templateId: string, 
 /** The visible text of the active xterm.js terminal (DOM renderer), trailing spaces trimmed per line. */
 export async function terminalText(page: Page): Promise<string> {
   const rows = page.locator('.terminal-panel:not([hidden]) .xterm-rows');
-  return (await rows.innerText()).split('\n').map((l) => l.trimEnd()).join('\n');
+  return (await rows.innerText())
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n');
 }
 
 /** Types a command into the active terminal and waits until `expected` appears in its output. */

@@ -1,5 +1,13 @@
 import { type ApiClient, signIn, testAdmin, uniqueName } from '#testing';
-import { browserSuite, createBusyboxTemplate, createDeveloperAccount, PHONE, runInTerminal, screenshot, signInUi } from './browser.js';
+import {
+  browserSuite,
+  createBusyboxTemplate,
+  createDeveloperAccount,
+  PHONE,
+  runInTerminal,
+  screenshot,
+  signInUi,
+} from './browser.js';
 
 /**
  * Journey (a): a developer signs in, creates a workspace from a template, watches the start
@@ -104,7 +112,9 @@ describe('portal: developer journey (real Chromium)', () => {
       .getByText('Your session has expired')
       .waitFor({ timeout: 10_000 })
       .catch(async (error: unknown) => {
-        throw new Error(`${String(error)}\npage shows: ${await page.locator('body').innerText()}\ncookies: ${JSON.stringify((await context.cookies()).map((c) => c.name))}`);
+        throw new Error(
+          `${String(error)}\npage shows: ${await page.locator('body').innerText()}\ncookies: ${JSON.stringify((await context.cookies()).map((c) => c.name))}`,
+        );
       });
     await screenshot(page, 'session-expired');
     // Sign out from a live session ends on the sign-in page too.

@@ -24,18 +24,27 @@ describe('authorization matrix (from the route table)', () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    const doc = (await request(testBaseUrl()).get('/api/openapi.json')).body as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    const doc = (await request(testBaseUrl()).get('/api/openapi.json')).body as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
     operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => ({
-        method: method as Operation['method'], path,
-        public: op['x-berth-public'] === true, roles: (op['x-berth-roles'] as string[] | undefined) ?? [], shared: op['x-berth-shared'] === true,
+        method: method as Operation['method'],
+        path,
+        public: op['x-berth-public'] === true,
+        roles: (op['x-berth-roles'] as string[] | undefined) ?? [],
+        shared: op['x-berth-shared'] === true,
       })),
     );
     admin = await signIn(testAdmin.email, testAdmin.password);
     const created = await createDeveloper(admin);
     owner = created.client;
     ({ client: stranger } = await createDeveloper(admin));
-    ids.templateId = ((await admin.post('/templates', { name: uniqueName('matrix'), spec: { image: 'berth/busybox:test' } })).body as { id: string }).id;
+    ids.templateId = (
+      (await admin.post('/templates', { name: uniqueName('matrix'), spec: { image: 'berth/busybox:test' } })).body as {
+        id: string;
+      }
+    ).id;
     const ws = (await owner.post('/workspaces', { name: 'owned', templateId: ids.templateId })).body as { id: string };
     ids.workspaceId = ws.id;
     await owner.waitForStatus(ws.id, 'running');
@@ -65,7 +74,9 @@ describe('authorization matrix (from the route table)', () => {
     if (client) void req.set('Authorization', `Bearer ${client.token}`);
     if (url.endsWith('/events')) void req.buffer(false).timeout({ response: 3000 });
     // A valid body where one is required, so ownership (not validation) is what answers.
-    return op.method === 'get' || op.method === 'delete' ? req : req.send(url.endsWith('/exec') ? { command: ['true'] } : {});
+    return op.method === 'get' || op.method === 'delete'
+      ? req
+      : req.send(url.endsWith('/exec') ? { command: ['true'] } : {});
   };
 
   it('covers the whole route table', () => {
@@ -113,7 +124,10 @@ describe('authorization matrix (from the route table)', () => {
 
   it('refuses the events stream to a foreign Origin, even for the owner', async () => {
     const url = `/api/v1/workspaces/${ids.workspaceId}/events`;
-    const foreign = await request(testBaseUrl()).get(url).set('Authorization', `Bearer ${owner.token}`).set('Origin', 'https://evil.example');
+    const foreign = await request(testBaseUrl())
+      .get(url)
+      .set('Authorization', `Bearer ${owner.token}`)
+      .set('Origin', 'https://evil.example');
     expect(foreign.status).toBe(403);
     expect(foreign.body).toMatchObject({ detail: 'origin https://evil.example may not open this stream' });
   });

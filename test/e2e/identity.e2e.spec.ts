@@ -10,13 +10,18 @@ describe('identity and access', () => {
   let db: pg.Client;
   let templateId: string;
 
-  const sessionCookie = (res: request.Response): string => /berth_session=[^;]+/.exec(String(res.headers['set-cookie']))?.[0] ?? '';
+  const sessionCookie = (res: request.Response): string =>
+    /berth_session=[^;]+/.exec(String(res.headers['set-cookie']))?.[0] ?? '';
 
   beforeAll(async () => {
     admin = await signIn(testAdmin.email, testAdmin.password);
     db = new pg.Client({ connectionString: testEnv().DATABASE_URL });
     await db.connect();
-    templateId = ((await admin.post('/templates', { name: uniqueName('idt'), spec: { image: 'berth/busybox:test' } })).body as { id: string }).id;
+    templateId = (
+      (await admin.post('/templates', { name: uniqueName('idt'), spec: { image: 'berth/busybox:test' } })).body as {
+        id: string;
+      }
+    ).id;
   });
   afterAll(() => db.end());
 
@@ -26,19 +31,31 @@ describe('identity and access', () => {
       expect(created.status).toBe(201);
       const token = (created.body as { token: string; id: string }).token;
       expect(token).toMatch(/^berth_[A-Za-z0-9_-]{43}$/);
-      const rows = await db.query<{ tokenHash: string; row: string }>('SELECT "tokenHash", row_to_json(t)::text AS row FROM "ApiToken" t WHERE id = $1', [(created.body as { id: string }).id]);
+      const rows = await db.query<{ tokenHash: string; row: string }>(
+        'SELECT "tokenHash", row_to_json(t)::text AS row FROM "ApiToken" t WHERE id = $1',
+        [(created.body as { id: string }).id],
+      );
       expect(rows.rows[0]?.tokenHash).toBe(createHash('sha256').update(token).digest('hex'));
       expect(rows.rows[0]?.row).not.toContain(token.slice(6));
       const listed = (await admin.get('/tokens')).body as Record<string, unknown>[];
       expect(JSON.stringify(listed)).not.toContain(token.slice(6));
-      expect(listed.find((t) => t.id === (created.body as { id: string }).id)).toMatchObject({ name: 'hash-check', prefix: token.slice(0, 12), scopes: ['all'] });
+      expect(listed.find((t) => t.id === (created.body as { id: string }).id)).toMatchObject({
+        name: 'hash-check',
+        prefix: token.slice(0, 12),
+        scopes: ['all'],
+      });
     });
 
     it('stop working at once when revoked, and when expired', async () => {
-      const { token, id } = (await admin.post('/tokens', { name: 'short-lived', expiresInDays: 1 })).body as { token: string; id: string };
+      const { token, id } = (await admin.post('/tokens', { name: 'short-lived', expiresInDays: 1 })).body as {
+        token: string;
+        id: string;
+      };
       const client = new ApiClient(token);
       expect((await client.get('/users/me')).status).toBe(200);
-      expect((await admin.get('/tokens')).body).toEqual(expect.arrayContaining([expect.objectContaining({ id, lastUsedAt: expect.any(String) as string })]));
+      expect((await admin.get('/tokens')).body).toEqual(
+        expect.arrayContaining([expect.objectContaining({ id, lastUsedAt: expect.any(String) as string })]),
+      );
       await db.query(`UPDATE "ApiToken" SET "expiresAt" = now() - interval '1 second' WHERE id = $1`, [id]);
       expect((await client.get('/users/me')).status).toBe(401);
 
@@ -52,13 +69,17 @@ describe('identity and access', () => {
       const { client: dev } = await createDeveloper(admin);
       const ws = (await dev.post('/workspaces', { name: uniqueName('scoped'), templateId })).body as { id: string };
       await dev.waitForStatus(ws.id, 'running');
-      const readOnly = new ApiClient(((await dev.post('/tokens', { name: 'ro', scopes: ['workspaces:read'] })).body as { token: string }).token);
+      const readOnly = new ApiClient(
+        ((await dev.post('/tokens', { name: 'ro', scopes: ['workspaces:read'] })).body as { token: string }).token,
+      );
       expect((await readOnly.get(`/workspaces/${ws.id}`)).status).toBe(200);
       const refused = await readOnly.post(`/workspaces/${ws.id}/stop`);
       expect(refused.status).toBe(403);
       expect(refused.body).toMatchObject({ requiredScope: 'workspaces:write' });
       expect((await readOnly.post('/tokens', { name: 'escalate' })).status).toBe(403); // token management needs `all`
-      const writer = new ApiClient(((await dev.post('/tokens', { name: 'rw', scopes: ['workspaces:write'] })).body as { token: string }).token);
+      const writer = new ApiClient(
+        ((await dev.post('/tokens', { name: 'rw', scopes: ['workspaces:write'] })).body as { token: string }).token,
+      );
       expect((await writer.post(`/workspaces/${ws.id}/stop`)).status).toBe(202);
       expect((await dev.post('/tokens', { name: 'bad', scopes: ['root'] })).status).toBe(400);
       await dev.waitForStatus(ws.id, 'stopped');
@@ -68,14 +89,26 @@ describe('identity and access', () => {
     it('can be created by an admin on behalf of a user, which is audited', async () => {
       const email = `${uniqueName('onboard')}@berth.test`;
       const user = (await admin.post('/users', { email, name: 'New Hire', role: 'developer' })).body as { id: string };
-      const res = await admin.post(`/users/${user.id}/tokens`, { name: 'onboarding', scopes: ['workspaces:write'], expiresInDays: 7 });
+      const res = await admin.post(`/users/${user.id}/tokens`, {
+        name: 'onboarding',
+        scopes: ['workspaces:write'],
+        expiresInDays: 7,
+      });
       expect(res.status).toBe(201);
       const asUser = new ApiClient((res.body as { token: string }).token);
       expect((await asUser.get('/users/me')).body).toMatchObject({ id: user.id, email });
       const ws = await asUser.post('/workspaces', { name: 'first', templateId });
       expect(ws.status).toBe(202);
-      const audit = (await admin.get(`/audit?action=users.createToken&targetId=${user.id}`)).body as { events: Record<string, unknown>[] };
-      expect(audit.events[0]).toMatchObject({ action: 'users.createToken', actorEmail: testAdmin.email, targetId: user.id, outcome: 'success', ip: expect.any(String) as string });
+      const audit = (await admin.get(`/audit?action=users.createToken&targetId=${user.id}`)).body as {
+        events: Record<string, unknown>[];
+      };
+      expect(audit.events[0]).toMatchObject({
+        action: 'users.createToken',
+        actorEmail: testAdmin.email,
+        targetId: user.id,
+        outcome: 'success',
+        ip: expect.any(String) as string,
+      });
       await asUser.delete(`/workspaces/${(ws.body as { id: string }).id}`);
     });
   });
@@ -101,7 +134,9 @@ describe('identity and access', () => {
     it('deactivation ends sessions and tokens at once and stops running workspaces', async () => {
       const email = `${uniqueName('leaver')}@berth.test`;
       const password = 'a-long-enough-password';
-      const user = (await admin.post('/users', { email, name: 'Leaver', password, role: 'developer' })).body as { id: string };
+      const user = (await admin.post('/users', { email, name: 'Leaver', password, role: 'developer' })).body as {
+        id: string;
+      };
       const cookie = sessionCookie(await request(testBaseUrl()).post('/api/v1/auth/login').send({ email, password }));
       const tokenClient = await signIn(email, password);
       const ws = (await tokenClient.post('/workspaces', { name: 'busy', templateId })).body as { id: string };
@@ -116,7 +151,12 @@ describe('identity and access', () => {
     });
 
     it('refuses passwords shorter than the configured minimum', async () => {
-      const res = await admin.post('/users', { email: `${uniqueName('short')}@berth.test`, name: 'S', password: 'short', role: 'developer' });
+      const res = await admin.post('/users', {
+        email: `${uniqueName('short')}@berth.test`,
+        name: 'S',
+        password: 'short',
+        role: 'developer',
+      });
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ field: 'password', detail: 'password must be at least 12 characters' });
     });
@@ -126,10 +166,19 @@ describe('identity and access', () => {
     const email = `${uniqueName('guess')}@berth.test`;
     const limit = Number(testEnv().BERTH_LOGIN_LIMIT);
     const statuses: number[] = [];
-    for (let i = 0; i <= limit; i++) statuses.push((await request(testBaseUrl()).post('/api/v1/auth/login').send({ email, password: `guess-${i}` })).status);
+    for (let i = 0; i <= limit; i++)
+      statuses.push(
+        (
+          await request(testBaseUrl())
+            .post('/api/v1/auth/login')
+            .send({ email, password: `guess-${i}` })
+        ).status,
+      );
     expect(statuses.slice(0, limit).every((s) => s === 401)).toBe(true);
     expect(statuses[limit]).toBe(429);
-    const audit = (await admin.get(`/audit?action=auth.login&outcome=failure&limit=500`)).body as { events: { actorEmail: string | null; ip: string | null }[] };
+    const audit = (await admin.get(`/audit?action=auth.login&outcome=failure&limit=500`)).body as {
+      events: { actorEmail: string | null; ip: string | null }[];
+    };
     expect(audit.events.filter((e) => e.actorEmail === email)).toHaveLength(limit);
     expect(audit.events.find((e) => e.actorEmail === email)?.ip).toMatch(/127\.0\.0\.1/);
   });

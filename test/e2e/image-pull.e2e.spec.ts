@@ -20,19 +20,27 @@ describe('image pull (real registry on 127.0.0.1)', () => {
     // An image with a layer of its own (so the pull really downloads one), published to the
     // registry and then forgotten locally.
     const docker = testDocker();
-    const maker = await docker.createContainer({ Image: 'berth/busybox:test', Cmd: ['sh', '-c', `echo ${tag} > /pull-test`] });
+    const maker = await docker.createContainer({
+      Image: 'berth/busybox:test',
+      Cmd: ['sh', '-c', `echo ${tag} > /pull-test`],
+    });
     await maker.start();
     await maker.wait();
     await maker.commit({ repo, tag });
     await maker.remove();
-    const push = (await docker.getImage(ref).push({ authconfig: { serveraddress: registry } }));
-    await new Promise((resolve, reject) => docker.modem.followProgress(push, (error: Error | null) => (error ? reject(error) : resolve(undefined))));
+    const push = await docker.getImage(ref).push({ authconfig: { serveraddress: registry } });
+    await new Promise((resolve, reject) =>
+      docker.modem.followProgress(push, (error: Error | null) => (error ? reject(error) : resolve(undefined))),
+    );
     await docker.getImage(ref).remove();
     await expect(docker.getImage(ref).inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
 
   afterAll(async () => {
-    await testDocker().getImage(ref).remove().catch(() => undefined);
+    await testDocker()
+      .getImage(ref)
+      .remove()
+      .catch(() => undefined);
   });
 
   it('pulls a missing image with progress into the version log, pins its digest, and workspaces run it', async () => {
@@ -41,15 +49,25 @@ describe('image pull (real registry on 127.0.0.1)', () => {
     const templateId = (template.body as { id: string }).id;
     // The version's build job pulls the image; its log is the version's.
     const version = await waitFor(
-      async () => (await admin.get(`/templates/${templateId}/versions/1`)).body as { status: string; imageDigest: string; imageId: string; logs: { line: string }[] },
+      async () =>
+        (await admin.get(`/templates/${templateId}/versions/1`)).body as {
+          status: string;
+          imageDigest: string;
+          imageId: string;
+          logs: { line: string }[];
+        },
       (v) => v.status === 'ready' || v.status === 'failed',
-      'the version to be pulled', 60_000, 200,
+      'the version to be pulled',
+      60_000,
+      200,
     );
     expect(version.status).toBe('ready');
     const lines = version.logs.map((l) => l.line);
     expect(lines).toContain(`image ${ref} is not present locally; pulling`);
     // Progress lines per layer and the digest the registry served.
-    expect(lines.filter((l) => l.startsWith(`pull ${ref}: `)).join('\n')).toMatch(/layer [0-9a-f]{12} (Already exists|Pull complete)[\s\S]*Digest: sha256:[0-9a-f]{64}/);
+    expect(lines.filter((l) => l.startsWith(`pull ${ref}: `)).join('\n')).toMatch(
+      /layer [0-9a-f]{12} (Already exists|Pull complete)[\s\S]*Digest: sha256:[0-9a-f]{64}/,
+    );
 
     const local = await testDocker().getImage(ref).inspect();
     const repoDigest = local.RepoDigests.find((d) => d.startsWith(repo))!.split('@')[1];

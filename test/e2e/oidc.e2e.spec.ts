@@ -2,8 +2,21 @@ import { signIn, testAdmin, testBaseUrl, type ApiClient } from '#testing';
 import { IDP_ACCOUNTS, type IdpLogin } from '../setup/oidc-accounts.js';
 import { Browser, signInWithIdp } from '../setup/oidc-browser.js';
 
-interface UserRow { id: string; email: string; name: string; role: string; active?: boolean }
-interface AuditRow { actorId: string | null; actorEmail: string | null; via: string; targetId: string | null; outcome: string; details: Record<string, unknown> }
+interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  active?: boolean;
+}
+interface AuditRow {
+  actorId: string | null;
+  actorEmail: string | null;
+  via: string;
+  targetId: string | null;
+  outcome: string;
+  details: Record<string, unknown>;
+}
 
 /**
  * Single sign-on end to end, against a real OpenID Provider on 127.0.0.1 (started by the global
@@ -20,9 +33,12 @@ describe('single sign-on (OIDC)', () => {
   const oidcAudit = async (outcome: 'success' | 'failure', subject?: string): Promise<AuditRow[]> => {
     const res = await admin.get(`/audit?action=auth.oidc.login&outcome=${outcome}&limit=500`);
     expect(res.status).toBe(200);
-    return (res.body as { events: AuditRow[] }).events.filter((e) => subject === undefined || e.details.subject === subject);
+    return (res.body as { events: AuditRow[] }).events.filter(
+      (e) => subject === undefined || e.details.subject === subject,
+    );
   };
-  const failuresFor = async (reason: string): Promise<number> => (await oidcAudit('failure')).filter((e) => e.details.reason === reason).length;
+  const failuresFor = async (reason: string): Promise<number> =>
+    (await oidcAudit('failure')).filter((e) => e.details.reason === reason).length;
   const login = async (who: IdpLogin): Promise<{ browser: Browser; res: Response }> => {
     const browser = new Browser();
     return { browser, res: await signInWithIdp(browser, base, who) };
@@ -54,8 +70,11 @@ describe('single sign-on (OIDC)', () => {
     const to = new URL(res.headers.get('location') ?? '');
     expect(to.origin).toBe(process.env.BERTH_OIDC_ISSUER);
     expect(Object.fromEntries(to.searchParams)).toMatchObject({
-      response_type: 'code', client_id: process.env.BERTH_OIDC_CLIENT_ID, redirect_uri: `${base}/api/v1/auth/oidc/callback`,
-      scope: 'openid email profile groups', code_challenge_method: 'S256',
+      response_type: 'code',
+      client_id: process.env.BERTH_OIDC_CLIENT_ID,
+      redirect_uri: `${base}/api/v1/auth/oidc/callback`,
+      scope: 'openid email profile groups',
+      code_challenge_method: 'S256',
     });
     for (const p of ['code_challenge', 'state', 'nonce']) expect(to.searchParams.get(p)).toMatch(/^[\w-]{20,}$/);
   });
@@ -71,7 +90,9 @@ describe('single sign-on (OIDC)', () => {
     const csrf = first.browser.cookies.get('berth_csrf') ?? '';
     expect(csrf).not.toBe('');
     const token = await first.browser.request(`${base}/api/v1/tokens`, {
-      method: 'POST', headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'from-sso' }),
+      method: 'POST',
+      headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'from-sso' }),
     });
     expect(token.status).toBe(201);
 
@@ -102,7 +123,12 @@ describe('single sign-on (OIDC)', () => {
   });
 
   it.each([
-    ['eve', 'a look-alike domain (evil-example.com when example.com is allowed)', 'domain_not_allowed', /at this domain may not sign in/],
+    [
+      'eve',
+      'a look-alike domain (evil-example.com when example.com is allowed)',
+      'domain_not_allowed',
+      /at this domain may not sign in/,
+    ],
     ['ursula', 'email_verified: false', 'email_not_verified', /has not verified the email address ursula@example.com/],
     ['sam', 'email_verified: "true" (a string, not a boolean)', 'email_not_verified', /has not verified/],
   ] as const)('(c, d) %s with %s is refused: 403, no user, an audit failure', async (who, _, reason, detail) => {
@@ -114,7 +140,12 @@ describe('single sign-on (OIDC)', () => {
     expect(await usersWithEmail(IDP_ACCOUNTS[who].email)).toEqual([]);
     const failures = await oidcAudit('failure', IDP_ACCOUNTS[who].sub);
     expect(failures.length).toBeGreaterThan(0);
-    expect(failures[0]).toMatchObject({ actorId: null, via: 'oidc', actorEmail: IDP_ACCOUNTS[who].email, details: { reason } });
+    expect(failures[0]).toMatchObject({
+      actorId: null,
+      via: 'oidc',
+      actorEmail: IDP_ACCOUNTS[who].email,
+      details: { reason },
+    });
   });
 
   it('(e) another IdP account with the email of an SSO user gets neither that account nor a new one', async () => {
@@ -127,23 +158,38 @@ describe('single sign-on (OIDC)', () => {
     expect(await usersWithEmail('alice@example.com')).toEqual([alice]); // still one, still a developer
 
     const [failure] = await oidcAudit('failure', IDP_ACCOUNTS.mallory.sub);
-    expect(failure).toMatchObject({ actorId: null, actorEmail: 'alice@example.com', targetId: alice?.id, details: { reason: 'email_in_use' } });
+    expect(failure).toMatchObject({
+      actorId: null,
+      actorEmail: 'alice@example.com',
+      targetId: alice?.id,
+      details: { reason: 'email_in_use' },
+    });
   });
 
   it('(e) an existing password account is never taken over by a single sign-on with its email', async () => {
-    const created = await admin.post('/users', { email: 'pat@example.com', name: 'Pat', password: 'pat-password-123', role: 'developer' });
+    const created = await admin.post('/users', {
+      email: 'pat@example.com',
+      name: 'Pat',
+      password: 'pat-password-123',
+      role: 'developer',
+    });
     expect(created.status).toBe(201);
     const pat = created.body as UserRow;
 
     const { res } = await login('pat');
     await expectRefusal(res, 403, 'email_in_use', /pat@example.com already exists/);
     expect(await usersWithEmail('pat@example.com')).toHaveLength(1);
-    expect((await oidcAudit('failure', IDP_ACCOUNTS.pat.sub))[0]).toMatchObject({ targetId: pat.id, details: { reason: 'email_in_use' } });
+    expect((await oidcAudit('failure', IDP_ACCOUNTS.pat.sub))[0]).toMatchObject({
+      targetId: pat.id,
+      details: { reason: 'email_in_use' },
+    });
 
     // Pat's own password still works, and still leads to the same account.
     const agent = new Browser();
     const byPassword = await agent.request(`${base}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'pat@example.com', password: 'pat-password-123' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'pat@example.com', password: 'pat-password-123' }),
     });
     expect(byPassword.status).toBe(200);
     expect((await me(agent)).id).toBe(pat.id);
@@ -158,7 +204,10 @@ describe('single sign-on (OIDC)', () => {
     const again = await login('dora');
     await expectRefusal(again.res, 403, 'deactivated', /deactivated/);
     expect((await first.browser.request(`${base}/api/v1/users/me`)).status).toBe(401);
-    expect((await oidcAudit('failure', IDP_ACCOUNTS.dora.sub))[0]).toMatchObject({ targetId: dora.id, details: { reason: 'deactivated' } });
+    expect((await oidcAudit('failure', IDP_ACCOUNTS.dora.sub))[0]).toMatchObject({
+      targetId: dora.id,
+      details: { reason: 'deactivated' },
+    });
   });
 
   it('a callback that no login started (forged or replayed) answers 401 and is audited', async () => {
@@ -173,7 +222,9 @@ describe('single sign-on (OIDC)', () => {
     const browser = new Browser();
     const start = await browser.request(`${base}/api/v1/auth/oidc/login`);
     const issued = new URL(start.headers.get('location') ?? '');
-    const res = await browser.request(`${base}/api/v1/auth/oidc/callback?code=whatever&state=not-${issued.searchParams.get('state') ?? ''}&iss=${encodeURIComponent(issued.origin)}`);
+    const res = await browser.request(
+      `${base}/api/v1/auth/oidc/callback?code=whatever&state=not-${issued.searchParams.get('state') ?? ''}&iss=${encodeURIComponent(issued.origin)}`,
+    );
     await expectRefusal(res, 401, 'invalid_response', /could not be verified/);
     expect(await failuresFor('invalid_response')).toBe(before + 1);
   });

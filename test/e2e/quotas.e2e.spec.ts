@@ -25,19 +25,45 @@ describe('quotas', () => {
   const idOf = (res: request.Response): string => (res.body as { id: string }).id;
   /** Live workspaces of a user, straight from the database: a refusal must leave nothing behind. */
   const liveCount = async (ownerId: string): Promise<number> =>
-    Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM "Workspace" WHERE "ownerId" = $1 AND "deletedAt" IS NULL', [ownerId])).rows[0]?.n);
+    Number(
+      (
+        await db.query<{ n: string }>(
+          'SELECT count(*) AS n FROM "Workspace" WHERE "ownerId" = $1 AND "deletedAt" IS NULL',
+          [ownerId],
+        )
+      ).rows[0]?.n,
+    );
   const buildCount = async (ownerId: string): Promise<number> =>
-    Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM "Build" b JOIN "Workspace" w ON w.id = b."workspaceId" WHERE w."ownerId" = $1', [ownerId])).rows[0]?.n);
+    Number(
+      (
+        await db.query<{ n: string }>(
+          'SELECT count(*) AS n FROM "Build" b JOIN "Workspace" w ON w.id = b."workspaceId" WHERE w."ownerId" = $1',
+          [ownerId],
+        )
+      ).rows[0]?.n,
+    );
   const expectRefused = (res: request.Response, limit: string, fields: Record<string, number>): void => {
     expect(res.status).toBe(403);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ type: 'urn:berth:problem:quota_exceeded', title: 'Forbidden', status: 403, limit, ...fields });
-    expect((res.body as { detail: string }).detail).toMatch(new RegExp(`^quota exceeded: ${limit} is ${fields.allowed}`));
+    expect(res.body).toMatchObject({
+      type: 'urn:berth:problem:quota_exceeded',
+      title: 'Forbidden',
+      status: 403,
+      limit,
+      ...fields,
+    });
+    expect((res.body as { detail: string }).detail).toMatch(
+      new RegExp(`^quota exceeded: ${limit} is ${fields.allowed}`),
+    );
   };
   const removeAll = async (client: ApiClient, ids: string[]): Promise<void> => {
     // Delete conflicts with a transition in flight: wait until each one has settled.
     for (const id of ids) {
-      await waitFor(async () => ((await client.get(`/workspaces/${id}`)).body as { status: string }).status, (s) => ['running', 'stopped', 'failed'].includes(s), `${id} to settle`);
+      await waitFor(
+        async () => ((await client.get(`/workspaces/${id}`)).body as { status: string }).status,
+        (s) => ['running', 'stopped', 'failed'].includes(s),
+        `${id} to settle`,
+      );
     }
     for (const id of ids) expect((await client.delete(`/workspaces/${id}`)).status).toBe(202);
     for (const id of ids) await client.waitForGone(id);
@@ -67,7 +93,10 @@ describe('quotas', () => {
   it('maxRunning and maxWorkspaces: refused while the first runs, allowed once it stopped; nothing created on refusal', async () => {
     const { client: dev, id: devId } = await createDeveloper(admin);
     const set = await setQuota(devId, { maxWorkspaces: 2, maxRunning: 1 });
-    expect(set).toMatchObject({ limits: { maxWorkspaces: 2, maxRunning: 1, maxCpus: 8, maxMemoryMb: 16384 }, overrides: { maxWorkspaces: 2, maxRunning: 1 } });
+    expect(set).toMatchObject({
+      limits: { maxWorkspaces: 2, maxRunning: 1, maxCpus: 8, maxMemoryMb: 16384 },
+      overrides: { maxWorkspaces: 2, maxRunning: 1 },
+    });
 
     const first = idOf(await create(dev, 'first'));
     await dev.waitForStatus(first, 'running');
@@ -95,11 +124,19 @@ describe('quotas', () => {
 
     const third = await create(dev, 'third');
     expectRefused(third, 'maxWorkspaces', { allowed: 2, current: 2 });
-    expect((third.body as { detail: string }).detail).toBe('quota exceeded: maxWorkspaces is 2 (you have 2 workspaces)');
+    expect((third.body as { detail: string }).detail).toBe(
+      'quota exceeded: maxWorkspaces is 2 (you have 2 workspaces)',
+    );
     expect(await liveCount(devId)).toBe(2);
 
     const me = (await dev.get('/users/me')).body as { id: string; quota: Quota };
-    expect(me).toMatchObject({ id: devId, quota: { limits: { maxWorkspaces: 2, maxRunning: 1 }, usage: { workspaces: 2, running: 1, cpus: 0.25, memoryMb: 128 } } });
+    expect(me).toMatchObject({
+      id: devId,
+      quota: {
+        limits: { maxWorkspaces: 2, maxRunning: 1 },
+        usage: { workspaces: 2, running: 1, cpus: 0.25, memoryMb: 128 },
+      },
+    });
 
     // Stop and delete are never blocked; null clears an override (the configured default applies again).
     expect((await dev.post(`/workspaces/${idOf(second)}/stop`)).status).toBe(202);
@@ -114,8 +151,16 @@ describe('quotas', () => {
     await setQuota(devId, { maxCpus: 1, maxMemoryMb: 512 });
 
     const big = idOf(await create(dev, 'big', { cpus: 0.75 }));
-    expectRefused(await create(dev, 'too-many-cpus', { cpus: 0.5 }), 'maxCpus', { allowed: 1, current: 0.75, requested: 1.25 });
-    expectRefused(await create(dev, 'too-much-memory', { memoryMb: 512 }), 'maxMemoryMb', { allowed: 512, current: 128, requested: 640 });
+    expectRefused(await create(dev, 'too-many-cpus', { cpus: 0.5 }), 'maxCpus', {
+      allowed: 1,
+      current: 0.75,
+      requested: 1.25,
+    });
+    expectRefused(await create(dev, 'too-much-memory', { memoryMb: 512 }), 'maxMemoryMb', {
+      allowed: 512,
+      current: 128,
+      requested: 640,
+    });
     expect(await liveCount(devId)).toBe(1);
 
     // Exactly at both limits is allowed: 0.75 + 0.25 CPUs, 128 + 384 MB.
@@ -123,7 +168,12 @@ describe('quotas', () => {
     expect(fits.status).toBe(202);
     await dev.waitForStatus(big, 'running');
     await dev.waitForStatus(idOf(fits), 'running');
-    expect(((await dev.get('/users/me')).body as { quota: Quota }).quota.usage).toEqual({ workspaces: 2, running: 2, cpus: 1, memoryMb: 512 });
+    expect(((await dev.get('/users/me')).body as { quota: Quota }).quota.usage).toEqual({
+      workspaces: 2,
+      running: 2,
+      cpus: 1,
+      memoryMb: 512,
+    });
     // A rebuild at full quota replaces the workspace's charge rather than adding to it.
     expect((await dev.post(`/workspaces/${big}/rebuild`)).status).toBe(202);
     await dev.waitForStatus(big, 'running');
@@ -136,7 +186,8 @@ describe('quotas', () => {
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => create(dev, `burst-${i}`)));
     const accepted = results.filter((r) => r.status === 202);
     expect(accepted).toHaveLength(3);
-    for (const r of results.filter((r) => r.status !== 202)) expectRefused(r, 'maxWorkspaces', { allowed: 3, current: 3 });
+    for (const r of results.filter((r) => r.status !== 202))
+      expectRefused(r, 'maxWorkspaces', { allowed: 3, current: 3 });
     expect(await liveCount(devId)).toBe(3);
     await removeAll(dev, accepted.map(idOf));
   });

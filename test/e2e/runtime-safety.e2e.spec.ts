@@ -1,5 +1,14 @@
 import net from 'node:net';
-import { ApiClient, containersOf, createDeveloper, dockerExec, signIn, testAdmin, testDocker, uniqueName } from '#testing';
+import {
+  ApiClient,
+  containersOf,
+  createDeveloper,
+  dockerExec,
+  signIn,
+  testAdmin,
+  testDocker,
+  uniqueName,
+} from '#testing';
 import { testEnv } from '../setup/test-env.js';
 
 /** What the engine itself enforces: loopback-only ports, isolated workspaces, clear image errors. */
@@ -40,7 +49,11 @@ describe('runtime safety (real Docker)', () => {
       ports: [{ port: 8000, name: 'banner' }],
       command: ['sh', '-c', 'while true; do echo "banner from $BERTH_WORKSPACE_NAME" | nc -l -p 8000; done'],
     });
-    const [a, b] = await Promise.all(['svc-a', 'svc-b'].map(async (name) => ((await dev.post('/workspaces', { name, templateId })).body as { id: string }).id));
+    const [a, b] = await Promise.all(
+      ['svc-a', 'svc-b'].map(
+        async (name) => ((await dev.post('/workspaces', { name, templateId })).body as { id: string }).id,
+      ),
+    );
     cleanup.push(a!, b!);
     const running = await dev.waitForStatus(a!, 'running');
     await dev.waitForStatus(b!, 'running');
@@ -54,8 +67,12 @@ describe('runtime safety (real Docker)', () => {
     const ipA = infoA.NetworkSettings.Networks[testEnv().BERTH_WORKSPACE_NETWORK!]!.IPAddress;
     expect(ipA).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     // A reaches its own listener (control), B cannot reach A across the workspace network.
-    expect(await dockerExec(containerA!.Id, ['sh', '-c', `nc -w 3 ${ipA} 8000 </dev/null`])).toBe('banner from svc-a\n');
-    await expect(dockerExec(containerB!.Id, ['sh', '-c', `nc -w 3 ${ipA} 8000 </dev/null | grep banner`])).rejects.toThrow(/exited 1/);
+    expect(await dockerExec(containerA!.Id, ['sh', '-c', `nc -w 3 ${ipA} 8000 </dev/null`])).toBe(
+      'banner from svc-a\n',
+    );
+    await expect(
+      dockerExec(containerB!.Id, ['sh', '-c', `nc -w 3 ${ipA} 8000 </dev/null | grep banner`]),
+    ).rejects.toThrow(/exited 1/);
   });
 
   it('fails the start with a clear error when the image is missing and cannot be pulled', async () => {
@@ -66,7 +83,9 @@ describe('runtime safety (real Docker)', () => {
     cleanup.push(id);
     const failed = await dev.waitForStatus(id, 'failed');
     // Whichever pulled first (the version's build job or this start) recorded the same cause.
-    expect(failed.lastError).toMatch(/image 127\.0\.0\.1:5999\/berth\/missing:1 is not available locally and could not be pulled: .*connection refused/);
+    expect(failed.lastError).toMatch(
+      /image 127\.0\.0\.1:5999\/berth\/missing:1 is not available locally and could not be pulled: .*connection refused/,
+    );
     const builds = (await dev.get(`/workspaces/${id}/builds`)).body as { status: string; errorCode: string }[];
     expect(builds[0]).toMatchObject({ status: 'failed', errorCode: 'image_unavailable' });
     expect(await containersOf(id)).toHaveLength(0);
@@ -74,7 +93,8 @@ describe('runtime safety (real Docker)', () => {
 
   it('fails the start with the exit code when the start script fails, and can be stopped and started again', async () => {
     const templateId = await createTemplate({ image: 'berth/busybox:test', startScript: 'echo about to fail; exit 7' });
-    const id = ((await dev.post('/workspaces', { name: uniqueName('badscript'), templateId })).body as { id: string }).id;
+    const id = ((await dev.post('/workspaces', { name: uniqueName('badscript'), templateId })).body as { id: string })
+      .id;
     cleanup.push(id);
     const failed = await dev.waitForStatus(id, 'failed');
     expect(failed.lastError).toMatch(/^startScript exited with code 7: .*about to fail/);

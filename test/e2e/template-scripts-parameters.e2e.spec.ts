@@ -1,4 +1,13 @@
-import { ApiClient, containersOf, createDeveloper, dockerExec, signIn, testAdmin, testDocker, uniqueName } from '#testing';
+import {
+  ApiClient,
+  containersOf,
+  createDeveloper,
+  dockerExec,
+  signIn,
+  testAdmin,
+  testDocker,
+  uniqueName,
+} from '#testing';
 
 /** Scripts (init once, start every time) and developer parameters, against real containers. */
 describe('template scripts and parameters (real Docker)', () => {
@@ -18,7 +27,11 @@ describe('template scripts and parameters (real Docker)', () => {
   });
 
   it('initScript runs once across stop/start and rebuild (again only when asked); startScript runs at every start, as the template user', async () => {
-    const templateId = await template({ image: 'berth/busybox:test', initScript: 'echo "init as $(id -u)" >> ~/.init-runs', startScript: 'echo start >> ~/.start-runs' });
+    const templateId = await template({
+      image: 'berth/busybox:test',
+      initScript: 'echo "init as $(id -u)" >> ~/.init-runs',
+      startScript: 'echo start >> ~/.start-runs',
+    });
     const id = ((await dev.post('/workspaces', { name: uniqueName('scripts'), templateId })).body as { id: string }).id;
     await dev.waitForStatus(id, 'running');
     await dev.post(`/workspaces/${id}/stop`);
@@ -27,16 +40,23 @@ describe('template scripts and parameters (real Docker)', () => {
     await dev.waitForStatus(id, 'running');
     await dev.post(`/workspaces/${id}/rebuild`);
     await dev.waitForStatus(id, 'running');
-    expect(await dockerExec(await container(id), ['sh', '-c', 'cat ~/.init-runs; wc -l < ~/.start-runs'])).toBe('init as 1000\n3\n');
+    expect(await dockerExec(await container(id), ['sh', '-c', 'cat ~/.init-runs; wc -l < ~/.start-runs'])).toBe(
+      'init as 1000\n3\n',
+    );
 
     expect((await dev.post(`/workspaces/${id}/rebuild`, { reinitialize: true })).status).toBe(202);
     await dev.waitForStatus(id, 'running');
-    expect(await dockerExec(await container(id), ['sh', '-c', 'wc -l < ~/.init-runs; wc -l < ~/.start-runs'])).toBe('2\n4\n');
+    expect(await dockerExec(await container(id), ['sh', '-c', 'wc -l < ~/.init-runs; wc -l < ~/.start-runs'])).toBe(
+      '2\n4\n',
+    );
     await dev.delete(`/workspaces/${id}`);
   });
 
   it('a failing initScript fails the start with its exit code and last lines', async () => {
-    const templateId = await template({ image: 'berth/busybox:test', initScript: 'echo cloning dotfiles; echo "fatal: repository not found" >&2; exit 128' });
+    const templateId = await template({
+      image: 'berth/busybox:test',
+      initScript: 'echo cloning dotfiles; echo "fatal: repository not found" >&2; exit 128',
+    });
     const id = ((await dev.post('/workspaces', { name: uniqueName('badinit'), templateId })).body as { id: string }).id;
     const failed = await dev.waitForStatus(id, 'failed');
     expect(failed.lastError).toMatch(/^initScript exited with code 128: .*fatal: repository not found/);
@@ -54,7 +74,12 @@ describe('template scripts and parameters (real Docker)', () => {
         parameters: [
           { name: 'cpus', kind: 'number', min: 1, max: 4, default: 2 },
           { name: 'memoryMb', kind: 'number', min: 512, max: 8192, default: 1024 },
-          { name: 'DOTFILES_REPO', kind: 'choice', options: ['https://git.example/team/dotfiles', 'https://git.example/me/dotfiles'], default: 'https://git.example/team/dotfiles' },
+          {
+            name: 'DOTFILES_REPO',
+            kind: 'choice',
+            options: ['https://git.example/team/dotfiles', 'https://git.example/me/dotfiles'],
+            default: 'https://git.example/team/dotfiles',
+          },
           { name: 'env', kind: 'env', namePattern: '^MY_[A-Z_]+$', maxEntries: 5 },
         ],
       });
@@ -78,19 +103,38 @@ describe('template scripts and parameters (real Docker)', () => {
 
     it('values inside the bounds reach the container (limits and env); defaults fill the rest', async () => {
       const res = await dev.post('/workspaces', {
-        name: uniqueName('param'), templateId, // 1.5 of the 2 CPUs this machine has: Docker refuses a limit above the host's count.
-        parameters: { cpus: 1.5, memoryMb: 4096, DOTFILES_REPO: 'https://git.example/me/dotfiles', env: { MY_EDITOR: 'vi' } },
+        name: uniqueName('param'),
+        templateId, // 1.5 of the 2 CPUs this machine has: Docker refuses a limit above the host's count.
+        parameters: {
+          cpus: 1.5,
+          memoryMb: 4096,
+          DOTFILES_REPO: 'https://git.example/me/dotfiles',
+          env: { MY_EDITOR: 'vi' },
+        },
       });
       expect(res.status).toBe(202);
       const id = (res.body as { id: string }).id;
-      expect(res.body).toMatchObject({ parameters: { cpus: 1.5, memoryMb: 4096, DOTFILES_REPO: 'https://git.example/me/dotfiles', env: { MY_EDITOR: 'vi' } } });
+      expect(res.body).toMatchObject({
+        parameters: {
+          cpus: 1.5,
+          memoryMb: 4096,
+          DOTFILES_REPO: 'https://git.example/me/dotfiles',
+          env: { MY_EDITOR: 'vi' },
+        },
+      });
       await dev.waitForStatus(id, 'running');
-      const info = await testDocker().getContainer(await container(id)).inspect();
+      const info = await testDocker()
+        .getContainer(await container(id))
+        .inspect();
       expect(info.HostConfig).toMatchObject({ NanoCpus: 1.5e9, Memory: 4096 * 1024 * 1024 });
-      expect(info.Config.Env).toEqual(expect.arrayContaining(['DOTFILES_REPO=https://git.example/me/dotfiles', 'MY_EDITOR=vi']));
+      expect(info.Config.Env).toEqual(
+        expect.arrayContaining(['DOTFILES_REPO=https://git.example/me/dotfiles', 'MY_EDITOR=vi']),
+      );
 
       const defaults = await dev.post('/workspaces', { name: uniqueName('param'), templateId });
-      expect(defaults.body).toMatchObject({ parameters: { cpus: 2, memoryMb: 1024, DOTFILES_REPO: 'https://git.example/team/dotfiles' } });
+      expect(defaults.body).toMatchObject({
+        parameters: { cpus: 2, memoryMb: 1024, DOTFILES_REPO: 'https://git.example/team/dotfiles' },
+      });
       await dev.waitForStatus((defaults.body as { id: string }).id, 'running');
       await dev.delete(`/workspaces/${id}`);
       await dev.delete(`/workspaces/${(defaults.body as { id: string }).id}`);
@@ -99,20 +143,39 @@ describe('template scripts and parameters (real Docker)', () => {
 
   describe('spec validation', () => {
     it('lint answers every problem at once without storing anything', async () => {
-      const res = await admin.post('/templates/validate', { spec: { image: 'Bad Image', homePath: '/etc', ports: [{ port: 0, name: 'x' }], resources: { memoryMb: 1 } } });
+      const res = await admin.post('/templates/validate', {
+        spec: { image: 'Bad Image', homePath: '/etc', ports: [{ port: 0, name: 'x' }], resources: { memoryMb: 1 } },
+      });
       expect(res.status).toBe(200);
-      const problems = (res.body as { valid: boolean; problems: { field: string }[] }).problems.map((p) => p.field).sort();
+      const problems = (res.body as { valid: boolean; problems: { field: string }[] }).problems
+        .map((p) => p.field)
+        .sort();
       expect(res.body).toMatchObject({ valid: false });
       expect(problems).toEqual(['spec.homePath', 'spec.image', 'spec.ports.0.port', 'spec.resources.memoryMb']);
-      expect((await admin.post('/templates/validate', { spec: { image: 'berth/busybox:test' } })).body).toEqual({ valid: true, problems: [] });
+      expect((await admin.post('/templates/validate', { spec: { image: 'berth/busybox:test' } })).body).toEqual({
+        valid: true,
+        problems: [],
+      });
     });
 
     it.each([
       [{ image: 'evil/miner:latest' }, 'spec.image', /not in the allowlist/],
-      [{ build: { dockerfile: 'FROM berth/busybox:test AS base\nFROM evil/miner:latest\n' } }, 'spec.build.dockerfile', /base image evil\/miner:latest is not in the allowlist/],
+      [
+        { build: { dockerfile: 'FROM berth/busybox:test AS base\nFROM evil/miner:latest\n' } },
+        'spec.build.dockerfile',
+        /base image evil\/miner:latest is not in the allowlist/,
+      ],
       [{ image: 'berth/busybox:test', build: { dockerfile: 'FROM berth/busybox:test' } }, 'spec.build', /not both/],
-      [{ build: { dockerfile: 'FROM berth/busybox:test', files: { '../../etc/passwd': 'x' } } }, 'spec.build.files', /relative/],
-      [{ image: 'berth/busybox:test', parameters: [{ name: 'cpus', kind: 'number', min: 4, max: 2, default: 3 }] }, 'spec.parameters.0', /between min and max/],
+      [
+        { build: { dockerfile: 'FROM berth/busybox:test', files: { '../../etc/passwd': 'x' } } },
+        'spec.build.files',
+        /relative/,
+      ],
+      [
+        { image: 'berth/busybox:test', parameters: [{ name: 'cpus', kind: 'number', min: 4, max: 2, default: 3 }] },
+        'spec.parameters.0',
+        /between min and max/,
+      ],
     ])('refuses %j naming %s', async (spec, field, message) => {
       const res = await admin.post('/templates', { name: uniqueName('refused'), spec });
       expect(res.status).toBe(400);

@@ -1,4 +1,14 @@
-import { ApiClient, containersOf, createDeveloper, dockerExec, signIn, testAdmin, testDocker, uniqueName, waitFor } from '#testing';
+import {
+  ApiClient,
+  containersOf,
+  createDeveloper,
+  dockerExec,
+  signIn,
+  testAdmin,
+  testDocker,
+  uniqueName,
+  waitFor,
+} from '#testing';
 
 interface VersionView {
   version: number;
@@ -10,7 +20,13 @@ interface VersionView {
 }
 
 const dockerfile = (version: string): string =>
-  ['FROM berth/busybox:test', 'ARG GREETING', `RUN echo "building $GREETING ${version}" && mkdir -p /opt/tool && echo ${version} > /opt/tool/version`, 'COPY motd /etc/motd', ''].join('\n');
+  [
+    'FROM berth/busybox:test',
+    'ARG GREETING',
+    `RUN echo "building $GREETING ${version}" && mkdir -p /opt/tool && echo ${version} > /opt/tool/version`,
+    'COPY motd /etc/motd',
+    '',
+  ].join('\n');
 
 /**
  * Versioned templates against real Docker: a Dockerfile version is built by the worker with its log
@@ -25,8 +41,16 @@ describe('template versions and rollout (real Docker)', () => {
   let templateId: string;
   let workspaceId: string;
 
-  const version = (n: number): Promise<VersionView> => admin.get(`/templates/${templateId}/versions/${n}`).then((r) => r.body as VersionView);
-  const settled = (n: number): Promise<VersionView> => waitFor(() => version(n), (v) => v.status === 'ready' || v.status === 'failed', `version ${n} to build`, 120_000, 250);
+  const version = (n: number): Promise<VersionView> =>
+    admin.get(`/templates/${templateId}/versions/${n}`).then((r) => r.body as VersionView);
+  const settled = (n: number): Promise<VersionView> =>
+    waitFor(
+      () => version(n),
+      (v) => v.status === 'ready' || v.status === 'failed',
+      `version ${n} to build`,
+      120_000,
+      250,
+    );
   const onlyContainer = async (): Promise<string> => {
     const found = await containersOf(workspaceId);
     expect(found).toHaveLength(1);
@@ -40,11 +64,18 @@ describe('template versions and rollout (real Docker)', () => {
 
   it('builds a Dockerfile version as a job, with its log, and pins the image', async () => {
     const res = await admin.post('/templates', {
-      name: uniqueName('built'), message: 'first cut',
-      spec: { build: { dockerfile: dockerfile('v1'), files: { motd: 'welcome to v1\n' }, args: { GREETING: nonce } }, env: { STAGE: 'one' } },
+      name: uniqueName('built'),
+      message: 'first cut',
+      spec: {
+        build: { dockerfile: dockerfile('v1'), files: { motd: 'welcome to v1\n' }, args: { GREETING: nonce } },
+        env: { STAGE: 'one' },
+      },
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ activeVersion: 1, active: { version: 1, status: 'pending', message: 'first cut' } });
+    expect(res.body).toMatchObject({
+      activeVersion: 1,
+      active: { version: 1, status: 'pending', message: 'first cut' },
+    });
     templateId = (res.body as { id: string }).id;
 
     const v1 = await settled(1);
@@ -59,14 +90,21 @@ describe('template versions and rollout (real Docker)', () => {
     const res = await dev.post('/workspaces', { name: uniqueName('tv'), templateId });
     workspaceId = (res.body as { id: string }).id;
     await dev.waitForStatus(workspaceId, 'running');
-    const info = await testDocker().getContainer(await onlyContainer()).inspect();
+    const info = await testDocker()
+      .getContainer(await onlyContainer())
+      .inspect();
     expect(info.Image).toBe((await version(1)).imageId);
-    expect(await dockerExec(info.Id, ['sh', '-c', 'cat /opt/tool/version /etc/motd; echo keep > /home/dev/keep.txt'])).toBe('v1\nwelcome to v1\n');
+    expect(
+      await dockerExec(info.Id, ['sh', '-c', 'cat /opt/tool/version /etc/motd; echo keep > /home/dev/keep.txt']),
+    ).toBe('v1\nwelcome to v1\n');
     expect((await dev.get(`/workspaces/${workspaceId}`)).body).toMatchObject({ templateVersion: 1, outdated: false });
   });
 
   it('refuses to promote a version that failed to build, and records why', async () => {
-    const res = await admin.post(`/templates/${templateId}/versions`, { spec: { build: { dockerfile: 'FROM berth/busybox:test\nRUN echo about to fail && exit 3\n' } }, message: 'broken' });
+    const res = await admin.post(`/templates/${templateId}/versions`, {
+      spec: { build: { dockerfile: 'FROM berth/busybox:test\nRUN echo about to fail && exit 3\n' } },
+      message: 'broken',
+    });
     expect(res.status).toBe(201);
     const broken = await settled((res.body as VersionView).version);
     expect(broken.status).toBe('failed');
@@ -79,7 +117,11 @@ describe('template versions and rollout (real Docker)', () => {
 
   it('a promoted version marks the workspace outdated; the dry-run lists what an update would change', async () => {
     const res = await admin.post(`/templates/${templateId}/versions`, {
-      spec: { build: { dockerfile: dockerfile('v2'), files: { motd: 'welcome to v2\n' }, args: { GREETING: 'again' } }, env: { STAGE: 'two', EXTRA: 'yes' }, ports: [{ port: 8080, name: 'web' }] },
+      spec: {
+        build: { dockerfile: dockerfile('v2'), files: { motd: 'welcome to v2\n' }, args: { GREETING: 'again' } },
+        env: { STAGE: 'two', EXTRA: 'yes' },
+        ports: [{ port: 8080, name: 'web' }],
+      },
       message: 'v2: new tool, a port',
     });
     const v = (res.body as VersionView).version;
@@ -95,13 +137,19 @@ describe('template versions and rollout (real Docker)', () => {
     expect(impact.status).toBe(200);
     expect(impact.body).toMatchObject({
       version: v,
-      workspaces: [{
-        workspaceId, fromVersion: 1,
-        changes: {
-          containerRecreated: true, volumeKept: true, image: { from: (await version(1)).imageId, to: (await version(v)).imageId },
-          env: { added: ['EXTRA'], removed: [], changed: ['STAGE'] }, ports: { added: [8080], removed: [] },
+      workspaces: [
+        {
+          workspaceId,
+          fromVersion: 1,
+          changes: {
+            containerRecreated: true,
+            volumeKept: true,
+            image: { from: (await version(1)).imageId, to: (await version(v)).imageId },
+            env: { added: ['EXTRA'], removed: [], changed: ['STAGE'] },
+            ports: { added: [8080], removed: [] },
+          },
         },
-      }],
+      ],
     });
     expect((await dev.get(`/templates/${templateId}/versions/${v}/impact`)).status).toBe(403);
   });
@@ -115,8 +163,14 @@ describe('template versions and rollout (real Docker)', () => {
     const after = await onlyContainer();
     expect(after).not.toBe(before);
     expect((await testDocker().getContainer(after).inspect()).Image).toBe((await version(3)).imageId);
-    expect(await dockerExec(after, ['sh', '-c', 'cat /opt/tool/version /home/dev/keep.txt; echo $STAGE $EXTRA'])).toBe('v2\nkeep\ntwo yes\n');
-    expect((await dev.get(`/workspaces/${workspaceId}`)).body).toMatchObject({ templateVersion: 3, outdated: false, ports: [{ port: 8080, name: 'web' }] });
+    expect(await dockerExec(after, ['sh', '-c', 'cat /opt/tool/version /home/dev/keep.txt; echo $STAGE $EXTRA'])).toBe(
+      'v2\nkeep\ntwo yes\n',
+    );
+    expect((await dev.get(`/workspaces/${workspaceId}`)).body).toMatchObject({
+      templateVersion: 3,
+      outdated: false,
+      ports: [{ port: 8080, name: 'web' }],
+    });
     expect((await dev.post(`/workspaces/${workspaceId}/update`)).status).toBe(409);
   });
 

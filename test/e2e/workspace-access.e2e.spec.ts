@@ -1,9 +1,22 @@
 import request from 'supertest';
 import WebSocket from 'ws';
-import { ApiClient, containersOf, createDeveloper, dockerExec, signIn, testAdmin, testBaseUrl, uniqueName, waitFor } from '#testing';
+import {
+  ApiClient,
+  containersOf,
+  createDeveloper,
+  dockerExec,
+  signIn,
+  testAdmin,
+  testBaseUrl,
+  uniqueName,
+  waitFor,
+} from '#testing';
 
 /** Opens the terminal WebSocket; resolves with the socket or the HTTP status of the refusal. */
-function openTerminal(workspaceId: string, headers: Record<string, string>): Promise<{ ws?: WebSocket; status?: number; output: () => string }> {
+function openTerminal(
+  workspaceId: string,
+  headers: Record<string, string>,
+): Promise<{ ws?: WebSocket; status?: number; output: () => string }> {
   const url = `${testBaseUrl().replace('http', 'ws')}/api/v1/workspaces/${workspaceId}/terminal?cols=100&rows=30`;
   let output = '';
   return new Promise((resolve) => {
@@ -27,15 +40,24 @@ describe('workspace access: terminal, ports, stats (real Docker)', () => {
     admin = await signIn(testAdmin.email, testAdmin.password);
     ({ client: owner } = await createDeveloper(admin));
     ({ client: stranger } = await createDeveloper(admin));
-    const templateId = ((await admin.post('/templates', {
-      name: uniqueName('access'),
-      spec: {
-        image: 'berth/busybox:test',
-        ports: [{ port: 8000, name: 'web' }],
-        command: ['sh', '-c', 'mkdir -p ~/www/docs && echo "hello from the workspace" > ~/www/docs/index.html && exec httpd -f -p 8000 -h ~/www'],
-      },
-    })).body as { id: string }).id;
-    workspaceId = ((await owner.post('/workspaces', { name: uniqueName('inside'), templateId })).body as { id: string }).id;
+    const templateId = (
+      (
+        await admin.post('/templates', {
+          name: uniqueName('access'),
+          spec: {
+            image: 'berth/busybox:test',
+            ports: [{ port: 8000, name: 'web' }],
+            command: [
+              'sh',
+              '-c',
+              'mkdir -p ~/www/docs && echo "hello from the workspace" > ~/www/docs/index.html && exec httpd -f -p 8000 -h ~/www',
+            ],
+          },
+        })
+      ).body as { id: string }
+    ).id;
+    workspaceId = ((await owner.post('/workspaces', { name: uniqueName('inside'), templateId })).body as { id: string })
+      .id;
     await owner.waitForStatus(workspaceId, 'running');
   });
 
@@ -50,7 +72,13 @@ describe('workspace access: terminal, ports, stats (real Docker)', () => {
     expect(ws).toBeDefined();
     ws!.send(JSON.stringify({ type: 'resize', cols: 120, rows: 40 }));
     ws!.send(JSON.stringify({ type: 'input', data: 'echo hi > ~/f && cat ~/f && id -u && pwd && stty size\n' }));
-    await waitFor(() => Promise.resolve(output()), (o) => /hi\r?\n1000\r?\n\/home\/dev\r?\n40 120/.test(o), 'the shell to answer', 10_000, 50);
+    await waitFor(
+      () => Promise.resolve(output()),
+      (o) => /hi\r?\n1000\r?\n\/home\/dev\r?\n40 120/.test(o),
+      'the shell to answer',
+      10_000,
+      50,
+    );
     ws!.close();
     expect(await dockerExec((await containersOf(workspaceId))[0]!.Id, ['cat', '/home/dev/f'])).toBe('hi\n');
     const { lastActivityAt } = (await owner.get(`/workspaces/${workspaceId}`)).body as { lastActivityAt: string };
@@ -60,30 +88,49 @@ describe('workspace access: terminal, ports, stats (real Docker)', () => {
   it('exec runs a command as the template user in the home directory for a script, and counts as activity', async () => {
     const before = ((await owner.get(`/workspaces/${workspaceId}`)).body as { lastActivityAt: string }).lastActivityAt;
     await new Promise((resolve) => setTimeout(resolve, Number(process.env.BERTH_ACTIVITY_RESOLUTION_MS ?? 1000) + 100));
-    const ran = await owner.post(`/workspaces/${workspaceId}/exec`, { command: ['sh', '-c', 'id -u; pwd; echo oops >&2; exit 3'] });
+    const ran = await owner.post(`/workspaces/${workspaceId}/exec`, {
+      command: ['sh', '-c', 'id -u; pwd; echo oops >&2; exit 3'],
+    });
     expect(ran.status).toBe(200);
     expect(ran.body).toEqual({ exitCode: 3, stdout: '1000\n/home/dev\n', stderr: 'oops\n', truncated: false });
     const after = ((await owner.get(`/workspaces/${workspaceId}`)).body as { lastActivityAt: string }).lastActivityAt;
     expect(Date.parse(after)).toBeGreaterThan(Date.parse(before));
 
     expect((await owner.post(`/workspaces/${workspaceId}/exec`, { command: [] })).status).toBe(400);
-    expect((await owner.post(`/workspaces/${workspaceId}/exec`, { command: ['true'], timeoutSeconds: 601 })).status).toBe(400);
+    expect(
+      (await owner.post(`/workspaces/${workspaceId}/exec`, { command: ['true'], timeoutSeconds: 601 })).status,
+    ).toBe(400);
     expect((await stranger.post(`/workspaces/${workspaceId}/exec`, { command: ['true'] })).status).toBe(404);
   });
 
   it('refuses the terminal to a foreign Origin, to no credentials, and to another developer', async () => {
-    expect((await openTerminal(workspaceId, { Authorization: `Bearer ${owner.token}`, Origin: 'https://evil.example' })).status).toBe(403);
+    expect(
+      (await openTerminal(workspaceId, { Authorization: `Bearer ${owner.token}`, Origin: 'https://evil.example' }))
+        .status,
+    ).toBe(403);
     expect((await openTerminal(workspaceId, { Origin: origin })).status).toBe(401);
-    expect((await openTerminal(workspaceId, { Authorization: `Bearer ${stranger.token}`, Origin: origin })).status).toBe(404);
+    expect(
+      (await openTerminal(workspaceId, { Authorization: `Bearer ${stranger.token}`, Origin: origin })).status,
+    ).toBe(404);
   });
 
   it('proxies a workspace port over HTTP, with the prefix stripped, for the owner only', async () => {
-    const page = await request(testBaseUrl()).get(`/w/${workspaceId}/ports/8000/docs/index.html`).set('Authorization', `Bearer ${owner.token}`);
+    const page = await request(testBaseUrl())
+      .get(`/w/${workspaceId}/ports/8000/docs/index.html`)
+      .set('Authorization', `Bearer ${owner.token}`);
     expect(page.status).toBe(200);
     expect(page.text).toBe('hello from the workspace\n');
-    expect((await request(testBaseUrl()).get(`/w/${workspaceId}/ports/8000/docs/index.html`).set('Authorization', `Bearer ${stranger.token}`)).status).toBe(404);
+    expect(
+      (
+        await request(testBaseUrl())
+          .get(`/w/${workspaceId}/ports/8000/docs/index.html`)
+          .set('Authorization', `Bearer ${stranger.token}`)
+      ).status,
+    ).toBe(404);
     expect((await request(testBaseUrl()).get(`/w/${workspaceId}/ports/8000/docs/index.html`)).status).toBe(401);
-    const unknownPort = await request(testBaseUrl()).get(`/w/${workspaceId}/ports/9999/`).set('Authorization', `Bearer ${owner.token}`);
+    const unknownPort = await request(testBaseUrl())
+      .get(`/w/${workspaceId}/ports/9999/`)
+      .set('Authorization', `Bearer ${owner.token}`);
     expect(unknownPort.status).toBe(404);
     expect(unknownPort.headers['content-type']).toContain('application/problem+json');
   });
@@ -91,16 +138,32 @@ describe('workspace access: terminal, ports, stats (real Docker)', () => {
   it('reports CPU and memory of a running workspace (and running: false with zeros when it is not)', async () => {
     const stats = await owner.get(`/workspaces/${workspaceId}/stats`);
     expect(stats.status).toBe(200);
-    expect(stats.body).toMatchObject({ running: true, cpuPercent: expect.any(Number) as number, memoryBytes: expect.any(Number) as number, memoryLimitBytes: 2048 * 1024 * 1024 });
+    expect(stats.body).toMatchObject({
+      running: true,
+      cpuPercent: expect.any(Number) as number,
+      memoryBytes: expect.any(Number) as number,
+      memoryLimitBytes: 2048 * 1024 * 1024,
+    });
     expect((await stranger.get(`/workspaces/${workspaceId}/stats`)).status).toBe(404);
     await owner.post(`/workspaces/${workspaceId}/stop`);
     await owner.waitForStatus(workspaceId, 'stopped');
-    expect((await owner.get(`/workspaces/${workspaceId}/stats`)).body).toEqual({ running: false, cpuPercent: 0, memoryBytes: 0, memoryLimitBytes: 0 });
+    expect((await owner.get(`/workspaces/${workspaceId}/stats`)).body).toEqual({
+      running: false,
+      cpuPercent: 0,
+      memoryBytes: 0,
+      memoryLimitBytes: 0,
+    });
   });
 
   it('shows queue and engine health to admins', async () => {
     const res = await admin.get('/admin/system');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ queues: { 'workspace-lifecycle': { waiting: expect.any(Number) as number }, 'template-builds': { failed: expect.any(Number) as number } }, docker: { serverVersion: expect.any(String) as string } });
+    expect(res.body).toMatchObject({
+      queues: {
+        'workspace-lifecycle': { waiting: expect.any(Number) as number },
+        'template-builds': { failed: expect.any(Number) as number },
+      },
+      docker: { serverVersion: expect.any(String) as string },
+    });
   });
 });

@@ -1,4 +1,14 @@
-import { ApiClient, containersOf, createDeveloper, dockerExec, signIn, testAdmin, testDocker, uniqueName, volumesOf } from '#testing';
+import {
+  ApiClient,
+  containersOf,
+  createDeveloper,
+  dockerExec,
+  signIn,
+  testAdmin,
+  testDocker,
+  uniqueName,
+  volumesOf,
+} from '#testing';
 import { testEnv } from '../setup/test-env.js';
 
 /**
@@ -42,15 +52,27 @@ describe('workspace lifecycle (real Docker)', () => {
   it('creates a workspace: 202 pending, then running with a hardened container and a prepared volume', async () => {
     const res = await alice.post('/workspaces', { name: 'main', templateId });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ name: 'main', ownerId: aliceId, templateId, templateVersion: 1, status: 'pending' });
+    expect(res.body).toMatchObject({
+      name: 'main',
+      ownerId: aliceId,
+      templateId,
+      templateVersion: 1,
+      status: 'pending',
+    });
     workspaceId = (res.body as { id: string }).id;
 
     const running = await alice.waitForStatus(workspaceId, 'running');
     const ports = running.ports as { port: number; name: string; hostPort: number }[];
     expect(ports).toEqual([{ port: 8000, name: 'web', hostPort: expect.any(Number) as number }]);
 
-    const info = await testDocker().getContainer(await onlyContainer()).inspect();
-    expect(info.Config.Labels).toMatchObject({ 'berth.managed': 'true', 'berth.workspace.id': workspaceId, 'berth.owner.id': aliceId });
+    const info = await testDocker()
+      .getContainer(await onlyContainer())
+      .inspect();
+    expect(info.Config.Labels).toMatchObject({
+      'berth.managed': 'true',
+      'berth.workspace.id': workspaceId,
+      'berth.owner.id': aliceId,
+    });
     expect(info.Config.User).toBe('1000:1000');
     expect(info.Config.Env).toContain('GREETING=hello');
     expect(info.HostConfig.SecurityOpt).toContain('no-new-privileges:true');
@@ -63,16 +85,27 @@ describe('workspace lifecycle (real Docker)', () => {
     expect(info.HostConfig.NanoCpus).toBe(0.5e9);
     expect(info.HostConfig.Binds ?? []).toEqual([]);
     expect(info.HostConfig.PortBindings).toEqual({ '8000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] });
-    expect(info.NetworkSettings.Ports['8000/tcp']?.[0]).toMatchObject({ HostIp: '127.0.0.1', HostPort: String(ports[0]!.hostPort) });
-    expect(info.Mounts).toEqual([expect.objectContaining({ Type: 'volume', Name: `berth-ws-${workspaceId}-home`, Destination: '/home/dev' })]);
+    expect(info.NetworkSettings.Ports['8000/tcp']?.[0]).toMatchObject({
+      HostIp: '127.0.0.1',
+      HostPort: String(ports[0]!.hostPort),
+    });
+    expect(info.Mounts).toEqual([
+      expect.objectContaining({ Type: 'volume', Name: `berth-ws-${workspaceId}-home`, Destination: '/home/dev' }),
+    ]);
     expect(Object.keys(info.NetworkSettings.Networks)).toEqual([testEnv().BERTH_WORKSPACE_NETWORK!]);
 
     const volumes = await volumesOf(workspaceId);
     expect(volumes.map((v) => v.Name)).toEqual([`berth-ws-${workspaceId}-home`]);
-    expect(volumes[0]!.Labels).toMatchObject({ 'berth.managed': 'true', 'berth.workspace.id': workspaceId, 'berth.owner.id': aliceId });
+    expect(volumes[0]!.Labels).toMatchObject({
+      'berth.managed': 'true',
+      'berth.workspace.id': workspaceId,
+      'berth.owner.id': aliceId,
+    });
 
     // The non-root template user owns its home on a fresh volume, and the start script ran as it.
-    expect(await dockerExec(info.Id, ['sh', '-c', 'id -u; stat -c %u /home/dev; cat /home/dev/.starts'])).toBe('1000\n1000\nstarted as 1000\n');
+    expect(await dockerExec(info.Id, ['sh', '-c', 'id -u; stat -c %u /home/dev; cat /home/dev/.starts'])).toBe(
+      '1000\n1000\nstarted as 1000\n',
+    );
   });
 
   it('keeps a file written into the home volume across stop/start, restart and rebuild', async () => {
@@ -101,7 +134,9 @@ describe('workspace lifecycle (real Docker)', () => {
     await alice.waitForStatus(workspaceId, 'running');
     const rebuilt = await onlyContainer();
     expect(rebuilt).not.toBe(beforeRebuild);
-    expect(await dockerExec(rebuilt, ['sh', '-c', 'cat /home/dev/keep.txt; wc -l < /home/dev/.starts'])).toBe('precious\n4\n');
+    expect(await dockerExec(rebuilt, ['sh', '-c', 'cat /home/dev/keep.txt; wc -l < /home/dev/.starts'])).toBe(
+      'precious\n4\n',
+    );
   });
 
   it('records every transition as a build with stage timings and logs', async () => {
@@ -110,7 +145,15 @@ describe('workspace lifecycle (real Docker)', () => {
     const builds = res.body as { id: string; kind: string; status: string; stages: Record<string, number> }[];
     expect(builds.map((b) => b.kind)).toEqual(['rebuild', 'restart', 'start', 'stop', 'start']);
     expect(builds.every((b) => b.status === 'succeeded')).toBe(true);
-    expect(Object.keys(builds[0]!.stages).sort()).toEqual(['container', 'image', 'queue', 'ready', 'scripts', 'stop', 'volume']);
+    expect(Object.keys(builds[0]!.stages).sort()).toEqual([
+      'container',
+      'image',
+      'queue',
+      'ready',
+      'scripts',
+      'stop',
+      'volume',
+    ]);
 
     const one = await alice.get(`/workspaces/${workspaceId}/builds/${builds[0]!.id}`);
     expect(one.status).toBe(200);
@@ -120,9 +163,20 @@ describe('workspace lifecycle (real Docker)', () => {
 
   it('answers 404 to another developer for every route of the workspace, and hides it from their list', async () => {
     for (const [method, path] of [
-      ['get', ''], ['get', '/builds'], ['post', '/start'], ['post', '/stop'], ['post', '/restart'], ['post', '/rebuild'], ['delete', ''],
+      ['get', ''],
+      ['get', '/builds'],
+      ['post', '/start'],
+      ['post', '/stop'],
+      ['post', '/restart'],
+      ['post', '/rebuild'],
+      ['delete', ''],
     ] as const) {
-      const res = method === 'get' ? await bob.get(`/workspaces/${workspaceId}${path}`) : method === 'post' ? await bob.post(`/workspaces/${workspaceId}${path}`) : await bob.delete(`/workspaces/${workspaceId}${path}`);
+      const res =
+        method === 'get'
+          ? await bob.get(`/workspaces/${workspaceId}${path}`)
+          : method === 'post'
+            ? await bob.post(`/workspaces/${workspaceId}${path}`)
+            : await bob.delete(`/workspaces/${workspaceId}${path}`);
       expect({ route: `${method} ${path}`, status: res.status }).toEqual({ route: `${method} ${path}`, status: 404 });
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
@@ -136,12 +190,19 @@ describe('workspace lifecycle (real Docker)', () => {
   it('refuses a transition that does not fit the state with 409, and repeats of one in flight return the same build', async () => {
     const conflict = await alice.post(`/workspaces/${workspaceId}/start`);
     expect(conflict.status).toBe(409);
-    expect(conflict.body).toMatchObject({ status: 409, detail: "cannot start a workspace that is running", workspaceStatus: "running" });
+    expect(conflict.body).toMatchObject({
+      status: 409,
+      detail: 'cannot start a workspace that is running',
+      workspaceStatus: 'running',
+    });
 
     const first = await alice.post(`/workspaces/${workspaceId}/stop`);
     const again = await alice.post(`/workspaces/${workspaceId}/stop`);
     expect(first.status).toBe(202);
-    if (again.status === 202) expect((again.body as { build: { id: string } }).build.id).toBe((first.body as { build: { id: string } }).build.id);
+    if (again.status === 202)
+      expect((again.body as { build: { id: string } }).build.id).toBe(
+        (first.body as { build: { id: string } }).build.id,
+      );
     else expect(again.status).toBe(409); // the stop already finished: a stopped workspace cannot stop
     await alice.waitForStatus(workspaceId, 'stopped');
   });

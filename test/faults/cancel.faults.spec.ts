@@ -11,12 +11,27 @@ describe('faults: cancelling a build', () => {
 
   it('a start stuck in a long script is cancelled cleanly; recover then repairs the workspace', async () => {
     const admin = await signIn(testAdmin.email, testAdmin.password);
-    const templateId = ((await admin.post('/templates', { name: uniqueName('slow'), spec: { image: 'berth/busybox:test', startScript: 'echo waiting; sleep 120' } })).body as { id: string }).id;
+    const templateId = (
+      (
+        await admin.post('/templates', {
+          name: uniqueName('slow'),
+          spec: { image: 'berth/busybox:test', startScript: 'echo waiting; sleep 120' },
+        })
+      ).body as { id: string }
+    ).id;
     const id = ((await dev.post('/workspaces', { name: uniqueName('slow'), templateId })).body as { id: string }).id;
-    const builds = (): Promise<{ id: string; status: string; stages: Record<string, number>; errorCode: string | null; error: string | null }[]> =>
-      dev.get(`/workspaces/${id}/builds`).then((r) => r.body as never);
+    const builds = (): Promise<
+      { id: string; status: string; stages: Record<string, number>; errorCode: string | null; error: string | null }[]
+    > => dev.get(`/workspaces/${id}/builds`).then((r) => r.body as never);
     // Wait until the script stage is running.
-    await waitFor(async () => (await dev.get(`/workspaces/${id}/builds/${(await builds())[0]!.id}`)).body as { logs: { line: string }[] }, (b) => b.logs.some((l) => l.line === 'waiting'), 'the start script to run', 30_000, 200);
+    await waitFor(
+      async () =>
+        (await dev.get(`/workspaces/${id}/builds/${(await builds())[0]!.id}`)).body as { logs: { line: string }[] },
+      (b) => b.logs.some((l) => l.line === 'waiting'),
+      'the start script to run',
+      30_000,
+      200,
+    );
     const buildId = (await builds())[0]!.id;
     const started = Date.now();
     const res = await dev.post(`/workspaces/${id}/builds/${buildId}/cancel`);

@@ -5,7 +5,9 @@ import { startLab, type Lab } from '../setup/fault-lab.js';
 /** The terminal WebSocket's answer: 101 (opened) or the HTTP status of the refusal. */
 function terminalStatus(baseUrl: string, workspaceId: string, token: string): Promise<number> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/api/v1/workspaces/${workspaceId}/terminal`, { headers: { Authorization: `Bearer ${token}` } });
+    const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/api/v1/workspaces/${workspaceId}/terminal`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     ws.on('open', () => {
       ws.close();
       resolve(101);
@@ -47,7 +49,14 @@ describe('faults: the Docker engine hangs or restarts (private engine)', () => {
       env: { BERTH_DOCKER_TIMEOUT_MS: '2000', BERTH_TRANSIENT_RETRY_MS: '15000', BERTH_RECONCILE_INTERVAL_MS: '1000' },
     });
     admin = await lab.start();
-    templateId = ((await admin.post('/templates', { name: 'engine-faults', spec: { image: 'berth/busybox:test', resources: { cpus: 0.25, memoryMb: 128 } } })).body as { id: string }).id;
+    templateId = (
+      (
+        await admin.post('/templates', {
+          name: 'engine-faults',
+          spec: { image: 'berth/busybox:test', resources: { cpus: 0.25, memoryMb: 128 } },
+        })
+      ).body as { id: string }
+    ).id;
   });
 
   afterAll(async () => {
@@ -75,7 +84,9 @@ describe('faults: the Docker engine hangs or restarts (private engine)', () => {
 
       const failed = await admin.waitForStatus(stopped, 'failed', 45_000);
       expect(failed.lastError).toMatch(/the Docker engine did not answer within 2 s .*gave up after 15 s of retries/);
-      const build = (await admin.get(`/workspaces/${stopped}/builds/${(accepted.body as { build: { id: string } }).build.id}`)).body as { status: string; errorCode: string; logs: { line: string }[] };
+      const build = (
+        await admin.get(`/workspaces/${stopped}/builds/${(accepted.body as { build: { id: string } }).build.id}`)
+      ).body as { status: string; errorCode: string; logs: { line: string }[] };
       expect(build).toMatchObject({ status: 'failed', errorCode: 'unavailable' });
       expect(build.logs.some((l) => /trying again in/.test(l.line))).toBe(true);
       // The reconciler's list call timed out too, and it did not take that for a vanished container.
@@ -92,7 +103,12 @@ describe('faults: the Docker engine hangs or restarts (private engine)', () => {
 
   it('the engine restarted: /readyz and engine-bound requests answer 503 meanwhile, lifecycle requests wait, everything converges with data intact', async () => {
     const kept = await workspace('restart-kept');
-    const checksum = await dockerExec(await containerOf(kept), ['sh', '-c', 'head -c 65536 /dev/urandom > ~/data && sha256sum ~/data'], '1000:1000', lab.docker);
+    const checksum = await dockerExec(
+      await containerOf(kept),
+      ['sh', '-c', 'head -c 65536 /dev/urandom > ~/data && sha256sum ~/data'],
+      '1000:1000',
+      lab.docker,
+    );
     const waiting = await workspace('restart-waiting');
     await admin.post(`/workspaces/${waiting}/stop`);
     await admin.waitForStatus(waiting, 'stopped');
@@ -107,14 +123,21 @@ describe('faults: the Docker engine hangs or restarts (private engine)', () => {
     expect(await terminalStatus(lab.berth.baseUrl, kept, admin.token)).toBe(503);
     // Accepted: the request is recorded and its build waits for the engine (within the retry window).
     expect((await admin.post(`/workspaces/${waiting}/start`)).status).toBe(202);
-    await waitFor(async () => ((await admin.get(`/workspaces/${waiting}`)).body as { status: string }).status, (s) => s === 'starting', 'the start to wait for the engine', 10_000);
+    await waitFor(
+      async () => ((await admin.get(`/workspaces/${waiting}`)).body as { status: string }).status,
+      (s) => s === 'starting',
+      'the start to wait for the engine',
+      10_000,
+    );
 
     await lab.dockerd!.start();
     await lab.berth.waitReady(30_000);
     await admin.waitForStatus(waiting, 'running', 60_000);
     // The engine's restart policy brought the running workspace back; the reconciler agreed.
     await admin.waitForStatus(kept, 'running');
-    expect(await dockerExec(await containerOf(kept), ['sha256sum', '/home/dev/data'], '1000:1000', lab.docker)).toBe(checksum);
+    expect(await dockerExec(await containerOf(kept), ['sha256sum', '/home/dev/data'], '1000:1000', lab.docker)).toBe(
+      checksum,
+    );
     expect((await admin.get(`/workspaces/${kept}/stats`)).status).toBe(200);
     expect(await terminalStatus(lab.berth.baseUrl, kept, admin.token)).toBe(101);
     expect(await containersOf(kept, lab.docker)).toHaveLength(1);

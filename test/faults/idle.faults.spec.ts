@@ -10,7 +10,18 @@ describe('faults: idle auto-stop', () => {
   beforeAll(async () => {
     const admin = await signIn(testAdmin.email, testAdmin.password);
     ({ client: dev } = await createDeveloper(admin));
-    templateId = ((await admin.post('/templates', { name: uniqueName('idle'), spec: { image: 'berth/busybox:test', idleTimeoutMinutes: timeoutMinutes, resources: { cpus: 0.25, memoryMb: 128 } } })).body as { id: string }).id;
+    templateId = (
+      (
+        await admin.post('/templates', {
+          name: uniqueName('idle'),
+          spec: {
+            image: 'berth/busybox:test',
+            idleTimeoutMinutes: timeoutMinutes,
+            resources: { cpus: 0.25, memoryMb: 128 },
+          },
+        })
+      ).body as { id: string }
+    ).id;
   });
 
   it('stops a workspace nobody uses and says why; the next start clears the reason', async () => {
@@ -31,14 +42,17 @@ describe('faults: idle auto-stop', () => {
   it('terminal input, exec and the keep-alive each postpone the stop; once use ends, the stop follows', async () => {
     const id = ((await dev.post('/workspaces', { name: uniqueName('busy'), templateId })).body as { id: string }).id;
     await dev.waitForStatus(id, 'running');
-    const terminal = new WebSocket(`${dev.baseUrl.replace('http', 'ws')}/api/v1/workspaces/${id}/terminal`, { headers: { Authorization: `Bearer ${dev.token}` } });
+    const terminal = new WebSocket(`${dev.baseUrl.replace('http', 'ws')}/api/v1/workspaces/${id}/terminal`, {
+      headers: { Authorization: `Bearer ${dev.token}` },
+    });
     await new Promise((resolve, reject) => terminal.once('open', resolve).once('error', reject));
     const uses = [
       (): Promise<void> => {
         terminal.send(JSON.stringify({ type: 'input', data: 'true\n' }));
         return Promise.resolve();
       },
-      async (): Promise<void> => expect((await dev.post(`/workspaces/${id}/exec`, { command: ['true'] })).status).toBe(200),
+      async (): Promise<void> =>
+        expect((await dev.post(`/workspaces/${id}/exec`, { command: ['true'] })).status).toBe(200),
       async (): Promise<void> => expect((await dev.post(`/workspaces/${id}/activity`)).status).toBe(204),
     ];
     for (let i = 0; i < 6; i++) {

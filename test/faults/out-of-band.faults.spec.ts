@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { ApiClient, containersOf, createDeveloper, dockerExec, signIn, testAdmin, testDocker, uniqueName, volumesOf, waitFor } from '#testing';
+import {
+  ApiClient,
+  containersOf,
+  createDeveloper,
+  dockerExec,
+  signIn,
+  testAdmin,
+  testDocker,
+  uniqueName,
+  volumesOf,
+  waitFor,
+} from '#testing';
 import { testEnv } from '../setup/test-env.js';
 
 /**
@@ -26,7 +37,14 @@ describe('faults: the system converges (real Docker, Postgres, Redis)', () => {
   beforeAll(async () => {
     admin = await signIn(testAdmin.email, testAdmin.password);
     ({ client: dev } = await createDeveloper(admin));
-    templateId = ((await admin.post('/templates', { name: uniqueName('faults'), spec: { image: 'berth/busybox:test', resources: { cpus: 0.25, memoryMb: 128 } } })).body as { id: string }).id;
+    templateId = (
+      (
+        await admin.post('/templates', {
+          name: uniqueName('faults'),
+          spec: { image: 'berth/busybox:test', resources: { cpus: 0.25, memoryMb: 128 } },
+        })
+      ).body as { id: string }
+    ).id;
     db = new pg.Client({ connectionString: testEnv().DATABASE_URL });
     await db.connect();
   });
@@ -38,8 +56,14 @@ describe('faults: the system converges (real Docker, Postgres, Redis)', () => {
 
   it('docker rm -f of a running workspace: status follows within a reconcile pass; start recreates it on the same volume, checksum intact', async () => {
     const id = await create();
-    const checksum = await dockerExec(await container(id), ['sh', '-c', 'head -c 65536 /dev/urandom > ~/data && sha256sum ~/data']);
-    await testDocker().getContainer(await container(id)).remove({ force: true });
+    const checksum = await dockerExec(await container(id), [
+      'sh',
+      '-c',
+      'head -c 65536 /dev/urandom > ~/data && sha256sum ~/data',
+    ]);
+    await testDocker()
+      .getContainer(await container(id))
+      .remove({ force: true });
     const started = Date.now();
     const failed = await dev.waitForStatus(id, 'failed', 10_000);
     expect(Date.now() - started).toBeLessThan(3 * Number(testEnv().BERTH_RECONCILE_INTERVAL_MS) + 1000);
@@ -60,7 +84,9 @@ describe('faults: the system converges (real Docker, Postgres, Redis)', () => {
     expect(await dockerExec(await container(id), ['cat', '/home/dev/kept'])).toBe('kept\n');
     expect((await dev.post(`/workspaces/${id}/recover`)).status).toBe(409); // a running workspace needs none
 
-    await testDocker().getContainer(await container(id)).stop({ t: 0 });
+    await testDocker()
+      .getContainer(await container(id))
+      .stop({ t: 0 });
     await db.query(`UPDATE "Workspace" SET status = 'failed' WHERE id = $1`, [id]);
     expect((await dev.post(`/workspaces/${id}/recover`)).body).toMatchObject({ status: 'stopped' });
     expect(await volumesOf(id)).toHaveLength(1);
@@ -68,11 +94,26 @@ describe('faults: the system converges (real Docker, Postgres, Redis)', () => {
 
   it('an orphan container (no workspace row) is removed; an orphan volume is kept', async () => {
     const ghost = randomUUID();
-    const labels = { 'berth.managed': 'true', 'berth.instance': testEnv().BERTH_INSTANCE!, 'berth.workspace.id': ghost, 'berth.owner.id': randomUUID() };
+    const labels = {
+      'berth.managed': 'true',
+      'berth.instance': testEnv().BERTH_INSTANCE!,
+      'berth.workspace.id': ghost,
+      'berth.owner.id': randomUUID(),
+    };
     await testDocker().createVolume({ Name: `berth-ws-${ghost}-home`, Labels: labels });
-    const orphan = await testDocker().createContainer({ Image: 'berth/busybox:test', Cmd: ['sleep', '600'], Labels: labels });
+    const orphan = await testDocker().createContainer({
+      Image: 'berth/busybox:test',
+      Cmd: ['sleep', '600'],
+      Labels: labels,
+    });
     await orphan.start();
-    await waitFor(() => containersOf(ghost), (c) => c.length === 0, 'the orphan container to be removed', 10_000, 250);
+    await waitFor(
+      () => containersOf(ghost),
+      (c) => c.length === 0,
+      'the orphan container to be removed',
+      10_000,
+      250,
+    );
     expect(await volumesOf(ghost)).toHaveLength(1);
     await testDocker().getVolume(`berth-ws-${ghost}-home`).remove();
   });
@@ -83,12 +124,16 @@ describe('faults: the system converges (real Docker, Postgres, Redis)', () => {
     await dev.waitForStatus(id, 'stopped');
     // A build a dead worker left "running", its heartbeat long gone.
     const { rows } = await db.query<{ id: string }>(
-      `INSERT INTO "Build" (id, "workspaceId", kind, status, "templateVersion", "startedAt", "heartbeatAt") VALUES (gen_random_uuid(), $1, 'start', 'running', 1, now() - interval '5 minutes', now() - interval '5 minutes') RETURNING id`, [id],
+      `INSERT INTO "Build" (id, "workspaceId", kind, status, "templateVersion", "startedAt", "heartbeatAt") VALUES (gen_random_uuid(), $1, 'start', 'running', 1, now() - interval '5 minutes', now() - interval '5 minutes') RETURNING id`,
+      [id],
     );
     await db.query(`UPDATE "Workspace" SET status = 'starting' WHERE id = $1`, [id]);
     const failed = await dev.waitForStatus(id, 'failed', 10_000);
     expect(failed.lastError).toMatch(/the worker stopped responding during this start/);
-    expect((await dev.get(`/workspaces/${id}/builds/${rows[0]!.id}`)).body).toMatchObject({ status: 'failed', errorCode: 'worker_lost' });
+    expect((await dev.get(`/workspaces/${id}/builds/${rows[0]!.id}`)).body).toMatchObject({
+      status: 'failed',
+      errorCode: 'worker_lost',
+    });
     expect((await dev.post(`/workspaces/${id}/start`)).status).toBe(202);
     await dev.waitForStatus(id, 'running');
   });
@@ -98,7 +143,10 @@ describe('faults: the system converges (real Docker, Postgres, Redis)', () => {
     await dev.post(`/workspaces/${id}/stop`);
     await dev.waitForStatus(id, 'stopped');
     // Accepted in Postgres, never reached Redis.
-    await db.query(`INSERT INTO "Build" (id, "workspaceId", kind, status, "templateVersion", "queuedAt") VALUES (gen_random_uuid(), $1, 'start', 'queued', 1, now())`, [id]);
+    await db.query(
+      `INSERT INTO "Build" (id, "workspaceId", kind, status, "templateVersion", "queuedAt") VALUES (gen_random_uuid(), $1, 'start', 'queued', 1, now())`,
+      [id],
+    );
     await db.query(`UPDATE "Workspace" SET status = 'starting' WHERE id = $1`, [id]);
     await dev.waitForStatus(id, 'running', 20_000);
   });
@@ -119,7 +167,11 @@ describe('faults: the system converges (real Docker, Postgres, Redis)', () => {
 
   it('100 stop/start cycles: the volume and its checksum file survive every one', async () => {
     const id = await create();
-    const checksum = await dockerExec(await container(id), ['sh', '-c', 'head -c 4096 /dev/urandom > ~/c && sha256sum ~/c']);
+    const checksum = await dockerExec(await container(id), [
+      'sh',
+      '-c',
+      'head -c 4096 /dev/urandom > ~/c && sha256sum ~/c',
+    ]);
     for (let i = 0; i < 100; i++) {
       await dev.post(`/workspaces/${id}/stop`);
       await dev.waitForStatus(id, 'stopped', 30_000);

@@ -24,15 +24,32 @@ describe('faults: Postgres restarts mid-build (private Postgres)', () => {
   });
 
   it('the build retries and completes without a skipped state; the API answers 503 meanwhile', async () => {
-    const templateId = ((await admin.post('/templates', { name: 'pg-faults', spec: { image: 'berth/busybox:test', startScript: 'echo script-running; sleep 3; echo script-done' } })).body as { id: string }).id;
+    const templateId = (
+      (
+        await admin.post('/templates', {
+          name: 'pg-faults',
+          spec: { image: 'berth/busybox:test', startScript: 'echo script-running; sleep 3; echo script-done' },
+        })
+      ).body as { id: string }
+    ).id;
     const id = ((await admin.post('/workspaces', { name: 'pg-ws', templateId })).body as { id: string }).id;
-    const stream = openEventStream(`${lab.berth.baseUrl}/api/v1/workspaces/${id}/events`, admin.token, lab.berth.baseUrl);
+    const stream = openEventStream(
+      `${lab.berth.baseUrl}/api/v1/workspaces/${id}/events`,
+      admin.token,
+      lab.berth.baseUrl,
+    );
     expect(await stream.status).toBe(200);
     const latestBuild = async (): Promise<Build> => {
       const [build] = (await admin.get(`/workspaces/${id}/builds`)).body as { id: string }[];
       return (await admin.get(`/workspaces/${id}/builds/${build!.id}`)).body as Build;
     };
-    await waitFor(latestBuild, (b) => b.logs.some((l) => l.line === 'script-running'), 'the start script to run', 60_000, 100);
+    await waitFor(
+      latestBuild,
+      (b) => b.logs.some((l) => l.line === 'script-running'),
+      'the start script to run',
+      60_000,
+      100,
+    );
 
     // Down across the end of the script: the worker's next writes fail and must be waited out.
     await lab.postgres!.stop('fast');
@@ -48,7 +65,9 @@ describe('faults: Postgres restarts mid-build (private Postgres)', () => {
     await admin.waitForStatus(id, 'running', 90_000);
     const build = await latestBuild();
     expect(build.status).toBe('succeeded');
-    expect(Object.keys(build.stages)).toEqual(expect.arrayContaining(['queue', 'image', 'volume', 'container', 'scripts', 'ready']));
+    expect(Object.keys(build.stages)).toEqual(
+      expect.arrayContaining(['queue', 'image', 'volume', 'container', 'scripts', 'ready']),
+    );
     expect(build.logs.some((l) => /the database is not reachable; trying again/.test(l.line))).toBe(true);
     // The retry resumed after the script: it ran once, in the one container.
     expect(build.logs.filter((l) => l.line === 'script-running')).toHaveLength(1);
@@ -56,7 +75,12 @@ describe('faults: Postgres restarts mid-build (private Postgres)', () => {
     expect(await containersOf(id, lab.docker)).toHaveLength(1);
 
     // What a watcher saw: starting before running, never failed.
-    await waitFor(async () => Promise.resolve(stream.events.filter((e) => e.event === 'status').map((e) => e.data.status)), (s) => s.at(-1) === 'running', 'the running event', 10_000);
+    await waitFor(
+      async () => Promise.resolve(stream.events.filter((e) => e.event === 'status').map((e) => e.data.status)),
+      (s) => s.at(-1) === 'running',
+      'the running event',
+      10_000,
+    );
     stream.close();
     const statuses = stream.events.filter((e) => e.event === 'status').map((e) => e.data.status as string);
     expect(statuses).not.toContain('failed');

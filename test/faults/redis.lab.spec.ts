@@ -18,7 +18,14 @@ describe('faults: Redis stops and comes back (private Redis)', () => {
   beforeAll(async () => {
     lab = await startLab({ name: 'redis', redis: true });
     admin = await lab.start();
-    templateId = ((await admin.post('/templates', { name: 'redis-faults', spec: { image: 'berth/busybox:test', resources: { cpus: 0.25, memoryMb: 128 } } })).body as { id: string }).id;
+    templateId = (
+      (
+        await admin.post('/templates', {
+          name: 'redis-faults',
+          spec: { image: 'berth/busybox:test', resources: { cpus: 0.25, memoryMb: 128 } },
+        })
+      ).body as { id: string }
+    ).id;
   });
 
   afterAll(async () => {
@@ -46,15 +53,17 @@ describe('faults: Redis stops and comes back (private Redis)', () => {
 
     // Nothing changed: same status, no new build, and a create made no workspace.
     expect((await admin.get(`/workspaces/${id}`)).body).toMatchObject({ status: 'stopped', lastError: null });
-    expect(((await admin.get(`/workspaces/${id}/builds`)).body as unknown[])).toHaveLength(buildsBefore);
+    expect((await admin.get(`/workspaces/${id}/builds`)).body as unknown[]).toHaveLength(buildsBefore);
     expect((await admin.post('/workspaces', { name: 'redis-ws-2', templateId })).status).toBe(503);
-    expect(((await admin.get('/workspaces')).body as unknown[])).toHaveLength(workspacesBefore);
+    expect((await admin.get('/workspaces')).body as unknown[]).toHaveLength(workspacesBefore);
 
     // Readiness names Redis; sign-in refuses cleanly (throttling cannot be enforced), never a 500.
     const ready = await admin.root('/readyz');
     expect(ready.status).toBe(503);
     expect((ready.body as Readiness).checks.redis?.status).toBe('down');
-    const login = await request(lab.berth.baseUrl).post('/api/v1/auth/login').send({ email: testAdmin.email, password: testAdmin.password });
+    const login = await request(lab.berth.baseUrl)
+      .post('/api/v1/auth/login')
+      .send({ email: testAdmin.email, password: testAdmin.password });
     expect(login.status).toBe(503);
 
     await lab.redis!.start();
@@ -64,6 +73,12 @@ describe('faults: Redis stops and comes back (private Redis)', () => {
     expect(lab.berth.worker.exitCode).toBeNull();
     expect((await admin.post(`/workspaces/${id}/start`)).status).toBe(202);
     await admin.waitForStatus(id, 'running', 60_000);
-    expect((await request(lab.berth.baseUrl).post('/api/v1/auth/login').send({ email: testAdmin.email, password: testAdmin.password })).status).toBe(200);
+    expect(
+      (
+        await request(lab.berth.baseUrl)
+          .post('/api/v1/auth/login')
+          .send({ email: testAdmin.email, password: testAdmin.password })
+      ).status,
+    ).toBe(200);
   });
 });

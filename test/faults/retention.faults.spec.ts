@@ -1,6 +1,16 @@
 import pg from 'pg';
 import {
-  ApiClient, containersOf, createDeveloper, dockerExec, openEventStream, signIn, testAdmin, testBaseUrl, uniqueName, volumesOf, waitFor,
+  ApiClient,
+  containersOf,
+  createDeveloper,
+  dockerExec,
+  openEventStream,
+  signIn,
+  testAdmin,
+  testBaseUrl,
+  uniqueName,
+  volumesOf,
+  waitFor,
 } from '#testing';
 import { testEnv } from '../setup/test-env.js';
 
@@ -18,9 +28,19 @@ describe('faults: retention (dormant workspaces)', () => {
   let db: pg.Client;
   const cleanup: string[] = [];
 
-  interface View { status: string; dormantAt: string | null; deletesAt: string | null }
+  interface View {
+    status: string;
+    dormantAt: string | null;
+    deletesAt: string | null;
+  }
   const get = async (id: string): Promise<View> => (await dev.get(`/workspaces/${id}`)).body as View;
-  const waitDormant = (id: string): Promise<View> => waitFor(() => get(id), (w) => w.dormantAt !== null, `workspace ${id} to be dormant`, 20_000);
+  const waitDormant = (id: string): Promise<View> =>
+    waitFor(
+      () => get(id),
+      (w) => w.dormantAt !== null,
+      `workspace ${id} to be dormant`,
+      20_000,
+    );
   const create = async (templateId: string): Promise<string> => {
     const id = ((await dev.post('/workspaces', { name: uniqueName('ret'), templateId })).body as { id: string }).id;
     cleanup.push(id);
@@ -32,7 +52,14 @@ describe('faults: retention (dormant workspaces)', () => {
     await dev.waitForStatus(id, 'stopped');
   };
   const template = async (admin: ApiClient, retention: object): Promise<string> =>
-    ((await admin.post('/templates', { name: uniqueName('retention'), spec: { image: 'berth/busybox:test', resources, retention } })).body as { id: string }).id;
+    (
+      (
+        await admin.post('/templates', {
+          name: uniqueName('retention'),
+          spec: { image: 'berth/busybox:test', resources, retention },
+        })
+      ).body as { id: string }
+    ).id;
 
   beforeAll(async () => {
     const admin = await signIn(testAdmin.email, testAdmin.password);
@@ -52,7 +79,9 @@ describe('faults: retention (dormant workspaces)', () => {
     const id = await create(deleting);
     await dockerExec((await containersOf(id))[0]!.Id, ['sh', '-c', 'echo kept > ~/kept']);
     await stop(id);
-    const stoppedAt = Date.parse(((await dev.get(`/workspaces/${id}/builds`)).body as { finishedAt: string }[])[0]!.finishedAt);
+    const stoppedAt = Date.parse(
+      ((await dev.get(`/workspaces/${id}/builds`)).body as { finishedAt: string }[])[0]!.finishedAt,
+    );
 
     const dormant = await waitDormant(id);
     expect(dormant.status).toBe('stopped');
@@ -67,7 +96,11 @@ describe('faults: retention (dormant workspaces)', () => {
     expect(await dockerExec((await containersOf(id))[0]!.Id, ['cat', '/home/dev/kept'])).toBe('kept\n');
 
     // Left alone again: dormant (announced), warned shortly before, then deleted.
-    const stream = openEventStream(`${testBaseUrl()}/api/v1/workspaces/${id}/events`, dev.token, new URL(testBaseUrl()).origin);
+    const stream = openEventStream(
+      `${testBaseUrl()}/api/v1/workspaces/${id}/events`,
+      dev.token,
+      new URL(testBaseUrl()).origin,
+    );
     expect(await stream.status).toBe(200);
     await stop(id);
     const again = await waitDormant(id);
@@ -75,16 +108,31 @@ describe('faults: retention (dormant workspaces)', () => {
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(again.deletesAt!));
     expect(await volumesOf(id)).toHaveLength(0);
     expect(await containersOf(id)).toHaveLength(0);
-    const { rows } = await db.query<{ kind: string; status: string; reason: string | null; requestedById: string | null }>(
-      `SELECT kind, status, reason, "requestedById" FROM "Build" WHERE "workspaceId" = $1 ORDER BY "queuedAt" DESC LIMIT 1`, [id]);
+    const { rows } = await db.query<{
+      kind: string;
+      status: string;
+      reason: string | null;
+      requestedById: string | null;
+    }>(
+      `SELECT kind, status, reason, "requestedById" FROM "Build" WHERE "workspaceId" = $1 ORDER BY "queuedAt" DESC LIMIT 1`,
+      [id],
+    );
     expect(rows[0]).toMatchObject({ kind: 'delete', status: 'succeeded', requestedById: null });
     expect(rows[0]!.reason).toBe(`dormant since ${again.dormantAt}: unused for 3 s, then not started for 5 s`);
 
-    const warnings = stream.events.filter((e) => e.event === 'status' && e.data.dormantAt === again.dormantAt && e.data.status === 'stopped');
+    const warnings = stream.events.filter(
+      (e) => e.event === 'status' && e.data.dormantAt === again.dormantAt && e.data.status === 'stopped',
+    );
     expect(warnings.map((e) => e.data.deletesAt)).toEqual([again.deletesAt, again.deletesAt]); // dormant, then deletion near
     const warnedAt = Date.parse(warnings[1]!.data.at as string);
     expect(Date.parse(again.deletesAt!) - warnedAt).toBeLessThanOrEqual(2500); // within half the grace period
-    await waitFor(() => Promise.resolve(stream.events.some((e) => e.data.status === 'deleted')), Boolean, 'the deleted event', 5000, 50);
+    await waitFor(
+      () => Promise.resolve(stream.events.some((e) => e.data.status === 'deleted')),
+      Boolean,
+      'the deleted event',
+      5000,
+      50,
+    );
     stream.close();
   });
 

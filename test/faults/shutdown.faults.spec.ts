@@ -21,7 +21,10 @@ describe('faults: graceful shutdown (SIGTERM)', () => {
   beforeAll(async () => {
     lab = await startLab({ name: 'shutdown', env: { BERTH_SHUTDOWN_GRACE_MS: '20000', BERTH_JOB_LOCK_MS: '30000' } });
     admin = await lab.start();
-    queue = new Queue(WORKSPACE_QUEUE, { connection: redisConnection(lab.env.REDIS_URL!, 'producer'), prefix: `berth-${lab.env.BERTH_INSTANCE!}` });
+    queue = new Queue(WORKSPACE_QUEUE, {
+      connection: redisConnection(lab.env.REDIS_URL!, 'producer'),
+      prefix: `berth-${lab.env.BERTH_INSTANCE!}`,
+    });
   });
 
   afterAll(async () => {
@@ -30,7 +33,14 @@ describe('faults: graceful shutdown (SIGTERM)', () => {
   });
 
   const template = async (name: string, startScript: string): Promise<string> =>
-    ((await admin.post('/templates', { name, spec: { image: 'berth/busybox:test', startScript, resources: { cpus: 0.25, memoryMb: 128 } } })).body as { id: string }).id;
+    (
+      (
+        await admin.post('/templates', {
+          name,
+          spec: { image: 'berth/busybox:test', startScript, resources: { cpus: 0.25, memoryMb: 128 } },
+        })
+      ).body as { id: string }
+    ).id;
   const create = async (name: string, templateId: string): Promise<string> => {
     const res = await admin.post('/workspaces', { name, templateId });
     if (res.status !== 202) throw new Error(`create ${name}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -40,7 +50,14 @@ describe('faults: graceful shutdown (SIGTERM)', () => {
     const [build] = (await admin.get(`/workspaces/${id}/builds`)).body as { id: string }[];
     return (await admin.get(`/workspaces/${id}/builds/${build!.id}`)).body as Build;
   };
-  const scriptRunning = (id: string): Promise<Build> => waitFor(() => latestBuild(id), (b) => b.logs.some((l) => l.line === 'sleeping'), 'the start script', 60_000, 100);
+  const scriptRunning = (id: string): Promise<Build> =>
+    waitFor(
+      () => latestBuild(id),
+      (b) => b.logs.some((l) => l.line === 'sleeping'),
+      'the start script',
+      60_000,
+      100,
+    );
 
   it('builds in flight finish within the grace period, no new job is taken, none is left active', async () => {
     const templateId = await template('shutdown-finish', 'echo sleeping; sleep 4');
@@ -85,14 +102,22 @@ describe('faults: graceful shutdown (SIGTERM)', () => {
 
     const handedBack = await latestBuild(id);
     expect(handedBack.status).toBe('queued');
-    expect(handedBack.logs.some((l) => /the worker is shutting down; the build goes back to the queue/.test(l.line))).toBe(true);
+    expect(
+      handedBack.logs.some((l) => /the worker is shutting down; the build goes back to the queue/.test(l.line)),
+    ).toBe(true);
     expect((await queue.getJobCounts('active')).active).toBe(0);
     expect(await queue.getJobState(workspaceJobId(handedBack.id))).toBe('waiting');
 
     // Well before the 30 s job lock would have expired.
     const restarted = Date.now();
     await lab.berth.startWorker();
-    await waitFor(() => latestBuild(id), (b) => b.status === 'running', 'the next worker to take the build', 10_000, 100);
+    await waitFor(
+      () => latestBuild(id),
+      (b) => b.status === 'running',
+      'the next worker to take the build',
+      10_000,
+      100,
+    );
     expect(Date.now() - restarted).toBeLessThan(10_000);
   });
 
@@ -100,9 +125,15 @@ describe('faults: graceful shutdown (SIGTERM)', () => {
     const templateId = await template('shutdown-api', 'true');
     const id = await create('api-streams', templateId);
     await admin.waitForStatus(id, 'running', 60_000);
-    const stream = openEventStream(`${lab.berth.baseUrl}/api/v1/workspaces/${id}/events`, admin.token, lab.berth.baseUrl);
+    const stream = openEventStream(
+      `${lab.berth.baseUrl}/api/v1/workspaces/${id}/events`,
+      admin.token,
+      lab.berth.baseUrl,
+    );
     expect(await stream.status).toBe(200);
-    const terminal = new WebSocket(`${lab.berth.baseUrl.replace('http', 'ws')}/api/v1/workspaces/${id}/terminal`, { headers: { Authorization: `Bearer ${admin.token}` } });
+    const terminal = new WebSocket(`${lab.berth.baseUrl.replace('http', 'ws')}/api/v1/workspaces/${id}/terminal`, {
+      headers: { Authorization: `Bearer ${admin.token}` },
+    });
     await new Promise((resolve, reject) => terminal.once('open', resolve).once('error', reject));
     const closed = new Promise<number>((resolve) => terminal.once('close', (code) => resolve(code)));
 
@@ -112,7 +143,12 @@ describe('faults: graceful shutdown (SIGTERM)', () => {
     await exited(api);
     expect(Date.now() - sent).toBeLessThan(5000);
     expect(await closed).toBe(1001);
-    await waitFor(() => Promise.resolve(stream.events.map((e) => e.event)), (events) => events.includes('shutdown'), 'the shutdown event', 5000);
+    await waitFor(
+      () => Promise.resolve(stream.events.map((e) => e.event)),
+      (events) => events.includes('shutdown'),
+      'the shutdown event',
+      5000,
+    );
     stream.close();
     await lab.berth.startApi();
   });

@@ -35,7 +35,8 @@ describe('faults: worker killed mid-build', () => {
     return (await admin.get(`/workspaces/${id}/builds/${build!.id}`)).body as Build;
   };
   const template = async (name: string, spec: object): Promise<string> =>
-    ((await admin.post('/templates', { name, spec: { image: 'berth/busybox:test', ...spec } })).body as { id: string }).id;
+    ((await admin.post('/templates', { name, spec: { image: 'berth/busybox:test', ...spec } })).body as { id: string })
+      .id;
 
   it('killed between container create and start: a new worker starts that same container', async () => {
     const templateId = await template('crash-create', {});
@@ -77,7 +78,13 @@ describe('faults: worker killed mid-build', () => {
   it('killed while the start script runs: a new worker finishes the build with one container', async () => {
     const templateId = await template('crash-script', { startScript: 'echo sleeping; sleep 4' });
     const id = ((await admin.post('/workspaces', { name: 'crash-script', templateId })).body as { id: string }).id;
-    await waitFor(() => latestBuild(id), (b) => b.logs.some((l) => l.line === 'sleeping'), 'the start script to run', 60_000, 100);
+    await waitFor(
+      () => latestBuild(id),
+      (b) => b.logs.some((l) => l.line === 'sleeping'),
+      'the start script to run',
+      60_000,
+      100,
+    );
     expect(await containersOf(id, lab.docker)).toHaveLength(1);
 
     await lab.berth.kill(lab.berth.worker);

@@ -2,7 +2,17 @@ import fs from 'node:fs';
 import Docker from 'dockerode';
 import { Redis } from 'ioredis';
 import {
-  BerthUnderTest, cloneDatabase, DockerFaultProxy, freePort, PrivateDockerd, PrivatePostgres, PrivateRedis, removeInstanceObjects, signIn, testAdmin, type ApiClient,
+  BerthUnderTest,
+  cloneDatabase,
+  DockerFaultProxy,
+  freePort,
+  PrivateDockerd,
+  PrivatePostgres,
+  PrivateRedis,
+  removeInstanceObjects,
+  signIn,
+  testAdmin,
+  type ApiClient,
 } from '#testing';
 import { testEnv } from './test-env.js';
 
@@ -52,7 +62,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     await lab.postgres.start();
   }
   const adminUrl = lab.postgres?.url('postgres') ?? base.DATABASE_URL!.replace(/\/[^/?]*$/, '/postgres');
-  const databaseUrl = await cloneDatabase(adminUrl, `berth_lab_${options.name.replace(/-/g, '_')}`, base.DATABASE_URL!);
+  const databaseUrl = await cloneDatabase(adminUrl, `berth_lab_${instance.replace(/-/g, '_')}`, base.DATABASE_URL!);
 
   if (options.redis) {
     lab.redis = new PrivateRedis(`${dir}/redis`, await freePort());
@@ -116,7 +126,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
 async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
   const redis = new Redis(redisUrl);
   try {
-    for (let cursor = '0'; ; ) {
+    for (let cursor = '0'; ;) {
       const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
       if (keys.length > 0) await redis.del(...keys);
       if (next === '0') break;
@@ -126,4 +136,3 @@ async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
     redis.disconnect();
   }
 }
-

@@ -16,17 +16,47 @@ export const IDP_CLIENT = { id: 'berth-e2e', secret: 'berth-e2e-client-secret-01
 
 export const IDP_ACCOUNTS = {
   /** A developer; logs in twice. */
-  alice: { sub: 'idp-0001-alice', email: 'alice@example.com', email_verified: true, groups: ['staff'], name: 'Alice Example' },
+  alice: {
+    sub: 'idp-0001-alice',
+    email: 'alice@example.com',
+    email_verified: true,
+    groups: ['staff'],
+    name: 'Alice Example',
+  },
   /** In the admin group; mixed-case email (domains compare case-insensitively). */
-  ada: { sub: 'idp-0002-ada', email: 'Ada@Example.COM', email_verified: true, groups: ['staff', 'berth-admins'], name: 'Ada Admin' },
+  ada: {
+    sub: 'idp-0002-ada',
+    email: 'Ada@Example.COM',
+    email_verified: true,
+    groups: ['staff', 'berth-admins'],
+    name: 'Ada Admin',
+  },
   /** Coder's failure: a look-alike domain that ends with the allowed one. */
-  eve: { sub: 'idp-0003-eve', email: 'eve@evil-example.com', email_verified: true, groups: ['berth-admins'], name: 'Eve' },
+  eve: {
+    sub: 'idp-0003-eve',
+    email: 'eve@evil-example.com',
+    email_verified: true,
+    groups: ['berth-admins'],
+    name: 'Eve',
+  },
   /** Right domain, email not verified by the IdP. */
-  ursula: { sub: 'idp-0004-ursula', email: 'ursula@example.com', email_verified: false, groups: [], name: 'Ursula Unverified' },
+  ursula: {
+    sub: 'idp-0004-ursula',
+    email: 'ursula@example.com',
+    email_verified: false,
+    groups: [],
+    name: 'Ursula Unverified',
+  },
   /** email_verified as the STRING "true": not a boolean, so not verified. */
   sam: { sub: 'idp-0005-sam', email: 'sam@example.com', email_verified: 'true', groups: [], name: 'Sam String' },
   /** A different IdP account claiming alice's (verified) email: must not get alice's Berth account. */
-  mallory: { sub: 'idp-0006-mallory', email: 'alice@example.com', email_verified: true, groups: ['berth-admins'], name: 'Mallory' },
+  mallory: {
+    sub: 'idp-0006-mallory',
+    email: 'alice@example.com',
+    email_verified: true,
+    groups: ['berth-admins'],
+    name: 'Mallory',
+  },
   /** Has a password account in Berth (created by the test) with this email, never linked. */
   pat: { sub: 'idp-0007-pat', email: 'pat@example.com', email_verified: true, groups: [], name: 'Pat Password' },
   /** Signs in once, is deactivated by an admin, then is refused. */

@@ -7,11 +7,24 @@
 export class Browser {
   readonly cookies = new Map<string, string>();
 
-  async request(url: string, init: { method?: 'GET' | 'POST'; form?: Record<string, string>; body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    url: string,
+    init: {
+      method?: 'GET' | 'POST';
+      form?: Record<string, string>;
+      body?: string;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = { ...init.headers };
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await fetch(url, { method: init.method ?? 'GET', headers, redirect: 'manual', body: init.form ? new URLSearchParams(init.form).toString() : init.body });
+    const res = await fetch(url, {
+      method: init.method ?? 'GET',
+      headers,
+      redirect: 'manual',
+      body: init.form ? new URLSearchParams(init.form).toString() : init.body,
+    });
     for (const line of res.headers.getSetCookie()) this.store(line);
     return res;
   }
@@ -21,7 +34,10 @@ export class Browser {
     const eq = pair.indexOf('=');
     const name = pair.slice(0, eq).trim();
     const value = pair.slice(eq + 1).trim();
-    const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1] ?? '') < Date.now()));
+    const expired = attributes.some(
+      (a) =>
+        /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1] ?? '') < Date.now()),
+    );
     if (expired || value === '') this.cookies.delete(name);
     else this.cookies.set(name, value);
   }
@@ -41,7 +57,8 @@ export async function signInWithIdp(browser: Browser, berthUrl: string, login: s
       ? await browser.request(url.href, { method: 'POST', form: { login } })
       : await browser.request(url.href);
     const location = res.headers.get('location');
-    if (res.status < 300 || res.status >= 400 || !location) throw new Error(`sign-in as ${login} stopped at ${url.href}: ${res.status} ${await res.text()}`);
+    if (res.status < 300 || res.status >= 400 || !location)
+      throw new Error(`sign-in as ${login} stopped at ${url.href}: ${res.status} ${await res.text()}`);
     url = new URL(location, url);
   }
   throw new Error(`sign-in as ${login}: too many redirects`);

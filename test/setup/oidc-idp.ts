@@ -24,10 +24,16 @@ export async function startIdp(redirectUri: string): Promise<RunningIdp> {
   const bySub = new Map<string, IdpAccount>(Object.values(IDP_ACCOUNTS).map((a: IdpAccount) => [a.sub, a]));
   const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
   const provider = new Provider(issuer, {
-    clients: [{
-      client_id: IDP_CLIENT.id, client_secret: IDP_CLIENT.secret, redirect_uris: [redirectUri],
-      grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic',
-    }],
+    clients: [
+      {
+        client_id: IDP_CLIENT.id,
+        client_secret: IDP_CLIENT.secret,
+        redirect_uris: [redirectUri],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+    ],
     jwks: { keys: [{ ...signingKey, kid: 'berth-e2e', alg: 'RS256', use: 'sig' }] },
     cookies: { keys: [randomBytes(24).toString('hex')] },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
@@ -38,7 +44,16 @@ export async function startIdp(redirectUri: string): Promise<RunningIdp> {
     findAccount: (_ctx, sub) => {
       const account = bySub.get(sub);
       if (!account) return undefined;
-      return { accountId: sub, claims: () => ({ sub, email: account.email, email_verified: account.email_verified, groups: account.groups, name: account.name }) };
+      return {
+        accountId: sub,
+        claims: () => ({
+          sub,
+          email: account.email,
+          email_verified: account.email_verified,
+          groups: account.groups,
+          name: account.name,
+        }),
+      };
     },
     // Errors as one plain line (the default is an HTML page), so a failing test shows why.
     renderError: (ctx, out) => {
@@ -66,10 +81,11 @@ export async function startIdp(redirectUri: string): Promise<RunningIdp> {
 
   return {
     issuer,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -88,5 +104,10 @@ async function signIn(provider: Provider, req: IncomingMessage, res: ServerRespo
   const grant = new provider.Grant({ accountId: account.sub, clientId: String(details.params.client_id) });
   grant.addOIDCScope(String(details.params.scope));
   const grantId = await grant.save();
-  await provider.interactionFinished(req, res, { login: { accountId: account.sub }, consent: { grantId } }, { mergeWithLastSubmission: false });
+  await provider.interactionFinished(
+    req,
+    res,
+    { login: { accountId: account.sub }, consent: { grantId } },
+    { mergeWithLastSubmission: false },
+  );
 }

@@ -29,7 +29,11 @@ declare module 'oidc-provider' {
     pkce?: { required: () => boolean };
     ttl?: Record<string, number>;
     findAccount?: (ctx: unknown, sub: string) => Promise<Account | undefined> | Account | undefined;
-    renderError?: (ctx: { type: string; body: string }, out: Record<string, unknown>, error: Error) => void | Promise<void>;
+    renderError?: (
+      ctx: { type: string; body: string },
+      out: Record<string, unknown>,
+      error: Error,
+    ) => void | Promise<void>;
   }
 
   export class Provider {
@@ -37,7 +41,12 @@ declare module 'oidc-provider' {
     readonly Grant: typeof Grant;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
-    interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
+    interactionFinished(
+      req: IncomingMessage,
+      res: ServerResponse,
+      result: Record<string, unknown>,
+      options?: { mergeWithLastSubmission?: boolean },
+    ): Promise<void>;
     on(event: string, listener: (...args: unknown[]) => void): this;
   }
 

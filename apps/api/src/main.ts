@@ -45,7 +45,13 @@ async function main(): Promise<void> {
   // SIGTERM: LiveConnections drains streams and requests before the database and Redis close.
   app.get(LiveConnections).track(app.getHttpServer());
   const upgrades = app.get(UpgradeRouter);
-  app.getHttpServer().on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void upgrades.handle(req, socket, head, sessions.middleware));
+  app
+    .getHttpServer()
+    .on(
+      'upgrade',
+      (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+        void upgrades.handle(req, socket, head, sessions.middleware),
+    );
   if (!portal) app.get(Logger).warn('portal not built (apps/portal/dist missing): serving the API only');
   app.get(Logger).log(`berth api listening on http://${config.HOST}:${config.PORT}`);
 }

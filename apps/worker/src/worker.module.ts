@@ -16,7 +16,23 @@ import { SystemTransitions } from './common/system-transitions.js';
 import { RetentionService } from './retention/retention.service.js';
 
 @Module({
-  imports: [LoggerModule.forRoot(loggerOptions('worker')), ConfigModule, PersistenceModule, RuntimeModule, QueueModule.register('worker')],
-  providers: [WorkspaceLifecycleService, WorkspaceLifecycleProcessor, TemplateImageService, TemplateBuildProcessor, ReconcilerService, ReaperService, IdleStopperService, SystemTransitions, RetentionService],
+  imports: [
+    LoggerModule.forRoot(loggerOptions('worker')),
+    ConfigModule,
+    PersistenceModule,
+    RuntimeModule,
+    QueueModule.register('worker'),
+  ],
+  providers: [
+    WorkspaceLifecycleService,
+    WorkspaceLifecycleProcessor,
+    TemplateImageService,
+    TemplateBuildProcessor,
+    ReconcilerService,
+    ReaperService,
+    IdleStopperService,
+    SystemTransitions,
+    RetentionService,
+  ],
 })
 export class WorkerModule {}

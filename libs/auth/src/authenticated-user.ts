@@ -17,6 +17,10 @@ export const toAuthenticatedUser = (
   via: AuthenticatedUser['via'],
   token?: { id: string; scopes: readonly string[] },
 ): AuthenticatedUser => ({
-  id: user.id, email: user.email, name: user.name, role: user.role, via,
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  role: user.role,
+  via,
   ...(token ? { tokenId: token.id, scopes: token.scopes } : { scopes: ['all'] }),
 });

@@ -32,15 +32,24 @@ export class AuthenticationGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<BerthRequest>();
     if (request.headers.authorization?.startsWith('Bearer ')) {
       await this.bearer.canActivate(context);
-      const required = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]);
+      const required = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_SCOPE, [
+        context.getHandler(),
+        context.getClass(),
+      ]);
       if (!request.user || !scopeAllows(request.user.scopes, required)) {
-        throw new BerthError(ErrorCode.Forbidden, `this token lacks the ${required ?? 'all'} scope`, { requiredScope: required ?? 'all' });
+        throw new BerthError(ErrorCode.Forbidden, `this token lacks the ${required ?? 'all'} scope`, {
+          requiredScope: required ?? 'all',
+        });
       }
       return true;
     }
-    if (!request.isAuthenticated() || !request.user) throw new BerthError(ErrorCode.Unauthenticated, 'sign in or send a bearer token');
+    if (!request.isAuthenticated() || !request.user)
+      throw new BerthError(ErrorCode.Unauthenticated, 'sign in or send a bearer token');
     if (!SAFE_METHODS.has(request.method) && !csrfMatches(request)) {
-      throw new BerthError(ErrorCode.Forbidden, `missing or wrong ${CSRF_HEADER} header (copy the ${CSRF_COOKIE} cookie)`);
+      throw new BerthError(
+        ErrorCode.Forbidden,
+        `missing or wrong ${CSRF_HEADER} header (copy the ${CSRF_COOKIE} cookie)`,
+      );
     }
     return true;
   }

@@ -7,7 +7,11 @@ import { BerthError, ErrorCode } from '#domain';
  * Gitpod's old API). A request that carries an Origin must come from Berth's own.
  */
 export function allowedOrigins(config: BerthConfig): Set<string> {
-  const origins = new Set([`http://127.0.0.1:${config.PORT}`, `http://localhost:${config.PORT}`, `http://${config.HOST}:${config.PORT}`]);
+  const origins = new Set([
+    `http://127.0.0.1:${config.PORT}`,
+    `http://localhost:${config.PORT}`,
+    `http://${config.HOST}:${config.PORT}`,
+  ]);
   if (config.BERTH_PUBLIC_URL) origins.add(new URL(config.BERTH_PUBLIC_URL).origin);
   return origins;
 }

@@ -13,7 +13,10 @@ type SessionedRequest = IncomingMessage & { session?: { passport?: { user?: stri
  */
 @Injectable()
 export class RequestAuthenticator {
-  constructor(private readonly users: UsersRepository, private readonly tokens: TokensRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly tokens: TokensRepository,
+  ) {}
 
   async authenticate(req: SessionedRequest): Promise<AuthenticatedUser | null> {
     const header = req.headers.authorization;

@@ -10,10 +10,14 @@ export class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const roles = this.reflector.getAllAndOverride<AuthenticatedUser['role'][] | undefined>(ROLES, [context.getHandler(), context.getClass()]);
+    const roles = this.reflector.getAllAndOverride<AuthenticatedUser['role'][] | undefined>(ROLES, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (!roles?.length) return true;
     const user = context.switchToHttp().getRequest<{ user?: AuthenticatedUser }>().user;
-    if (!user || !roles.includes(user.role)) throw new BerthError(ErrorCode.Forbidden, `this needs the ${roles.join(' or ')} role`);
+    if (!user || !roles.includes(user.role))
+      throw new BerthError(ErrorCode.Forbidden, `this needs the ${roles.join(' or ')} role`);
     return true;
   }
 }

@@ -6,13 +6,23 @@ import { SetMetadata } from '@nestjs/common';
  * `all`, so a new route is closed to narrow tokens until someone decides otherwise.
  * Sessions (people in the portal) are limited by their role only.
  */
-export const TOKEN_SCOPES = ['workspaces:read', 'workspaces:write', 'templates:read', 'templates:write', 'users:read', 'users:write', 'audit:read', 'all'] as const;
+export const TOKEN_SCOPES = [
+  'workspaces:read',
+  'workspaces:write',
+  'templates:read',
+  'templates:write',
+  'users:read',
+  'users:write',
+  'audit:read',
+  'all',
+] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export const REQUIRED_SCOPE = 'berth:requiredScope';
 
 /** `any`: every valid token may call the route (e.g. "who am I"). */
-export const RequiresScope = (scope: Exclude<TokenScope, 'all'> | 'any'): MethodDecorator & ClassDecorator => SetMetadata(REQUIRED_SCOPE, scope);
+export const RequiresScope = (scope: Exclude<TokenScope, 'all'> | 'any'): MethodDecorator & ClassDecorator =>
+  SetMetadata(REQUIRED_SCOPE, scope);
 
 export function scopeAllows(granted: readonly string[], required: string | undefined): boolean {
   if (granted.includes('all') || required === 'any') return true;

@@ -16,7 +16,10 @@ export const configSchema = z.object({
   BERTH_SESSION_SECRET: z.string().min(16).optional(),
   BERTH_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   /** Label value separating installations that share one Docker engine. */
-  BERTH_INSTANCE: z.string().regex(/^[a-z0-9-]{1,40}$/).default('default'),
+  BERTH_INSTANCE: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/)
+    .default('default'),
   /** Bridge network for workspaces, created with inter-container traffic disabled. */
   BERTH_WORKSPACE_NETWORK: z.string().default('berth-workspaces'),
   BERTH_DEFAULT_IMAGE: z.string().default('berth/debian:bookworm'),

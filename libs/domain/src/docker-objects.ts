@@ -15,5 +15,10 @@ export const volumeName = (workspaceId: string): string => `berth-ws-${workspace
 export const containerName = (workspaceId: string): string => `berth-ws-${workspaceId}`;
 
 export function workspaceLabels(workspaceId: string, ownerId: string, instance: string): Record<string, string> {
-  return { [LABEL_MANAGED]: 'true', [LABEL_WORKSPACE]: workspaceId, [LABEL_OWNER]: ownerId, [LABEL_INSTANCE]: instance };
+  return {
+    [LABEL_MANAGED]: 'true',
+    [LABEL_WORKSPACE]: workspaceId,
+    [LABEL_OWNER]: ownerId,
+    [LABEL_INSTANCE]: instance,
+  };
 }

@@ -22,16 +22,27 @@ describe('image allowlist', () => {
   });
 
   it('finds the base images of a multi-stage Dockerfile, ignoring stages and scratch', () => {
-    const dockerfile = 'FROM berth/busybox:test AS base\nRUN echo\nfrom --platform=linux/amd64 debian:bookworm as tools\nFROM base\nFROM scratch\nCOPY --from=tools / /';
+    const dockerfile =
+      'FROM berth/busybox:test AS base\nRUN echo\nfrom --platform=linux/amd64 debian:bookworm as tools\nFROM base\nFROM scratch\nCOPY --from=tools / /';
     expect(dockerfileBaseImages(dockerfile)).toEqual(['berth/busybox:test', 'debian:bookworm']);
   });
 
   it('reports the field of each image outside the list', () => {
-    expect(allowlistProblems({ image: 'evil/x:1' }, patterns)).toEqual([{ field: 'spec.image', message: 'image evil/x:1 is not in the allowlist (berth/*, 127.0.0.1:5000/team/*, debian:bookworm)' }]);
-    expect(allowlistProblems({ build: { dockerfile: 'FROM evil/x:1', files: {}, args: {} } }, patterns)).toEqual([
-      { field: 'spec.build.dockerfile', message: 'base image evil/x:1 is not in the allowlist (berth/*, 127.0.0.1:5000/team/*, debian:bookworm)' },
+    expect(allowlistProblems({ image: 'evil/x:1' }, patterns)).toEqual([
+      {
+        field: 'spec.image',
+        message: 'image evil/x:1 is not in the allowlist (berth/*, 127.0.0.1:5000/team/*, debian:bookworm)',
+      },
     ]);
-    expect(allowlistProblems({ build: { dockerfile: 'RUN true', files: {}, args: {} } }, patterns)[0]?.message).toBe('the Dockerfile has no FROM line');
+    expect(allowlistProblems({ build: { dockerfile: 'FROM evil/x:1', files: {}, args: {} } }, patterns)).toEqual([
+      {
+        field: 'spec.build.dockerfile',
+        message: 'base image evil/x:1 is not in the allowlist (berth/*, 127.0.0.1:5000/team/*, debian:bookworm)',
+      },
+    ]);
+    expect(allowlistProblems({ build: { dockerfile: 'RUN true', files: {}, args: {} } }, patterns)[0]?.message).toBe(
+      'the Dockerfile has no FROM line',
+    );
     expect(allowlistProblems({ image: 'berth/debian:bookworm' }, patterns)).toEqual([]);
   });
 });

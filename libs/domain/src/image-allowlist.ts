@@ -11,7 +11,10 @@ export function imageAllowed(ref: string, patterns: readonly string[]): boolean 
 }
 
 export function parseAllowlist(value: string): string[] {
-  return value.split(',').map((p) => p.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
 }
 
 /** Base images of a Dockerfile: every FROM except `scratch` and earlier build stages. */
@@ -29,17 +32,31 @@ export function dockerfileBaseImages(dockerfile: string): string[] {
 }
 
 /** Problems (field + message) for every image of the spec outside the allowlist. */
-export function allowlistProblems(spec: Pick<TemplateSpec, 'image' | 'build'>, patterns: readonly string[]): SpecProblem[] {
+export function allowlistProblems(
+  spec: Pick<TemplateSpec, 'image' | 'build'>,
+  patterns: readonly string[],
+): SpecProblem[] {
   if (spec.image) {
-    return imageAllowed(spec.image, patterns) ? [] : [{ field: 'spec.image', message: `image ${spec.image} is not in the allowlist (${patterns.join(', ')})` }];
+    return imageAllowed(spec.image, patterns)
+      ? []
+      : [{ field: 'spec.image', message: `image ${spec.image} is not in the allowlist (${patterns.join(', ')})` }];
   }
   const bases = spec.build ? dockerfileBaseImages(spec.build.dockerfile) : [];
-  if (spec.build && bases.length === 0) return [{ field: 'spec.build.dockerfile', message: 'the Dockerfile has no FROM line' }];
+  if (spec.build && bases.length === 0)
+    return [{ field: 'spec.build.dockerfile', message: 'the Dockerfile has no FROM line' }];
   return bases
     .filter((base) => !imageAllowed(base, patterns))
-    .map((base) => ({ field: 'spec.build.dockerfile', message: `base image ${base} is not in the allowlist (${patterns.join(', ')})` }));
+    .map((base) => ({
+      field: 'spec.build.dockerfile',
+      message: `base image ${base} is not in the allowlist (${patterns.join(', ')})`,
+    }));
 }
 
 function globToRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }

@@ -27,39 +27,79 @@ describe('quotas', () => {
   describe('checkQuota', () => {
     it('accepts what fits, up to and including each limit', () => {
       expect(checkQuota(limits, none, { addsWorkspace: true, starts: small })).toBeNull();
-      expect(checkQuota(limits, { workspaces: 2, running: 1, cpus: 0.5, memoryMb: 384 }, { addsWorkspace: true, starts: { cpus: 0.5, memoryMb: 128 } })).toBeNull();
+      expect(
+        checkQuota(
+          limits,
+          { workspaces: 2, running: 1, cpus: 0.5, memoryMb: 384 },
+          { addsWorkspace: true, starts: { cpus: 0.5, memoryMb: 128 } },
+        ),
+      ).toBeNull();
     });
 
     it('checks maxWorkspaces first, then the start', () => {
       const full: QuotaUsage = { workspaces: 3, running: 2, cpus: 1, memoryMb: 512 };
-      expect(checkQuota(limits, full, { addsWorkspace: true, starts: small })).toEqual({ limit: 'maxWorkspaces', allowed: 3, current: 3, requested: 4 });
+      expect(checkQuota(limits, full, { addsWorkspace: true, starts: small })).toEqual({
+        limit: 'maxWorkspaces',
+        allowed: 3,
+        current: 3,
+        requested: 4,
+      });
       expect(checkQuota(limits, full, { addsWorkspace: false, starts: small })?.limit).toBe('maxRunning');
-      expect(checkQuota(limits, { ...full, running: 1 }, { addsWorkspace: false, starts: small })?.limit).toBe('maxCpus');
-      expect(checkQuota(limits, { ...full, running: 1, cpus: 0.5 }, { addsWorkspace: false, starts: small })).toEqual({ limit: 'maxMemoryMb', allowed: 512, current: 512, requested: 640 });
+      expect(checkQuota(limits, { ...full, running: 1 }, { addsWorkspace: false, starts: small })?.limit).toBe(
+        'maxCpus',
+      );
+      expect(checkQuota(limits, { ...full, running: 1, cpus: 0.5 }, { addsWorkspace: false, starts: small })).toEqual({
+        limit: 'maxMemoryMb',
+        allowed: 512,
+        current: 512,
+        requested: 640,
+      });
     });
 
     it('sums decimal CPUs without floating-point surprises', () => {
       const usage: QuotaUsage = { workspaces: 2, running: 1, cpus: 0.7, memoryMb: 0 };
       expect(checkQuota(limits, usage, { addsWorkspace: false, starts: { cpus: 0.3, memoryMb: 128 } })).toBeNull();
-      expect(checkQuota(limits, usage, { addsWorkspace: false, starts: { cpus: 0.31, memoryMb: 128 } })).toMatchObject({ limit: 'maxCpus', requested: 1.01 });
+      expect(checkQuota(limits, usage, { addsWorkspace: false, starts: { cpus: 0.31, memoryMb: 128 } })).toMatchObject({
+        limit: 'maxCpus',
+        requested: 1.01,
+      });
     });
 
     it('does not count a running workspace twice when it is restarted, rebuilt or updated', () => {
       const full: QuotaUsage = { workspaces: 3, running: 2, cpus: 1, memoryMb: 512 };
-      expect(checkQuota(limits, full, { addsWorkspace: false, starts: { cpus: 0.5, memoryMb: 256 }, replaces: { cpus: 0.5, memoryMb: 256 } })).toBeNull();
+      expect(
+        checkQuota(limits, full, {
+          addsWorkspace: false,
+          starts: { cpus: 0.5, memoryMb: 256 },
+          replaces: { cpus: 0.5, memoryMb: 256 },
+        }),
+      ).toBeNull();
       // An update onto a bigger template version is charged the difference.
-      expect(checkQuota(limits, full, { addsWorkspace: false, starts: { cpus: 0.75, memoryMb: 256 }, replaces: { cpus: 0.5, memoryMb: 256 } })).toMatchObject({ limit: 'maxCpus', current: 1, requested: 1.25 });
+      expect(
+        checkQuota(limits, full, {
+          addsWorkspace: false,
+          starts: { cpus: 0.75, memoryMb: 256 },
+          replaces: { cpus: 0.5, memoryMb: 256 },
+        }),
+      ).toMatchObject({ limit: 'maxCpus', current: 1, requested: 1.25 });
     });
 
     it('never refuses a request that adds nothing, even over a lowered quota', () => {
       const over: QuotaUsage = { workspaces: 5, running: 4, cpus: 3, memoryMb: 2048 };
       expect(checkQuota(limits, over, { addsWorkspace: false, starts: small, replaces: small })).toBeNull();
       expect(checkQuota(limits, over, { addsWorkspace: false })).toBeNull();
-      expect(checkQuota(limits, over, { addsWorkspace: false, starts: { cpus: 0.3, memoryMb: 128 }, replaces: small })?.limit).toBe('maxCpus');
+      expect(
+        checkQuota(limits, over, { addsWorkspace: false, starts: { cpus: 0.3, memoryMb: 128 }, replaces: small })
+          ?.limit,
+      ).toBe('maxCpus');
     });
 
     it('treats a zero limit as "none allowed"', () => {
-      expect(checkQuota({ ...limits, maxRunning: 0 }, none, { addsWorkspace: true, starts: small })).toMatchObject({ limit: 'maxRunning', allowed: 0, current: 0 });
+      expect(checkQuota({ ...limits, maxRunning: 0 }, none, { addsWorkspace: true, starts: small })).toMatchObject({
+        limit: 'maxRunning',
+        allowed: 0,
+        current: 0,
+      });
     });
   });
 
@@ -69,6 +109,8 @@ describe('quotas', () => {
     expect(error.code).toBe(ErrorCode.QuotaExceeded);
     expect(error.message).toBe('quota exceeded: maxRunning is 2 (you have 2 running)');
     expect(error.details).toEqual({ limit: 'maxRunning', allowed: 2, current: 2, requested: 3 });
-    expect(quotaExceeded({ limit: 'maxWorkspaces', allowed: 2, current: 2, requested: 3 }).message).toBe('quota exceeded: maxWorkspaces is 2 (you have 2 workspaces)');
+    expect(quotaExceeded({ limit: 'maxWorkspaces', allowed: 2, current: 2, requested: 3 }).message).toBe(
+      'quota exceeded: maxWorkspaces is 2 (you have 2 workspaces)',
+    );
   });
 });

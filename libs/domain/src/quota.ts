@@ -57,7 +57,9 @@ export function chargesResources(status: WorkspaceStatus, desiredState: string):
 }
 
 /** Sums the owner's live workspaces; `cost` is that workspace's effective resources. */
-export function quotaUsage(workspaces: readonly { status: WorkspaceStatus; desiredState: string; cost: QuotaCost }[]): QuotaUsage {
+export function quotaUsage(
+  workspaces: readonly { status: WorkspaceStatus; desiredState: string; cost: QuotaCost }[],
+): QuotaUsage {
   const usage: QuotaUsage = { workspaces: 0, running: 0, cpus: 0, memoryMb: 0 };
   for (const ws of workspaces) {
     if (ws.status === 'deleted') continue;
@@ -100,7 +102,12 @@ export function quotaExceeded(violation: QuotaViolation): BerthError {
     maxCpus: `running workspaces use ${current} CPUs; this would make ${requested}`,
     maxMemoryMb: `running workspaces use ${current} MB; this would make ${requested}`,
   };
-  return new BerthError(ErrorCode.QuotaExceeded, `quota exceeded: ${limit} is ${allowed} (${held[limit]})`, { limit, allowed, current, requested });
+  return new BerthError(ErrorCode.QuotaExceeded, `quota exceeded: ${limit} is ${allowed} (${held[limit]})`, {
+    limit,
+    allowed,
+    current,
+    requested,
+  });
 }
 
 /** CPU counts are decimals (0.25 + 0.5): rounding keeps sums like 0.30000000000000004 out of comparisons and messages. */

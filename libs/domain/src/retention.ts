@@ -34,20 +34,23 @@ export function retentionStep(policy: RetentionPolicy, state: RetentionState, no
     if (now.getTime() - state.lastUse.getTime() < policy.dormantAfterDays * DAY_MS) return { kind: 'keep' };
     // The grace period counts from when it is marked, not from the threshold: a worker that was
     // down for a while must not delete without the full, announced grace period.
-    const deletesAt = policy.deleteAfterDays === undefined ? null : new Date(now.getTime() + policy.deleteAfterDays * DAY_MS);
+    const deletesAt =
+      policy.deleteAfterDays === undefined ? null : new Date(now.getTime() + policy.deleteAfterDays * DAY_MS);
     return { kind: 'make-dormant', dormantAt: now, deletesAt };
   }
   if (!state.deletesAt) return { kind: 'keep' };
   const left = state.deletesAt.getTime() - now.getTime();
   if (left <= 0) return { kind: 'delete', dormantAt: state.dormantAt };
   const grace = state.deletesAt.getTime() - state.dormantAt.getTime();
-  if (left < Math.min(MAX_WARNING_MS, grace / 2)) return { kind: 'warn-deletion', dormantAt: state.dormantAt, deletesAt: state.deletesAt };
+  if (left < Math.min(MAX_WARNING_MS, grace / 2))
+    return { kind: 'warn-deletion', dormantAt: state.dormantAt, deletesAt: state.deletesAt };
   return { kind: 'keep' };
 }
 
 /** Why Berth deletes a dormant workspace (kept on the delete build). */
 export function retentionDeleteReason(policy: RetentionPolicy, dormantAt: Date): string {
-  const grace = policy.deleteAfterDays === undefined ? '' : `, then not started for ${describeDays(policy.deleteAfterDays)}`;
+  const grace =
+    policy.deleteAfterDays === undefined ? '' : `, then not started for ${describeDays(policy.deleteAfterDays)}`;
   return `dormant since ${dormantAt.toISOString()}: unused for ${describeDays(policy.dormantAfterDays)}${grace}`;
 }
 

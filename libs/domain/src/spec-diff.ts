@@ -19,7 +19,11 @@ export interface SpecChanges {
   warnings: string[];
 }
 
-export function diffSpecs(from: TemplateSpec, to: TemplateSpec, images: { from: string | null; to: string | null }): SpecChanges {
+export function diffSpecs(
+  from: TemplateSpec,
+  to: TemplateSpec,
+  images: { from: string | null; to: string | null },
+): SpecChanges {
   const envKeys = new Set([...Object.keys(from.env), ...Object.keys(to.env)]);
   const env = { added: [] as string[], removed: [] as string[], changed: [] as string[] };
   for (const key of [...envKeys].sort()) {
@@ -33,9 +37,14 @@ export function diffSpecs(from: TemplateSpec, to: TemplateSpec, images: { from: 
     .filter((field) => from.resources[field] !== to.resources[field])
     .map((field) => ({ field, from: from.resources[field], to: to.resources[field] }));
   const warnings: string[] = [];
-  if (from.homePath !== to.homePath) warnings.push(`the home volume will be mounted at ${to.homePath} instead of ${from.homePath}`);
-  if (from.user !== to.user) warnings.push(`processes will run as ${to.user} instead of ${from.user}; files in the home volume keep their owner`);
-  if ((from.initScript ?? '') !== (to.initScript ?? '')) warnings.push('the initScript changed but does not run again unless the update asks to reinitialize');
+  if (from.homePath !== to.homePath)
+    warnings.push(`the home volume will be mounted at ${to.homePath} instead of ${from.homePath}`);
+  if (from.user !== to.user)
+    warnings.push(
+      `processes will run as ${to.user} instead of ${from.user}; files in the home volume keep their owner`,
+    );
+  if ((from.initScript ?? '') !== (to.initScript ?? ''))
+    warnings.push('the initScript changed but does not run again unless the update asks to reinitialize');
   const shrunk = resources.filter((r) => r.to < r.from).map((r) => r.field);
   if (shrunk.length > 0) warnings.push(`lower limits: ${shrunk.join(', ')}`);
   return {
@@ -43,13 +52,19 @@ export function diffSpecs(from: TemplateSpec, to: TemplateSpec, images: { from: 
     volumeKept: true,
     image: images.from === images.to ? null : images,
     env,
-    ports: { added: [...toPorts].filter((p) => !fromPorts.has(p)).sort((a, b) => a - b), removed: [...fromPorts].filter((p) => !toPorts.has(p)).sort((a, b) => a - b) },
+    ports: {
+      added: [...toPorts].filter((p) => !fromPorts.has(p)).sort((a, b) => a - b),
+      removed: [...fromPorts].filter((p) => !toPorts.has(p)).sort((a, b) => a - b),
+    },
     resources,
     user: from.user === to.user ? null : { from: from.user, to: to.user },
     homePath: from.homePath === to.homePath ? null : { from: from.homePath, to: to.homePath },
     startScriptChanged: (from.startScript ?? '') !== (to.startScript ?? ''),
     initScriptChanged: (from.initScript ?? '') !== (to.initScript ?? ''),
-    capAdd: { added: to.capAdd.filter((c) => !from.capAdd.includes(c)), removed: from.capAdd.filter((c) => !to.capAdd.includes(c)) },
+    capAdd: {
+      added: to.capAdd.filter((c) => !from.capAdd.includes(c)),
+      removed: from.capAdd.filter((c) => !to.capAdd.includes(c)),
+    },
     warnings,
   };
 }

@@ -16,7 +16,11 @@ const resolve = (values: unknown, defs = definitions, templateEnv?: Record<strin
   resolveParameterValues(defs, values, templateEnv);
 
 /** The refusal as { field, message }, or undefined when accepted. */
-const refusalOf = (values: unknown, defs = definitions, templateEnv?: Record<string, string>): { field: string; message: string } | undefined => {
+const refusalOf = (
+  values: unknown,
+  defs = definitions,
+  templateEnv?: Record<string, string>,
+): { field: string; message: string } | undefined => {
   try {
     resolve(values, defs, templateEnv);
     return undefined;
@@ -30,7 +34,8 @@ const refusalOf = (values: unknown, defs = definitions, templateEnv?: Record<str
 const fieldOf = (values: unknown, defs = definitions, templateEnv?: Record<string, string>): string | undefined =>
   refusalOf(values, defs, templateEnv)?.field;
 
-const envWith = (n: number): Record<string, string> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`MY_V${i}`, 'x']));
+const envWith = (n: number): Record<string, string> =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`MY_V${i}`, 'x']));
 
 describe('resolveParameterValues', () => {
   describe('a template with no declared parameters', () => {
@@ -38,7 +43,10 @@ describe('resolveParameterValues', () => {
       expect(resolve(values, [])).toEqual({});
     });
     it.each(['cpus', 'env', 'ANYTHING'])('refuses any key (%s)', (key) => {
-      expect(refusalOf({ [key]: 1 }, [])).toEqual({ field: `parameters.${key}`, message: `template declares no parameter ${key}` });
+      expect(refusalOf({ [key]: 1 }, [])).toEqual({
+        field: `parameters.${key}`,
+        message: `template declares no parameter ${key}`,
+      });
     });
   });
 
@@ -51,7 +59,11 @@ describe('resolveParameterValues', () => {
   });
 
   it('keeps sent values and defaults the rest', () => {
-    expect(resolve({ cpus: 3.5, env: { MY_TOKEN: 'abc' } })).toEqual({ ...DEFAULTS, cpus: 3.5, env: { MY_TOKEN: 'abc' } });
+    expect(resolve({ cpus: 3.5, env: { MY_TOKEN: 'abc' } })).toEqual({
+      ...DEFAULTS,
+      cpus: 3.5,
+      env: { MY_TOKEN: 'abc' },
+    });
   });
 
   it.each([null, [], 'cpus=2', 3, true])('refuses parameters = %j naming parameters', (values) => {
@@ -61,7 +73,10 @@ describe('resolveParameterValues', () => {
   it.each(['bogus', 'CPUS', 'constructor', 'toString', '__proto__'])('refuses the undeclared parameter %s', (name) => {
     // JSON.parse so __proto__ is an own key, as it is in a request body.
     const values: unknown = JSON.parse(`{"${name}": 1}`);
-    expect(refusalOf(values)).toEqual({ field: `parameters.${name}`, message: `template declares no parameter ${name}` });
+    expect(refusalOf(values)).toEqual({
+      field: `parameters.${name}`,
+      message: `template declares no parameter ${name}`,
+    });
   });
 
   it('names the first problem: unknown names before bounds, then declaration order', () => {
@@ -74,16 +89,25 @@ describe('resolveParameterValues', () => {
       expect(resolve({ cpus }).cpus).toBe(cpus);
     });
     it.each([0.99, 4.01, 0, -1])('refuses cpus %s saying the bounds', (cpus) => {
-      expect(refusalOf({ cpus })).toEqual({ field: 'parameters.cpus', message: 'parameters.cpus must be between 1 and 4' });
+      expect(refusalOf({ cpus })).toEqual({
+        field: 'parameters.cpus',
+        message: 'parameters.cpus must be between 1 and 4',
+      });
     });
     it.each([512, 8192])('accepts memoryMb %s', (memoryMb) => {
       expect(resolve({ memoryMb }).memoryMb).toBe(memoryMb);
     });
     it.each([511, 8193])('refuses memoryMb %s', (memoryMb) => {
-      expect(refusalOf({ memoryMb })).toEqual({ field: 'parameters.memoryMb', message: 'parameters.memoryMb must be between 512 and 8192' });
+      expect(refusalOf({ memoryMb })).toEqual({
+        field: 'parameters.memoryMb',
+        message: 'parameters.memoryMb must be between 512 and 8192',
+      });
     });
     it('refuses a fractional memoryMb', () => {
-      expect(refusalOf({ memoryMb: 1024.5 })).toEqual({ field: 'parameters.memoryMb', message: 'parameters.memoryMb must be an integer' });
+      expect(refusalOf({ memoryMb: 1024.5 })).toEqual({
+        field: 'parameters.memoryMb',
+        message: 'parameters.memoryMb must be an integer',
+      });
     });
     it.each(['2', true, null, {}, [2], Number.NaN, Number.POSITIVE_INFINITY])('refuses the non-number %p', (cpus) => {
       expect(refusalOf({ cpus })).toEqual({ field: 'parameters.cpus', message: 'parameters.cpus must be a number' });
@@ -110,7 +134,10 @@ describe('resolveParameterValues', () => {
       expect(resolve({ env: envWith(3) }).env).toEqual(envWith(3));
     });
     it('refuses more than maxEntries, naming parameters.env', () => {
-      expect(refusalOf({ env: envWith(4) })).toEqual({ field: 'parameters.env', message: 'parameters.env must have at most 3 entries' });
+      expect(refusalOf({ env: envWith(4) })).toEqual({
+        field: 'parameters.env',
+        message: 'parameters.env must have at most 3 entries',
+      });
     });
     it.each([null, [], 'MY_A=1', 5])('refuses env = %j', (env) => {
       expect(fieldOf({ env })).toBe('parameters.env');
@@ -120,13 +147,18 @@ describe('resolveParameterValues', () => {
     });
     it('accepts a value of 8192 characters and refuses 8193', () => {
       expect(resolve({ env: { MY_A: 'x'.repeat(8192) } }).env).toEqual({ MY_A: 'x'.repeat(8192) });
-      expect(refusalOf({ env: { MY_A: 'x'.repeat(8193) } })).toEqual({ field: 'parameters.env.MY_A', message: 'parameters.env.MY_A must be at most 8192 characters' });
+      expect(refusalOf({ env: { MY_A: 'x'.repeat(8193) } })).toEqual({
+        field: 'parameters.env.MY_A',
+        message: 'parameters.env.MY_A must be at most 8192 characters',
+      });
     });
     it('refuses a NUL in a value', () => {
       expect(fieldOf({ env: { MY_A: 'a\0b' } })).toBe('parameters.env.MY_A');
     });
     it.each(['OTHER', 'my_a', 'MY_'])('refuses %s, not matching the pattern', (name) => {
-      expect(refusalOf({ env: { [name]: 'x' } })?.message).toBe(`parameters.env.${name}: ${name} does not match the template's name pattern MY_[A-Z0-9_]+`);
+      expect(refusalOf({ env: { [name]: 'x' } })?.message).toBe(
+        `parameters.env.${name}: ${name} does not match the template's name pattern MY_[A-Z0-9_]+`,
+      );
     });
     it('anchors the pattern: the whole name must match even without ^ and $', () => {
       expect(fieldOf({ env: { EVIL_MY_A: 'x' } })).toBe('parameters.env.EVIL_MY_A');
@@ -154,18 +186,33 @@ describe('resolveParameterValues', () => {
         expect(resolve({ env: { ['A'.repeat(256)]: 'x' } }, open).env).toEqual({ ['A'.repeat(256)]: 'x' });
         expect(fieldOf({ env: { ['A'.repeat(257)]: 'x' } }, open)).toBe(`parameters.env.${'A'.repeat(257)}`);
       });
-      it.each(['HOME', 'BERTH_WORKSPACE_ID', 'BERTH_TOKEN', 'berth_x', '__proto__'])('refuses %s, reserved by Berth', (name) => {
-        const values: unknown = JSON.parse(`{"env": {"${name}": "x"}}`);
-        expect(refusalOf(values, open)).toEqual({ field: `parameters.env.${name}`, message: `parameters.env.${name}: ${name} is reserved by Berth` });
-      });
+      it.each(['HOME', 'BERTH_WORKSPACE_ID', 'BERTH_TOKEN', 'berth_x', '__proto__'])(
+        'refuses %s, reserved by Berth',
+        (name) => {
+          const values: unknown = JSON.parse(`{"env": {"${name}": "x"}}`);
+          expect(refusalOf(values, open)).toEqual({
+            field: `parameters.env.${name}`,
+            message: `parameters.env.${name}: ${name} is reserved by Berth`,
+          });
+        },
+      );
       it('accepts names merely resembling reserved ones (env names are case-sensitive)', () => {
-        expect(resolve({ env: { home: '1', MY_BERTH_X: '2', HOMEDIR: '3' } }, open).env).toEqual({ home: '1', MY_BERTH_X: '2', HOMEDIR: '3' });
+        expect(resolve({ env: { home: '1', MY_BERTH_X: '2', HOMEDIR: '3' } }, open).env).toEqual({
+          home: '1',
+          MY_BERTH_X: '2',
+          HOMEDIR: '3',
+        });
       });
       it("refuses a name a choice sets, which would bypass the choice's options", () => {
-        expect(refusalOf({ env: { EDITOR: 'emacs' } }, open)).toEqual({ field: 'parameters.env.EDITOR', message: 'parameters.env.EDITOR: EDITOR is set by the template' });
+        expect(refusalOf({ env: { EDITOR: 'emacs' } }, open)).toEqual({
+          field: 'parameters.env.EDITOR',
+          message: 'parameters.env.EDITOR: EDITOR is set by the template',
+        });
       });
       it("refuses a name the template's env sets when templateEnv is given", () => {
-        expect(fieldOf({ env: { NODE_ENV: 'production' } }, open, { NODE_ENV: 'development' })).toBe('parameters.env.NODE_ENV');
+        expect(fieldOf({ env: { NODE_ENV: 'production' } }, open, { NODE_ENV: 'development' })).toBe(
+          'parameters.env.NODE_ENV',
+        );
         expect(fieldOf({ env: { NODE_ENV: 'production' } }, open)).toBeUndefined();
       });
     });
@@ -190,7 +237,10 @@ describe('applyParameters', () => {
     });
 
   it('replaces the resources, sets choices and adds free env; the result is still a valid spec', () => {
-    const applied = applyParameters(spec(), resolve({ cpus: 4, memoryMb: 8192, DOTFILES_REPO: DOTFILES[1], env: { MY_A: 'a' } }));
+    const applied = applyParameters(
+      spec(),
+      resolve({ cpus: 4, memoryMb: 8192, DOTFILES_REPO: DOTFILES[1], env: { MY_A: 'a' } }),
+    );
     expect(applied.resources).toEqual({ cpus: 4, memoryMb: 8192, pidsLimit: 256 });
     expect(applied.env).toEqual({ NODE_ENV: 'development', DOTFILES_REPO: DOTFILES[1], MY_A: 'a' });
     expect(parseTemplateSpec(applied)).toEqual(applied);
@@ -204,11 +254,18 @@ describe('applyParameters', () => {
 
   it('never lets free-text env override a variable the template sets', () => {
     const open = parseTemplateSpec({
-      image: 'berth/debian:bookworm', env: { NODE_ENV: 'development' },
-      parameters: [{ name: 'EDITOR', kind: 'choice', options: ['vim'], default: 'vim' }, { name: 'env', kind: 'env', namePattern: '.*' }],
+      image: 'berth/debian:bookworm',
+      env: { NODE_ENV: 'development' },
+      parameters: [
+        { name: 'EDITOR', kind: 'choice', options: ['vim'], default: 'vim' },
+        { name: 'env', kind: 'env', namePattern: '.*' },
+      ],
     });
     // Recorded values can bypass resolve (older versions, stored JSON): apply must hold on its own.
-    const applied = applyParameters(open, { EDITOR: 'vim', env: { NODE_ENV: 'production', EDITOR: 'emacs', EXTRA: '1' } });
+    const applied = applyParameters(open, {
+      EDITOR: 'vim',
+      env: { NODE_ENV: 'production', EDITOR: 'emacs', EXTRA: '1' },
+    });
     expect(applied.env).toEqual({ NODE_ENV: 'development', EDITOR: 'vim', EXTRA: '1' });
   });
 
@@ -232,11 +289,27 @@ describe('applyParameters', () => {
   });
 
   it('tolerates values recorded against an older template version', () => {
-    const recorded = { cpus: 16, memoryMb: 100, DOTFILES_REPO: 'https://gone.example', env: { MY_A: 'a', HOME: '/x', OTHER: 'o', MY_B: 'b', MY_C: 'c', MY_D: 'd' }, removed: 'x' };
+    const recorded = {
+      cpus: 16,
+      memoryMb: 100,
+      DOTFILES_REPO: 'https://gone.example',
+      env: { MY_A: 'a', HOME: '/x', OTHER: 'o', MY_B: 'b', MY_C: 'c', MY_D: 'd' },
+      removed: 'x',
+    };
     const applied = applyParameters(spec(), recorded);
     expect(applied.resources).toEqual({ cpus: 4, memoryMb: 512, pidsLimit: 256 });
-    expect(applied.env).toEqual({ NODE_ENV: 'development', DOTFILES_REPO: DOTFILES[0], MY_A: 'a', MY_B: 'b', MY_C: 'c' });
-    expect(applyParameters(spec(), { cpus: '3', memoryMb: 1024.5, env: 'x' }).resources).toEqual({ cpus: 2, memoryMb: 2048, pidsLimit: 256 });
+    expect(applied.env).toEqual({
+      NODE_ENV: 'development',
+      DOTFILES_REPO: DOTFILES[0],
+      MY_A: 'a',
+      MY_B: 'b',
+      MY_C: 'c',
+    });
+    expect(applyParameters(spec(), { cpus: '3', memoryMb: 1024.5, env: 'x' }).resources).toEqual({
+      cpus: 2,
+      memoryMb: 2048,
+      pidsLimit: 256,
+    });
   });
 });
 

@@ -98,7 +98,11 @@ export function applyParameters(spec: TemplateSpec, resolved: ResolvedParameters
   return out;
 }
 
-function check(def: ParameterDefinition, value: unknown, taken: ReadonlySet<string>): Check<ResolvedParameters[string]> {
+function check(
+  def: ParameterDefinition,
+  value: unknown,
+  taken: ReadonlySet<string>,
+): Check<ResolvedParameters[string]> {
   switch (def.kind) {
     case 'number':
       return checkNumber(def, value);
@@ -162,7 +166,8 @@ function checkEnvEntry(
   if (!pattern.test(name)) return fail(field, `${field}: ${name} does not match the template's name pattern ${source}`);
   if (taken.has(name)) return fail(field, `${field}: ${name} is set by the template`);
   if (typeof value !== 'string') return fail(field, `${field} must be a string`);
-  if (value.length > MAX_PARAMETER_ENV_VALUE_LENGTH) return fail(field, `${field} must be at most ${MAX_PARAMETER_ENV_VALUE_LENGTH} characters`);
+  if (value.length > MAX_PARAMETER_ENV_VALUE_LENGTH)
+    return fail(field, `${field} must be at most ${MAX_PARAMETER_ENV_VALUE_LENGTH} characters`);
   // Docker passes env as NAME=value C strings; a NUL would silently truncate the value.
   if (value.includes('\0')) return fail(field, `${field} must not contain NUL characters`);
   return pass(value);
@@ -187,7 +192,10 @@ function anchored(namePattern: string): RegExp {
 }
 
 /** Names free-text env may not take: choice variables (it would bypass the options) and the template's env. */
-function takenEnvNames(definitions: readonly ParameterDefinition[], templateEnv: Readonly<Record<string, string>>): Set<string> {
+function takenEnvNames(
+  definitions: readonly ParameterDefinition[],
+  templateEnv: Readonly<Record<string, string>>,
+): Set<string> {
   return new Set([...definitions.filter((d) => d.kind === 'choice').map((d) => d.name), ...Object.keys(templateEnv)]);
 }
 

@@ -20,8 +20,14 @@ const numberParameter = z
     default: z.number().positive(),
   })
   .strict()
-  .refine((p) => p.min <= p.default && p.default <= p.max, { message: 'default must lie between min and max', path: ['default'] })
-  .refine((p) => p.name !== 'memoryMb' || [p.min, p.max, p.default].every(Number.isInteger), { message: 'memoryMb bounds are whole numbers', path: ['default'] });
+  .refine((p) => p.min <= p.default && p.default <= p.max, {
+    message: 'default must lie between min and max',
+    path: ['default'],
+  })
+  .refine((p) => p.name !== 'memoryMb' || [p.min, p.max, p.default].every(Number.isInteger), {
+    message: 'memoryMb bounds are whole numbers',
+    path: ['default'],
+  });
 
 const choiceParameter = z
   .object({
@@ -43,7 +49,10 @@ const envParameter = z
     kind: z.literal('env'),
     description: z.string().max(500).optional(),
     /** A regular expression every variable name must match, e.g. ^MY_[A-Z0-9_]+$ */
-    namePattern: z.string().max(200).refine((p) => isRegExp(p), 'must be a valid regular expression'),
+    namePattern: z
+      .string()
+      .max(200)
+      .refine((p) => isRegExp(p), 'must be a valid regular expression'),
     maxEntries: z.number().int().min(1).max(100).default(20),
   })
   .strict();

@@ -14,16 +14,29 @@ const fieldOf = (input: unknown): string | undefined => {
 describe('template spec validation', () => {
   it('fills safe defaults: non-root user, /home/dev, limits, no capabilities, no ports', () => {
     expect(parseTemplateSpec({ image: 'berth/debian:bookworm' })).toEqual({
-      image: 'berth/debian:bookworm', user: '1000:1000', homePath: '/home/dev', env: {}, ports: [], capAdd: [],
-      resources: { cpus: 2, memoryMb: 2048, pidsLimit: 1024 }, parameters: [],
+      image: 'berth/debian:bookworm',
+      user: '1000:1000',
+      homePath: '/home/dev',
+      env: {},
+      ports: [],
+      capAdd: [],
+      resources: { cpus: 2, memoryMb: 2048, pidsLimit: 1024 },
+      parameters: [],
     });
   });
 
   it('accepts a full spec', () => {
     const spec = parseTemplateSpec({
-      image: '127.0.0.1:5000/team/node:20@sha256:' + 'a'.repeat(64), user: 'dev', homePath: '/workspace', env: { NODE_ENV: 'development' },
-      ports: [{ port: 3000, name: 'web' }], command: ['sleep', 'infinity'], initScript: 'git clone x', startScript: 'echo hi',
-      capAdd: ['NET_BIND_SERVICE'], resources: { cpus: 1.5, memoryMb: 4096, pidsLimit: 512 },
+      image: '127.0.0.1:5000/team/node:20@sha256:' + 'a'.repeat(64),
+      user: 'dev',
+      homePath: '/workspace',
+      env: { NODE_ENV: 'development' },
+      ports: [{ port: 3000, name: 'web' }],
+      command: ['sleep', 'infinity'],
+      initScript: 'git clone x',
+      startScript: 'echo hi',
+      capAdd: ['NET_BIND_SERVICE'],
+      resources: { cpus: 1.5, memoryMb: 4096, pidsLimit: 512 },
     });
     expect(spec.resources).toEqual({ cpus: 1.5, memoryMb: 4096, pidsLimit: 512 });
   });
@@ -48,7 +61,16 @@ describe('template spec validation', () => {
     [{ image: 'x', user: 'root; rm -rf /' }, 'spec.user'],
     [{ image: 'x', env: { 'BAD-NAME': '1' } }, 'spec.env.BAD-NAME'],
     [{ image: 'x', ports: [{ port: 70000, name: 'web' }] }, 'spec.ports.0.port'],
-    [{ image: 'x', ports: [{ port: 80, name: 'a' }, { port: 80, name: 'b' }] }, 'spec.ports'],
+    [
+      {
+        image: 'x',
+        ports: [
+          { port: 80, name: 'a' },
+          { port: 80, name: 'b' },
+        ],
+      },
+      'spec.ports',
+    ],
     [{ image: 'x', resources: { memoryMb: 1 } }, 'spec.resources.memoryMb'],
     [{ image: 'x', surprise: 1 }, 'spec.surprise'],
     [{}, 'spec.image'],
@@ -60,7 +82,10 @@ describe('template spec validation', () => {
     [{ image: 'x', retention: { dormantAfterDays: 30, deleteAfterDays: 0 } }, 'spec.retention.deleteAfterDays'],
     [{ image: 'x', retention: { dormantAfterDays: 30, deleteAfterDays: 4000 } }, 'spec.retention.deleteAfterDays'],
     [{ image: 'x', retention: { dormantAfterDays: 30, deleteAfterDays: null } }, 'spec.retention.deleteAfterDays'],
-    [{ image: 'x', retention: { dormantAfterDays: 30, deleteAfterDays: 7, deleteVolume: false } }, 'spec.retention.deleteVolume'],
+    [
+      { image: 'x', retention: { dormantAfterDays: 30, deleteAfterDays: 7, deleteVolume: false } },
+      'spec.retention.deleteVolume',
+    ],
   ])('refuses %j naming %s', (input, field) => {
     expect(fieldOf(input)).toBe(field);
   });
@@ -71,18 +96,31 @@ describe('template spec validation', () => {
     });
 
     it('takes a dormancy threshold alone (dormant only, never deleted by Berth)', () => {
-      expect(parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 30 } }).retention).toEqual({ dormantAfterDays: 30 });
+      expect(parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 30 } }).retention).toEqual({
+        dormantAfterDays: 30,
+      });
     });
 
     it('takes a deletion grace period, fractional days (seconds, for tests) and the 10-year bound', () => {
-      expect(parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 30, deleteAfterDays: 7 } }).retention).toEqual({ dormantAfterDays: 30, deleteAfterDays: 7 });
-      expect(parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 3 / 86400, deleteAfterDays: 5 / 86400 } }).retention).toEqual({ dormantAfterDays: 3 / 86400, deleteAfterDays: 5 / 86400 });
-      expect(parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 3650, deleteAfterDays: 3650 } }).retention).toEqual({ dormantAfterDays: 3650, deleteAfterDays: 3650 });
+      expect(
+        parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 30, deleteAfterDays: 7 } }).retention,
+      ).toEqual({ dormantAfterDays: 30, deleteAfterDays: 7 });
+      expect(
+        parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 3 / 86400, deleteAfterDays: 5 / 86400 } })
+          .retention,
+      ).toEqual({ dormantAfterDays: 3 / 86400, deleteAfterDays: 5 / 86400 });
+      expect(
+        parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 3650, deleteAfterDays: 3650 } }).retention,
+      ).toEqual({ dormantAfterDays: 3650, deleteAfterDays: 3650 });
     });
 
     it('says what is wrong with a bad value', () => {
-      expect(() => parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 0 } })).toThrow('spec.retention.dormantAfterDays: must be more than 0 days');
-      expect(() => parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 1, deleteAfterDays: 3651 } })).toThrow('spec.retention.deleteAfterDays: must be at most 3650 days (10 years)');
+      expect(() => parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 0 } })).toThrow(
+        'spec.retention.dormantAfterDays: must be more than 0 days',
+      );
+      expect(() =>
+        parseTemplateSpec({ image: 'x', retention: { dormantAfterDays: 1, deleteAfterDays: 3651 } }),
+      ).toThrow('spec.retention.deleteAfterDays: must be at most 3650 days (10 years)');
     });
   });
 });

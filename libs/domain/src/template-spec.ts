@@ -9,7 +9,16 @@ import { parameterDefinitionsSchema } from './template-parameters.js';
  */
 
 /** Capabilities a template may add back after CapDrop ALL: none of them escapes the container. */
-export const CAPABILITY_ALLOWLIST = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'] as const;
+export const CAPABILITY_ALLOWLIST = [
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'NET_BIND_SERVICE',
+  'SETGID',
+  'SETUID',
+] as const;
 
 /** Keys that would weaken isolation, with the reason given back to the admin. Matched at any depth. */
 const FORBIDDEN_KEYS: Record<string, string> = {
@@ -29,9 +38,27 @@ const FORBIDDEN_KEYS: Record<string, string> = {
   cgroupparent: 'cgroup overrides are never allowed',
 };
 
-const SYSTEM_DIRS = ['/', '/bin', '/boot', '/dev', '/etc', '/lib', '/lib64', '/proc', '/root', '/run', '/sbin', '/sys', '/usr', '/var', '/var/run', '/tmp'];
+const SYSTEM_DIRS = [
+  '/',
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/lib',
+  '/lib64',
+  '/proc',
+  '/root',
+  '/run',
+  '/sbin',
+  '/sys',
+  '/usr',
+  '/var',
+  '/var/run',
+  '/tmp',
+];
 
-const IMAGE_REF = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const IMAGE_REF =
+  /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 const RELATIVE_FILE = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]{1,200}$/;
@@ -45,28 +72,50 @@ const buildSchema = z
       .refine((f) => Object.keys(f).every((path) => RELATIVE_FILE.test(path)), 'file paths are relative, without ..')
       .refine((f) => Object.keys(f).length <= 50, 'at most 50 files')
       .default({}),
-    args: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'build arg names are letters, digits and _'), z.string().max(8192)).default({}),
+    args: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'build arg names are letters, digits and _'),
+        z.string().max(8192),
+      )
+      .default({}),
   })
   .strict();
 
 const retentionDays = z.number().gt(0, 'must be more than 0 days').max(3650, 'must be at most 3650 days (10 years)');
 
-const retentionSchema = z.object({ dormantAfterDays: retentionDays, deleteAfterDays: retentionDays.optional() }).strict();
+const retentionSchema = z
+  .object({ dormantAfterDays: retentionDays, deleteAfterDays: retentionDays.optional() })
+  .strict();
 
 export const templateSpecSchema = z
   .object({
     image: z.string().max(255).regex(IMAGE_REF, 'must be an image reference such as berth/debian:bookworm').optional(),
     build: buildSchema.optional(),
-    user: z.string().regex(/^(?:[a-z_][a-z0-9_-]{0,31}|\d{1,10})(?::(?:[a-z_][a-z0-9_-]{0,31}|\d{1,10}))?$/, 'must be a user name or uid[:gid]').default('1000:1000'),
+    user: z
+      .string()
+      .regex(
+        /^(?:[a-z_][a-z0-9_-]{0,31}|\d{1,10})(?::(?:[a-z_][a-z0-9_-]{0,31}|\d{1,10}))?$/,
+        'must be a user name or uid[:gid]',
+      )
+      .default('1000:1000'),
     homePath: z
       .string()
       .regex(/^\/[A-Za-z0-9._/-]*$/, 'must be an absolute path')
       .refine((p) => !p.split('/').includes('..'), 'must not contain ..')
       .refine((p) => !SYSTEM_DIRS.includes(p.replace(/\/+$/, '') || '/'), 'must not be / or a system directory')
       .default('/home/dev'),
-    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names are letters, digits and _'), z.string().max(8192)).default({}),
+    env: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names are letters, digits and _'), z.string().max(8192))
+      .default({}),
     ports: z
-      .array(z.object({ port: z.number().int().min(1).max(65535), name: z.string().regex(DNS_LABEL, 'must be a DNS label') }).strict())
+      .array(
+        z
+          .object({
+            port: z.number().int().min(1).max(65535),
+            name: z.string().regex(DNS_LABEL, 'must be a DNS label'),
+          })
+          .strict(),
+      )
       .max(20)
       .refine((ps) => new Set(ps.map((p) => p.port)).size === ps.length, 'ports must be unique')
       .default([]),
@@ -95,8 +144,10 @@ export const templateSpecSchema = z
   .strict()
   .superRefine((spec, ctx) => {
     // Exactly one image source: a reference, or a Dockerfile the worker builds.
-    if (!spec.image && !spec.build) ctx.addIssue({ code: 'custom', path: ['image'], message: 'either image or build.dockerfile is required' });
-    if (spec.image && spec.build) ctx.addIssue({ code: 'custom', path: ['build'], message: 'give image or build, not both' });
+    if (!spec.image && !spec.build)
+      ctx.addIssue({ code: 'custom', path: ['image'], message: 'either image or build.dockerfile is required' });
+    if (spec.image && spec.build)
+      ctx.addIssue({ code: 'custom', path: ['build'], message: 'give image or build, not both' });
   });
 
 export type TemplateSpec = z.output<typeof templateSpecSchema>;
@@ -128,7 +179,7 @@ export function lintTemplateSpec(input: unknown): SpecProblem[] {
   const result = templateSpecSchema.safeParse(input);
   if (result.success) return [];
   return result.error.issues.map((issue) => {
-    const keys = 'keys' in issue && Array.isArray(issue.keys) ? (issue.keys) : [];
+    const keys = 'keys' in issue && Array.isArray(issue.keys) ? issue.keys : [];
     const field = ['spec', ...issue.path.map(String), ...keys.slice(0, 1)].join('.');
     return { field, message: issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message };
   });
@@ -138,6 +189,7 @@ export function lintTemplateSpec(input: unknown): SpecProblem[] {
 export function parseTemplateSpec(input: unknown): TemplateSpec {
   const problems = lintTemplateSpec(input);
   const first = problems[0];
-  if (first) throw new BerthError(ErrorCode.Validation, `${first.field}: ${first.message}`, { field: first.field, problems });
+  if (first)
+    throw new BerthError(ErrorCode.Validation, `${first.field}: ${first.message}`, { field: first.field, problems });
   return templateSpecSchema.parse(input);
 }

@@ -1,4 +1,12 @@
-import { canRequest, isTransitional, transitionRule, TRANSITION_KINDS, WORKSPACE_STATUSES, type TransitionKind, type WorkspaceStatus } from './workspace-state.js';
+import {
+  canRequest,
+  isTransitional,
+  transitionRule,
+  TRANSITION_KINDS,
+  WORKSPACE_STATUSES,
+  type TransitionKind,
+  type WorkspaceStatus,
+} from './workspace-state.js';
 
 describe('workspace state machine', () => {
   const allowed: Record<TransitionKind, WorkspaceStatus[]> = {
@@ -27,7 +35,14 @@ describe('workspace state machine', () => {
   });
 
   it('names where each transition lands and what it wants', () => {
-    expect(TRANSITION_KINDS.map((k) => [k, transitionRule(k).requested, transitionRule(k).success, transitionRule(k).desired])).toEqual([
+    expect(
+      TRANSITION_KINDS.map((k) => [
+        k,
+        transitionRule(k).requested,
+        transitionRule(k).success,
+        transitionRule(k).desired,
+      ]),
+    ).toEqual([
       ['start', 'starting', 'running', 'running'],
       ['stop', 'stopping', 'stopped', 'stopped'],
       ['restart', 'stopping', 'running', 'running'],

@@ -4,7 +4,14 @@
  * read the same table.
  */
 export const WORKSPACE_STATUSES = [
-  'pending', 'starting', 'running', 'stopping', 'stopped', 'failed', 'deleting', 'deleted',
+  'pending',
+  'starting',
+  'running',
+  'stopping',
+  'stopped',
+  'failed',
+  'deleting',
+  'deleted',
 ] as const;
 export type WorkspaceStatus = (typeof WORKSPACE_STATUSES)[number];
 
@@ -31,7 +38,12 @@ const RULES: Record<TransitionKind, TransitionRule> = {
   rebuild: { from: ['running', 'stopped', 'failed'], requested: 'stopping', success: 'running', desired: 'running' },
   // Rebuild onto the promoted template version (the API refuses it when already there).
   update: { from: ['running', 'stopped', 'failed'], requested: 'stopping', success: 'running', desired: 'running' },
-  delete: { from: ['pending', 'running', 'stopped', 'failed'], requested: 'deleting', success: 'deleted', desired: 'deleted' },
+  delete: {
+    from: ['pending', 'running', 'stopped', 'failed'],
+    requested: 'deleting',
+    success: 'deleted',
+    desired: 'deleted',
+  },
 };
 
 export function transitionRule(kind: TransitionKind): TransitionRule {

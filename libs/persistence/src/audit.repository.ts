@@ -42,7 +42,9 @@ export class AuditRepository {
         ...(q.action ? { action: q.action.endsWith('*') ? { startsWith: q.action.slice(0, -1) } : q.action } : {}),
         ...(q.targetId ? { targetId: q.targetId } : {}),
         ...(q.outcome ? { outcome: q.outcome } : {}),
-        ...(q.since || q.until ? { at: { ...(q.since ? { gte: q.since } : {}), ...(q.until ? { lt: q.until } : {}) } } : {}),
+        ...(q.since || q.until
+          ? { at: { ...(q.since ? { gte: q.since } : {}), ...(q.until ? { lt: q.until } : {}) } }
+          : {}),
         ...(q.before ? { id: { lt: q.before } } : {}),
       },
       orderBy: { id: 'desc' },

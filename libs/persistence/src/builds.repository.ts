@@ -52,7 +52,10 @@ export class BuildsRepository {
 
   /** Running builds whose worker stopped sending heartbeats. */
   findHung(heartbeatBefore: Date): Promise<BuildRecord[]> {
-    return this.prisma.build.findMany({ where: { status: 'running', heartbeatAt: { lt: heartbeatBefore } }, take: 100 });
+    return this.prisma.build.findMany({
+      where: { status: 'running', heartbeatAt: { lt: heartbeatBefore } },
+      take: 100,
+    });
   }
 
   /** Builds still waiting for a worker (their job may have been lost with Redis). */
@@ -62,7 +65,10 @@ export class BuildsRepository {
 
   /** Workspace ids with a transition in flight (the reconciler leaves those alone). */
   async activeWorkspaceIds(): Promise<Set<string>> {
-    const rows = await this.prisma.build.findMany({ where: { status: { in: ['queued', 'running'] } }, select: { workspaceId: true } });
+    const rows = await this.prisma.build.findMany({
+      where: { status: { in: ['queued', 'running'] } },
+      select: { workspaceId: true },
+    });
     return new Set(rows.map((r) => r.workspaceId));
   }
 
@@ -70,7 +76,8 @@ export class BuildsRepository {
   async lastStartedAt(workspaceId: string): Promise<Date | null> {
     const build = await this.prisma.build.findFirst({
       where: { workspaceId, status: 'succeeded', kind: { in: ['start', 'restart', 'rebuild', 'update'] } },
-      orderBy: { finishedAt: 'desc' }, select: { finishedAt: true },
+      orderBy: { finishedAt: 'desc' },
+      select: { finishedAt: true },
     });
     return build?.finishedAt ?? null;
   }
@@ -105,7 +112,10 @@ export class BuildsRepository {
   async markRunning(build: BuildRecord): Promise<Date> {
     const now = new Date();
     const startedAt = build.startedAt ?? now;
-    await this.prisma.build.update({ where: { id: build.id }, data: { status: 'running', startedAt, heartbeatAt: now } });
+    await this.prisma.build.update({
+      where: { id: build.id },
+      data: { status: 'running', startedAt, heartbeatAt: now },
+    });
     return startedAt;
   }
 
@@ -116,7 +126,10 @@ export class BuildsRepository {
 
   /** A build handed back by a stopping worker waits in the queue again (not failed). */
   async requeue(id: string, stages: Record<string, number>): Promise<void> {
-    await this.prisma.build.updateMany({ where: { id, status: 'running' }, data: { status: 'queued', heartbeatAt: null, stages } });
+    await this.prisma.build.updateMany({
+      where: { id, status: 'running' },
+      data: { status: 'queued', heartbeatAt: null, stages },
+    });
   }
 
   async recordStage(id: string, stages: Record<string, number>): Promise<void> {
@@ -128,11 +141,21 @@ export class BuildsRepository {
    * workspace `running` (or `stopped`, `failed`) while its build still counts as in flight, so a
    * request made the moment the status changes is never refused as conflicting.
    */
-  async finish(id: string, outcome: BuildOutcome, workspace?: { id: string; status: WorkspaceRecord['status']; lastError?: string | null; deleted?: boolean }): Promise<void> {
+  async finish(
+    id: string,
+    outcome: BuildOutcome,
+    workspace?: { id: string; status: WorkspaceRecord['status']; lastError?: string | null; deleted?: boolean },
+  ): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       await tx.build.update({
         where: { id },
-        data: { status: outcome.status, error: outcome.error ?? null, errorCode: outcome.errorCode ?? null, stages: outcome.stages, finishedAt: new Date() },
+        data: {
+          status: outcome.status,
+          error: outcome.error ?? null,
+          errorCode: outcome.errorCode ?? null,
+          stages: outcome.stages,
+          finishedAt: new Date(),
+        },
       });
       if (!workspace) return;
       const data: Prisma.WorkspaceUpdateInput = { status: workspace.status, lastError: workspace.lastError ?? null };
@@ -143,7 +166,9 @@ export class BuildsRepository {
 
   async appendLog(buildId: string, stream: string, lines: string[]): Promise<void> {
     if (lines.length === 0) return;
-    await this.prisma.buildLog.createMany({ data: lines.map((line) => ({ buildId, stream, line: line.slice(0, 4000) })) });
+    await this.prisma.buildLog.createMany({
+      data: lines.map((line) => ({ buildId, stream, line: line.slice(0, 4000) })),
+    });
   }
 
   logs(buildId: string): Promise<BuildLogRecord[]> {
@@ -158,20 +183,27 @@ export class BuildsRepository {
  * active build per workspace" makes a concurrent second insert fail with P2002.
  */
 export async function insertTransition(tx: Prisma.TransactionClient, req: TransitionRequest): Promise<BuildRecord> {
-  const [current] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "Workspace" WHERE id = ${req.workspaceId}::uuid FOR UPDATE`;
+  const [current] = await tx.$queryRaw<
+    { status: string }[]
+  >`SELECT status::text AS status FROM "Workspace" WHERE id = ${req.workspaceId}::uuid FOR UPDATE`;
   if (req.allowedFrom && (!current || !req.allowedFrom.includes(current.status))) {
     const status = current?.status ?? 'deleted';
     throw conflict(`cannot ${req.kind} a workspace that is ${status}`, { workspaceStatus: status });
   }
   if (req.dueForDeletionBy) {
     // The row is locked now, so this read cannot race with a start clearing the dormancy.
-    const deletesAt = (await tx.workspace.findUnique({ where: { id: req.workspaceId }, select: { deletesAt: true } }))?.deletesAt;
+    const deletesAt = (await tx.workspace.findUnique({ where: { id: req.workspaceId }, select: { deletesAt: true } }))
+      ?.deletesAt;
     if (!deletesAt || deletesAt > req.dueForDeletionBy) throw conflict('the workspace is no longer due for deletion');
   }
   const build = await tx.build.create({
     data: {
-      workspaceId: req.workspaceId, kind: req.kind, templateVersion: req.templateVersion, requestedById: req.requestedById,
-      reinitialize: req.reinitialize ?? false, reason: req.reason ?? null,
+      workspaceId: req.workspaceId,
+      kind: req.kind,
+      templateVersion: req.templateVersion,
+      requestedById: req.requestedById,
+      reinitialize: req.reinitialize ?? false,
+      reason: req.reason ?? null,
     },
   });
   // Using a workspace again (start, rebuild, update…) ends its dormancy: this is the one place every
@@ -179,7 +211,14 @@ export async function insertTransition(tx: Prisma.TransactionClient, req: Transi
   const dormancy = req.kind === 'delete' ? {} : { dormantAt: null, deletesAt: null };
   await tx.workspace.update({
     where: { id: req.workspaceId },
-    data: { status: req.requestedStatus, desiredState: req.desiredState, lastError: null, templateVersion: req.templateVersion, stopReason: req.reason ?? null, ...dormancy },
+    data: {
+      status: req.requestedStatus,
+      desiredState: req.desiredState,
+      lastError: null,
+      templateVersion: req.templateVersion,
+      stopReason: req.reason ?? null,
+      ...dormancy,
+    },
   });
   return build;
 }

@@ -9,8 +9,20 @@
 /** SQLSTATE classes and codes meaning the connection, not the statement, failed. */
 const UNAVAILABLE_SQLSTATES = /^(08|57P0[1-3]$|53300$)/;
 const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1017', 'P2024']);
-const UNAVAILABLE_ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
-const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN']);
+const UNAVAILABLE_ADAPTER_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+]);
+const UNAVAILABLE_SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTCONN',
+]);
 
 interface ErrorShape {
   code?: unknown;
@@ -30,6 +42,10 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
     if (e.kind === 'postgres' && UNAVAILABLE_SQLSTATES.test(code)) return true;
   }
   // node-postgres reports a connection cut mid-query by message only.
-  if (typeof e.message === 'string' && /Connection terminated unexpectedly|Client has encountered a connection error/.test(e.message)) return true;
+  if (
+    typeof e.message === 'string' &&
+    /Connection terminated unexpectedly|Client has encountered a connection error/.test(e.message)
+  )
+    return true;
   return isDatabaseUnavailable(e.cause, depth + 1) || isDatabaseUnavailable(e.meta?.driverAdapterError, depth + 1);
 }

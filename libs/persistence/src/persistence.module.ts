@@ -10,7 +10,18 @@ import { SessionsRepository } from './sessions.repository.js';
 import { TemplateVersionsRepository } from './template-versions.repository.js';
 import { QuotasRepository } from './quotas.repository.js';
 
-const repositories = [PrismaService, UsersRepository, TokensRepository, TemplatesRepository, WorkspacesRepository, BuildsRepository, AuditRepository, SessionsRepository, TemplateVersionsRepository, QuotasRepository];
+const repositories = [
+  PrismaService,
+  UsersRepository,
+  TokensRepository,
+  TemplatesRepository,
+  WorkspacesRepository,
+  BuildsRepository,
+  AuditRepository,
+  SessionsRepository,
+  TemplateVersionsRepository,
+  QuotasRepository,
+];
 
 @Global()
 @Module({ providers: repositories, exports: repositories })

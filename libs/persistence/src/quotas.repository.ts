@@ -20,7 +20,13 @@ export interface QuotaScope {
   owner(): Promise<UserRecord | null>;
   holdings(): Promise<QuotaHolding[]>;
   /** Throws a unique violation when the owner already has a live workspace of that name. */
-  createWorkspace(data: { name: string; ownerId: string; templateId: string; templateVersion: number; parameters: Prisma.InputJsonValue }): Promise<WorkspaceRecord>;
+  createWorkspace(data: {
+    name: string;
+    ownerId: string;
+    templateId: string;
+    templateVersion: number;
+    parameters: Prisma.InputJsonValue;
+  }): Promise<WorkspaceRecord>;
   /** BuildsRepository's transition insert, inside the lock's transaction. */
   createTransition(req: TransitionRequest): Promise<BuildRecord>;
 }
@@ -79,6 +85,10 @@ async function holdingsOf(db: Tx, ownerId: string): Promise<QuotaHolding[]> {
   });
   const specs = new Map(versions.map((v) => [`${v.templateId}/${v.version}`, v.spec]));
   return workspaces.map((w) => ({
-    id: w.id, status: w.status, desiredState: w.desiredState, parameters: w.parameters, spec: specs.get(`${w.templateId}/${w.templateVersion}`) ?? null,
+    id: w.id,
+    status: w.status,
+    desiredState: w.desiredState,
+    parameters: w.parameters,
+    spec: specs.get(`${w.templateId}/${w.templateVersion}`) ?? null,
   }));
 }

@@ -8,10 +8,21 @@ export class TemplateVersionsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** The next version number is taken inside the transaction; the unique key settles races. */
-  async create(templateId: string, spec: Prisma.InputJsonValue, message: string, createdById: string | null): Promise<TemplateVersionRecord> {
+  async create(
+    templateId: string,
+    spec: Prisma.InputJsonValue,
+    message: string,
+    createdById: string | null,
+  ): Promise<TemplateVersionRecord> {
     return this.prisma.$transaction(async (tx) => {
-      const last = await tx.templateVersion.findFirst({ where: { templateId }, orderBy: { version: 'desc' }, select: { version: true } });
-      return tx.templateVersion.create({ data: { templateId, version: (last?.version ?? 0) + 1, spec, message, createdById } });
+      const last = await tx.templateVersion.findFirst({
+        where: { templateId },
+        orderBy: { version: 'desc' },
+        select: { version: true },
+      });
+      return tx.templateVersion.create({
+        data: { templateId, version: (last?.version ?? 0) + 1, spec, message, createdById },
+      });
     });
   }
 
@@ -43,23 +54,45 @@ export class TemplateVersionsRepository {
 
   /** Gives a claimed build back (its worker stopped early, or the engine was away): `pending` again. */
   async releaseClaim(id: string): Promise<void> {
-    await this.prisma.templateVersion.updateMany({ where: { id, status: 'building' }, data: { status: 'pending', buildStartedAt: null } });
+    await this.prisma.templateVersion.updateMany({
+      where: { id, status: 'building' },
+      data: { status: 'pending', buildStartedAt: null },
+    });
   }
 
   async markReady(id: string, image: { id: string; digest: string }): Promise<void> {
-    await this.prisma.templateVersion.update({ where: { id }, data: { status: 'ready', imageId: image.id, imageDigest: image.digest, buildFinishedAt: new Date(), buildError: null } });
+    await this.prisma.templateVersion.update({
+      where: { id },
+      data: {
+        status: 'ready',
+        imageId: image.id,
+        imageDigest: image.digest,
+        buildFinishedAt: new Date(),
+        buildError: null,
+      },
+    });
   }
 
   async markFailed(id: string, error: string): Promise<void> {
-    await this.prisma.templateVersion.update({ where: { id }, data: { status: 'failed', buildError: error, buildFinishedAt: new Date() } });
+    await this.prisma.templateVersion.update({
+      where: { id },
+      data: { status: 'failed', buildError: error, buildFinishedAt: new Date() },
+    });
   }
 
   async appendLog(versionId: string, stream: string, lines: string[]): Promise<void> {
     if (lines.length === 0) return;
-    await this.prisma.templateVersionLog.createMany({ data: lines.map((line) => ({ versionId, stream, line: line.slice(0, 4000) })) });
+    await this.prisma.templateVersionLog.createMany({
+      data: lines.map((line) => ({ versionId, stream, line: line.slice(0, 4000) })),
+    });
   }
 
   logs(versionId: string): Promise<{ at: Date; stream: string; line: string }[]> {
-    return this.prisma.templateVersionLog.findMany({ where: { versionId }, orderBy: { id: 'asc' }, take: 5000, select: { at: true, stream: true, line: true } });
+    return this.prisma.templateVersionLog.findMany({
+      where: { versionId },
+      orderBy: { id: 'asc' },
+      take: 5000,
+      select: { at: true, stream: true, line: true },
+    });
   }
 }

@@ -31,12 +31,22 @@ export class TemplatesRepository {
   }
 
   async list(): Promise<TemplateWithActive[]> {
-    const templates = await this.prisma.template.findMany({ where: { archivedAt: null }, orderBy: { name: 'asc' }, include: { versions: true } });
-    return templates.map(({ versions, ...t }) => ({ ...t, active: versions.find((v) => v.version === t.activeVersion) ?? null }));
+    const templates = await this.prisma.template.findMany({
+      where: { archivedAt: null },
+      orderBy: { name: 'asc' },
+      include: { versions: true },
+    });
+    return templates.map(({ versions, ...t }) => ({
+      ...t,
+      active: versions.find((v) => v.version === t.activeVersion) ?? null,
+    }));
   }
 
   async findById(id: string): Promise<TemplateWithActive | null> {
-    const template = await this.prisma.template.findFirst({ where: { id, archivedAt: null }, include: { versions: true } });
+    const template = await this.prisma.template.findFirst({
+      where: { id, archivedAt: null },
+      include: { versions: true },
+    });
     if (!template) return null;
     const { versions, ...t } = template;
     return { ...t, active: versions.find((v) => v.version === t.activeVersion) ?? null };
@@ -57,7 +67,10 @@ export class TemplatesRepository {
 
   /** Archived, not deleted: workspaces on it keep running and rebuilding from their version. */
   async archive(id: string): Promise<boolean> {
-    const { count } = await this.prisma.template.updateMany({ where: { id, archivedAt: null }, data: { archivedAt: new Date() } });
+    const { count } = await this.prisma.template.updateMany({
+      where: { id, archivedAt: null },
+      data: { archivedAt: new Date() },
+    });
     return count === 1;
   }
 }

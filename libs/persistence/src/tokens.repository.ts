@@ -6,7 +6,15 @@ import { type ApiTokenRecord, type UserRecord } from './records.js';
 export class TokensRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(data: { userId: string; name: string; tokenHash: string; prefix: string; expiresAt: Date | null; scopes: string[]; createdById: string }): Promise<ApiTokenRecord> {
+  create(data: {
+    userId: string;
+    name: string;
+    tokenHash: string;
+    prefix: string;
+    expiresAt: Date | null;
+    scopes: string[];
+    createdById: string;
+  }): Promise<ApiTokenRecord> {
     return this.prisma.apiToken.create({ data });
   }
 
@@ -23,7 +31,10 @@ export class TokensRepository {
 
   /** Returns false when the token does not exist for that user (so the caller answers 404). */
   async revoke(id: string, userId: string): Promise<boolean> {
-    const { count } = await this.prisma.apiToken.updateMany({ where: { id, userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    const { count } = await this.prisma.apiToken.updateMany({
+      where: { id, userId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
     return count === 1;
   }
 

@@ -42,7 +42,9 @@ export class UsersRepository {
 
   /** Single sign-on accounts are found by the IdP's stable id only, never by email. */
   findByOidc(issuer: string, subject: string): Promise<UserRecord | null> {
-    return this.prisma.user.findUnique({ where: { oidcIssuer_oidcSubject: { oidcIssuer: issuer, oidcSubject: subject } } });
+    return this.prisma.user.findUnique({
+      where: { oidcIssuer_oidcSubject: { oidcIssuer: issuer, oidcSubject: subject } },
+    });
   }
 
   list(): Promise<UserRecord[]> {
@@ -52,7 +54,12 @@ export class UsersRepository {
   /** Quota fields: a number sets the override, null clears it (the BERTH_QUOTA_* default applies again). */
   update(
     id: string,
-    data: Partial<Pick<UserRecord, 'role' | 'active' | 'name' | 'quotaMaxWorkspaces' | 'quotaMaxRunning' | 'quotaMaxCpus' | 'quotaMaxMemoryMb'>>,
+    data: Partial<
+      Pick<
+        UserRecord,
+        'role' | 'active' | 'name' | 'quotaMaxWorkspaces' | 'quotaMaxRunning' | 'quotaMaxCpus' | 'quotaMaxMemoryMb'
+      >
+    >,
   ): Promise<UserRecord> {
     return this.prisma.user.update({ where: { id }, data });
   }

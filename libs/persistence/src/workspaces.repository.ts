@@ -17,7 +17,13 @@ export interface RetentionCandidate {
 export class WorkspacesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(data: { name: string; ownerId: string; templateId: string; templateVersion: number; parameters: Prisma.InputJsonValue }): Promise<WorkspaceRecord> {
+  create(data: {
+    name: string;
+    ownerId: string;
+    templateId: string;
+    templateVersion: number;
+    parameters: Prisma.InputJsonValue;
+  }): Promise<WorkspaceRecord> {
     return this.prisma.workspace.create({ data: { ...data, status: 'pending', desiredState: 'running' } });
   }
 
@@ -27,7 +33,10 @@ export class WorkspacesRepository {
   }
 
   listLive(ownerId: string | null): Promise<WorkspaceRecord[]> {
-    return this.prisma.workspace.findMany({ where: { deletedAt: null, ...(ownerId ? { ownerId } : {}) }, orderBy: { createdAt: 'asc' } });
+    return this.prisma.workspace.findMany({
+      where: { deletedAt: null, ...(ownerId ? { ownerId } : {}) },
+      orderBy: { createdAt: 'asc' },
+    });
   }
 
   listLiveForTemplate(templateId: string): Promise<WorkspaceRecord[]> {
@@ -36,7 +45,10 @@ export class WorkspacesRepository {
 
   /** Promoted version per template, for the `outdated` flag (one query for a whole list). */
   async activeVersions(templateIds: string[]): Promise<Map<string, number>> {
-    const rows = await this.prisma.template.findMany({ where: { id: { in: [...new Set(templateIds)] } }, select: { id: true, activeVersion: true } });
+    const rows = await this.prisma.template.findMany({
+      where: { id: { in: [...new Set(templateIds)] } },
+      select: { id: true, activeVersion: true },
+    });
     return new Map(rows.map((r) => [r.id, r.activeVersion]));
   }
 
@@ -65,13 +77,20 @@ export class WorkspacesRepository {
     const rows = await this.prisma.workspace.findMany({
       where: { deletedAt: null, status: 'stopped' },
       include: {
-        builds: { where: { finishedAt: { not: null } }, orderBy: { finishedAt: 'desc' }, take: 1, select: { finishedAt: true } },
+        builds: {
+          where: { finishedAt: { not: null } },
+          orderBy: { finishedAt: 'desc' },
+          take: 1,
+          select: { finishedAt: true },
+        },
         _count: { select: { builds: { where: { status: { in: ['queued', 'running'] } } } } },
       },
       orderBy: { createdAt: 'asc' },
     });
     return rows.map(({ builds, _count, ...workspace }) => ({
-      workspace, lastBuildFinishedAt: builds[0]?.finishedAt ?? null, buildInFlight: _count.builds > 0,
+      workspace,
+      lastBuildFinishedAt: builds[0]?.finishedAt ?? null,
+      buildInFlight: _count.builds > 0,
     }));
   }
 
@@ -80,7 +99,11 @@ export class WorkspacesRepository {
    * stop or activity that slipped in since it was judged wins, and it is judged again next pass.
    * updatedAt itself is kept, because becoming dormant is not use (the portal shows it as such).
    */
-  async markDormant(seen: Pick<WorkspaceRecord, 'id' | 'updatedAt'>, dormantAt: Date, deletesAt: Date | null): Promise<boolean> {
+  async markDormant(
+    seen: Pick<WorkspaceRecord, 'id' | 'updatedAt'>,
+    dormantAt: Date,
+    deletesAt: Date | null,
+  ): Promise<boolean> {
     const { count } = await this.prisma.workspace.updateMany({
       where: { id: seen.id, updatedAt: seen.updatedAt, status: 'stopped', dormantAt: null, deletedAt: null },
       data: { dormantAt, deletesAt, updatedAt: seen.updatedAt },

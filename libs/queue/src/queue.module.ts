@@ -16,12 +16,24 @@ export class QueueModule {
       imports: [
         BullModule.forRootAsync({
           inject: [BERTH_CONFIG],
-          useFactory: (config: BerthConfig) => ({ connection: redisConnection(config.REDIS_URL, role), prefix: `berth-${config.BERTH_INSTANCE}` }),
+          useFactory: (config: BerthConfig) => ({
+            connection: redisConnection(config.REDIS_URL, role),
+            prefix: `berth-${config.BERTH_INSTANCE}`,
+          }),
         }),
         BullModule.registerQueue({ name: WORKSPACE_QUEUE }, { name: TEMPLATE_QUEUE }),
       ],
-      providers: [WorkspaceJobsProducer, TemplateBuildsProducer, role === 'worker' ? WorkspaceEventsPublisher : WorkspaceEventsSubscriber],
-      exports: [WorkspaceJobsProducer, TemplateBuildsProducer, BullModule, role === 'worker' ? WorkspaceEventsPublisher : WorkspaceEventsSubscriber],
+      providers: [
+        WorkspaceJobsProducer,
+        TemplateBuildsProducer,
+        role === 'worker' ? WorkspaceEventsPublisher : WorkspaceEventsSubscriber,
+      ],
+      exports: [
+        WorkspaceJobsProducer,
+        TemplateBuildsProducer,
+        BullModule,
+        role === 'worker' ? WorkspaceEventsPublisher : WorkspaceEventsSubscriber,
+      ],
     };
   }
 }

@@ -10,12 +10,22 @@ export class TemplateBuildsProducer {
   /** Idempotent per version (deterministic job id). */
   async enqueue(versionId: string): Promise<void> {
     try {
-      await this.queue.add('build', { versionId }, {
-        jobId: templateJobId(versionId), attempts: 2, backoff: { type: 'exponential', delay: 2000 },
-        removeOnComplete: { age: 24 * 3600, count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 },
-      });
+      await this.queue.add(
+        'build',
+        { versionId },
+        {
+          jobId: templateJobId(versionId),
+          attempts: 2,
+          backoff: { type: 'exponential', delay: 2000 },
+          removeOnComplete: { age: 24 * 3600, count: 1000 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+        },
+      );
     } catch (error) {
-      throw new BerthError(ErrorCode.Unavailable, `the job queue is unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      throw new BerthError(
+        ErrorCode.Unavailable,
+        `the job queue is unavailable: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

@@ -9,7 +9,16 @@ import { BERTH_CONFIG, type BerthConfig } from '#config';
  * will be deleted then unless started; null: never).
  */
 export type WorkspaceEvent =
-  | { workspaceId: string; type: 'status'; status: string; lastError: string | null; at: string; idleStopAt?: string; dormantAt?: string; deletesAt?: string | null }
+  | {
+      workspaceId: string;
+      type: 'status';
+      status: string;
+      lastError: string | null;
+      at: string;
+      idleStopAt?: string;
+      dormantAt?: string;
+      deletesAt?: string | null;
+    }
   | { workspaceId: string; type: 'log'; buildId: string; stream: string; lines: string[]; at: string };
 
 type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
@@ -30,9 +39,11 @@ export class WorkspaceEventsPublisher implements OnApplicationShutdown {
   }
 
   publish(event: WithoutAt<WorkspaceEvent>): void {
-    this.redis.publish(channelOf(this.config), JSON.stringify({ ...event, at: new Date().toISOString() })).catch((error: unknown) => {
-      this.logger.debug(`event not published: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    this.redis
+      .publish(channelOf(this.config), JSON.stringify({ ...event, at: new Date().toISOString() }))
+      .catch((error: unknown) => {
+        this.logger.debug(`event not published: ${error instanceof Error ? error.message : String(error)}`);
+      });
   }
 
   async onApplicationShutdown(): Promise<void> {

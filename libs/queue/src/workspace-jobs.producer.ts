@@ -18,7 +18,10 @@ export class WorkspaceJobsProducer {
         removeOnFail: { age: 7 * 24 * 3600 },
       });
     } catch (error) {
-      throw new BerthError(ErrorCode.Unavailable, `the job queue is unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      throw new BerthError(
+        ErrorCode.Unavailable,
+        `the job queue is unavailable: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 

@@ -10,11 +10,21 @@ import { type ExecRequest, type LogSink } from './runtime.driver.js';
  * Resolves with the exit code. The command may be silent for long (a start script sleeping), so
  * there is no idle timeout: it ends at `req.timeoutMs`, or when `req.signal` aborts.
  */
-export async function runInContainer(docker: Docker, containerId: string, req: ExecRequest, log: LogSink): Promise<number> {
+export async function runInContainer(
+  docker: Docker,
+  containerId: string,
+  req: ExecRequest,
+  log: LogSink,
+): Promise<number> {
   const container = docker.getContainer(containerId);
   const exec = await container.exec({
-    Cmd: req.cmd, User: req.user, WorkingDir: req.workdir, AttachStdout: true, AttachStderr: true,
-    Env: Object.entries(req.env ?? {}).map(([k, v]) => `${k}=${v}`), abortSignal: req.signal,
+    Cmd: req.cmd,
+    User: req.user,
+    WorkingDir: req.workdir,
+    AttachStdout: true,
+    AttachStderr: true,
+    Env: Object.entries(req.env ?? {}).map(([k, v]) => `${k}=${v}`),
+    abortSignal: req.signal,
   });
   const stream = await exec.start({ hijack: true, stdin: false, abortSignal: req.signal });
   const stdout = new PassThrough();
@@ -34,7 +44,10 @@ export async function runInContainer(docker: Docker, containerId: string, req: E
     await abortable(ended, req.signal ? AbortSignal.any([req.signal, deadline]) : deadline);
   } catch (error) {
     if (deadline.aborted && !req.signal?.aborted) {
-      throw new BerthError(ErrorCode.RuntimeFailure, `timed out after ${Math.round(req.timeoutMs / 1000)} s running ${req.cmd.join(' ').slice(0, 60)}`);
+      throw new BerthError(
+        ErrorCode.RuntimeFailure,
+        `timed out after ${Math.round(req.timeoutMs / 1000)} s running ${req.cmd.join(' ').slice(0, 60)}`,
+      );
     }
     throw error;
   } finally {

@@ -3,17 +3,42 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import Docker from 'dockerode';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import {
-  BerthError, ErrorCode, LABEL_INSTANCE, LABEL_MANAGED, LABEL_ROLE, LABEL_WORKSPACE, ROLE_VOLUME_HELPER, containerName, volumeName, workspaceLabels,
+  BerthError,
+  ErrorCode,
+  LABEL_INSTANCE,
+  LABEL_MANAGED,
+  LABEL_ROLE,
+  LABEL_WORKSPACE,
+  ROLE_VOLUME_HELPER,
+  containerName,
+  volumeName,
+  workspaceLabels,
 } from '#domain';
 import { hardenedCreateOptions } from './hardening.js';
 import { buildImage } from './image-builder.js';
 import { pullImage } from './image-puller.js';
-import { openTerminal, summariseStats, type ContainerStats, type TerminalRequest, type TerminalSession } from './terminal.js';
+import {
+  openTerminal,
+  summariseStats,
+  type ContainerStats,
+  type TerminalRequest,
+  type TerminalSession,
+} from './terminal.js';
 import { statusCodeOf } from './docker-errors.js';
 import { engineCall, type EngineCallOptions } from './engine-call.js';
 import { runInContainer } from './docker-exec.js';
 import { prepareVolumeOwner } from './volume-preparer.js';
-import { type ContainerState, type ExecRequest, type ImageBuildRequest, type ImageInfo, type ManagedContainer, type LogSink, type PublishedPort, type RuntimeDriver, type WorkspaceRuntimeSpec } from './runtime.driver.js';
+import {
+  type ContainerState,
+  type ExecRequest,
+  type ImageBuildRequest,
+  type ImageInfo,
+  type ManagedContainer,
+  type LogSink,
+  type PublishedPort,
+  type RuntimeDriver,
+  type WorkspaceRuntimeSpec,
+} from './runtime.driver.js';
 
 /** `docker stop` waits this long for the init process before killing; its request lasts as long. */
 const STOP_GRACE_SECONDS = 10;
@@ -33,7 +58,11 @@ export class DockerDriver implements RuntimeDriver {
   constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {}
 
   /** One engine request: deadline, caller's signal, and engine-away errors as `Unavailable`. */
-  private call<T>(what: string, options: EngineCallOptions, request: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  private call<T>(
+    what: string,
+    options: EngineCallOptions,
+    request: (abortSignal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     return engineCall(what, this.config.BERTH_DOCKER_TIMEOUT_MS, options, request);
   }
 
@@ -47,10 +76,15 @@ export class DockerDriver implements RuntimeDriver {
     if (local) return local;
     log('system', [`image ${ref} is not present locally; pulling`]);
     try {
-      await engineCall(`pulling ${ref}`, this.config.BERTH_IMAGE_PULL_TIMEOUT_MS, { signal }, (abortSignal) => pullImage(this.docker, ref, log, abortSignal));
+      await engineCall(`pulling ${ref}`, this.config.BERTH_IMAGE_PULL_TIMEOUT_MS, { signal }, (abortSignal) =>
+        pullImage(this.docker, ref, log, abortSignal),
+      );
     } catch (error) {
       if (signal?.aborted) throw error;
-      throw new BerthError(ErrorCode.ImageUnavailable, `image ${ref} is not available locally and could not be pulled: ${messageOf(error)}`);
+      throw new BerthError(
+        ErrorCode.ImageUnavailable,
+        `image ${ref} is not available locally and could not be pulled: ${messageOf(error)}`,
+      );
     }
     const pulled = await this.inspectImage(ref, signal);
     if (!pulled) throw new BerthError(ErrorCode.ImageUnavailable, `image ${ref} was pulled but cannot be found`);
@@ -58,7 +92,12 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   async buildImage(req: ImageBuildRequest, log: LogSink, signal?: AbortSignal): Promise<ImageInfo> {
-    const id = await engineCall(`building ${req.tag}`, this.config.BERTH_IMAGE_PULL_TIMEOUT_MS, { signal }, (abortSignal) => buildImage(this.docker, req, log, abortSignal));
+    const id = await engineCall(
+      `building ${req.tag}`,
+      this.config.BERTH_IMAGE_PULL_TIMEOUT_MS,
+      { signal },
+      (abortSignal) => buildImage(this.docker, req, log, abortSignal),
+    );
     return { id, digest: id };
   }
 
@@ -69,31 +108,49 @@ export class DockerDriver implements RuntimeDriver {
   async ensureVolume(workspaceId: string, ownerId: string, signal?: AbortSignal): Promise<{ created: boolean }> {
     const name = volumeName(workspaceId);
     try {
-      await this.call(`inspecting volume ${name}`, { signal }, (abortSignal) => this.docker.getVolume(name).inspect({ abortSignal }));
+      await this.call(`inspecting volume ${name}`, { signal }, (abortSignal) =>
+        this.docker.getVolume(name).inspect({ abortSignal }),
+      );
       return { created: false };
     } catch (error) {
       if (statusCodeOf(error) !== 404) throw error;
     }
-    await this.call(`creating volume ${name}`, { signal }, (abortSignal) => this.docker.createVolume({ Name: name, Labels: this.labels(workspaceId, ownerId), abortSignal }));
+    await this.call(`creating volume ${name}`, { signal }, (abortSignal) =>
+      this.docker.createVolume({ Name: name, Labels: this.labels(workspaceId, ownerId), abortSignal }),
+    );
     return { created: true };
   }
 
   async prepareVolume(ws: WorkspaceRuntimeSpec, signal?: AbortSignal): Promise<void> {
     // A helper left by a crashed earlier attempt goes first: one helper per workspace at a time.
-    const leftovers = await this.call('listing volume helpers', { signal }, (abortSignal) => this.docker.listContainers({
-      all: true, filters: { label: [`${LABEL_WORKSPACE}=${ws.workspaceId}`, `${LABEL_ROLE}=${ROLE_VOLUME_HELPER}`] }, abortSignal,
-    }));
+    const leftovers = await this.call('listing volume helpers', { signal }, (abortSignal) =>
+      this.docker.listContainers({
+        all: true,
+        filters: { label: [`${LABEL_WORKSPACE}=${ws.workspaceId}`, `${LABEL_ROLE}=${ROLE_VOLUME_HELPER}`] },
+        abortSignal,
+      }),
+    );
     for (const helper of leftovers) await this.removeContainerById(helper.Id, signal);
     const labels = { ...this.labels(ws.workspaceId, ws.ownerId), [LABEL_ROLE]: ROLE_VOLUME_HELPER };
-    await this.call('preparing the volume', { signal }, (abortSignal) => prepareVolumeOwner(this.docker, ws, labels, abortSignal));
+    await this.call('preparing the volume', { signal }, (abortSignal) =>
+      prepareVolumeOwner(this.docker, ws, labels, abortSignal),
+    );
   }
 
   async findContainer(workspaceId: string, signal?: AbortSignal): Promise<ContainerState | null> {
-    const found = await this.call('listing containers', { signal }, (abortSignal) => this.docker.listContainers({
-      all: true,
-      filters: { label: [`${LABEL_WORKSPACE}=${workspaceId}`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`, `${LABEL_MANAGED}=true`] },
-      abortSignal,
-    }));
+    const found = await this.call('listing containers', { signal }, (abortSignal) =>
+      this.docker.listContainers({
+        all: true,
+        filters: {
+          label: [
+            `${LABEL_WORKSPACE}=${workspaceId}`,
+            `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`,
+            `${LABEL_MANAGED}=true`,
+          ],
+        },
+        abortSignal,
+      }),
+    );
     // By name among the labelled ones: a one-shot helper left by a crash carries the same labels
     // and must never be taken for the workspace container (found by the worker-crash fault test).
     const info = found.find((c) => c.Names.includes(`/${containerName(workspaceId)}`));
@@ -105,9 +162,15 @@ export class DockerDriver implements RuntimeDriver {
     let existing = await this.findContainer(ws.workspaceId, signal);
     if (!existing) {
       await this.ensureNetwork();
-      const options = hardenedCreateOptions(ws, this.labels(ws.workspaceId, ws.ownerId), this.config.BERTH_WORKSPACE_NETWORK);
+      const options = hardenedCreateOptions(
+        ws,
+        this.labels(ws.workspaceId, ws.ownerId),
+        this.config.BERTH_WORKSPACE_NETWORK,
+      );
       try {
-        await this.call('creating the container', { signal }, (abortSignal) => this.docker.createContainer({ name: containerName(ws.workspaceId), ...options, abortSignal }));
+        await this.call('creating the container', { signal }, (abortSignal) =>
+          this.docker.createContainer({ name: containerName(ws.workspaceId), ...options, abortSignal }),
+        );
       } catch (error) {
         // 409: a concurrent or earlier attempt created it; use that one (idempotent create).
         if (statusCodeOf(error) !== 409) throw error;
@@ -118,7 +181,9 @@ export class DockerDriver implements RuntimeDriver {
     if (!existing.running) {
       const id = existing.id;
       try {
-        await this.call('starting the container', { signal }, (abortSignal) => this.docker.getContainer(id).start({ abortSignal }));
+        await this.call('starting the container', { signal }, (abortSignal) =>
+          this.docker.getContainer(id).start({ abortSignal }),
+        );
       } catch (error) {
         if (statusCodeOf(error) !== 304) throw error; // 304: already started
       }
@@ -130,8 +195,12 @@ export class DockerDriver implements RuntimeDriver {
     const found = await this.findContainer(workspaceId, req.signal);
     if (!found?.running) throw new BerthError(ErrorCode.RuntimeFailure, 'the workspace container is not running');
     // The command's own time limit replaces the per-request deadline (scripts may be long and silent).
-    return engineCall(`running ${req.cmd[0] ?? 'a command'}`, req.timeoutMs, { signal: req.signal, extraMs: 5000 }, (abortSignal) =>
-      runInContainer(this.docker, found.id, { ...req, signal: abortSignal }, log));
+    return engineCall(
+      `running ${req.cmd[0] ?? 'a command'}`,
+      req.timeoutMs,
+      { signal: req.signal, extraMs: 5000 },
+      (abortSignal) => runInContainer(this.docker, found.id, { ...req, signal: abortSignal }, log),
+    );
   }
 
   async removeContainer(workspaceId: string, signal?: AbortSignal): Promise<void> {
@@ -139,7 +208,10 @@ export class DockerDriver implements RuntimeDriver {
     if (!found) return;
     const container = this.docker.getContainer(found.id);
     try {
-      if (found.running) await this.call('stopping the container', { signal, extraMs: STOP_GRACE_SECONDS * 1000 }, (abortSignal) => container.stop({ t: STOP_GRACE_SECONDS, abortSignal }));
+      if (found.running)
+        await this.call('stopping the container', { signal, extraMs: STOP_GRACE_SECONDS * 1000 }, (abortSignal) =>
+          container.stop({ t: STOP_GRACE_SECONDS, abortSignal }),
+        );
     } catch (error) {
       if (![304, 404].includes(statusCodeOf(error) ?? 0)) throw error;
     }
@@ -148,7 +220,9 @@ export class DockerDriver implements RuntimeDriver {
 
   async removeVolume(workspaceId: string, signal?: AbortSignal): Promise<void> {
     try {
-      await this.call('removing the volume', { signal }, (abortSignal) => this.docker.getVolume(volumeName(workspaceId)).remove({ abortSignal }));
+      await this.call('removing the volume', { signal }, (abortSignal) =>
+        this.docker.getVolume(volumeName(workspaceId)).remove({ abortSignal }),
+      );
     } catch (error) {
       if (statusCodeOf(error) !== 404) throw error;
     }
@@ -167,7 +241,12 @@ export class DockerDriver implements RuntimeDriver {
 
   async listManagedContainers(): Promise<ManagedContainer[]> {
     const found = await this.call('listing containers', {}, (abortSignal) =>
-      this.docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] }, abortSignal }));
+      this.docker.listContainers({
+        all: true,
+        filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] },
+        abortSignal,
+      }),
+    );
     return found.map((c) => {
       const workspaceId = c.Labels[LABEL_WORKSPACE] ?? null;
       const isWorkspaceContainer = workspaceId !== null && c.Names.includes(`/${containerName(workspaceId)}`);
@@ -177,20 +256,30 @@ export class DockerDriver implements RuntimeDriver {
 
   async listManagedVolumes(): Promise<string[]> {
     const { Volumes } = await this.call('listing volumes', {}, (abortSignal) =>
-      this.docker.listVolumes({ filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] }, abortSignal }));
+      this.docker.listVolumes({
+        filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] },
+        abortSignal,
+      }),
+    );
     return (Volumes ?? []).map((v) => v.Labels[LABEL_WORKSPACE]).filter((id): id is string => Boolean(id));
   }
 
   async removeContainerById(id: string, signal?: AbortSignal): Promise<void> {
     try {
-      await this.call('removing the container', { signal }, (abortSignal) => this.docker.getContainer(id).remove({ force: true, abortSignal }));
+      await this.call('removing the container', { signal }, (abortSignal) =>
+        this.docker.getContainer(id).remove({ force: true, abortSignal }),
+      );
     } catch (error) {
       if (statusCodeOf(error) !== 404) throw error;
     }
   }
 
   async info(): Promise<{ serverVersion: string; containersRunning: number; images: number }> {
-    const info = (await this.call('reading engine info', {}, () => this.docker.info())) as { ServerVersion: string; ContainersRunning: number; Images: number };
+    const info = (await this.call('reading engine info', {}, () => this.docker.info())) as {
+      ServerVersion: string;
+      ContainersRunning: number;
+      Images: number;
+    };
     return { serverVersion: info.ServerVersion, containersRunning: info.ContainersRunning, images: info.Images };
   }
 
@@ -205,7 +294,9 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   private async describe(id: string, signal?: AbortSignal): Promise<ContainerState> {
-    const info = await this.call('inspecting the container', { signal }, (abortSignal) => this.docker.getContainer(id).inspect({ abortSignal }));
+    const info = await this.call('inspecting the container', { signal }, (abortSignal) =>
+      this.docker.getContainer(id).inspect({ abortSignal }),
+    );
     const ports: PublishedPort[] = [];
     for (const [key, bindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
       const hostPort = bindings?.[0]?.HostPort;
@@ -236,17 +327,25 @@ export class DockerDriver implements RuntimeDriver {
 
   private async createNetworkIfMissing(): Promise<void> {
     const name = this.config.BERTH_WORKSPACE_NETWORK;
-    const existing = await this.call('listing networks', {}, (abortSignal) => this.docker.listNetworks({ filters: { name: [name] }, abortSignal }));
+    const existing = await this.call('listing networks', {}, (abortSignal) =>
+      this.docker.listNetworks({ filters: { name: [name] }, abortSignal }),
+    );
     if (existing.some((n) => n.Name === name)) return;
     try {
-      await this.call('creating the workspace network', {}, (abortSignal) => this.docker.createNetwork({
-        Name: name,
-        Driver: 'bridge',
-        CheckDuplicate: true,
-        Options: { 'com.docker.network.bridge.enable_icc': 'false' },
-        Labels: { [LABEL_MANAGED]: 'true', [LABEL_INSTANCE]: this.config.BERTH_INSTANCE, 'berth.role': 'workspace-network' },
-        abortSignal,
-      }));
+      await this.call('creating the workspace network', {}, (abortSignal) =>
+        this.docker.createNetwork({
+          Name: name,
+          Driver: 'bridge',
+          CheckDuplicate: true,
+          Options: { 'com.docker.network.bridge.enable_icc': 'false' },
+          Labels: {
+            [LABEL_MANAGED]: 'true',
+            [LABEL_INSTANCE]: this.config.BERTH_INSTANCE,
+            'berth.role': 'workspace-network',
+          },
+          abortSignal,
+        }),
+      );
       this.logger.log(`created workspace network ${name} (inter-container traffic disabled)`);
     } catch (error) {
       if (statusCodeOf(error) !== 409) throw error;

@@ -16,7 +16,12 @@ export interface EngineCallOptions {
  * no connection → `Unavailable` (503 at the API, "try again" in the worker); an answer from the
  * engine (404, 409, 500…) → the dockerode error as is, for the caller to judge.
  */
-export async function engineCall<T>(what: string, timeoutMs: number, options: EngineCallOptions, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+export async function engineCall<T>(
+  what: string,
+  timeoutMs: number,
+  options: EngineCallOptions,
+  call: (abortSignal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const limitMs = timeoutMs + (options.extraMs ?? 0);
   const deadline = AbortSignal.timeout(limitMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
@@ -25,8 +30,13 @@ export async function engineCall<T>(what: string, timeoutMs: number, options: En
     return await abortable(call(signal), signal);
   } catch (error) {
     if (options.signal?.aborted) throw reasonOf(options.signal);
-    if (deadline.aborted) throw new BerthError(ErrorCode.Unavailable, `the Docker engine did not answer within ${seconds(limitMs)} (${what})`);
-    if (isEngineUnreachable(error)) throw new BerthError(ErrorCode.Unavailable, `the Docker engine is not reachable (${codeOf(error)}; ${what})`);
+    if (deadline.aborted)
+      throw new BerthError(
+        ErrorCode.Unavailable,
+        `the Docker engine did not answer within ${seconds(limitMs)} (${what})`,
+      );
+    if (isEngineUnreachable(error))
+      throw new BerthError(ErrorCode.Unavailable, `the Docker engine is not reachable (${codeOf(error)}; ${what})`);
     throw error;
   }
 }

@@ -36,7 +36,11 @@ export interface HardenedCreateOptions {
 /** Keeps the container alive with no busy work; the init process forwards SIGTERM to it. */
 export const DEFAULT_COMMAND = ['sleep', '2147483647'];
 
-export function hardenedCreateOptions(ws: WorkspaceRuntimeSpec, labels: Record<string, string>, network: string): HardenedCreateOptions {
+export function hardenedCreateOptions(
+  ws: WorkspaceRuntimeSpec,
+  labels: Record<string, string>,
+  network: string,
+): HardenedCreateOptions {
   const { spec } = ws;
   const memory = spec.resources.memoryMb * 1024 * 1024;
   const env = { ...spec.env, HOME: spec.homePath, ...ws.env };
@@ -64,7 +68,9 @@ export function hardenedCreateOptions(ws: WorkspaceRuntimeSpec, labels: Record<s
       NanoCpus: Math.round(spec.resources.cpus * 1e9),
       NetworkMode: network,
       // Published on loopback only; the host port is chosen by Docker and read back after start.
-      PortBindings: Object.fromEntries(spec.ports.map((p) => [`${p.port}/tcp`, [{ HostIp: '127.0.0.1', HostPort: '' }]])),
+      PortBindings: Object.fromEntries(
+        spec.ports.map((p) => [`${p.port}/tcp`, [{ HostIp: '127.0.0.1', HostPort: '' }]]),
+      ),
       // Comes back after an engine restart; a user's stop removes the container anyway.
       RestartPolicy: { Name: 'unless-stopped' },
       LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } },

@@ -24,8 +24,21 @@ function contextTar(req: ImageBuildRequest): NodeJS.ReadableStream {
  * and resolves with the new image id. Build errors (a failing RUN) reject with the builder's
  * message, which becomes the version's build error.
  */
-export async function buildImage(docker: Docker, req: ImageBuildRequest, log: LogSink, signal?: AbortSignal): Promise<string> {
-  const stream = await docker.buildImage(contextTar(req), { t: req.tag, buildargs: req.args, labels: req.labels, rm: true, forcerm: true, pull: false, abortSignal: signal });
+export async function buildImage(
+  docker: Docker,
+  req: ImageBuildRequest,
+  log: LogSink,
+  signal?: AbortSignal,
+): Promise<string> {
+  const stream = await docker.buildImage(contextTar(req), {
+    t: req.tag,
+    buildargs: req.args,
+    labels: req.labels,
+    rm: true,
+    forcerm: true,
+    pull: false,
+    abortSignal: signal,
+  });
   let imageId: string | undefined;
   let builderError: string | undefined;
   let pending = '';
@@ -38,7 +51,10 @@ export async function buildImage(docker: Docker, req: ImageBuildRequest, log: Lo
         if (event.stream) {
           const lines = (pending + event.stream).split('\n');
           pending = lines.pop() ?? '';
-          log('stdout', lines.filter((l) => l.trim() !== ''));
+          log(
+            'stdout',
+            lines.filter((l) => l.trim() !== ''),
+          );
         }
         if (event.error) {
           builderError = event.errorDetail?.message ?? event.error;
@@ -47,7 +63,10 @@ export async function buildImage(docker: Docker, req: ImageBuildRequest, log: Lo
       },
     );
   }).catch((error: unknown) => {
-    throw new BerthError(ErrorCode.RuntimeFailure, `image build failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new BerthError(
+      ErrorCode.RuntimeFailure,
+      `image build failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   });
   if (pending.trim()) log('stdout', [pending]);
   // The engine reports a failing step as an event in the stream, not as a stream error.

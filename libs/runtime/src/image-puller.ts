@@ -11,7 +11,7 @@ const formatBytes = (n: number): string => (n < 1e6 ? `${(n / 1e3).toFixed(1)} k
 
 /** Logs each layer's status changes and, at most once a second, download progress in bytes. */
 export async function pullImage(docker: Docker, ref: string, log: LogSink, signal?: AbortSignal): Promise<void> {
-  const stream = (await docker.pull(ref, { abortSignal: signal }));
+  const stream = await docker.pull(ref, { abortSignal: signal });
   const lastStatus = new Map<string, string>();
   let lastProgressAt = 0;
   const onProgress = (event: PullEvent): void => {
@@ -26,7 +26,9 @@ export async function pullImage(docker: Docker, ref: string, log: LogSink, signa
     lastStatus.set(layer, status);
     const { current, total } = event.progressDetail ?? {};
     const bytes = current && total ? ` ${formatBytes(current)} of ${formatBytes(total)}` : '';
-    log('system', [`pull ${ref}: ${layer && layer !== ref.split(':').pop() ? `layer ${layer} ` : ''}${status}${bytes}`]);
+    log('system', [
+      `pull ${ref}: ${layer && layer !== ref.split(':').pop() ? `layer ${layer} ` : ''}${status}${bytes}`,
+    ]);
   };
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve()), onProgress);

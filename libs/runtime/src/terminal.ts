@@ -21,10 +21,16 @@ const SHELL = ['sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash -
 /** An interactive `docker exec` with a TTY, as the template user in their home directory. */
 export async function openTerminal(container: Docker.Container, req: TerminalRequest): Promise<TerminalSession> {
   const exec = await container.exec({
-    Cmd: SHELL, User: req.user, WorkingDir: req.workdir, Tty: true, AttachStdin: true, AttachStdout: true, AttachStderr: true,
+    Cmd: SHELL,
+    User: req.user,
+    WorkingDir: req.workdir,
+    Tty: true,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
     Env: ['TERM=xterm-256color', ...Object.entries(req.env).map(([k, v]) => `${k}=${v}`)],
   });
-  const stream = (await exec.start({ hijack: true, stdin: true, Tty: true }));
+  const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
   const resize = async (cols: number, rows: number): Promise<void> => {
     await exec.resize({ w: cols, h: rows }).catch(() => undefined); // the shell may be gone already
   };

@@ -7,7 +7,12 @@ import { type WorkspaceRuntimeSpec } from './runtime.driver.js';
  * homePath lets Docker copy the image's skeleton (e.g. .bashrc) into the new volume first; then
  * only the volume root's owner changes, as root with CHOWN and nothing else, without a network.
  */
-export async function prepareVolumeOwner(docker: Docker, ws: WorkspaceRuntimeSpec, labels: Record<string, string>, signal: AbortSignal): Promise<void> {
+export async function prepareVolumeOwner(
+  docker: Docker,
+  ws: WorkspaceRuntimeSpec,
+  labels: Record<string, string>,
+  signal: AbortSignal,
+): Promise<void> {
   const { spec } = ws;
   const helper = await docker.createContainer({
     Image: ws.image,
@@ -28,7 +33,10 @@ export async function prepareVolumeOwner(docker: Docker, ws: WorkspaceRuntimeSpe
     const result = (await helper.wait({ abortSignal: signal })) as { StatusCode: number };
     if (result.StatusCode !== 0) {
       const output = (await helper.logs({ stdout: true, stderr: true, abortSignal: signal })).toString().trim();
-      throw new BerthError(ErrorCode.RuntimeFailure, `could not give ${spec.homePath} to user ${spec.user} (exit ${result.StatusCode}): ${output.slice(-500)}`);
+      throw new BerthError(
+        ErrorCode.RuntimeFailure,
+        `could not give ${spec.homePath} to user ${spec.user} (exit ${result.StatusCode}): ${output.slice(-500)}`,
+      );
     }
   } finally {
     // Not tied to the signal: the helper is removed even when the stage was aborted.

@@ -2,12 +2,16 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { waitFor } from './wait-for.js';
 
-export const testBaseUrl = (): string => process.env.BERTH_TEST_URL ?? `http://127.0.0.1:${process.env.BERTH_TEST_PORT ?? '18080'}`;
+export const testBaseUrl = (): string =>
+  process.env.BERTH_TEST_URL ?? `http://127.0.0.1:${process.env.BERTH_TEST_PORT ?? '18080'}`;
 export const testAdmin = { email: 'admin@berth.test', password: 'admin-password-for-tests' };
 
 /** A bearer-token client for the running test server (real HTTP, real services behind it). */
 export class ApiClient {
-  constructor(readonly token: string, readonly baseUrl = testBaseUrl()) {}
+  constructor(
+    readonly token: string,
+    readonly baseUrl = testBaseUrl(),
+  ) {}
 
   private agent(): TestAgent {
     return request(this.baseUrl);
@@ -43,13 +47,19 @@ export class ApiClient {
       `workspace ${workspaceId} to be ${status}`,
       timeoutMs,
     );
-    if (final.status !== status) throw new Error(`workspace ${workspaceId} is ${String(final.status)}: ${String(final.lastError)}`);
+    if (final.status !== status)
+      throw new Error(`workspace ${workspaceId} is ${String(final.status)}: ${String(final.lastError)}`);
     return final;
   }
 
   /** Waits for a workspace to be gone (GET answers 404). */
   async waitForGone(workspaceId: string, timeoutMs = 90_000): Promise<void> {
-    await waitFor(async () => (await this.get(`/workspaces/${workspaceId}`)).status, (s) => s === 404, `workspace ${workspaceId} to be deleted`, timeoutMs);
+    await waitFor(
+      async () => (await this.get(`/workspaces/${workspaceId}`)).status,
+      (s) => s === 404,
+      `workspace ${workspaceId} to be deleted`,
+      timeoutMs,
+    );
   }
 }
 
@@ -59,14 +69,19 @@ export async function signIn(email: string, password: string, baseUrl = testBase
   const login = await agent.post('/api/v1/auth/login').send({ email, password });
   if (login.status !== 200) throw new Error(`login as ${email} failed: ${login.status} ${JSON.stringify(login.body)}`);
   const csrf = /berth_csrf=([^;]+)/.exec(String(login.headers['set-cookie']))?.[1] ?? '';
-  const created = await agent.post('/api/v1/tokens').set('x-csrf-token', csrf).send({ name: `test-${Date.now()}` });
-  if (created.status !== 201) throw new Error(`token creation failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const created = await agent
+    .post('/api/v1/tokens')
+    .set('x-csrf-token', csrf)
+    .send({ name: `test-${Date.now()}` });
+  if (created.status !== 201)
+    throw new Error(`token creation failed: ${created.status} ${JSON.stringify(created.body)}`);
   return new ApiClient((created.body as { token: string }).token, baseUrl);
 }
 
 let counter = 0;
 /** A unique, valid DNS-label name for objects a test creates. */
-export const uniqueName = (prefix: string): string => `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter++}`;
+export const uniqueName = (prefix: string): string =>
+  `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter++}`;
 
 /** Creates a developer through the admin API and returns a signed-in client for them. */
 export async function createDeveloper(admin: ApiClient): Promise<{ client: ApiClient; id: string }> {

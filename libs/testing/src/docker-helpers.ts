@@ -4,8 +4,15 @@ import { PassThrough } from 'node:stream';
 export const testDocker = (): Docker => new Docker();
 
 /** Runs a command in a container through the Docker API and returns stdout (throws on non-zero). */
-export async function dockerExec(containerId: string, cmd: string[], user = '1000:1000', docker = testDocker()): Promise<string> {
-  const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, User: user, AttachStdout: true, AttachStderr: true });
+export async function dockerExec(
+  containerId: string,
+  cmd: string[],
+  user = '1000:1000',
+  docker = testDocker(),
+): Promise<string> {
+  const exec = await docker
+    .getContainer(containerId)
+    .exec({ Cmd: cmd, User: user, AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
@@ -31,8 +38,20 @@ export async function volumesOf(workspaceId: string, docker = testDocker()): Pro
 /** Removes every container, volume and network of one installation (by its berth.instance label). */
 export async function removeInstanceObjects(instance: string, docker = testDocker()): Promise<void> {
   const filters = { label: ['berth.managed=true', `berth.instance=${instance}`] };
-  for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  for (const c of await docker.listContainers({ all: true, filters }))
+    await docker
+      .getContainer(c.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
   const { Volumes } = await docker.listVolumes({ filters });
-  for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
-  for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  for (const v of Volumes ?? [])
+    await docker
+      .getVolume(v.Name)
+      .remove()
+      .catch(() => undefined);
+  for (const n of await docker.listNetworks({ filters }))
+    await docker
+      .getNetwork(n.Id)
+      .remove()
+      .catch(() => undefined);
 }

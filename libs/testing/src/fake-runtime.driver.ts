@@ -1,6 +1,19 @@
 import { PassThrough } from 'node:stream';
 import { BerthError, ErrorCode } from '#domain';
-import { sleep, type ContainerStats, type TerminalRequest, type TerminalSession, type ContainerState, type ExecRequest, type ImageBuildRequest, type ImageInfo, type LogSink, type ManagedContainer, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
+import {
+  sleep,
+  type ContainerStats,
+  type TerminalRequest,
+  type TerminalSession,
+  type ContainerState,
+  type ExecRequest,
+  type ImageBuildRequest,
+  type ImageInfo,
+  type LogSink,
+  type ManagedContainer,
+  type RuntimeDriver,
+  type WorkspaceRuntimeSpec,
+} from '#runtime';
 
 /**
  * In-memory RuntimeDriver for fast orchestration tests (Coder's "echo" provisioner idea). It keeps
@@ -38,21 +51,27 @@ export class FakeRuntimeDriver implements RuntimeDriver {
 
   ensureImage(ref: string, log: LogSink): Promise<ImageInfo> {
     this.calls.push(`ensureImage ${ref}`);
-    if (!this.images.has(ref)) return Promise.reject(new BerthError(ErrorCode.ImageUnavailable, `image ${ref} is not available`));
+    if (!this.images.has(ref))
+      return Promise.reject(new BerthError(ErrorCode.ImageUnavailable, `image ${ref} is not available`));
     log('system', [`using ${ref}`]);
     return Promise.resolve({ digest: `sha256:fake-${ref}`, id: `sha256:id-${ref}` });
   }
 
   buildImage(req: ImageBuildRequest, log: LogSink): Promise<ImageInfo> {
     this.calls.push(`buildImage ${req.tag}`);
-    if (req.dockerfile.includes('RUN false')) return Promise.reject(new BerthError(ErrorCode.RuntimeFailure, 'image build failed: RUN false returned 1'));
+    if (req.dockerfile.includes('RUN false'))
+      return Promise.reject(new BerthError(ErrorCode.RuntimeFailure, 'image build failed: RUN false returned 1'));
     log('stdout', ['Step 1/1 : fake build']);
     this.images.add(req.tag);
     return Promise.resolve({ digest: `sha256:built-${req.tag}`, id: `sha256:built-${req.tag}` });
   }
 
   hasImage(idOrRef: string): Promise<boolean> {
-    return Promise.resolve([...this.images].some((ref) => idOrRef === ref || idOrRef === `sha256:id-${ref}` || idOrRef === `sha256:built-${ref}`));
+    return Promise.resolve(
+      [...this.images].some(
+        (ref) => idOrRef === ref || idOrRef === `sha256:id-${ref}` || idOrRef === `sha256:built-${ref}`,
+      ),
+    );
   }
 
   ensureVolume(workspaceId: string): Promise<{ created: boolean }> {
@@ -109,18 +128,28 @@ export class FakeRuntimeDriver implements RuntimeDriver {
 
   /** An echoing "shell": what is written comes back, enough to test the plumbing around it. */
   openTerminal(workspaceId: string, _req: TerminalRequest): Promise<TerminalSession> {
-    if (!this.containers.get(workspaceId)?.running) return Promise.reject(new BerthError(ErrorCode.Conflict, 'the workspace is not running'));
+    if (!this.containers.get(workspaceId)?.running)
+      return Promise.reject(new BerthError(ErrorCode.Conflict, 'the workspace is not running'));
     return Promise.resolve({ stream: new PassThrough(), resize: () => Promise.resolve() });
   }
 
   stats(workspaceId: string): Promise<ContainerStats> {
-    if (!this.containers.get(workspaceId)?.running) return Promise.reject(new BerthError(ErrorCode.Conflict, 'the workspace is not running'));
+    if (!this.containers.get(workspaceId)?.running)
+      return Promise.reject(new BerthError(ErrorCode.Conflict, 'the workspace is not running'));
     return Promise.resolve({ cpuPercent: 1.5, memoryBytes: 10e6, memoryLimitBytes: 2048e6 });
   }
 
   listManagedContainers(): Promise<ManagedContainer[]> {
     this.calls.push('listManagedContainers');
-    return Promise.resolve([...this.containers.entries()].map(([workspaceId, c]) => ({ id: c.id, workspaceId, isWorkspaceContainer: true, running: c.running, status: c.running ? 'Up' : 'Exited (0)' })));
+    return Promise.resolve(
+      [...this.containers.entries()].map(([workspaceId, c]) => ({
+        id: c.id,
+        workspaceId,
+        isWorkspaceContainer: true,
+        running: c.running,
+        status: c.running ? 'Up' : 'Exited (0)',
+      })),
+    );
   }
 
   listManagedVolumes(): Promise<string[]> {
@@ -133,7 +162,11 @@ export class FakeRuntimeDriver implements RuntimeDriver {
   }
 
   info(): Promise<{ serverVersion: string; containersRunning: number; images: number }> {
-    return Promise.resolve({ serverVersion: 'fake', containersRunning: this.containers.size, images: this.images.size });
+    return Promise.resolve({
+      serverVersion: 'fake',
+      containersRunning: this.containers.size,
+      images: this.images.size,
+    });
   }
 
   removeVolume(workspaceId: string): Promise<void> {

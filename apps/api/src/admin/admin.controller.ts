@@ -21,7 +21,10 @@ export class AdminController {
   ) {}
 
   @Get('system')
-  async system(): Promise<{ queues: Record<string, Counts>; docker: { serverVersion: string; containersRunning: number; images: number } }> {
+  async system(): Promise<{
+    queues: Record<string, Counts>;
+    docker: { serverVersion: string; containersRunning: number; images: number };
+  }> {
     const kinds = ['waiting', 'active', 'completed', 'failed', 'delayed'] as const;
     const [workspaces, templates, docker] = await Promise.all([
       this.workspaceQueue.getJobCounts(...kinds),

@@ -15,9 +15,14 @@ export class AuditController {
   @Get()
   list(@Query() q: AuditQueryDto): Promise<{ events: AuditEventView[]; nextBefore: string | null }> {
     return this.audit.list({
-      actorId: q.actorId, action: q.action, targetId: q.targetId, outcome: q.outcome,
-      since: q.since ? new Date(q.since) : undefined, until: q.until ? new Date(q.until) : undefined,
-      before: q.before ? BigInt(q.before) : undefined, limit: q.limit ?? 50,
+      actorId: q.actorId,
+      action: q.action,
+      targetId: q.targetId,
+      outcome: q.outcome,
+      since: q.since ? new Date(q.since) : undefined,
+      until: q.until ? new Date(q.until) : undefined,
+      before: q.before ? BigInt(q.before) : undefined,
+      limit: q.limit ?? 50,
     });
   }
 }

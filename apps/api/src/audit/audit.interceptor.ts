@@ -1,4 +1,10 @@
-import { type CallHandler, type ExecutionContext, HttpException, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  HttpException,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { type Request } from 'express';
 import { catchError, type Observable, tap, throwError } from 'rxjs';
 import { type AuthenticatedUser } from '#auth';
@@ -20,10 +26,22 @@ export class AuditInterceptor implements NestInterceptor {
     if (READS.has(req.method)) return next.handle();
     const resource = (context.getClass().name.replace(/Controller$/, '') || 'api').toLowerCase();
     const action = `${resource}.${context.getHandler().name}`;
-    const record = (outcome: 'success' | 'failure', targetId: string | undefined, details: Record<string, string | number>): void =>
+    const record = (
+      outcome: 'success' | 'failure',
+      targetId: string | undefined,
+      details: Record<string, string | number>,
+    ): void =>
       void this.audit.record({
-        actor: req.user ?? null, action, targetType: resource, targetId, ip: req.ip ?? null, outcome,
-        actorEmail: typeof (req.body as { email?: unknown } | undefined)?.email === 'string' ? (req.body as { email: string }).email : undefined,
+        actor: req.user ?? null,
+        action,
+        targetType: resource,
+        targetId,
+        ip: req.ip ?? null,
+        outcome,
+        actorEmail:
+          typeof (req.body as { email?: unknown } | undefined)?.email === 'string'
+            ? (req.body as { email: string }).email
+            : undefined,
         details,
       });
     const routeId = typeof req.params.id === 'string' ? req.params.id : undefined;

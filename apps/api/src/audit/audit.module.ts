@@ -6,5 +6,9 @@ import { AuditService } from './audit.service.js';
 
 /** Global so every domain module can record what it changes. */
 @Global()
-@Module({ controllers: [AuditController], providers: [AuditService, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }], exports: [AuditService] })
+@Module({
+  controllers: [AuditController],
+  providers: [AuditService, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  exports: [AuditService],
+})
 export class AuditModule {}

@@ -54,15 +54,27 @@ export class AuditService {
       });
     } catch (error) {
       // An audit write must never turn a done change into an error answer; it is logged loudly instead.
-      this.logger.error(`audit event ${r.action} not recorded: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(
+        `audit event ${r.action} not recorded: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
   async list(q: AuditQuery): Promise<{ events: AuditEventView[]; nextBefore: string | null }> {
     const rows = await this.audit.find(q);
     const events = rows.map((e) => ({
-      id: e.id.toString(), at: e.at.toISOString(), actorId: e.actorId, actorEmail: e.actorEmail, via: e.via, tokenId: e.tokenId,
-      action: e.action, targetType: e.targetType, targetId: e.targetId, ip: e.ip, outcome: e.outcome, details: e.details,
+      id: e.id.toString(),
+      at: e.at.toISOString(),
+      actorId: e.actorId,
+      actorEmail: e.actorEmail,
+      via: e.via,
+      tokenId: e.tokenId,
+      action: e.action,
+      targetType: e.targetType,
+      targetId: e.targetId,
+      ip: e.ip,
+      outcome: e.outcome,
+      details: e.details,
     }));
     return { events, nextBefore: rows.length === q.limit ? (events.at(-1)?.id ?? null) : null };
   }

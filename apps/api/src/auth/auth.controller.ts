@@ -20,7 +20,12 @@ export class AuthController {
   @SkipThrottle({ [TOKEN_THROTTLE]: true })
   @Post('login')
   @HttpCode(200)
-  login(@Body() _body: LoginDto, @CurrentUser() user: AuthenticatedUser, @Req() req: SessionRequest, @Res({ passthrough: true }) res: Response): { user: UserView } {
+  login(
+    @Body() _body: LoginDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() req: SessionRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): { user: UserView } {
     issueCsrfToken(req, res);
     return { user: toUserView(user) };
   }

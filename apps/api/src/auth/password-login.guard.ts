@@ -17,8 +17,13 @@ export class PasswordLoginGuard extends LocalLoginGuard {
       const req = context.switchToHttp().getRequest<Request>();
       const email = (req.body as { email?: unknown } | undefined)?.email;
       await this.audit.record({
-        actor: null, actorEmail: typeof email === 'string' ? email.toLowerCase().slice(0, 254) : undefined,
-        action: 'auth.login', targetType: 'auth', ip: req.ip ?? null, outcome: 'failure', details: { reason: 'invalid credentials' },
+        actor: null,
+        actorEmail: typeof email === 'string' ? email.toLowerCase().slice(0, 254) : undefined,
+        action: 'auth.login',
+        targetType: 'auth',
+        ip: req.ip ?? null,
+        outcome: 'failure',
+        details: { reason: 'invalid credentials' },
       });
       throw error;
     }

@@ -38,7 +38,9 @@ export class LiveConnections implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     const server = this.server;
     if (!server) return;
-    this.logger.log(`shutting down: ending ${this.streams.size} live stream(s), draining ${this.sockets.size} connection(s)`);
+    this.logger.log(
+      `shutting down: ending ${this.streams.size} live stream(s), draining ${this.sockets.size} connection(s)`,
+    );
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const close of [...this.streams]) close();
     server.closeIdleConnections();

@@ -44,7 +44,13 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof BerthError) {
       const status = STATUS_BY_CODE[exception.code];
       // Details first: they may add fields, never replace the standard ones.
-      return { ...exception.details, type: `urn:berth:problem:${exception.code}`, title: title(status), status, detail: exception.message };
+      return {
+        ...exception.details,
+        type: `urn:berth:problem:${exception.code}`,
+        title: title(status),
+        status,
+        detail: exception.message,
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -53,22 +59,50 @@ export class ProblemFilter implements ExceptionFilter {
       const errors = Array.isArray(message) ? message.map(String) : undefined;
       // Terminus puts each dependency's state in `details`: keep it, it says what is down.
       const checks = typeof body === 'object' && body !== null && 'details' in body ? body.details : undefined;
-      const detail = errors ? errors.join('; ') : checks ? 'a dependency is not ready' : typeof message === 'string' ? message : exception.message;
-      return { type: `urn:berth:problem:http-${status}`, title: title(status), status, detail, ...(errors ? { errors } : {}), ...(checks ? { checks } : {}) };
+      const detail = errors
+        ? errors.join('; ')
+        : checks
+          ? 'a dependency is not ready'
+          : typeof message === 'string'
+            ? message
+            : exception.message;
+      return {
+        type: `urn:berth:problem:http-${status}`,
+        title: title(status),
+        status,
+        detail,
+        ...(errors ? { errors } : {}),
+        ...(checks ? { checks } : {}),
+      };
     }
     // The database restarting or away: the client may simply try again (Retry-After is set).
     if (isDatabaseUnavailable(exception)) {
-      this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message.split('\n').pop() : String(exception)}`);
-      return { type: `urn:berth:problem:${ErrorCode.Unavailable}`, title: title(503), status: 503, detail: 'the database is not reachable right now; try again shortly' };
+      this.logger.warn(
+        `database unavailable: ${exception instanceof Error ? exception.message.split('\n').pop() : String(exception)}`,
+      );
+      return {
+        type: `urn:berth:problem:${ErrorCode.Unavailable}`,
+        title: title(503),
+        status: 503,
+        detail: 'the database is not reachable right now; try again shortly',
+      };
     }
     // Errors raised by express middleware (body parser: malformed JSON, too large) carry a 4xx status.
     const status = (exception as { status?: unknown } | null)?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const detail = (exception as { type?: string }).type === 'entity.parse.failed' ? 'the request body is not valid JSON' : String((exception as Error).message);
+      const detail =
+        (exception as { type?: string }).type === 'entity.parse.failed'
+          ? 'the request body is not valid JSON'
+          : String((exception as Error).message);
       return { type: `urn:berth:problem:http-${status}`, title: title(status), status, detail };
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    return { type: 'urn:berth:problem:internal', title: title(500), status: 500, detail: 'an unexpected error occurred; it has been logged' };
+    return {
+      type: 'urn:berth:problem:internal',
+      title: title(500),
+      status: 500,
+      detail: 'an unexpected error occurred; it has been logged',
+    };
   }
 }
 

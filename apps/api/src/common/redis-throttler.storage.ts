@@ -22,22 +22,43 @@ return { hits, ttl, redis.call('PTTL', KEYS[2]) }
 export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
   private readonly redis: Redis;
 
-  constructor(redisUrl: string, private readonly prefix: string) {
+  constructor(
+    redisUrl: string,
+    private readonly prefix: string,
+  ) {
     this.redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   }
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<{ totalHits: number; timeToExpire: number; isBlocked: boolean; timeToBlockExpire: number }> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<{ totalHits: number; timeToExpire: number; isBlocked: boolean; timeToBlockExpire: number }> {
     const base = `${this.prefix}:throttle:${throttlerName}:${key}`;
     let result: [number, number, number];
     try {
-      result = (await this.redis.eval(INCREMENT, 2, base, `${base}:blocked`, ttl, limit, blockDuration || ttl)) as [number, number, number];
+      result = (await this.redis.eval(INCREMENT, 2, base, `${base}:blocked`, ttl, limit, blockDuration || ttl)) as [
+        number,
+        number,
+        number,
+      ];
     } catch {
       // Fail closed: without the shared counters, password guessing would be unlimited.
-      throw new BerthError(ErrorCode.Unavailable, 'the rate limiter cannot reach Redis; sign-in is paused until it is back');
+      throw new BerthError(
+        ErrorCode.Unavailable,
+        'the rate limiter cannot reach Redis; sign-in is paused until it is back',
+      );
     }
     const [hits, ttlMs, blockMs] = result;
     const blocked = blockMs > 0;
-    return { totalHits: hits, timeToExpire: Math.ceil(Math.max(ttlMs, 0) / 1000), isBlocked: blocked, timeToBlockExpire: Math.ceil(Math.max(blockMs, 0) / 1000) };
+    return {
+      totalHits: hits,
+      timeToExpire: Math.ceil(Math.max(ttlMs, 0) / 1000),
+      isBlocked: blocked,
+      timeToBlockExpire: Math.ceil(Math.max(blockMs, 0) / 1000),
+    };
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -19,7 +19,9 @@ export function pipeSse(req: Request, res: Response, events: Observable<MessageE
   res.flushHeaders();
   const subscription = events.subscribe({
     next: (e) => {
-      res.write(`${e.type ? `event: ${e.type}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`);
+      res.write(
+        `${e.type ? `event: ${e.type}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`,
+      );
     },
     error: () => res.end(),
     complete: () => res.end(),

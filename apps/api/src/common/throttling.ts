@@ -11,7 +11,11 @@ export const throttlingModule = ThrottlerModule.forRootAsync({
   useFactory: (config: BerthConfig) => ({
     throttlers: [
       { name: LOGIN_THROTTLE, ttl: config.BERTH_LOGIN_WINDOW_SECONDS * 1000, limit: config.BERTH_LOGIN_LIMIT },
-      { name: TOKEN_THROTTLE, ttl: config.BERTH_TOKEN_CREATE_WINDOW_SECONDS * 1000, limit: config.BERTH_TOKEN_CREATE_LIMIT },
+      {
+        name: TOKEN_THROTTLE,
+        ttl: config.BERTH_TOKEN_CREATE_WINDOW_SECONDS * 1000,
+        limit: config.BERTH_TOKEN_CREATE_LIMIT,
+      },
     ],
     storage: new RedisThrottlerStorage(config.REDIS_URL, `berth-${config.BERTH_INSTANCE}`),
     errorMessage: 'too many attempts; wait a minute and try again',

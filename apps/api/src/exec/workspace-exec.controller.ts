@@ -13,7 +13,11 @@ export class WorkspaceExecController {
   @RequiresScope('workspaces:write')
   @Post(':id/exec')
   @HttpCode(200)
-  run(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Body() body: ExecRequestDto): Promise<ExecResultView> {
+  run(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ExecRequestDto,
+  ): Promise<ExecResultView> {
     return this.exec.run(user, id, body);
   }
 }

@@ -31,7 +31,12 @@ export class WorkspaceExecService {
     );
     // A long command was use all along: mark the end too.
     this.access.recordActivity(workspaceId);
-    return { exitCode, stdout: output.stdout.text(), stderr: output.stderr.text(), truncated: output.stdout.truncated || output.stderr.truncated };
+    return {
+      exitCode,
+      stdout: output.stdout.text(),
+      stderr: output.stderr.text(),
+      truncated: output.stdout.truncated || output.stderr.truncated,
+    };
   }
 }
 

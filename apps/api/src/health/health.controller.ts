@@ -32,9 +32,21 @@ export class HealthController {
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
-      () => this.indicators.check('postgres').attempt(() => this.prisma.ping()).withTimeout(CHECK_TIMEOUT_MS),
-      () => this.indicators.check('redis').attempt(() => this.jobs.ping()).withTimeout(CHECK_TIMEOUT_MS),
-      () => this.indicators.check('docker').attempt(() => this.runtime.ping()).withTimeout(CHECK_TIMEOUT_MS),
+      () =>
+        this.indicators
+          .check('postgres')
+          .attempt(() => this.prisma.ping())
+          .withTimeout(CHECK_TIMEOUT_MS),
+      () =>
+        this.indicators
+          .check('redis')
+          .attempt(() => this.jobs.ping())
+          .withTimeout(CHECK_TIMEOUT_MS),
+      () =>
+        this.indicators
+          .check('docker')
+          .attempt(() => this.runtime.ping())
+          .withTimeout(CHECK_TIMEOUT_MS),
     ]);
   }
 }

@@ -11,7 +11,10 @@ import { PortProxyService } from './port-proxy.service.js';
 export class PortProxyMiddleware implements NestMiddleware {
   private readonly problems = new ProblemFilter();
 
-  constructor(private readonly authenticator: RequestAuthenticator, private readonly ports: PortProxyService) {}
+  constructor(
+    private readonly authenticator: RequestAuthenticator,
+    private readonly ports: PortProxyService,
+  ) {}
 
   async use(req: Request, res: Response, _next: NextFunction): Promise<void> {
     try {
@@ -20,7 +23,10 @@ export class PortProxyMiddleware implements NestMiddleware {
       if (!user) throw new BerthError(ErrorCode.Unauthenticated, 'sign in to reach this workspace');
       // The app never sees Berth's own credentials.
       delete req.headers.authorization;
-      req.headers.cookie = (req.headers.cookie ?? '').split(/;\s*/).filter((c) => !/^berth_(session|csrf)=/.test(c)).join('; ');
+      req.headers.cookie = (req.headers.cookie ?? '')
+        .split(/;\s*/)
+        .filter((c) => !/^berth_(session|csrf)=/.test(c))
+        .join('; ');
       await this.ports.web(req, res, user);
     } catch (error) {
       const problem = this.problems.toProblem(error);

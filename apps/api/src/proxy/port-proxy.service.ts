@@ -23,7 +23,14 @@ export class PortProxyService {
       this.logger.warn(`proxy error: ${error.message}`);
       if (res && 'writeHead' in res && !res.headersSent) {
         res.writeHead(502, { 'content-type': 'application/problem+json' });
-        res.end(JSON.stringify({ type: 'urn:berth:problem:runtime_failure', title: 'Bad Gateway', status: 502, detail: 'the app in the workspace did not answer' }));
+        res.end(
+          JSON.stringify({
+            type: 'urn:berth:problem:runtime_failure',
+            title: 'Bad Gateway',
+            status: 502,
+            detail: 'the app in the workspace did not answer',
+          }),
+        );
       } else if (res && 'destroy' in res) {
         res.destroy();
       }
@@ -44,7 +51,10 @@ export class PortProxyService {
     this.proxy.ws(req, socket, head, { target });
   }
 
-  private async resolve(req: IncomingMessage, user: AuthenticatedUser): Promise<{ target: string; path: string; prefix: string }> {
+  private async resolve(
+    req: IncomingMessage,
+    user: AuthenticatedUser,
+  ): Promise<{ target: string; path: string; prefix: string }> {
     const match = PORT_PATH.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
     if (!match?.[1] || !match[2]) throw notFound('route');
     const target = await this.access.runningTarget(user, match[1]);
@@ -53,6 +63,10 @@ export class PortProxyService {
     const published = target.ports.find((p) => p.port === port);
     if (!published) throw new BerthError(ErrorCode.NotFound, `the template publishes no port ${port}`);
     const query = req.url?.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
-    return { target: `http://127.0.0.1:${published.hostPort}`, path: `${match[3] ?? '/'}${query}`, prefix: `/w/${match[1]}/ports/${port}` };
+    return {
+      target: `http://127.0.0.1:${published.hostPort}`,
+      path: `${match[3] ?? '/'}${query}`,
+      prefix: `/w/${match[1]}/ports/${port}`,
+    };
   }
 }

@@ -23,7 +23,12 @@ export class DefaultTemplateService implements OnApplicationBootstrap {
         {
           name: DEFAULT_TEMPLATE_NAME,
           description: 'Debian bookworm with bash, git, curl and sudo; your home directory persists across rebuilds.',
-          spec: { image: this.config.BERTH_DEFAULT_IMAGE, user: '1000:1000', homePath: '/home/dev', env: { LANG: 'C.UTF-8' } },
+          spec: {
+            image: this.config.BERTH_DEFAULT_IMAGE,
+            user: '1000:1000',
+            homePath: '/home/dev',
+            env: { LANG: 'C.UTF-8' },
+          },
         },
         null,
       );

@@ -16,7 +16,10 @@ export interface DevcontainerImportResult {
 /** devcontainer.json → a new template, through the same validation as any other spec. */
 @Injectable()
 export class DevcontainerImportService {
-  constructor(private readonly templates: TemplatesService, private readonly checker: TemplateSpecChecker) {}
+  constructor(
+    private readonly templates: TemplatesService,
+    private readonly checker: TemplateSpecChecker,
+  ) {}
 
   async import(dto: ImportDevcontainerDto, createdById: string): Promise<DevcontainerImportResult> {
     const mapped = importDevcontainer({ devcontainer: dto.devcontainer, files: dto.files });
@@ -24,13 +27,20 @@ export class DevcontainerImportService {
     const first = problems[0];
     if (first) {
       throw new BerthError(ErrorCode.Validation, `the imported spec is not valid: ${first.field}: ${first.message}`, {
-        field: first.field, problems, unsupported: mapped.unsupported,
+        field: first.field,
+        problems,
+        unsupported: mapped.unsupported,
       });
     }
     const result = { spec: mapped.spec, unsupported: mapped.unsupported, notes: mapped.notes };
     if (dto.dryRun) return result;
     const template = await this.templates.create(
-      { name: dto.name, description: dto.description ?? '', spec: mapped.spec, message: 'imported from devcontainer.json' },
+      {
+        name: dto.name,
+        description: dto.description ?? '',
+        spec: mapped.spec,
+        message: 'imported from devcontainer.json',
+      },
       createdById,
     );
     return { template, ...result };

@@ -24,20 +24,28 @@ export class TemplateRolloutService {
     private readonly workspaces: WorkspacesRepository,
   ) {}
 
-  async impact(templateId: string, version: number): Promise<{ templateId: string; version: number; workspaces: WorkspaceImpact[] }> {
+  async impact(
+    templateId: string,
+    version: number,
+  ): Promise<{ templateId: string; version: number; workspaces: WorkspaceImpact[] }> {
     const target = await this.versions.find(templateId, version);
     const older = (await this.workspaces.listLiveForTemplate(templateId)).filter((w) => w.templateVersion < version);
     const sources = new Map<number, TemplateVersionRecord | null>();
     const impacts: WorkspaceImpact[] = [];
     for (const ws of older) {
-      if (!sources.has(ws.templateVersion)) sources.set(ws.templateVersion, await this.templates.findVersion(templateId, ws.templateVersion));
+      if (!sources.has(ws.templateVersion))
+        sources.set(ws.templateVersion, await this.templates.findVersion(templateId, ws.templateVersion));
       const source = sources.get(ws.templateVersion);
       if (!source) continue;
       const parameters = ws.parameters as ResolvedParameters;
       const from = applyParameters(parseTemplateSpec(source.spec), parameters);
       const to = applyParameters(parseTemplateSpec(target.spec), parameters);
       impacts.push({
-        workspaceId: ws.id, name: ws.name, ownerId: ws.ownerId, status: ws.status, fromVersion: ws.templateVersion,
+        workspaceId: ws.id,
+        name: ws.name,
+        ownerId: ws.ownerId,
+        status: ws.status,
+        fromVersion: ws.templateVersion,
         changes: diffSpecs(from, to, { from: source.imageId, to: target.imageId }),
       });
     }

@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { allowlistProblems, BerthError, ErrorCode, lintTemplateSpec, parseAllowlist, templateSpecSchema, type SpecProblem, type TemplateSpec } from '#domain';
+import {
+  allowlistProblems,
+  BerthError,
+  ErrorCode,
+  lintTemplateSpec,
+  parseAllowlist,
+  templateSpecSchema,
+  type SpecProblem,
+  type TemplateSpec,
+} from '#domain';
 
 /**
  * The one gate every spec passes (create, new version, import, lint): the domain validator plus
@@ -20,7 +29,8 @@ export class TemplateSpecChecker {
   check(input: unknown): TemplateSpec {
     const problems = this.problems(input);
     const first = problems[0];
-    if (first) throw new BerthError(ErrorCode.Validation, `${first.field}: ${first.message}`, { field: first.field, problems });
+    if (first)
+      throw new BerthError(ErrorCode.Validation, `${first.field}: ${first.message}`, { field: first.field, problems });
     return templateSpecSchema.parse(input);
   }
 }

@@ -19,7 +19,12 @@ export class TemplateVersionsService {
   async create(templateId: string, dto: CreateVersionDto, createdById: string): Promise<TemplateVersionView> {
     await this.requireTemplate(templateId);
     const spec = this.checker.check(dto.spec);
-    const version = await this.versions.create(templateId, JSON.parse(JSON.stringify(spec)) as object, dto.message ?? '', createdById);
+    const version = await this.versions.create(
+      templateId,
+      JSON.parse(JSON.stringify(spec)) as object,
+      dto.message ?? '',
+      createdById,
+    );
     await this.builds.enqueue(version.id);
     return toVersionView(version);
   }
@@ -37,7 +42,10 @@ export class TemplateVersionsService {
   /** Only a version whose image is ready can become the one new workspaces use. */
   async promote(templateId: string, version: number): Promise<TemplateView> {
     const found = await this.find(templateId, version);
-    if (found.status !== 'ready') throw conflict(`version ${version} is ${found.status}; only a ready version can be promoted`, { versionStatus: found.status });
+    if (found.status !== 'ready')
+      throw conflict(`version ${version} is ${found.status}; only a ready version can be promoted`, {
+        versionStatus: found.status,
+      });
     await this.templates.promote(templateId, version);
     const template = await this.templates.findById(templateId);
     if (!template) throw notFound('template');

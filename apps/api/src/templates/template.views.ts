@@ -1,7 +1,10 @@
 import { type TemplateVersionRecord, type TemplateWithActive } from '#persistence';
 import { type TemplateVersionView, type TemplateView } from './templates.dto.js';
 
-export function toVersionView(v: TemplateVersionRecord, logs?: { at: Date; stream: string; line: string }[]): TemplateVersionView {
+export function toVersionView(
+  v: TemplateVersionRecord,
+  logs?: { at: Date; stream: string; line: string }[],
+): TemplateVersionView {
   return {
     version: v.version,
     status: v.status,

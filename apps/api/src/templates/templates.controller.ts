@@ -5,7 +5,14 @@ import { type SpecProblem } from '#domain';
 import { TemplateRolloutService, type WorkspaceImpact } from './template-rollout.service.js';
 import { TemplateVersionsService } from './template-versions.service.js';
 import { DevcontainerImportService, type DevcontainerImportResult } from './devcontainer-import.service.js';
-import { CreateTemplateDto, CreateVersionDto, ImportDevcontainerDto, ValidateSpecDto, type TemplateVersionView, type TemplateView } from './templates.dto.js';
+import {
+  CreateTemplateDto,
+  CreateVersionDto,
+  ImportDevcontainerDto,
+  ValidateSpecDto,
+  type TemplateVersionView,
+  type TemplateView,
+} from './templates.dto.js';
 import { TemplatesService } from './templates.service.js';
 
 @ApiTags('templates')
@@ -51,7 +58,10 @@ export class TemplatesController {
   @RequiresScope('templates:write')
   @Post('import/devcontainer')
   @HttpCode(201)
-  importDevcontainer(@Body() dto: ImportDevcontainerDto, @CurrentUser() user: AuthenticatedUser): Promise<DevcontainerImportResult> {
+  importDevcontainer(
+    @Body() dto: ImportDevcontainerDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<DevcontainerImportResult> {
     return this.devcontainers.import(dto, user.id);
   }
 
@@ -71,13 +81,20 @@ export class TemplatesController {
   @Roles('admin')
   @RequiresScope('templates:write')
   @Post(':id/versions')
-  createVersion(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CreateVersionDto, @CurrentUser() user: AuthenticatedUser): Promise<TemplateVersionView> {
+  createVersion(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: CreateVersionDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<TemplateVersionView> {
     return this.versions.create(id, dto, user.id);
   }
 
   /** One version with its image build log. */
   @Get(':id/versions/:n')
-  getVersion(@Param('id', ParseUUIDPipe) id: string, @Param('n', ParseIntPipe) n: number): Promise<TemplateVersionView> {
+  getVersion(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('n', ParseIntPipe) n: number,
+  ): Promise<TemplateVersionView> {
     return this.versions.get(id, n);
   }
 
@@ -92,7 +109,10 @@ export class TemplatesController {
   /** Rollout dry-run: what moving each older workspace to version n would change. */
   @Roles('admin')
   @Get(':id/versions/:n/impact')
-  impact(@Param('id', ParseUUIDPipe) id: string, @Param('n', ParseIntPipe) n: number): Promise<{ templateId: string; version: number; workspaces: WorkspaceImpact[] }> {
+  impact(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('n', ParseIntPipe) n: number,
+  ): Promise<{ templateId: string; version: number; workspaces: WorkspaceImpact[] }> {
     return this.rollout.impact(id, n);
   }
 }

@@ -5,21 +5,33 @@ const TEMPLATE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export class CreateTemplateDto {
   @ApiProperty({ example: 'node-20' })
-  @IsString() @Matches(TEMPLATE_NAME, { message: 'name must be a DNS label (a-z, 0-9, -)' })
+  @IsString()
+  @Matches(TEMPLATE_NAME, { message: 'name must be a DNS label (a-z, 0-9, -)' })
   name!: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
 
-  @ApiProperty({ description: 'template spec: image or build, user, homePath, env, ports, command, initScript, startScript, capAdd, resources, parameters' })
+  @ApiProperty({
+    description:
+      'template spec: image or build, user, homePath, env, ports, command, initScript, startScript, capAdd, resources, parameters',
+  })
   @IsObject()
   spec!: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'changelog message of version 1' }) @IsOptional() @IsString() @MaxLength(2000) message?: string;
+  @ApiPropertyOptional({ description: 'changelog message of version 1' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  message?: string;
 }
 
 export class CreateVersionDto {
   @ApiProperty() @IsObject() spec!: Record<string, unknown>;
-  @ApiPropertyOptional({ description: 'what changed, for the changelog' }) @IsOptional() @IsString() @MaxLength(2000) message?: string;
+  @ApiPropertyOptional({ description: 'what changed, for the changelog' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  message?: string;
 }
 
 export class ValidateSpecDto {
@@ -28,14 +40,25 @@ export class ValidateSpecDto {
 
 export class ImportDevcontainerDto {
   @ApiProperty({ example: 'node-20' })
-  @IsString() @Matches(TEMPLATE_NAME, { message: 'name must be a DNS label (a-z, 0-9, -)' })
+  @IsString()
+  @Matches(TEMPLATE_NAME, { message: 'name must be a DNS label (a-z, 0-9, -)' })
   name!: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
-  @ApiProperty({ description: 'the devcontainer.json text (JSON with comments)' }) @IsString() @MaxLength(1_000_000) devcontainer!: string;
-  @ApiPropertyOptional({ description: 'build context files by path relative to devcontainer.json (e.g. the Dockerfile)' })
-  @IsOptional() @IsObject() files?: Record<string, string>;
-  @ApiPropertyOptional({ description: 'only report what would be created' }) @IsOptional() @IsBoolean() dryRun?: boolean;
+  @ApiProperty({ description: 'the devcontainer.json text (JSON with comments)' })
+  @IsString()
+  @MaxLength(1_000_000)
+  devcontainer!: string;
+  @ApiPropertyOptional({
+    description: 'build context files by path relative to devcontainer.json (e.g. the Dockerfile)',
+  })
+  @IsOptional()
+  @IsObject()
+  files?: Record<string, string>;
+  @ApiPropertyOptional({ description: 'only report what would be created' })
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
 }
 
 export interface TemplateVersionView {

@@ -11,7 +11,14 @@ import { TemplatesService } from './templates.service.js';
 @Module({
   imports: [QueueModule.register('producer')],
   controllers: [TemplatesController],
-  providers: [TemplatesService, TemplateVersionsService, TemplateRolloutService, TemplateSpecChecker, DefaultTemplateService, DevcontainerImportService],
+  providers: [
+    TemplatesService,
+    TemplateVersionsService,
+    TemplateRolloutService,
+    TemplateSpecChecker,
+    DefaultTemplateService,
+    DevcontainerImportService,
+  ],
   exports: [TemplateSpecChecker],
 })
 export class TemplatesModule {}

@@ -21,7 +21,11 @@ export class TemplatesService {
     let created;
     try {
       created = await this.templates.createWithFirstVersion({
-        name: dto.name, description: dto.description ?? '', createdById, spec: JSON.parse(JSON.stringify(spec)) as object, message: dto.message ?? 'initial version',
+        name: dto.name,
+        description: dto.description ?? '',
+        createdById,
+        spec: JSON.parse(JSON.stringify(spec)) as object,
+        message: dto.message ?? 'initial version',
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(`a template named ${dto.name} already exists`, { field: 'name' });

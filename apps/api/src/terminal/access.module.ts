@@ -13,7 +13,14 @@ import { WorkspaceExecService } from '../exec/workspace-exec.service.js';
 @Module({
   imports: [QueueModule.register('producer')],
   controllers: [AdminController, WorkspaceExecController],
-  providers: [WorkspaceAccessService, WorkspaceExecService, TerminalGateway, PortProxyService, PortProxyMiddleware, UpgradeRouter],
+  providers: [
+    WorkspaceAccessService,
+    WorkspaceExecService,
+    TerminalGateway,
+    PortProxyService,
+    PortProxyMiddleware,
+    UpgradeRouter,
+  ],
   exports: [UpgradeRouter, PortProxyMiddleware],
 })
 export class AccessModule {}

@@ -28,11 +28,21 @@ export class TerminalGateway {
   ) {}
 
   /** Resolves once the shell is attached; rejects (before the upgrade) when it cannot be. */
-  async open(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer, user: AuthenticatedUser, workspaceId: string): Promise<void> {
+  async open(
+    req: IncomingMessage,
+    socket: import('node:stream').Duplex,
+    head: Buffer,
+    user: AuthenticatedUser,
+    workspaceId: string,
+  ): Promise<void> {
     const target = await this.access.runningTarget(user, workspaceId);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const terminal = await this.runtime.openTerminal(workspaceId, {
-      user: target.user, workdir: target.homePath, cols: clamp(Number(url.searchParams.get('cols')), 10, 500, 80), rows: clamp(Number(url.searchParams.get('rows')), 5, 200, 24), env: {},
+      user: target.user,
+      workdir: target.homePath,
+      cols: clamp(Number(url.searchParams.get('cols')), 10, 500, 80),
+      rows: clamp(Number(url.searchParams.get('rows')), 5, 200, 24),
+      env: {},
     });
     this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       terminal.stream.on('data', (chunk: Buffer) => ws.send(chunk, { binary: true }));
@@ -50,7 +60,8 @@ export class TerminalGateway {
           terminal.stream.write(message.data);
           this.access.recordActivity(workspaceId);
         }
-        if (message.type === 'resize') void terminal.resize(clamp(message.cols, 10, 500, 80), clamp(message.rows, 5, 200, 24));
+        if (message.type === 'resize')
+          void terminal.resize(clamp(message.cols, 10, 500, 80), clamp(message.rows, 5, 200, 24));
       });
       // 1001 "going away": the portal reconnects the terminal to the restarted server.
       const unregister = this.live.add(() => ws.close(1001, 'the server is restarting'));

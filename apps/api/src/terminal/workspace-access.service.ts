@@ -35,6 +35,11 @@ export class WorkspaceAccessService {
     const version = await this.templates.findVersion(ws.templateId, ws.templateVersion);
     if (!version) throw notFound('template version');
     const spec = parseTemplateSpec(version.spec);
-    return { workspaceId: ws.id, user: spec.user, homePath: spec.homePath, ports: ws.ports as WorkspaceTarget['ports'] };
+    return {
+      workspaceId: ws.id,
+      user: spec.user,
+      homePath: spec.homePath,
+      ports: ws.ports as WorkspaceTarget['ports'],
+    };
   }
 }

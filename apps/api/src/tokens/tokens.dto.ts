@@ -1,14 +1,34 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { TOKEN_SCOPES, type TokenScope } from '#auth';
 
 export class CreateTokenDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(100) name!: string;
   @ApiPropertyOptional({ description: 'days until the token stops working; omit for no expiry' })
-  @IsOptional() @IsInt() @Min(1) @Max(3650) expiresInDays?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  expiresInDays?: number;
 
   @ApiPropertyOptional({ enum: TOKEN_SCOPES, isArray: true, default: ['all'], description: 'what the token may do' })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(TOKEN_SCOPES.length) @IsIn(TOKEN_SCOPES, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(TOKEN_SCOPES.length)
+  @IsIn(TOKEN_SCOPES, { each: true })
   scopes?: TokenScope[];
 }
 

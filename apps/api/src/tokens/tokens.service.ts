@@ -15,8 +15,22 @@ export class TokensService {
     const secret = newTokenSecret();
     const expiresAt = dto.expiresInDays ? new Date(Date.now() + dto.expiresInDays * DAY_MS) : null;
     const scopes = [...new Set(dto.scopes ?? ['all'])];
-    const row = await this.tokens.create({ userId, name: dto.name, tokenHash: secret.hash, prefix: secret.prefix, expiresAt, scopes, createdById });
-    return { id: row.id, name: row.name, token: secret.token, scopes: row.scopes, expiresAt: row.expiresAt?.toISOString() ?? null };
+    const row = await this.tokens.create({
+      userId,
+      name: dto.name,
+      tokenHash: secret.hash,
+      prefix: secret.prefix,
+      expiresAt,
+      scopes,
+      createdById,
+    });
+    return {
+      id: row.id,
+      name: row.name,
+      token: secret.token,
+      scopes: row.scopes,
+      expiresAt: row.expiresAt?.toISOString() ?? null,
+    };
   }
 
   async list(userId: string): Promise<TokenView[]> {

@@ -13,7 +13,10 @@ export interface UserView {
   quota?: QuotaSummary;
 }
 
-export const toUserView = (u: { id: string; email: string; name: string; role: 'admin' | 'developer'; active?: boolean }, quota?: QuotaSummary): UserView => ({
+export const toUserView = (
+  u: { id: string; email: string; name: string; role: 'admin' | 'developer'; active?: boolean },
+  quota?: QuotaSummary,
+): UserView => ({
   id: u.id,
   email: u.email,
   name: u.name,

@@ -33,7 +33,11 @@ export class UsersController {
 
   @Roles('admin')
   @Patch(':id')
-  update(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateUserDto): Promise<UserView> {
+  update(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserView> {
     return this.users.update(actor, id, dto);
   }
 
@@ -47,7 +51,11 @@ export class UsersController {
   /** A token on the user's behalf, e.g. for an onboarding script; shown once. */
   @Roles('admin')
   @Post(':id/tokens')
-  createToken(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: CreateTokenDto): Promise<CreatedTokenView> {
+  createToken(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: CreateTokenDto,
+  ): Promise<CreatedTokenView> {
     return this.users.createTokenFor(actor, id, dto);
   }
 }

@@ -1,30 +1,69 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 
 export class CreateUserDto {
   @ApiProperty() @IsEmail() @MaxLength(254) email!: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(100) name!: string;
   @ApiPropertyOptional({ description: 'omit for accounts that will only use tokens (or SSO later)' })
-  @IsOptional() @IsString() @MaxLength(256) password?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  password?: string;
   @ApiProperty({ enum: ['admin', 'developer'] }) @IsIn(['admin', 'developer']) role!: 'admin' | 'developer';
 }
 
 /** Per-user quota overrides: a number sets one, null clears it (the BERTH_QUOTA_* default applies), absent leaves it. */
 export class QuotaOverridesDto {
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'live workspaces' })
-  @IsOptional() @IsInt() @Min(0) @Max(10_000) maxWorkspaces?: number | null;
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  maxWorkspaces?: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'workspaces running or starting' })
-  @IsOptional() @IsInt() @Min(0) @Max(10_000) maxRunning?: number | null;
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  maxRunning?: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'total CPUs of running workspaces' })
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 }) @Min(0) @Max(100_000) maxCpus?: number | null;
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
+  @Min(0)
+  @Max(100_000)
+  maxCpus?: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'total memory (MB) of running workspaces' })
-  @IsOptional() @IsInt() @Min(0) @Max(1_000_000_000) maxMemoryMb?: number | null;
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  maxMemoryMb?: number | null;
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional({ enum: ['admin', 'developer'] }) @IsOptional() @IsIn(['admin', 'developer']) role?: 'admin' | 'developer';
+  @ApiPropertyOptional({ enum: ['admin', 'developer'] }) @IsOptional() @IsIn(['admin', 'developer']) role?:
+    'admin' | 'developer';
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) name?: string;
-  @ApiPropertyOptional({ type: QuotaOverridesDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => QuotaOverridesDto) quota?: QuotaOverridesDto;
+  @ApiPropertyOptional({ type: QuotaOverridesDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => QuotaOverridesDto)
+  quota?: QuotaOverridesDto;
 }

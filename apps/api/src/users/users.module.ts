@@ -5,5 +5,9 @@ import { BootstrapAdminService } from './bootstrap-admin.service.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
-@Module({ imports: [TokensModule, WorkspacesModule], controllers: [UsersController], providers: [UsersService, BootstrapAdminService] })
+@Module({
+  imports: [TokensModule, WorkspacesModule],
+  controllers: [UsersController],
+  providers: [UsersService, BootstrapAdminService],
+})
 export class UsersModule {}

@@ -1,13 +1,24 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import {
-  applyParameters, chargesResources, checkQuota, parseTemplateSpec, quotaExceeded, quotaUsage,
-  type QuotaCost, type QuotaLimits, type QuotaUsage, type ResolvedParameters,
+  applyParameters,
+  chargesResources,
+  checkQuota,
+  parseTemplateSpec,
+  quotaExceeded,
+  quotaUsage,
+  type QuotaCost,
+  type QuotaLimits,
+  type QuotaUsage,
+  type ResolvedParameters,
 } from '#domain';
 import { QuotasRepository, TemplatesRepository, type Prisma, type QuotaScope, type UserRecord } from '#persistence';
 
 /** A user's quota overrides as stored (null: the BERTH_QUOTA_* default applies). */
-export type QuotaOverrides = Pick<UserRecord, 'quotaMaxWorkspaces' | 'quotaMaxRunning' | 'quotaMaxCpus' | 'quotaMaxMemoryMb'>;
+export type QuotaOverrides = Pick<
+  UserRecord,
+  'quotaMaxWorkspaces' | 'quotaMaxRunning' | 'quotaMaxCpus' | 'quotaMaxMemoryMb'
+>;
 
 export interface QuotaSummary {
   limits: QuotaLimits;
@@ -60,8 +71,14 @@ export class QuotaService {
   }
 
   /** What a workspace costs when it runs `templateVersion` (rebuild/update move it to the promoted one). */
-  async costAt(workspace: { templateId: string; parameters: Prisma.JsonValue }, templateVersion: number): Promise<QuotaCost> {
-    return this.cost((await this.templates.findVersion(workspace.templateId, templateVersion))?.spec ?? null, workspace.parameters);
+  async costAt(
+    workspace: { templateId: string; parameters: Prisma.JsonValue },
+    templateVersion: number,
+  ): Promise<QuotaCost> {
+    return this.cost(
+      (await this.templates.findVersion(workspace.templateId, templateVersion))?.spec ?? null,
+      workspace.parameters,
+    );
   }
 
   /** The cost of a spec (stored JSON) with resolved parameters applied. */
@@ -84,18 +101,31 @@ export class QuotaService {
     return this.quotas.withOwnerLock(ownerId, async (scope) => {
       const owner = await scope.owner();
       // The owner exists (workspaces reference it); a vanished row gets the defaults rather than a crash.
-      const limits = this.limitsFor(owner ?? { quotaMaxWorkspaces: null, quotaMaxRunning: null, quotaMaxCpus: null, quotaMaxMemoryMb: null });
+      const limits = this.limitsFor(
+        owner ?? { quotaMaxWorkspaces: null, quotaMaxRunning: null, quotaMaxCpus: null, quotaMaxMemoryMb: null },
+      );
       const holdings = await scope.holdings();
       const self = request.workspaceId === undefined ? undefined : holdings.find((h) => h.id === request.workspaceId);
-      const replaces = self && chargesResources(self.status, self.desiredState) ? this.cost(self.spec, self.parameters) : undefined;
-      const violation = checkQuota(limits, this.usageOf(holdings), { addsWorkspace: request.addsWorkspace, starts: request.starts, ...(replaces ? { replaces } : {}) });
+      const replaces =
+        self && chargesResources(self.status, self.desiredState) ? this.cost(self.spec, self.parameters) : undefined;
+      const violation = checkQuota(limits, this.usageOf(holdings), {
+        addsWorkspace: request.addsWorkspace,
+        starts: request.starts,
+        ...(replaces ? { replaces } : {}),
+      });
       if (violation) throw quotaExceeded(violation);
       return write(scope);
     });
   }
 
   private usageOf(holdings: Awaited<ReturnType<QuotasRepository['holdings']>>): QuotaUsage {
-    return quotaUsage(holdings.map((h) => ({ status: h.status, desiredState: h.desiredState, cost: chargesResources(h.status, h.desiredState) ? this.cost(h.spec, h.parameters) : NO_COST })));
+    return quotaUsage(
+      holdings.map((h) => ({
+        status: h.status,
+        desiredState: h.desiredState,
+        cost: chargesResources(h.status, h.desiredState) ? this.cost(h.spec, h.parameters) : NO_COST,
+      })),
+    );
   }
 }
 

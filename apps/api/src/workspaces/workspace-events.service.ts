@@ -1,5 +1,17 @@
 import { Injectable, type MessageEvent } from '@nestjs/common';
-import { concat, endWith, ignoreElements, interval, map, merge, type Observable, of, share, takeUntil, takeWhile } from 'rxjs';
+import {
+  concat,
+  endWith,
+  ignoreElements,
+  interval,
+  map,
+  merge,
+  type Observable,
+  of,
+  share,
+  takeUntil,
+  takeWhile,
+} from 'rxjs';
 import { type AuthenticatedUser } from '#auth';
 import { WorkspaceEventsSubscriber } from '#queue';
 import { WorkspacesService } from './workspaces.service.js';
@@ -9,7 +21,10 @@ const KEEPALIVE_MS = 15_000;
 /** The SSE stream of one workspace: its current status first, then live status and log events. */
 @Injectable()
 export class WorkspaceEventsService {
-  constructor(private readonly workspaces: WorkspacesService, private readonly subscriber: WorkspaceEventsSubscriber) {}
+  constructor(
+    private readonly workspaces: WorkspacesService,
+    private readonly subscriber: WorkspaceEventsSubscriber,
+  ) {}
 
   async stream(user: AuthenticatedUser, id: string): Promise<Observable<MessageEvent>> {
     // Ownership first: another user's workspace is a 404 before any stream opens.
@@ -24,7 +39,14 @@ export class WorkspaceEventsService {
     const dormancy = current.dormantAt ? { dormantAt: current.dormantAt, deletesAt: current.deletesAt } : {};
     const snapshot = of<MessageEvent>({
       type: 'status',
-      data: { workspaceId: id, type: 'status', status: current.status, lastError: current.lastError, at: current.updatedAt, ...dormancy },
+      data: {
+        workspaceId: id,
+        type: 'status',
+        status: current.status,
+        lastError: current.lastError,
+        at: current.updatedAt,
+        ...dormancy,
+      },
     });
     const keepalive = interval(KEEPALIVE_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: '' })));
     return merge(concat(snapshot, live), keepalive.pipe(takeUntil(ended)));

@@ -26,8 +26,10 @@ export class WorkspaceRecoveryService {
     const ws = await this.workspaces.findLive(id, user.role === 'admin' ? null : user.id);
     if (!ws) throw notFound('workspace');
     const active = await this.builds.findActive(ws.id);
-    if (active) throw conflict(`a ${active.kind} is in progress; it will settle the state`, { activeBuildId: active.id });
-    if (!RECOVERABLE.has(ws.status)) throw conflict(`a ${ws.status} workspace needs no recovery`, { workspaceStatus: ws.status });
+    if (active)
+      throw conflict(`a ${active.kind} is in progress; it will settle the state`, { activeBuildId: active.id });
+    if (!RECOVERABLE.has(ws.status))
+      throw conflict(`a ${ws.status} workspace needs no recovery`, { workspaceStatus: ws.status });
 
     const container = await this.runtime.findContainer(ws.id);
     // A person repairing it is using it: a dormancy (e.g. its retention delete was cancelled) ends,
@@ -37,14 +39,29 @@ export class WorkspaceRecoveryService {
       const version = await this.templates.findVersion(ws.templateId, ws.templateVersion);
       const declared = version ? parseTemplateSpec(version.spec).ports : [];
       const ports = container.ports.map((p) => ({ ...p, name: declared.find((d) => d.port === p.port)?.name ?? '' }));
-      await this.workspaces.update(ws.id, { status: 'running', desiredState: 'running', lastError: null, ports, ...dormancy });
+      await this.workspaces.update(ws.id, {
+        status: 'running',
+        desiredState: 'running',
+        lastError: null,
+        ports,
+        ...dormancy,
+      });
     } else {
       // A stopped leftover container is disposable; removing it lets the next start begin clean.
       if (container) await this.runtime.removeContainer(ws.id);
-      await this.workspaces.update(ws.id, { status: 'stopped', desiredState: 'stopped', lastError: null, ports: [], ...dormancy });
+      await this.workspaces.update(ws.id, {
+        status: 'stopped',
+        desiredState: 'stopped',
+        lastError: null,
+        ports: [],
+        ...dormancy,
+      });
     }
     const updated = await this.workspaces.findById(ws.id);
     if (!updated) throw notFound('workspace');
-    return toWorkspaceView(updated, (await this.workspaces.activeVersions([updated.templateId])).get(updated.templateId));
+    return toWorkspaceView(
+      updated,
+      (await this.workspaces.activeVersions([updated.templateId])).get(updated.templateId),
+    );
   }
 }

@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { type Request, type Response } from 'express';
 import { type ContainerStats } from '#runtime';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
@@ -43,28 +56,41 @@ export class WorkspacesController {
   @RequiresScope('workspaces:write')
   @Post(':id/start')
   @HttpCode(202)
-  async start(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<{ build: BuildView }> {
+  async start(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'start') };
   }
 
   @RequiresScope('workspaces:write')
   @Post(':id/stop')
   @HttpCode(202)
-  async stop(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<{ build: BuildView }> {
+  async stop(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'stop') };
   }
 
   @RequiresScope('workspaces:write')
   @Post(':id/restart')
   @HttpCode(202)
-  async restart(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<{ build: BuildView }> {
+  async restart(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'restart') };
   }
 
   @RequiresScope('workspaces:write')
   @Post(':id/rebuild')
   @HttpCode(202)
-  async rebuild(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Body() options: RebuildOptionsDto): Promise<{ build: BuildView }> {
+  async rebuild(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() options: RebuildOptionsDto,
+  ): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'rebuild', options) };
   }
 
@@ -72,7 +98,11 @@ export class WorkspacesController {
   @RequiresScope('workspaces:write')
   @Post(':id/update')
   @HttpCode(202)
-  async update(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Body() options: RebuildOptionsDto): Promise<{ build: BuildView }> {
+  async update(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() options: RebuildOptionsDto,
+  ): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'update', options) };
   }
 
@@ -95,7 +125,10 @@ export class WorkspacesController {
   @RequiresScope('workspaces:write')
   @Delete(':id')
   @HttpCode(202)
-  async remove(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<{ build: BuildView }> {
+  async remove(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'delete') };
   }
 
@@ -114,7 +147,10 @@ export class WorkspacesController {
   }
 
   @Get(':id/stats')
-  stats(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<ContainerStats & { running: boolean }> {
+  stats(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<ContainerStats & { running: boolean }> {
     return this.workspaces.stats(user, id);
   }
 
@@ -126,12 +162,20 @@ export class WorkspacesController {
   @RequiresScope('workspaces:write')
   @Post(':id/builds/:buildId/cancel')
   @HttpCode(202)
-  async cancel(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Param('buildId', ParseUUIDPipe) buildId: string): Promise<{ build: BuildView }> {
+  async cancel(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('buildId', ParseUUIDPipe) buildId: string,
+  ): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.cancelBuild(user, id, buildId) };
   }
 
   @Get(':id/builds/:buildId')
-  build(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Param('buildId', ParseUUIDPipe) buildId: string): Promise<BuildView> {
+  build(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('buildId', ParseUUIDPipe) buildId: string,
+  ): Promise<BuildView> {
     return this.workspaces.getBuild(user, id, buildId);
   }
 }

@@ -4,18 +4,23 @@ import { WORKSPACE_NAME_PATTERN } from '#domain';
 
 export class CreateWorkspaceDto {
   @ApiProperty({ example: 'api-dev', description: 'a DNS label, unique among your workspaces' })
-  @IsString() @Matches(WORKSPACE_NAME_PATTERN, { message: 'name must be a DNS label: a-z, 0-9 and -, at most 63 characters' })
+  @IsString()
+  @Matches(WORKSPACE_NAME_PATTERN, { message: 'name must be a DNS label: a-z, 0-9 and -, at most 63 characters' })
   name!: string;
 
   @ApiProperty() @IsUUID() templateId!: string;
 
   @ApiPropertyOptional({ description: 'values for the parameters the template declares' })
-  @IsOptional() @IsObject() parameters?: Record<string, unknown>;
+  @IsOptional()
+  @IsObject()
+  parameters?: Record<string, unknown>;
 }
 
 export class RebuildOptionsDto {
   @ApiPropertyOptional({ description: "run the template's initScript again (it normally runs once per workspace)" })
-  @IsOptional() @IsBoolean() reinitialize?: boolean;
+  @IsOptional()
+  @IsBoolean()
+  reinitialize?: boolean;
 }
 
 export interface WorkspaceView {

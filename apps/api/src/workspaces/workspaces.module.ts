@@ -6,5 +6,10 @@ import { WorkspaceEventsService } from './workspace-events.service.js';
 import { QuotaService } from './quota.service.js';
 import { WorkspaceRecoveryService } from './workspace-recovery.service.js';
 
-@Module({ imports: [QueueModule.register('producer')], controllers: [WorkspacesController], providers: [WorkspacesService, WorkspaceEventsService, WorkspaceRecoveryService, QuotaService], exports: [WorkspacesService, QuotaService] })
+@Module({
+  imports: [QueueModule.register('producer')],
+  controllers: [WorkspacesController],
+  providers: [WorkspacesService, WorkspaceEventsService, WorkspaceRecoveryService, QuotaService],
+  exports: [WorkspacesService, QuotaService],
+})
 export class WorkspacesModule {}

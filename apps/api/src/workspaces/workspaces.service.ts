@@ -2,10 +2,25 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RUNTIME_DRIVER, type ContainerStats, type RuntimeDriver } from '#runtime';
 import { type AuthenticatedUser } from '#auth';
 import {
-  BerthError, canRequest, conflict, ErrorCode, invalid, notFound, parseTemplateSpec, resolveParameterValues, transitionRule, type TransitionKind,
+  BerthError,
+  canRequest,
+  conflict,
+  ErrorCode,
+  invalid,
+  notFound,
+  parseTemplateSpec,
+  resolveParameterValues,
+  transitionRule,
+  type TransitionKind,
 } from '#domain';
 import {
-  BuildsRepository, isUniqueViolation, TemplatesRepository, WorkspacesRepository, type BuildRecord, type TransitionRequest, type WorkspaceRecord,
+  BuildsRepository,
+  isUniqueViolation,
+  TemplatesRepository,
+  WorkspacesRepository,
+  type BuildRecord,
+  type TransitionRequest,
+  type WorkspaceRecord,
 } from '#persistence';
 import { WorkspaceJobsProducer } from '#queue';
 import { type BuildView, type CreateWorkspaceDto, type WorkspaceView } from './workspaces.dto.js';
@@ -43,10 +58,21 @@ export class WorkspacesService {
     try {
       // The workspace and its first start are inserted together, under the owner's quota lock.
       created = await this.quota.admit(user.id, { addsWorkspace: true, starts }, async (scope) => {
-        const workspace = await scope.createWorkspace({ name: dto.name, ownerId: user.id, templateId: template.id, templateVersion: template.activeVersion, parameters });
+        const workspace = await scope.createWorkspace({
+          name: dto.name,
+          ownerId: user.id,
+          templateId: template.id,
+          templateVersion: template.activeVersion,
+          parameters,
+        });
         // The workspace stays `pending` until the worker takes the start.
         const build = await scope.createTransition({
-          workspaceId: workspace.id, kind: 'start', templateVersion: workspace.templateVersion, requestedById: user.id, requestedStatus: 'pending', desiredState: 'running',
+          workspaceId: workspace.id,
+          kind: 'start',
+          templateVersion: workspace.templateVersion,
+          requestedById: user.id,
+          requestedStatus: 'pending',
+          desiredState: 'running',
         });
         return { workspace, build };
       });
@@ -68,7 +94,12 @@ export class WorkspacesService {
     return this.view(await this.find(user, id));
   }
 
-  async transition(user: AuthenticatedUser, id: string, kind: TransitionKind, options: { reinitialize?: boolean } = {}): Promise<BuildView> {
+  async transition(
+    user: AuthenticatedUser,
+    id: string,
+    kind: TransitionKind,
+    options: { reinitialize?: boolean } = {},
+  ): Promise<BuildView> {
     const workspace = await this.find(user, id);
     const active = await this.builds.findActive(workspace.id);
     if (active) {
@@ -82,7 +113,9 @@ export class WorkspacesService {
     if (kind === 'update') {
       const promoted = (await this.templates.findById(workspace.templateId))?.activeVersion;
       if (promoted === undefined || promoted <= workspace.templateVersion) {
-        throw conflict(`the workspace already runs the promoted version (${workspace.templateVersion})`, { templateVersion: workspace.templateVersion });
+        throw conflict(`the workspace already runs the promoted version (${workspace.templateVersion})`, {
+          templateVersion: workspace.templateVersion,
+        });
       }
     }
     return toBuildView(await this.request(workspace, kind, user, options));
@@ -94,7 +127,10 @@ export class WorkspacesService {
     for (const workspace of await this.workspaces.listLive(ownerId)) {
       if (workspace.status !== 'running') continue;
       // A transition already in flight is left to finish; the account can no longer start one.
-      await this.transition(actor, workspace.id, 'stop').then(() => stopped++, () => undefined);
+      await this.transition(actor, workspace.id, 'stop').then(
+        () => stopped++,
+        () => undefined,
+      );
     }
     return stopped;
   }
@@ -125,9 +161,14 @@ export class WorkspacesService {
     const workspace = await this.find(user, id);
     const build = await this.builds.findForWorkspace(workspace.id, buildId);
     if (!build) throw notFound('build');
-    if (!(await this.builds.requestCancel(build.id, user.id))) throw conflict(`the build already ${build.status}`, { buildStatus: build.status });
+    if (!(await this.builds.requestCancel(build.id, user.id)))
+      throw conflict(`the build already ${build.status}`, { buildStatus: build.status });
     if (build.status === 'queued') {
-      await this.builds.finish(build.id, { status: 'failed', error: 'cancelled before it started', errorCode: 'cancelled', stages: {} }, { id: workspace.id, status: 'failed', lastError: `the ${build.kind} was cancelled before it started` });
+      await this.builds.finish(
+        build.id,
+        { status: 'failed', error: 'cancelled before it started', errorCode: 'cancelled', stages: {} },
+        { id: workspace.id, status: 'failed', lastError: `the ${build.kind} was cancelled before it started` },
+      );
     }
     return toBuildView((await this.builds.findById(build.id)) ?? build);
   }
@@ -158,24 +199,42 @@ export class WorkspacesService {
   }
 
   private async view(workspace: WorkspaceRecord): Promise<WorkspaceView> {
-    return toWorkspaceView(workspace, (await this.workspaces.activeVersions([workspace.templateId])).get(workspace.templateId));
+    return toWorkspaceView(
+      workspace,
+      (await this.workspaces.activeVersions([workspace.templateId])).get(workspace.templateId),
+    );
   }
 
-  private async request(workspace: WorkspaceRecord, kind: TransitionKind, user: AuthenticatedUser, options: { reinitialize?: boolean } = {}): Promise<BuildRecord> {
+  private async request(
+    workspace: WorkspaceRecord,
+    kind: TransitionKind,
+    user: AuthenticatedUser,
+    options: { reinitialize?: boolean } = {},
+  ): Promise<BuildRecord> {
     const rule = transitionRule(kind);
     const templateVersion = MOVES_TO_PROMOTED.has(kind)
       ? ((await this.templates.findById(workspace.templateId))?.activeVersion ?? workspace.templateVersion)
       : workspace.templateVersion;
     const transition: TransitionRequest = {
-      workspaceId: workspace.id, kind, templateVersion, requestedById: user.id, requestedStatus: rule.requested,
-      desiredState: rule.desired, reinitialize: MOVES_TO_PROMOTED.has(kind) && options.reinitialize === true, allowedFrom: rule.from,
+      workspaceId: workspace.id,
+      kind,
+      templateVersion,
+      requestedById: user.id,
+      requestedStatus: rule.requested,
+      desiredState: rule.desired,
+      reinitialize: MOVES_TO_PROMOTED.has(kind) && options.reinitialize === true,
+      allowedFrom: rule.from,
     };
     let build: BuildRecord;
     try {
       if (STARTS.has(kind)) {
         // Charged to the owner (not the admin acting for them), at the version it will run.
         const starts = await this.quota.costAt(workspace, templateVersion);
-        build = await this.quota.admit(workspace.ownerId, { addsWorkspace: false, starts, workspaceId: workspace.id }, (tx) => tx.createTransition(transition));
+        build = await this.quota.admit(
+          workspace.ownerId,
+          { addsWorkspace: false, starts, workspaceId: workspace.id },
+          (tx) => tx.createTransition(transition),
+        );
       } else {
         build = await this.builds.createForTransition(transition);
       }
@@ -196,7 +255,11 @@ export class WorkspacesService {
    * altogether) and answered 503 at once, so a retry later starts clean.
    * `workspace` is the row as it was before the request.
    */
-  private async enqueue(workspace: WorkspaceRecord, build: BuildRecord, options: { created?: boolean } = {}): Promise<void> {
+  private async enqueue(
+    workspace: WorkspaceRecord,
+    build: BuildRecord,
+    options: { created?: boolean } = {},
+  ): Promise<void> {
     try {
       await this.jobs.enqueue({ buildId: build.id, workspaceId: workspace.id });
     } catch (error) {
@@ -205,7 +268,15 @@ export class WorkspacesService {
         await this.workspaces.removeNeverStarted(workspace.id);
       } else {
         const { status, desiredState, templateVersion, lastError, stopReason, dormantAt, deletesAt } = workspace;
-        await this.workspaces.update(workspace.id, { status, desiredState, templateVersion, lastError, stopReason, dormantAt, deletesAt });
+        await this.workspaces.update(workspace.id, {
+          status,
+          desiredState,
+          templateVersion,
+          lastError,
+          stopReason,
+          dormantAt,
+          deletesAt,
+        });
       }
       throw error;
     }

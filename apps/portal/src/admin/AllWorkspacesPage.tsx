@@ -17,7 +17,9 @@ export function AllWorkspacesPage() {
   const [status, setStatus] = useState('');
   const [owner, setOwner] = useState('');
   const emails = useMemo(() => new Map((users.data ?? []).map((u) => [u.id, u.email])), [users.data]);
-  const shown = (list.data ?? []).filter((w) => w.status !== 'deleted' && (!status || w.status === status) && (!owner || w.ownerId === owner));
+  const shown = (list.data ?? []).filter(
+    (w) => w.status !== 'deleted' && (!status || w.status === status) && (!owner || w.ownerId === owner),
+  );
 
   return (
     <section aria-labelledby="page-title">
@@ -76,7 +78,8 @@ export function AllWorkspacesPage() {
                     {w.status === 'failed' && w.lastError && <div className="error small">{w.lastError}</div>}
                   </td>
                   <td>
-                    {templates.byId.get(w.templateId)?.name ?? 'archived'} v{w.templateVersion} {w.outdated && <span className="tag update">update available</span>}
+                    {templates.byId.get(w.templateId)?.name ?? 'archived'} v{w.templateVersion}{' '}
+                    {w.outdated && <span className="tag update">update available</span>}
                   </td>
                   <td>{formatDateTime(w.updatedAt)}</td>
                 </tr>

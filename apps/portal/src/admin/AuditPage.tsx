@@ -59,7 +59,10 @@ export function AuditPage() {
     e.preventDefault();
     setFilters(draft);
   };
-  const field = (key: keyof Filters) => ({ value: draft[key], onChange: (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: e.target.value })) });
+  const field = (key: keyof Filters) => ({
+    value: draft[key],
+    onChange: (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: e.target.value })),
+  });
 
   return (
     <section aria-labelledby="page-title">
@@ -140,9 +143,13 @@ export function AuditPage() {
                     {e.actorEmail ?? e.actorId ?? '—'} <span className="muted small">via {e.via}</span>
                   </td>
                   <td className="mono">{e.action}</td>
-                  <td className="mono small">{e.targetType ? `${e.targetType} ${e.targetId ?? ''}` : (e.targetId ?? '—')}</td>
+                  <td className="mono small">
+                    {e.targetType ? `${e.targetType} ${e.targetId ?? ''}` : (e.targetId ?? '—')}
+                  </td>
                   <td>
-                    <span className={e.outcome === 'failure' ? 'status status-failed' : 'status status-running'}>{e.outcome}</span>
+                    <span className={e.outcome === 'failure' ? 'status status-failed' : 'status status-running'}>
+                      {e.outcome}
+                    </span>
                   </td>
                   <td className="mono small">{e.ip ?? '—'}</td>
                 </tr>

@@ -9,7 +9,8 @@ export function ImpactView({ impact }: { impact: RolloutImpact }) {
     <div className="table-wrap">
       <table>
         <caption>
-          {impact.workspaces.length} workspace{impact.workspaces.length === 1 ? '' : 's'} would move to v{impact.version}; each keeps its home volume and gets a new container.
+          {impact.workspaces.length} workspace{impact.workspaces.length === 1 ? '' : 's'} would move to v
+          {impact.version}; each keeps its home volume and gets a new container.
         </caption>
         <thead>
           <tr>
@@ -54,7 +55,8 @@ function describe(c: SpecChanges): string[] {
   if (c.user) out.push(`user ${c.user.from} → ${c.user.to}`);
   if (c.homePath) out.push(`home ${c.homePath.from} → ${c.homePath.to}`);
   for (const [key, value] of Object.entries(c)) {
-    if (['containerRecreated', 'volumeKept', 'image', 'env', 'ports', 'resources', 'user', 'homePath'].includes(key)) continue;
+    if (['containerRecreated', 'volumeKept', 'image', 'env', 'ports', 'resources', 'user', 'homePath'].includes(key))
+      continue;
     if (value === null || value === false || (Array.isArray(value) && value.length === 0)) continue;
     out.push(`${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
   }

@@ -34,7 +34,12 @@ export function NewTemplatePage() {
     setBusy(true);
     setError(null);
     try {
-      const t = await api.post<Template>('/templates', { name, description, spec: check.spec, ...(message ? { message } : {}) });
+      const t = await api.post<Template>('/templates', {
+        name,
+        description,
+        spec: check.spec,
+        ...(message ? { message } : {}),
+      });
       navigate(`/admin/templates/${t.id}`);
     } catch (err) {
       setError(errorMessage(err));
@@ -48,7 +53,14 @@ export function NewTemplatePage() {
       <form onSubmit={submit} aria-label="New template">
         <div className="field">
           <label htmlFor="tpl-name">Name</label>
-          <input id="tpl-name" value={name} required aria-invalid={name !== '' && !nameOk ? true : undefined} aria-describedby="tpl-name-hint" onChange={(e) => setName(e.target.value)} />
+          <input
+            id="tpl-name"
+            value={name}
+            required
+            aria-invalid={name !== '' && !nameOk ? true : undefined}
+            aria-describedby="tpl-name-hint"
+            onChange={(e) => setName(e.target.value)}
+          />
           <small id="tpl-name-hint" className={name !== '' && !nameOk ? 'error' : 'hint'}>
             A DNS label: a-z, 0-9 and -.
           </small>
@@ -59,7 +71,12 @@ export function NewTemplatePage() {
         </div>
         <div className="field">
           <label htmlFor="tpl-message">Changelog message</label>
-          <input id="tpl-message" value={message} placeholder="first version" onChange={(e) => setMessage(e.target.value)} />
+          <input
+            id="tpl-message"
+            value={message}
+            placeholder="first version"
+            onChange={(e) => setMessage(e.target.value)}
+          />
         </div>
         <SpecEditor id="tpl-spec" value={specText} onChange={setSpecText} onCheck={setCheck} />
         {error && (

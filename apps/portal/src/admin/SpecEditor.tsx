@@ -2,7 +2,10 @@ import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../api/client';
 import type { SpecProblem, ValidationResult } from '../api/types';
 
-export type SpecCheck = { state: 'checking' } | { state: 'valid'; spec: Record<string, unknown> } | { state: 'invalid'; problems: SpecProblem[] };
+export type SpecCheck =
+  | { state: 'checking' }
+  | { state: 'valid'; spec: Record<string, unknown> }
+  | { state: 'invalid'; problems: SpecProblem[] };
 
 interface Props {
   id: string;
@@ -39,7 +42,12 @@ export function SpecEditor({ id, value, onChange, onCheck }: Props) {
     }
     const timer = window.setTimeout(() => {
       api.post<ValidationResult>('/templates/validate', { spec }).then(
-        (r) => report(r.valid ? { state: 'valid', spec: spec as Record<string, unknown> } : { state: 'invalid', problems: r.problems }),
+        (r) =>
+          report(
+            r.valid
+              ? { state: 'valid', spec: spec as Record<string, unknown> }
+              : { state: 'invalid', problems: r.problems },
+          ),
         (e: unknown) => report({ state: 'invalid', problems: [{ field: 'server', message: errorMessage(e) }] }),
       );
     }, 350);

@@ -49,12 +49,16 @@ export function SystemPage() {
           {ready.data && (
             <>
               <p>
-                Overall: <span className={`status status-${ready.data.status === 'ok' ? 'running' : 'failed'}`}>{ready.data.status}</span>
+                Overall:{' '}
+                <span className={`status status-${ready.data.status === 'ok' ? 'running' : 'failed'}`}>
+                  {ready.data.status}
+                </span>
               </p>
               <ul className="checks">
                 {Object.entries(checks).map(([name, c]) => (
                   <li key={name}>
-                    <span className={`status status-${c.status === 'up' ? 'running' : 'failed'}`}>{c.status}</span> {name}
+                    <span className={`status status-${c.status === 'up' ? 'running' : 'failed'}`}>{c.status}</span>{' '}
+                    {name}
                     {c.message && <span className="muted small"> — {c.message}</span>}
                   </li>
                 ))}

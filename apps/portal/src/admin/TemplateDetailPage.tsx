@@ -126,7 +126,17 @@ export function TemplateDetailPage({ id }: { id: string }) {
                         Impact
                       </button>
                       {v.version !== t.activeVersion && (
-                        <button type="button" className="primary-outline" disabled={v.status !== 'ready'} title={v.status === 'ready' ? 'Use this version for new workspaces' : 'Only a ready version can be promoted'} onClick={() => void promote(v.version)}>
+                        <button
+                          type="button"
+                          className="primary-outline"
+                          disabled={v.status !== 'ready'}
+                          title={
+                            v.status === 'ready'
+                              ? 'Use this version for new workspaces'
+                              : 'Only a ready version can be promoted'
+                          }
+                          onClick={() => void promote(v.version)}
+                        >
                           Promote
                         </button>
                       )}
@@ -145,7 +155,13 @@ export function TemplateDetailPage({ id }: { id: string }) {
         </Modal>
       )}
       {archiving && (
-        <ConfirmDialog title={`Archive template “${t.name}”?`} confirmLabel="Archive" danger onConfirm={() => void archive()} onCancel={() => setArchiving(false)}>
+        <ConfirmDialog
+          title={`Archive template “${t.name}”?`}
+          confirmLabel="Archive"
+          danger
+          onConfirm={() => void archive()}
+          onCancel={() => setArchiving(false)}
+        >
           <p>It disappears from the catalogue; existing workspaces keep working.</p>
         </ConfirmDialog>
       )}
@@ -153,7 +169,15 @@ export function TemplateDetailPage({ id }: { id: string }) {
   );
 }
 
-function NewVersionForm({ templateId, initialSpec, onCreated }: { templateId: string; initialSpec: unknown; onCreated: () => void }) {
+function NewVersionForm({
+  templateId,
+  initialSpec,
+  onCreated,
+}: {
+  templateId: string;
+  initialSpec: unknown;
+  onCreated: () => void;
+}) {
   const [specText, setSpecText] = useState(() => JSON.stringify(initialSpec, null, 2));
   const [message, setMessage] = useState('');
   const [check, setCheck] = useState<SpecCheck>({ state: 'checking' });
@@ -196,7 +220,10 @@ function NewVersionForm({ templateId, initialSpec, onCreated }: { templateId: st
 }
 
 function VersionLog({ templateId, version, onClose }: { templateId: string; version: number; onClose: () => void }) {
-  const v = useAsync((signal) => api.get<TemplateVersion>(`/templates/${templateId}/versions/${version}`, signal), [templateId, version]);
+  const v = useAsync(
+    (signal) => api.get<TemplateVersion>(`/templates/${templateId}/versions/${version}`, signal),
+    [templateId, version],
+  );
   return (
     <Modal title={`Build log of v${version}`} onClose={onClose}>
       <ErrorBanner message={v.error} onRetry={v.reload} />
@@ -204,7 +231,8 @@ function VersionLog({ templateId, version, onClose }: { templateId: string; vers
       {v.data && (
         <>
           <p>
-            <StatusBadge status={v.data.status} /> {v.data.buildError && <span className="error">{v.data.buildError}</span>}
+            <StatusBadge status={v.data.status} />{' '}
+            {v.data.buildError && <span className="error">{v.data.buildError}</span>}
           </p>
           <BuildLog lines={v.data.logs ?? []} />
           <details>
@@ -218,7 +246,10 @@ function VersionLog({ templateId, version, onClose }: { templateId: string; vers
 }
 
 function ImpactLoader({ templateId, version }: { templateId: string; version: number }) {
-  const impact = useAsync((signal) => api.get<RolloutImpact>(`/templates/${templateId}/versions/${version}/impact`, signal), [templateId, version]);
+  const impact = useAsync(
+    (signal) => api.get<RolloutImpact>(`/templates/${templateId}/versions/${version}/impact`, signal),
+    [templateId, version],
+  );
   if (impact.error) return <ErrorBanner message={impact.error} onRetry={impact.reload} />;
   if (!impact.data) return <Loading />;
   return <ImpactView impact={impact.data} />;

@@ -7,7 +7,16 @@ import { Modal } from '../components/Modal';
 import { Empty, ErrorBanner, Loading } from '../components/States';
 import { useAsync } from '../lib/use-async';
 
-const SCOPES = ['all', 'workspaces:read', 'workspaces:write', 'templates:read', 'templates:write', 'users:read', 'users:write', 'audit:read'];
+const SCOPES = [
+  'all',
+  'workspaces:read',
+  'workspaces:write',
+  'templates:read',
+  'templates:write',
+  'users:read',
+  'users:write',
+  'audit:read',
+];
 
 export function UsersPage() {
   const me = useUser();
@@ -67,7 +76,12 @@ export function UsersPage() {
                     <label className="visually-hidden" htmlFor={`role-${u.id}`}>
                       Role of {u.email}
                     </label>
-                    <select id={`role-${u.id}`} value={u.role} disabled={u.id === me.id || u.active === false} onChange={(e) => void setRole(u, e.target.value as Role)}>
+                    <select
+                      id={`role-${u.id}`}
+                      value={u.role}
+                      disabled={u.id === me.id || u.active === false}
+                      onChange={(e) => void setRole(u, e.target.value as Role)}
+                    >
                       <option value="developer">developer</option>
                       <option value="admin">admin</option>
                     </select>
@@ -78,7 +92,12 @@ export function UsersPage() {
                       <button type="button" disabled={u.active === false} onClick={() => setTokenFor(u)}>
                         Create token
                       </button>
-                      <button type="button" className="danger-outline" disabled={u.id === me.id || u.active === false} onClick={() => setDeactivating(u)}>
+                      <button
+                        type="button"
+                        className="danger-outline"
+                        disabled={u.id === me.id || u.active === false}
+                        onClick={() => setDeactivating(u)}
+                      >
                         Deactivate
                       </button>
                     </div>
@@ -90,7 +109,13 @@ export function UsersPage() {
         </div>
       )}
       {deactivating && (
-        <ConfirmDialog title={`Deactivate ${deactivating.email}?`} confirmLabel="Deactivate" danger onConfirm={() => void deactivate(deactivating)} onCancel={() => setDeactivating(null)}>
+        <ConfirmDialog
+          title={`Deactivate ${deactivating.email}?`}
+          confirmLabel="Deactivate"
+          danger
+          onConfirm={() => void deactivate(deactivating)}
+          onCancel={() => setDeactivating(null)}
+        >
           <p>Their sessions and tokens end at once and their running workspaces are stopped (home volumes are kept).</p>
         </ConfirmDialog>
       )}
@@ -139,7 +164,13 @@ function CreateUserForm({ onCreated }: { onCreated: () => void }) {
         </div>
         <div className="field">
           <label htmlFor="new-password">Password (optional)</label>
-          <input id="new-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            id="new-password"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor="new-role">Role</label>
@@ -179,7 +210,13 @@ function TokenDialog({ user, onClose }: { user: User; onClose: () => void }) {
     e.preventDefault();
     setError(null);
     try {
-      setToken(await api.post<CreatedToken>(`/users/${user.id}/tokens`, { name, scopes, ...(days ? { expiresInDays: Number(days) } : {}) }));
+      setToken(
+        await api.post<CreatedToken>(`/users/${user.id}/tokens`, {
+          name,
+          scopes,
+          ...(days ? { expiresInDays: Number(days) } : {}),
+        }),
+      );
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -210,13 +247,25 @@ function TokenDialog({ user, onClose }: { user: User; onClose: () => void }) {
           </div>
           <div className="field">
             <label htmlFor="token-days">Expires in (days)</label>
-            <input id="token-days" type="number" min={1} max={3650} value={days} onChange={(e) => setDays(e.target.value)} />
+            <input
+              id="token-days"
+              type="number"
+              min={1}
+              max={3650}
+              value={days}
+              onChange={(e) => setDays(e.target.value)}
+            />
           </div>
           <fieldset className="field">
             <legend>Scopes</legend>
             {SCOPES.map((s) => (
               <label key={s} className="check">
-                <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => setScopes((cur) => (e.target.checked ? [...cur, s] : cur.filter((x) => x !== s)))} /> {s}
+                <input
+                  type="checkbox"
+                  checked={scopes.includes(s)}
+                  onChange={(e) => setScopes((cur) => (e.target.checked ? [...cur, s] : cur.filter((x) => x !== s)))}
+                />{' '}
+                {s}
               </label>
             ))}
           </fieldset>

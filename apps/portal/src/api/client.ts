@@ -51,7 +51,12 @@ interface RequestOptions {
 }
 
 /** A request to an absolute path on this origin (e.g. /readyz or /api/v1/...). */
-export async function request<T>(method: Method, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+export async function request<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') {
@@ -89,14 +94,20 @@ function toError(status: number, data: unknown): ApiError {
   if (data && typeof data === 'object') {
     const p = data as { detail?: unknown; title?: unknown; message?: unknown; field?: unknown };
     const message = [p.detail, p.message, p.title].find((m): m is string => typeof m === 'string' && m.length > 0);
-    return new ApiError(status, message ?? `Request failed (${status})`, typeof p.field === 'string' ? p.field : null, data);
+    return new ApiError(
+      status,
+      message ?? `Request failed (${status})`,
+      typeof p.field === 'string' ? p.field : null,
+      data,
+    );
   }
   return new ApiError(status, typeof data === 'string' && data ? data : `Request failed (${status})`);
 }
 
 export const api = {
   get: <T>(path: string, signal?: AbortSignal) => request<T>('GET', API_BASE + path, undefined, { signal }),
-  post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', API_BASE + path, body ?? {}, options),
+  post: <T>(path: string, body?: unknown, options?: RequestOptions) =>
+    request<T>('POST', API_BASE + path, body ?? {}, options),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', API_BASE + path, body),
   delete: <T>(path: string) => request<T>('DELETE', API_BASE + path),
 };

@@ -15,7 +15,8 @@ export interface AuthProviders {
   oidc: { enabled: boolean; loginUrl?: string | null };
 }
 
-export type WorkspaceStatus = 'pending' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed' | 'deleting' | 'deleted';
+export type WorkspaceStatus =
+  'pending' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed' | 'deleting' | 'deleted';
 
 export interface WorkspacePort {
   port: number;
@@ -157,7 +158,14 @@ export interface SpecChanges {
 export interface RolloutImpact {
   templateId: string;
   version: number;
-  workspaces: { workspaceId: string; name: string; ownerId: string; status: string; fromVersion: number; changes: SpecChanges }[];
+  workspaces: {
+    workspaceId: string;
+    name: string;
+    ownerId: string;
+    status: string;
+    fromVersion: number;
+    changes: SpecChanges;
+  }[];
 }
 
 export interface CreatedToken {

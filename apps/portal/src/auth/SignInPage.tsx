@@ -20,7 +20,9 @@ export function SignInPage({ reason }: { reason: keyof typeof REASONS }) {
 
   useEffect(() => {
     emailRef.current?.focus();
-    api.get<AuthProviders>('/auth/providers').then(setProviders, () => setProviders({ password: true, oidc: { enabled: false } }));
+    api
+      .get<AuthProviders>('/auth/providers')
+      .then(setProviders, () => setProviders({ password: true, oidc: { enabled: false } }));
   }, []);
 
   const submit = async (e: FormEvent) => {
@@ -32,7 +34,8 @@ export function SignInPage({ reason }: { reason: keyof typeof REASONS }) {
       signedIn(res.user);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) setError('Wrong email or password.');
-      else if (err instanceof ApiError && err.status === 429) setError('Too many attempts. Wait a minute and try again.');
+      else if (err instanceof ApiError && err.status === 429)
+        setError('Too many attempts. Wait a minute and try again.');
       else setError(errorMessage(err));
       setBusy(false);
     }
@@ -52,11 +55,26 @@ export function SignInPage({ reason }: { reason: keyof typeof REASONS }) {
         <form onSubmit={submit} aria-label="Sign in" noValidate={false}>
           <div className="field">
             <label htmlFor="signin-email">Email</label>
-            <input ref={emailRef} id="signin-email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+            <input
+              ref={emailRef}
+              id="signin-email"
+              type="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor="signin-password">Password</label>
-            <input id="signin-password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+            <input
+              id="signin-password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
           </div>
           {error && (
             <p className="error" role="alert">

@@ -20,7 +20,9 @@ const SessionContext = createContext<SessionApi | null>(null);
  * needless 401 at start); with it, GET /users/me decides, and a 401 then means "expired".
  */
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<SessionState>(() => (hasSessionHint() ? { kind: 'loading' } : { kind: 'signed-out', reason: 'none' }));
+  const [state, setState] = useState<SessionState>(() =>
+    hasSessionHint() ? { kind: 'loading' } : { kind: 'signed-out', reason: 'none' },
+  );
 
   useEffect(() => {
     onUnauthorized(() => setState((s) => (s.kind === 'signed-out' ? s : { kind: 'signed-out', reason: 'expired' })));

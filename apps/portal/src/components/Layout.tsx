@@ -20,7 +20,10 @@ export function Layout({ children }: { children: ReactNode }) {
   const { path } = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   const links = user.role === 'admin' ? [...DEV_LINKS, ...ADMIN_LINKS] : DEV_LINKS;
-  const current = (href: string) => (href === '/' ? path === '/' || (path.startsWith('/workspaces/') && path !== '/workspaces/new') : path === href || path.startsWith(`${href}/`));
+  const current = (href: string) =>
+    href === '/'
+      ? path === '/' || (path.startsWith('/workspaces/') && path !== '/workspaces/new')
+      : path === href || path.startsWith(`${href}/`);
 
   return (
     <div className="app">
@@ -31,14 +34,24 @@ export function Layout({ children }: { children: ReactNode }) {
         <Link href="/" className="brand">
           ⚓ Berth
         </Link>
-        <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen((o) => !o)}>
+        <button
+          type="button"
+          className="menu-toggle"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen((o) => !o)}
+        >
           Menu
         </button>
         <nav id="main-nav" aria-label="Main" className={menuOpen ? 'open' : ''}>
           <ul>
             {links.map((l) => (
               <li key={l.href}>
-                <Link href={l.href} aria-current={current(l.href) ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
+                <Link
+                  href={l.href}
+                  aria-current={current(l.href) ? 'page' : undefined}
+                  onClick={() => setMenuOpen(false)}
+                >
                   {l.label}
                 </Link>
               </li>

@@ -25,7 +25,9 @@ export function useWorkspaceEvents(workspaceId: string | null, handlers: Workspa
     let source: EventSource | null = null;
 
     const open = () => {
-      source = new EventSource(`${API_BASE}/workspaces/${encodeURIComponent(workspaceId)}/events`, { withCredentials: true });
+      source = new EventSource(`${API_BASE}/workspaces/${encodeURIComponent(workspaceId)}/events`, {
+        withCredentials: true,
+      });
       source.addEventListener('status', (e) => {
         const data = parse<StatusEvent>(e);
         if (!data) return;

@@ -57,7 +57,8 @@ export function TerminalPanel({ workspaceId, active, label }: Props) {
         if (s === 'open' && wasOpen) term.write('\r\n\x1b[2m— reconnected —\x1b[0m\r\n');
         if (s === 'open') wasOpen = true;
       },
-      shouldRetry: async () => (await api.get<Workspace>(`/workspaces/${encodeURIComponent(workspaceId)}`)).status === 'running',
+      shouldRetry: async () =>
+        (await api.get<Workspace>(`/workspaces/${encodeURIComponent(workspaceId)}`)).status === 'running',
     });
     connRef.current = conn;
     const input = term.onData((data) => conn.send(data));

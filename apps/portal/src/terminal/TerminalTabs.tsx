@@ -47,7 +47,14 @@ export function TerminalTabs({ workspaceId, autoOpen }: { workspaceId: string; a
         <div role="tablist" aria-label="Terminals" onKeyDown={onKey}>
           {tabs.map((t) => (
             <span key={t.id} className={`tab${t.id === active ? ' active' : ''}`}>
-              <button id={`term-tab-${t.id}`} type="button" role="tab" aria-selected={t.id === active} tabIndex={t.id === active ? 0 : -1} onClick={() => setActive(t.id)}>
+              <button
+                id={`term-tab-${t.id}`}
+                type="button"
+                role="tab"
+                aria-selected={t.id === active}
+                tabIndex={t.id === active ? 0 : -1}
+                onClick={() => setActive(t.id)}
+              >
                 {t.title}
               </button>
               <button type="button" className="tab-close" aria-label={`Close ${t.title}`} onClick={() => close(t.id)}>

@@ -30,7 +30,13 @@ const LABELS: Record<string, string> = {
   stopped: 'Stopped',
   deleted: 'Deleted',
 };
-const STATE_TEXT: Record<StageState, string> = { done: 'done', active: 'in progress', failed: 'failed', waiting: 'waiting', skipped: 'skipped' };
+const STATE_TEXT: Record<StageState, string> = {
+  done: 'done',
+  active: 'in progress',
+  failed: 'failed',
+  waiting: 'waiting',
+  skipped: 'skipped',
+};
 
 /** Stage timings of one build, plus the live ones parsed from its log ("stage image: 12 ms"). */
 export function timelineStages(build: Build, liveStages: Record<string, number>): Stage[] {
@@ -39,7 +45,12 @@ export function timelineStages(build: Build, liveStages: Record<string, number>)
   const failed = build.status === 'failed';
   const stages: Stage[] = [];
   const queuedMs = build.startedAt ? Date.parse(build.startedAt) - Date.parse(build.queuedAt) : null;
-  stages.push({ key: 'queued', label: LABELS.queued ?? 'Queued', state: build.startedAt || finished ? 'done' : 'active', ms: queuedMs });
+  stages.push({
+    key: 'queued',
+    label: LABELS.queued ?? 'Queued',
+    state: build.startedAt || finished ? 'done' : 'active',
+    ms: queuedMs,
+  });
 
   let blocked = false; // a stage before this one is unfinished or failed
   for (const key of MIDDLE[build.kind] ?? Object.keys(stagesMs)) {
@@ -76,7 +87,13 @@ export function BuildTimeline({ build, liveStages }: { build: Build; liveStages:
           <span className="stage-label">{s.label}</span>
           <span className="stage-time">
             <span className="visually-hidden">{STATE_TEXT[s.state]} </span>
-            {s.ms !== null ? (s.key === 'ready' || s.key === 'stopped' || s.key === 'deleted' ? `total ${formatDuration(s.ms)}` : formatDuration(s.ms)) : s.state === 'active' ? '…' : ''}
+            {s.ms !== null
+              ? s.key === 'ready' || s.key === 'stopped' || s.key === 'deleted'
+                ? `total ${formatDuration(s.ms)}`
+                : formatDuration(s.ms)
+              : s.state === 'active'
+                ? '…'
+                : ''}
           </span>
         </li>
       ))}

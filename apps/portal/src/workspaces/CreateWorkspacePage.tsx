@@ -54,10 +54,18 @@ export function CreateWorkspacePage({ preselect }: { preselect: string | null })
     setBusy(true);
     setError(null);
     try {
-      const ws = await api.post<Workspace>('/workspaces', { name, templateId: template.id, parameters: toRequest(definitions, values) });
+      const ws = await api.post<Workspace>('/workspaces', {
+        name,
+        templateId: template.id,
+        parameters: toRequest(definitions, values),
+      });
       navigate(`/workspaces/${ws.id}`);
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 409 ? `You already have a workspace named “${name}”.` : errorMessage(err));
+      setError(
+        err instanceof ApiError && err.status === 409
+          ? `You already have a workspace named “${name}”.`
+          : errorMessage(err),
+      );
       setBusy(false);
     }
   };

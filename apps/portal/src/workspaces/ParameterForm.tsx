@@ -72,18 +72,51 @@ export function ParameterForm({ definitions, values, problems, onChange }: Props
       {definitions.map((d) => {
         switch (d.kind) {
           case 'number':
-            return <NumberField key={d.name} def={d} value={values[d.name] as number | string} problem={problems[d.name]} onChange={(v) => set(d.name, v)} />;
+            return (
+              <NumberField
+                key={d.name}
+                def={d}
+                value={values[d.name] as number | string}
+                problem={problems[d.name]}
+                onChange={(v) => set(d.name, v)}
+              />
+            );
           case 'choice':
-            return <ChoiceField key={d.name} def={d} value={String(values[d.name] ?? d.default)} onChange={(v) => set(d.name, v)} />;
+            return (
+              <ChoiceField
+                key={d.name}
+                def={d}
+                value={String(values[d.name] ?? d.default)}
+                onChange={(v) => set(d.name, v)}
+              />
+            );
           case 'env':
-            return <EnvField key={d.name} def={d} rows={(values[d.name] as EnvRow[] | undefined) ?? []} problem={problems[d.name]} onChange={(v) => set(d.name, v)} />;
+            return (
+              <EnvField
+                key={d.name}
+                def={d}
+                rows={(values[d.name] as EnvRow[] | undefined) ?? []}
+                problem={problems[d.name]}
+                onChange={(v) => set(d.name, v)}
+              />
+            );
         }
       })}
     </>
   );
 }
 
-function NumberField({ def, value, problem, onChange }: { def: NumberParameter; value: number | string; problem?: string; onChange: (v: string) => void }) {
+function NumberField({
+  def,
+  value,
+  problem,
+  onChange,
+}: {
+  def: NumberParameter;
+  value: number | string;
+  problem?: string;
+  onChange: (v: string) => void;
+}) {
   const id = `param-${def.name}`;
   return (
     <div className="field">
@@ -100,7 +133,8 @@ function NumberField({ def, value, problem, onChange }: { def: NumberParameter; 
         onChange={(e) => onChange(e.target.value)}
       />
       <small id={`${id}-hint`} className={problem ? 'error' : 'hint'}>
-        {problem ?? `${def.description ? `${def.description} · ` : ''}between ${def.min} and ${def.max} (default ${def.default})`}
+        {problem ??
+          `${def.description ? `${def.description} · ` : ''}between ${def.min} and ${def.max} (default ${def.default})`}
       </small>
     </div>
   );
@@ -111,7 +145,12 @@ function ChoiceField({ def, value, onChange }: { def: ChoiceParameter; value: st
   return (
     <div className="field">
       <label htmlFor={id}>{def.name}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={def.description ? `${id}-hint` : undefined}>
+      <select
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby={def.description ? `${id}-hint` : undefined}
+      >
         {def.options.map((o) => (
           <option key={o} value={o}>
             {o}
@@ -127,8 +166,19 @@ function ChoiceField({ def, value, onChange }: { def: ChoiceParameter; value: st
   );
 }
 
-function EnvField({ def, rows, problem, onChange }: { def: EnvParameter; rows: EnvRow[]; problem?: string; onChange: (v: EnvRow[]) => void }) {
-  const update = (i: number, patch: Partial<EnvRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+function EnvField({
+  def,
+  rows,
+  problem,
+  onChange,
+}: {
+  def: EnvParameter;
+  rows: EnvRow[];
+  problem?: string;
+  onChange: (v: EnvRow[]) => void;
+}) {
+  const update = (i: number, patch: Partial<EnvRow>) =>
+    onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   return (
     <fieldset className="field env-rows">
       <legend>Environment variables</legend>
@@ -140,17 +190,37 @@ function EnvField({ def, rows, problem, onChange }: { def: EnvParameter; rows: E
           <label className="visually-hidden" htmlFor={`env-key-${i}`}>
             Name {i + 1}
           </label>
-          <input id={`env-key-${i}`} placeholder="NAME" value={r.key} aria-describedby="env-hint" onChange={(e) => update(i, { key: e.target.value })} />
+          <input
+            id={`env-key-${i}`}
+            placeholder="NAME"
+            value={r.key}
+            aria-describedby="env-hint"
+            onChange={(e) => update(i, { key: e.target.value })}
+          />
           <label className="visually-hidden" htmlFor={`env-value-${i}`}>
             Value {i + 1}
           </label>
-          <input id={`env-value-${i}`} placeholder="value" value={r.value} onChange={(e) => update(i, { value: e.target.value })} />
-          <button type="button" className="link" aria-label={`Remove variable ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+          <input
+            id={`env-value-${i}`}
+            placeholder="value"
+            value={r.value}
+            onChange={(e) => update(i, { value: e.target.value })}
+          />
+          <button
+            type="button"
+            className="link"
+            aria-label={`Remove variable ${i + 1}`}
+            onClick={() => onChange(rows.filter((_, j) => j !== i))}
+          >
             Remove
           </button>
         </div>
       ))}
-      <button type="button" onClick={() => onChange([...rows, { key: '', value: '' }])} disabled={rows.length >= (def.maxEntries ?? 20)}>
+      <button
+        type="button"
+        onClick={() => onChange([...rows, { key: '', value: '' }])}
+        disabled={rows.length >= (def.maxEntries ?? 20)}
+      >
         Add variable
       </button>
     </fieldset>

@@ -1,7 +1,13 @@
 import type { Workspace } from '../api/types';
 
 /** One link per template port of a running workspace, through Berth's authenticated proxy. */
-export function PortLinks({ workspace, templatePorts }: { workspace: Workspace; templatePorts?: { port: number; name?: string }[] }) {
+export function PortLinks({
+  workspace,
+  templatePorts,
+}: {
+  workspace: Workspace;
+  templatePorts?: { port: number; name?: string }[];
+}) {
   if (workspace.status !== 'running') return null;
   const ports = workspace.ports.length > 0 ? workspace.ports : (templatePorts ?? []);
   if (ports.length === 0) return null;

@@ -50,7 +50,11 @@ export function WorkspaceActions({ workspace, onDone, compact }: Props) {
 
   return (
     <div className="actions-wrap">
-      <div className={compact ? 'actions compact' : 'actions'} role="group" aria-label={`Actions for ${workspace.name}`}>
+      <div
+        className={compact ? 'actions compact' : 'actions'}
+        role="group"
+        aria-label={`Actions for ${workspace.name}`}
+      >
         {ORDER.filter((action) => action !== 'update' || workspace.outdated).map((action) => (
           <button
             key={action}
@@ -79,7 +83,8 @@ export function WorkspaceActions({ workspace, onDone, compact }: Props) {
           onCancel={() => setConfirming(false)}
         >
           <p>
-            The container <strong>and the home volume will be deleted</strong>: every file in the workspace's home directory is lost. This cannot be undone.
+            The container <strong>and the home volume will be deleted</strong>: every file in the workspace's home
+            directory is lost. This cannot be undone.
           </p>
         </ConfirmDialog>
       )}

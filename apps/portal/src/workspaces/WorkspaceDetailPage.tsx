@@ -121,7 +121,12 @@ export function WorkspaceDetailPage({ id }: { id: string }) {
                   </p>
                   <p className="muted small">Last log lines:</p>
                   <BuildLog lines={latest.lines} tail={15} label="Last log lines" />
-                  <button type="button" className="primary" onClick={() => void retry()} disabled={w.status !== 'failed' && w.status !== 'stopped'}>
+                  <button
+                    type="button"
+                    className="primary"
+                    onClick={() => void retry()}
+                    disabled={w.status !== 'failed' && w.status !== 'stopped'}
+                  >
                     Retry
                   </button>
                   {retryError && <p className="error">{retryError}</p>}
@@ -144,8 +149,14 @@ export function WorkspaceDetailPage({ id }: { id: string }) {
             <div className="wide">
               <dt>Ports</dt>
               <dd>
-                {w.status === 'running' ? <PortLinks workspace={w} templatePorts={template?.active?.spec.ports} /> : <span className="muted">available while running</span>}
-                {w.status === 'running' && w.ports.length === 0 && !(template?.active?.spec.ports ?? []).length && <span className="muted">none</span>}
+                {w.status === 'running' ? (
+                  <PortLinks workspace={w} templatePorts={template?.active?.spec.ports} />
+                ) : (
+                  <span className="muted">available while running</span>
+                )}
+                {w.status === 'running' && w.ports.length === 0 && !(template?.active?.spec.ports ?? []).length && (
+                  <span className="muted">none</span>
+                )}
               </dd>
             </div>
             {Object.keys(w.parameters ?? {}).length > 0 && (

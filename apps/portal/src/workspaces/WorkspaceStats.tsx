@@ -47,7 +47,11 @@ export function WorkspaceStats({ workspaceId }: { workspaceId: string }) {
   return (
     <div className="stats" aria-label="Resource use">
       <Meter label="CPU" value={Math.min(100, stats.cpuPercent)} text={`${formatNumber(stats.cpuPercent)} %`} />
-      <Meter label="Memory" value={memPct} text={`${formatBytes(stats.memoryBytes)} / ${formatBytes(stats.memoryLimitBytes)}`} />
+      <Meter
+        label="Memory"
+        value={memPct}
+        text={`${formatBytes(stats.memoryBytes)} / ${formatBytes(stats.memoryLimitBytes)}`}
+      />
     </div>
   );
 }

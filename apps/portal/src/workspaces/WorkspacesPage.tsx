@@ -28,13 +28,17 @@ export function WorkspacesPage() {
     return () => document.removeEventListener('visibilitychange', refresh);
   }, [list.reload]);
 
-  const workspaces = useMemo(() => (list.data ?? []).filter((w) => w.status !== 'deleted').sort((a, b) => a.name.localeCompare(b.name)), [list.data]);
+  const workspaces = useMemo(
+    () => (list.data ?? []).filter((w) => w.status !== 'deleted').sort((a, b) => a.name.localeCompare(b.name)),
+    [list.data],
+  );
   const live = useMemo(() => {
     const ranked = [...workspaces].sort((a, b) => rank(a, touched) - rank(b, touched));
     return new Set(ranked.slice(0, MAX_LIVE).map((w) => w.id));
   }, [workspaces, touched]);
 
-  const patch = (id: string, p: Partial<Workspace>) => list.setData((all) => all?.map((w) => (w.id === id ? { ...w, ...p } : w)));
+  const patch = (id: string, p: Partial<Workspace>) =>
+    list.setData((all) => all?.map((w) => (w.id === id ? { ...w, ...p } : w)));
   const remove = (id: string) => list.setData((all) => all?.filter((w) => w.id !== id));
 
   return (

@@ -19,13 +19,17 @@ export function allowedActions(ws: Pick<Workspace, 'status' | 'outdated'>): Set<
     default:
       break;
   }
-  if (ws.outdated && (ws.status === 'running' || ws.status === 'stopped' || ws.status === 'failed')) allowed.add('update');
+  if (ws.outdated && (ws.status === 'running' || ws.status === 'stopped' || ws.status === 'failed'))
+    allowed.add('update');
   if (ws.status !== 'deleting' && ws.status !== 'deleted') allowed.add('delete');
   return allowed;
 }
 
 export async function runAction(id: string, action: WorkspaceAction): Promise<Build> {
   const path = `/workspaces/${encodeURIComponent(id)}`;
-  const res = action === 'delete' ? await api.delete<{ build: Build }>(path) : await api.post<{ build: Build }>(`${path}/${action}`, {});
+  const res =
+    action === 'delete'
+      ? await api.delete<{ build: Build }>(path)
+      : await api.post<{ build: Build }>(`${path}/${action}`, {});
   return res.build;
 }

@@ -8,7 +8,8 @@ const KEEPS_DORMANCY = new Set(['stopped', 'deleting', 'deleted']);
  * not use, so it leaves the "last activity" time alone.
  */
 export function statusPatch(e: StatusEvent): Partial<Workspace> {
-  if (e.dormantAt !== undefined) return { status: e.status, lastError: e.lastError, dormantAt: e.dormantAt, deletesAt: e.deletesAt ?? null };
+  if (e.dormantAt !== undefined)
+    return { status: e.status, lastError: e.lastError, dormantAt: e.dormantAt, deletesAt: e.deletesAt ?? null };
   return {
     status: e.status,
     lastError: e.lastError,

@@ -19,40 +19,43 @@ export function useLatestBuild(workspaceId: string) {
   const settleRetries = useRef(0);
   const latestRef = useRef<Build | null>(null);
 
-  const refresh = useCallback(async (buildId?: string) => {
-    const mine = ++seq.current;
-    try {
-      let latest: Build | undefined;
-      if (buildId) latest = await api.get<Build>(`/workspaces/${workspaceId}/builds/${buildId}`);
-      else {
-        const all = await api.get<Build[]>(`/workspaces/${workspaceId}/builds`);
-        const newest = [...all].sort((a, b) => Date.parse(b.queuedAt) - Date.parse(a.queuedAt))[0];
-        latest = newest && (await api.get<Build>(`/workspaces/${workspaceId}/builds/${newest.id}`));
+  const refresh = useCallback(
+    async (buildId?: string) => {
+      const mine = ++seq.current;
+      try {
+        let latest: Build | undefined;
+        if (buildId) latest = await api.get<Build>(`/workspaces/${workspaceId}/builds/${buildId}`);
+        else {
+          const all = await api.get<Build[]>(`/workspaces/${workspaceId}/builds`);
+          const newest = [...all].sort((a, b) => Date.parse(b.queuedAt) - Date.parse(a.queuedAt))[0];
+          latest = newest && (await api.get<Build>(`/workspaces/${workspaceId}/builds/${newest.id}`));
+        }
+        if (mine !== seq.current) return;
+        if (!latest) {
+          setBuild(null);
+          setLines([]);
+          return;
+        }
+        const sameBuild = current.current === latest.id;
+        current.current = latest.id;
+        latestRef.current = latest;
+        setBuild(latest);
+        const fetched = latest.logs ?? [];
+        setLines((prev) => {
+          if (!sameBuild) return fetched;
+          // Keep the live lines that arrived after the last fetched one.
+          const lastAt = fetched.at(-1)?.at ?? '';
+          return [...fetched, ...prev.filter((l) => l.at > lastAt && !fetched.includes(l))];
+        });
+        if (!sameBuild) setLiveStages({});
+      } catch {
+        // shown by the page's own load; the next event retries
+      } finally {
+        if (mine === seq.current) setLoaded(true);
       }
-      if (mine !== seq.current) return;
-      if (!latest) {
-        setBuild(null);
-        setLines([]);
-        return;
-      }
-      const sameBuild = current.current === latest.id;
-      current.current = latest.id;
-      latestRef.current = latest;
-      setBuild(latest);
-      const fetched = latest.logs ?? [];
-      setLines((prev) => {
-        if (!sameBuild) return fetched;
-        // Keep the live lines that arrived after the last fetched one.
-        const lastAt = fetched.at(-1)?.at ?? '';
-        return [...fetched, ...prev.filter((l) => l.at > lastAt && !fetched.includes(l))];
-      });
-      if (!sameBuild) setLiveStages({});
-    } catch {
-      // shown by the page's own load; the next event retries
-    } finally {
-      if (mine === seq.current) setLoaded(true);
-    }
-  }, [workspaceId]);
+    },
+    [workspaceId],
+  );
 
   useEffect(() => {
     current.current = null;

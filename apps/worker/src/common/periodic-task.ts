@@ -25,7 +25,11 @@ export abstract class PeriodicTask implements OnApplicationBootstrap, BeforeAppl
 
   tick(): Promise<void> {
     this.current ??= this.pass()
-      .catch((error: unknown) => this.logger.warn(`${this.constructor.name} pass skipped: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) =>
+        this.logger.warn(
+          `${this.constructor.name} pass skipped: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      )
       .finally(() => {
         this.current = null;
       });

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { BerthError, transitionRule, type TransitionKind } from '#domain';
-import { BuildsRepository, isUniqueViolation, type BuildRecord, type TransitionRequest, type WorkspaceRecord } from '#persistence';
+import {
+  BuildsRepository,
+  isUniqueViolation,
+  type BuildRecord,
+  type TransitionRequest,
+  type WorkspaceRecord,
+} from '#persistence';
 import { WorkspaceJobsProducer } from '#queue';
 
 /**
@@ -16,12 +22,24 @@ export class SystemTransitions {
   ) {}
 
   /** The build, or null when the workspace moved on meanwhile. */
-  async request(ws: WorkspaceRecord, kind: TransitionKind, reason: string, checks: Pick<TransitionRequest, 'allowedFrom' | 'dueForDeletionBy'>): Promise<BuildRecord | null> {
+  async request(
+    ws: WorkspaceRecord,
+    kind: TransitionKind,
+    reason: string,
+    checks: Pick<TransitionRequest, 'allowedFrom' | 'dueForDeletionBy'>,
+  ): Promise<BuildRecord | null> {
     const rule = transitionRule(kind);
     let build: BuildRecord;
     try {
       build = await this.builds.createForTransition({
-        workspaceId: ws.id, kind, templateVersion: ws.templateVersion, requestedById: null, requestedStatus: rule.requested, desiredState: rule.desired, reason, ...checks,
+        workspaceId: ws.id,
+        kind,
+        templateVersion: ws.templateVersion,
+        requestedById: null,
+        requestedStatus: rule.requested,
+        desiredState: rule.desired,
+        reason,
+        ...checks,
       });
     } catch (error) {
       if (isUniqueViolation(error) || error instanceof BerthError) return null;

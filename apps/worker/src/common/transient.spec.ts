@@ -1,7 +1,8 @@
 import { BerthError, ErrorCode } from '#domain';
 import { backoffMs, isTransient, retryTransient } from './transient.js';
 
-const away = (): BerthError => new BerthError(ErrorCode.Unavailable, 'the Docker engine is not reachable (ECONNREFUSED; ping)');
+const away = (): BerthError =>
+  new BerthError(ErrorCode.Unavailable, 'the Docker engine is not reachable (ECONNREFUSED; ping)');
 
 describe('transient failures', () => {
   it('an engine or database outage is transient; a failing script or a missing image is not', () => {
@@ -18,7 +19,10 @@ describe('transient failures', () => {
   it('retries a transient failure until it succeeds', async () => {
     let calls = 0;
     const retried: number[] = [];
-    const result = await retryTransient(() => (++calls < 3 ? Promise.reject(away()) : Promise.resolve('done')), { until: Date.now() + 10_000, onRetry: (_e, ms) => retried.push(ms) });
+    const result = await retryTransient(() => (++calls < 3 ? Promise.reject(away()) : Promise.resolve('done')), {
+      until: Date.now() + 10_000,
+      onRetry: (_e, ms) => retried.push(ms),
+    });
     expect(result).toBe('done');
     expect(retried).toEqual([500, 1000]);
   });
@@ -26,8 +30,12 @@ describe('transient failures', () => {
   it('fails at once for a non-transient error, and gives up when the next wait would pass `until`', async () => {
     const script = new BerthError(ErrorCode.ScriptFailed, 'exit 1');
     let calls = 0;
-    await expect(retryTransient(() => (calls++, Promise.reject(script)), { until: Date.now() + 10_000 })).rejects.toBe(script);
+    await expect(retryTransient(() => (calls++, Promise.reject(script)), { until: Date.now() + 10_000 })).rejects.toBe(
+      script,
+    );
     expect(calls).toBe(1);
-    await expect(retryTransient(() => Promise.reject(away()), { until: Date.now() + 100 })).rejects.toMatchObject({ code: ErrorCode.Unavailable });
+    await expect(retryTransient(() => Promise.reject(away()), { until: Date.now() + 100 })).rejects.toMatchObject({
+      code: ErrorCode.Unavailable,
+    });
   });
 });

@@ -52,14 +52,21 @@ export class IdleStopperService extends PeriodicTask {
     if (idleMs < timeoutMs) {
       if (!this.warned.has(ws.id)) {
         this.warned.add(ws.id);
-        this.events.publish({ workspaceId: ws.id, type: 'status', status: 'running', lastError: null, idleStopAt: new Date(since.getTime() + timeoutMs).toISOString() });
+        this.events.publish({
+          workspaceId: ws.id,
+          type: 'status',
+          status: 'running',
+          lastError: null,
+          idleStopAt: new Date(since.getTime() + timeoutMs).toISOString(),
+        });
       }
       return;
     }
     this.warned.delete(ws.id);
     const reason = `idle ${minutes} min: no terminal, proxy or exec activity since ${since.toISOString()}`;
     // Nothing is done when the user acted meanwhile (a transition started, or it is no longer running).
-    if (await this.transitions.request(ws, 'stop', reason, { allowedFrom: ['running'] })) this.logger.log(`stopping workspace ${ws.id}: ${reason}`);
+    if (await this.transitions.request(ws, 'stop', reason, { allowedFrom: ['running'] }))
+      this.logger.log(`stopping workspace ${ws.id}: ${reason}`);
   }
 
   /** Last recorded use, or the end of the latest successful start if it was never used since. */

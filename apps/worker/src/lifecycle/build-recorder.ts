@@ -54,7 +54,9 @@ export class BuildRecorder {
     this.options.onLines?.(stream, lines);
     // Chained so lines land in order; a database restart delays them instead of losing them.
     const until = Date.now() + this.options.writeRetryMs;
-    this.writes = this.writes.then(() => retryTransient(() => this.builds.appendLog(this.buildId, stream, lines), { until })).catch(() => undefined);
+    this.writes = this.writes
+      .then(() => retryTransient(() => this.builds.appendLog(this.buildId, stream, lines), { until }))
+      .catch(() => undefined);
   };
 
   /** Times one stage, records it (which also refreshes the heartbeat) and returns its result. */
@@ -66,7 +68,10 @@ export class BuildRecorder {
     if (this.signal.aborted) onAbort();
     this.signal.addEventListener('abort', onAbort, { once: true });
     const seconds = Math.round(this.options.stageTimeoutMs / 1000);
-    const timer = setTimeout(() => controller.abort(new BerthError(ErrorCode.RuntimeFailure, `stage ${name} timed out after ${seconds} s`)), this.options.stageTimeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new BerthError(ErrorCode.RuntimeFailure, `stage ${name} timed out after ${seconds} s`)),
+      this.options.stageTimeoutMs,
+    );
     try {
       const result = await abortable(work(controller.signal), controller.signal);
       this.completed.set(name, key);
@@ -89,9 +94,12 @@ export class BuildRecorder {
   /** Polls for a cancel request while the build runs (cheap: one indexed read a second). */
   watchCancellation(everyMs = 1000): void {
     this.cancelTimer = setInterval(() => {
-      void this.builds.isCancelRequested(this.buildId).then((yes) => {
-        if (yes) this.abort(new BerthError(ErrorCode.Cancelled, 'cancelled on request'));
-      }, () => undefined);
+      void this.builds.isCancelRequested(this.buildId).then(
+        (yes) => {
+          if (yes) this.abort(new BerthError(ErrorCode.Cancelled, 'cancelled on request'));
+        },
+        () => undefined,
+      );
     }, everyMs);
   }
 

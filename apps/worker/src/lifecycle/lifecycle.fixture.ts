@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type BerthConfig, configSchema } from '#config';
 import { parseTemplateSpec, type TransitionKind } from '#domain';
-import { BuildsRepository, PrismaService, TemplatesRepository, TemplateVersionsRepository, UsersRepository, WorkspacesRepository } from '#persistence';
+import {
+  BuildsRepository,
+  PrismaService,
+  TemplatesRepository,
+  TemplateVersionsRepository,
+  UsersRepository,
+  WorkspacesRepository,
+} from '#persistence';
 import { WorkspaceEventsPublisher, WorkspaceEventsSubscriber } from '#queue';
 import { FakeRuntimeDriver } from '#testing';
 import { testEnv } from '../../../../test/setup/test-env.js';
@@ -25,10 +32,23 @@ export function lifecycleFixture(overrides: Record<string, string> = {}) {
   let ownerId = '';
 
   return {
-    config, prisma, builds, workspaces, templates, events, subscriber,
+    config,
+    prisma,
+    builds,
+    workspaces,
+    templates,
+    events,
+    subscriber,
     async setUp(): Promise<void> {
       const users = new UsersRepository(prisma);
-      ownerId = (await users.create({ email: `orch-${randomUUID()}@berth.test`, name: 'o', role: 'developer', passwordHash: null })).id;
+      ownerId = (
+        await users.create({
+          email: `orch-${randomUUID()}@berth.test`,
+          name: 'o',
+          role: 'developer',
+          passwordHash: null,
+        })
+      ).id;
     },
     async tearDown(): Promise<void> {
       await Promise.all([prisma.$disconnect(), events.onApplicationShutdown(), subscriber.onApplicationShutdown()]);
@@ -39,14 +59,45 @@ export function lifecycleFixture(overrides: Record<string, string> = {}) {
       return runtime;
     },
     service(runtime: FakeRuntimeDriver): WorkspaceLifecycleService {
-      return new WorkspaceLifecycleService(config, runtime, builds, workspaces, templates, events, new TemplateImageService(config, runtime, versions));
+      return new WorkspaceLifecycleService(
+        config,
+        runtime,
+        builds,
+        workspaces,
+        templates,
+        events,
+        new TemplateImageService(config, runtime, versions),
+      );
     },
     async newWorkspace(spec: object): Promise<string> {
-      const t = await templates.createWithFirstVersion({ name: `orch-${randomUUID()}`, description: '', createdById: null, spec: parseTemplateSpec(spec), message: 'v1' });
-      return (await workspaces.create({ name: `w-${randomUUID().slice(0, 8)}`, ownerId, templateId: t.id, templateVersion: 1, parameters: {} })).id;
+      const t = await templates.createWithFirstVersion({
+        name: `orch-${randomUUID()}`,
+        description: '',
+        createdById: null,
+        spec: parseTemplateSpec(spec),
+        message: 'v1',
+      });
+      return (
+        await workspaces.create({
+          name: `w-${randomUUID().slice(0, 8)}`,
+          ownerId,
+          templateId: t.id,
+          templateVersion: 1,
+          parameters: {},
+        })
+      ).id;
     },
     async transition(workspaceId: string, kind: TransitionKind): Promise<string> {
-      return (await builds.createForTransition({ workspaceId, kind, templateVersion: 1, requestedById: null, requestedStatus: 'pending', desiredState: 'running' })).id;
+      return (
+        await builds.createForTransition({
+          workspaceId,
+          kind,
+          templateVersion: 1,
+          requestedById: null,
+          requestedStatus: 'pending',
+          desiredState: 'running',
+        })
+      ).id;
     },
   };
 }

@@ -2,7 +2,8 @@ import { BerthError, ErrorCode } from '#domain';
 import { HandBack } from '../common/hand-back.js';
 import { lifecycleFixture } from './lifecycle.fixture.js';
 
-const engineAway = (): BerthError => new BerthError(ErrorCode.Unavailable, 'the Docker engine is not reachable (ECONNREFUSED; creating the container)');
+const engineAway = (): BerthError =>
+  new BerthError(ErrorCode.Unavailable, 'the Docker engine is not reachable (ECONNREFUSED; creating the container)');
 
 /**
  * How a build behaves when what it depends on goes away (fake runtime, real Postgres): it waits
@@ -55,7 +56,11 @@ describe('WorkspaceLifecycleService when things go away (fake runtime, real Post
     runtime.failNext('startContainer', new BerthError(ErrorCode.RuntimeFailure, 'port already allocated'));
     const buildId = await transition(id, 'start');
     await fixture.service(runtime).run(buildId);
-    expect(await builds.findById(buildId)).toMatchObject({ status: 'failed', errorCode: 'runtime_failure', error: 'port already allocated' });
+    expect(await builds.findById(buildId)).toMatchObject({
+      status: 'failed',
+      errorCode: 'runtime_failure',
+      error: 'port already allocated',
+    });
     expect(runtime.calls.filter((c) => c.startsWith('startContainer'))).toHaveLength(1);
   });
 
@@ -72,7 +77,9 @@ describe('WorkspaceLifecycleService when things go away (fake runtime, real Post
 
     expect(await builds.findById(buildId)).toMatchObject({ status: 'queued', error: null });
     expect((await workspaces.findById(id))?.status).toBe('starting');
-    expect(await logLines(buildId)).toContain('the worker is shutting down; the build goes back to the queue for another worker; steps already done are checked, not redone');
+    expect(await logLines(buildId)).toContain(
+      'the worker is shutting down; the build goes back to the queue for another worker; steps already done are checked, not redone',
+    );
 
     runtime.scriptDurations.delete('long');
     await fixture.service(runtime).run(buildId);
@@ -103,5 +110,4 @@ describe('WorkspaceLifecycleService when things go away (fake runtime, real Post
     expect(finishes).toEqual([[buildId, expect.objectContaining({ status: 'succeeded' }), { id, status: 'running' }]]);
     expect(await workspaces.findById(id)).toMatchObject({ status: 'running' });
   });
-
 });

@@ -23,13 +23,27 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
   });
 
   it('start: image, volume (prepared once), container, scripts; then running with named ports', async () => {
-    const id = await newWorkspace({ image: 'berth/busybox:test', initScript: 'init', startScript: 'start', ports: [{ port: 80, name: 'web' }] });
+    const id = await newWorkspace({
+      image: 'berth/busybox:test',
+      initScript: 'init',
+      startScript: 'start',
+      ports: [{ port: 80, name: 'web' }],
+    });
     await service.run(await transition(id, 'start'));
     expect(runtime.calls).toEqual([
-      'ensureImage berth/busybox:test', `ensureVolume ${id}`, `prepareVolume ${id}`, `startContainer ${id}`, `exec ${id} sh -c init`, `exec ${id} sh -c start`,
+      'ensureImage berth/busybox:test',
+      `ensureVolume ${id}`,
+      `prepareVolume ${id}`,
+      `startContainer ${id}`,
+      `exec ${id} sh -c init`,
+      `exec ${id} sh -c start`,
     ]);
     const ws = await workspaces.findById(id);
-    expect(ws).toMatchObject({ status: 'running', lastError: null, ports: [{ port: 80, name: 'web', hostPort: 40000 }] });
+    expect(ws).toMatchObject({
+      status: 'running',
+      lastError: null,
+      ports: [{ port: 80, name: 'web', hostPort: 40000 }],
+    });
     expect(ws?.initializedAt).toBeInstanceOf(Date);
     expect(ws?.volumePreparedAt).toBeInstanceOf(Date);
   });
@@ -50,7 +64,12 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
     runtime.calls.length = 0;
     await service.run(await transition(id, 'restart'));
     // The version's image is pinned already: no pull, no prepare, no init script.
-    expect(runtime.calls).toEqual([`removeContainer ${id}`, `ensureVolume ${id}`, `startContainer ${id}`, `exec ${id} sh -c start`]);
+    expect(runtime.calls).toEqual([
+      `removeContainer ${id}`,
+      `ensureVolume ${id}`,
+      `startContainer ${id}`,
+      `exec ${id} sh -c start`,
+    ]);
     expect(runtime.volumes.has(id)).toBe(true);
   });
 
@@ -59,15 +78,25 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
     runtime.scriptExitCodes.set('boom', 3);
     const buildId = await transition(id, 'start');
     await service.run(buildId);
-    expect(await builds.findById(buildId)).toMatchObject({ status: 'failed', errorCode: 'script_failed', error: expect.stringMatching(/^startScript exited with code 3/) as string });
-    expect(await workspaces.findById(id)).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/code 3/) as string });
+    expect(await builds.findById(buildId)).toMatchObject({
+      status: 'failed',
+      errorCode: 'script_failed',
+      error: expect.stringMatching(/^startScript exited with code 3/) as string,
+    });
+    expect(await workspaces.findById(id)).toMatchObject({
+      status: 'failed',
+      lastError: expect.stringMatching(/code 3/) as string,
+    });
   });
 
   it('a missing image fails the build before any volume or container is made', async () => {
     const id = await newWorkspace({ image: 'berth/nowhere:1' });
     await service.run(await transition(id, 'start'));
     expect(runtime.calls).toEqual(['ensureImage berth/nowhere:1']);
-    expect(await workspaces.findById(id)).toMatchObject({ status: 'failed', lastError: 'image berth/nowhere:1 is not available' });
+    expect(await workspaces.findById(id)).toMatchObject({
+      status: 'failed',
+      lastError: 'image berth/nowhere:1 is not available',
+    });
   });
 
   it('stop removes only the container; delete removes the volume and marks the workspace deleted', async () => {
@@ -90,9 +119,18 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
     const subscription = subscriber.forWorkspace(id).subscribe((e) => seen.push(e));
     await new Promise((resolve) => setTimeout(resolve, 100)); // the subscription is live
     await service.run(await transition(id, 'start'));
-    await waitFor(async () => Promise.resolve(seen.filter((e) => e.type === 'status').length), (n) => n >= 2, 'status events', 5000, 20);
+    await waitFor(
+      async () => Promise.resolve(seen.filter((e) => e.type === 'status').length),
+      (n) => n >= 2,
+      'status events',
+      5000,
+      20,
+    );
     subscription.unsubscribe();
-    expect(seen.filter((e) => e.type === 'status').map((e) => e.type === 'status' && e.status)).toEqual(['starting', 'running']);
+    expect(seen.filter((e) => e.type === 'status').map((e) => e.type === 'status' && e.status)).toEqual([
+      'starting',
+      'running',
+    ]);
     expect(seen.some((e) => e.type === 'log' && e.lines.includes('ran: hello'))).toBe(true);
   });
 
@@ -101,10 +139,19 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
     const buildId = await transition(id, 'start');
     await service.run(buildId);
     const build = await builds.findById(buildId);
-    expect(Object.keys(build?.stages as object).sort()).toEqual(['container', 'image', 'queue', 'ready', 'scripts', 'volume']);
+    expect(Object.keys(build?.stages as object).sort()).toEqual([
+      'container',
+      'image',
+      'queue',
+      'ready',
+      'scripts',
+      'volume',
+    ]);
     expect(build?.startedAt).toBeInstanceOf(Date);
     expect(build?.finishedAt).toBeInstanceOf(Date);
-    expect((await builds.logs(buildId)).map((l) => l.line)).toEqual(expect.arrayContaining(['using berth/busybox:test', 'ran: hello']));
+    expect((await builds.logs(buildId)).map((l) => l.line)).toEqual(
+      expect.arrayContaining(['using berth/busybox:test', 'ran: hello']),
+    );
   });
 
   it('the database allows only one active build per workspace', async () => {

@@ -1,7 +1,21 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { applyParameters, BerthError, ErrorCode, parseTemplateSpec, type ResolvedParameters, type TemplateSpec, type WorkspaceStatus } from '#domain';
-import { BuildsRepository, TemplatesRepository, WorkspacesRepository, type BuildRecord, type WorkspaceRecord } from '#persistence';
+import {
+  applyParameters,
+  BerthError,
+  ErrorCode,
+  parseTemplateSpec,
+  type ResolvedParameters,
+  type TemplateSpec,
+  type WorkspaceStatus,
+} from '#domain';
+import {
+  BuildsRepository,
+  TemplatesRepository,
+  WorkspacesRepository,
+  type BuildRecord,
+  type WorkspaceRecord,
+} from '#persistence';
 import { WorkspaceEventsPublisher } from '#queue';
 import { RUNTIME_DRIVER, sleep, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
 import { TemplateImageService } from '../templates/template-image.service.js';
@@ -33,7 +47,11 @@ export class WorkspaceLifecycleService {
   /** `handBack` aborts when the worker shuts down: the build is put back in the queue, not failed. */
   async run(buildId: string, handBack?: AbortSignal): Promise<void> {
     const until = Date.now() + this.config.BERTH_TRANSIENT_RETRY_MS;
-    const persist = <T>(work: () => Promise<T>): Promise<T> => retryTransient(work, { until, onRetry: (e) => this.logger.warn(`build ${buildId}: ${describeTransient(e)}; retrying`) });
+    const persist = <T>(work: () => Promise<T>): Promise<T> =>
+      retryTransient(work, {
+        until,
+        onRetry: (e) => this.logger.warn(`build ${buildId}: ${describeTransient(e)}; retrying`),
+      });
     const build = await persist(() => this.builds.findById(buildId));
     if (!build || build.status === 'succeeded' || build.status === 'failed') return;
     const workspace = await persist(() => this.workspaces.findById(build.workspaceId));
@@ -43,17 +61,27 @@ export class WorkspaceLifecycleService {
       stageTimeoutMs: this.config.BERTH_STAGE_TIMEOUT_MS,
       writeRetryMs: this.config.BERTH_TRANSIENT_RETRY_MS,
       external: handBack,
-      onLines: (stream, lines) => this.events.publish({ workspaceId: workspace.id, type: 'log', buildId: build.id, stream, lines }),
+      onLines: (stream, lines) =>
+        this.events.publish({ workspaceId: workspace.id, type: 'log', buildId: build.id, stream, lines }),
     });
     Object.assign(recorder.stages, build.stages as Record<string, number>);
     recorder.stages.queue ??= startedAt.getTime() - build.queuedAt.getTime();
     recorder.watchCancellation();
-    const heartbeat = setInterval(() => void this.builds.recordStage(build.id, recorder.stages).catch(() => undefined), 5000);
+    const heartbeat = setInterval(
+      () => void this.builds.recordStage(build.id, recorder.stages).catch(() => undefined),
+      5000,
+    );
     try {
       const outcome = await this.attempt(build, recorder, until);
       await recorder.flush();
       if (!(outcome instanceof Failure)) {
-        await persist(() => this.builds.finish(build.id, { status: 'succeeded', stages: recorder.stages }, { id: workspace.id, ...outcome }));
+        await persist(() =>
+          this.builds.finish(
+            build.id,
+            { status: 'succeeded', stages: recorder.stages },
+            { id: workspace.id, ...outcome },
+          ),
+        );
         this.events.publish({ workspaceId: workspace.id, type: 'status', status: outcome.status, lastError: null });
         return;
       }
@@ -61,7 +89,13 @@ export class WorkspaceLifecycleService {
       this.logger.warn(`build ${build.id} (${build.kind} of workspace ${workspace.id}) failed: ${message}`);
       recorder.log('system', [`error: ${message}`]);
       await recorder.flush();
-      await persist(() => this.builds.finish(build.id, { status: 'failed', error: message, errorCode: code, stages: recorder.stages }, { id: workspace.id, status: 'failed', lastError: message }));
+      await persist(() =>
+        this.builds.finish(
+          build.id,
+          { status: 'failed', error: message, errorCode: code, stages: recorder.stages },
+          { id: workspace.id, status: 'failed', lastError: message },
+        ),
+      );
       this.events.publish({ workspaceId: workspace.id, type: 'status', status: 'failed', lastError: message });
     } catch (error) {
       if (isHandBack(error)) {
@@ -93,9 +127,16 @@ export class WorkspaceLifecycleService {
         const waitMs = backoffMs(attempt);
         if (!isTransient(error) || rec.signal.aborted) return new Failure(reason);
         if (Date.now() + waitMs > until) {
-          return new Failure(new BerthError(ErrorCode.Unavailable, `${describeTransient(error)}; gave up after ${Math.round(this.config.BERTH_TRANSIENT_RETRY_MS / 1000)} s of retries`));
+          return new Failure(
+            new BerthError(
+              ErrorCode.Unavailable,
+              `${describeTransient(error)}; gave up after ${Math.round(this.config.BERTH_TRANSIENT_RETRY_MS / 1000)} s of retries`,
+            ),
+          );
         }
-        rec.log('system', [`${describeTransient(error)}; trying again in ${waitMs / 1000} s (steps already done are checked, not redone)`]);
+        rec.log('system', [
+          `${describeTransient(error)}; trying again in ${waitMs / 1000} s (steps already done are checked, not redone)`,
+        ]);
         await sleep(waitMs, rec.signal).catch(() => undefined);
       }
     }
@@ -165,13 +206,17 @@ export class WorkspaceLifecycleService {
 
     // Scripts are not idempotent: a retry skips them if they already ran in this same container.
     if (!rec.done('scripts', container.id)) {
-      await rec.stage('scripts', async (signal) => {
-        if (spec.initScript && !ws.initializedAt) {
-          await this.runScript(ws.id, spec, 'initScript', spec.initScript, rec, signal);
-          await this.workspaces.update(ws.id, { initializedAt: new Date() });
-        }
-        if (spec.startScript) await this.runScript(ws.id, spec, 'startScript', spec.startScript, rec, signal);
-      }, container.id);
+      await rec.stage(
+        'scripts',
+        async (signal) => {
+          if (spec.initScript && !ws.initializedAt) {
+            await this.runScript(ws.id, spec, 'initScript', spec.initScript, rec, signal);
+            await this.workspaces.update(ws.id, { initializedAt: new Date() });
+          }
+          if (spec.startScript) await this.runScript(ws.id, spec, 'startScript', spec.startScript, rec, signal);
+        },
+        container.id,
+      );
     }
 
     // Ports first; `running` itself is written with the build's end.
@@ -181,11 +226,24 @@ export class WorkspaceLifecycleService {
     });
   }
 
-  private async runScript(workspaceId: string, spec: TemplateSpec, which: string, script: string, rec: BuildRecorder, signal: AbortSignal): Promise<void> {
+  private async runScript(
+    workspaceId: string,
+    spec: TemplateSpec,
+    which: string,
+    script: string,
+    rec: BuildRecorder,
+    signal: AbortSignal,
+  ): Promise<void> {
     rec.log('system', [`running ${which} as ${spec.user}`]);
     const exitCode = await this.runtime.exec(
       workspaceId,
-      { cmd: ['sh', '-c', script], user: spec.user, workdir: spec.homePath, timeoutMs: this.config.BERTH_STAGE_TIMEOUT_MS, signal },
+      {
+        cmd: ['sh', '-c', script],
+        user: spec.user,
+        workdir: spec.homePath,
+        timeoutMs: this.config.BERTH_STAGE_TIMEOUT_MS,
+        signal,
+      },
       rec.log,
     );
     if (exitCode !== 0) {
@@ -195,7 +253,11 @@ export class WorkspaceLifecycleService {
   }
 
   /** Every status change is written first (the record), then announced to live watchers. */
-  private async setStatus(workspaceId: string, status: WorkspaceStatus, lastError: string | null = null): Promise<void> {
+  private async setStatus(
+    workspaceId: string,
+    status: WorkspaceStatus,
+    lastError: string | null = null,
+  ): Promise<void> {
     await this.workspaces.setStatus(workspaceId, status, lastError);
     this.events.publish({ workspaceId, type: 'status', status, lastError });
   }

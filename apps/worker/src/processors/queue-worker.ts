@@ -41,7 +41,10 @@ export abstract class QueueWorker<T> implements OnApplicationBootstrap, BeforeAp
     const worker = this.worker;
     if (!worker) return;
     const closing = worker.close(); // stops fetching now; resolves when the jobs in flight end
-    const handBack = await Promise.race([closing.then(() => false), sleep(this.config.BERTH_SHUTDOWN_GRACE_MS).then(() => true)]);
+    const handBack = await Promise.race([
+      closing.then(() => false),
+      sleep(this.config.BERTH_SHUTDOWN_GRACE_MS).then(() => true),
+    ]);
     if (handBack) {
       this.logger.warn(`queue ${this.queueName}: grace period over; handing the jobs in flight back`);
       worker.cancelAllJobs('shutdown');

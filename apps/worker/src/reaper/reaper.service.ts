@@ -37,7 +37,11 @@ export class ReaperService extends PeriodicTask {
       const error = `the worker stopped responding during this ${build.kind} (no heartbeat since ${since})`;
       this.logger.warn(`build ${build.id}: ${error}`);
       const lastError = `${error}; use recover to repair it from the container's actual state`;
-      await this.builds.finish(build.id, { status: 'failed', error, errorCode: 'worker_lost', stages: build.stages as Record<string, number> }, { id: build.workspaceId, status: 'failed', lastError });
+      await this.builds.finish(
+        build.id,
+        { status: 'failed', error, errorCode: 'worker_lost', stages: build.stages as Record<string, number> },
+        { id: build.workspaceId, status: 'failed', lastError },
+      );
       this.events.publish({ workspaceId: build.workspaceId, type: 'status', status: 'failed', lastError });
     }
     for (const build of await this.builds.findQueuedBefore(new Date(now - this.config.BERTH_QUEUED_BUILD_GRACE_MS))) {

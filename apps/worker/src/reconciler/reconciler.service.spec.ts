@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type BerthConfig, configSchema } from '#config';
 import { parseTemplateSpec } from '#domain';
-import { BuildsRepository, PrismaService, TemplatesRepository, UsersRepository, WorkspacesRepository } from '#persistence';
+import {
+  BuildsRepository,
+  PrismaService,
+  TemplatesRepository,
+  UsersRepository,
+  WorkspacesRepository,
+} from '#persistence';
 import { WorkspaceEventsPublisher } from '#queue';
 import { cloneDatabase, FakeRuntimeDriver } from '#testing';
 import { testEnv } from '../../../../test/setup/test-env.js';
@@ -22,19 +28,49 @@ describe('ReconcilerService (fake runtime, own database)', () => {
 
   beforeAll(async () => {
     const base = testEnv();
-    const url = await cloneDatabase(base.DATABASE_URL!.replace(/\/[^/?]*$/, '/postgres'), 'berth_unit_reconciler', base.DATABASE_URL!);
+    const url = await cloneDatabase(
+      base.DATABASE_URL!.replace(/\/[^/?]*$/, '/postgres'),
+      'berth_unit_reconciler',
+      base.DATABASE_URL!,
+    );
     config = configSchema.parse({ ...base, DATABASE_URL: url });
     prisma = new PrismaService(config);
     workspaces = new WorkspacesRepository(prisma);
     events = new WorkspaceEventsPublisher(config);
-    const ownerId = (await new UsersRepository(prisma).create({ email: `rec-${randomUUID()}@berth.test`, name: 'r', role: 'developer', passwordHash: null })).id;
-    const template = await new TemplatesRepository(prisma).createWithFirstVersion({ name: 'rec', description: '', createdById: null, spec: parseTemplateSpec({ image: 'berth/busybox:test' }), message: 'v1' });
+    const ownerId = (
+      await new UsersRepository(prisma).create({
+        email: `rec-${randomUUID()}@berth.test`,
+        name: 'r',
+        role: 'developer',
+        passwordHash: null,
+      })
+    ).id;
+    const template = await new TemplatesRepository(prisma).createWithFirstVersion({
+      name: 'rec',
+      description: '',
+      createdById: null,
+      spec: parseTemplateSpec({ image: 'berth/busybox:test' }),
+      message: 'v1',
+    });
     runtime.images.add('berth/busybox:test');
     for (let i = 0; i < 20; i++) {
-      const ws = await workspaces.create({ name: `rec-${i}`, ownerId, templateId: template.id, templateVersion: 1, parameters: {} });
+      const ws = await workspaces.create({
+        name: `rec-${i}`,
+        ownerId,
+        templateId: template.id,
+        templateVersion: 1,
+        parameters: {},
+      });
       await workspaces.setStatus(ws.id, 'running');
       ids.push(ws.id);
-      await runtime.startContainer({ workspaceId: ws.id, ownerId, hostname: ws.name, image: 'x', spec: parseTemplateSpec({ image: 'berth/busybox:test' }), env: {} });
+      await runtime.startContainer({
+        workspaceId: ws.id,
+        ownerId,
+        hostname: ws.name,
+        image: 'x',
+        spec: parseTemplateSpec({ image: 'berth/busybox:test' }),
+        env: {},
+      });
     }
   });
 
@@ -49,7 +85,10 @@ describe('ReconcilerService (fake runtime, own database)', () => {
     await reconciler.reconcile();
 
     expect(runtime.calls).toEqual(['listManagedContainers']);
-    expect(await workspaces.findById(ids[7]!)).toMatchObject({ status: 'failed', lastError: 'the container was removed outside Berth; start it again to recreate it on the same volume' });
+    expect(await workspaces.findById(ids[7]!)).toMatchObject({
+      status: 'failed',
+      lastError: 'the container was removed outside Berth; start it again to recreate it on the same volume',
+    });
     const others = await Promise.all(ids.filter((_, i) => i !== 7).map((id) => workspaces.findById(id)));
     expect(others.every((w) => w?.status === 'running')).toBe(true);
   });

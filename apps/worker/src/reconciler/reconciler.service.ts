@@ -47,7 +47,9 @@ export class ReconcilerService extends PeriodicTask {
       if (busy.has(ws.id)) continue;
       const container = byWorkspace.get(ws.id);
       if (ws.status === 'running' && !container?.running) {
-        const why = container ? `the container stopped outside Berth (${container.status})` : 'the container was removed outside Berth';
+        const why = container
+          ? `the container stopped outside Berth (${container.status})`
+          : 'the container was removed outside Berth';
         await this.follow(ws.id, why);
       } else if (ws.status === 'stopped' && container?.running) {
         // Desired stopped: containers are disposable, so an out-of-band start is undone.
@@ -64,13 +66,16 @@ export class ReconcilerService extends PeriodicTask {
         if (!c.isWorkspaceContainer && !c.running) await this.runtime.removeContainerById(c.id);
         continue;
       }
-      this.logger.warn(`orphan container ${c.id.slice(0, 12)} of workspace ${c.workspaceId}: removing it, never its volume`);
+      this.logger.warn(
+        `orphan container ${c.id.slice(0, 12)} of workspace ${c.workspaceId}: removing it, never its volume`,
+      );
       await this.runtime.removeContainerById(c.id);
     }
 
     if (++this.passes % VOLUME_REPORT_EVERY === 0) {
       const orphans = (await this.runtime.listManagedVolumes()).filter((id) => !liveIds.has(id));
-      if (orphans.length > 0) this.logger.warn(`volumes without a workspace (kept, for an admin to look at): ${orphans.join(', ')}`);
+      if (orphans.length > 0)
+        this.logger.warn(`volumes without a workspace (kept, for an admin to look at): ${orphans.join(', ')}`);
     }
   }
 

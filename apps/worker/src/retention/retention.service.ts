@@ -48,7 +48,11 @@ export class RetentionService extends PeriodicTask {
   }
 
   /** Applies one step of the rules; true while the workspace is in its deletion-warning window. */
-  private async check({ workspace: ws, lastBuildFinishedAt }: RetentionCandidate, policy: RetentionPolicy, now: Date): Promise<boolean> {
+  private async check(
+    { workspace: ws, lastBuildFinishedAt }: RetentionCandidate,
+    policy: RetentionPolicy,
+    now: Date,
+  ): Promise<boolean> {
     const lastUse = [ws.lastActivityAt, lastBuildFinishedAt].reduce<Date>((a, b) => (b && b > a ? b : a), ws.createdAt);
     const step = retentionStep(policy, { lastUse, dormantAt: ws.dormantAt, deletesAt: ws.deletesAt }, now);
     switch (step.kind) {
@@ -76,14 +80,20 @@ export class RetentionService extends PeriodicTask {
 
   private announce(ws: WorkspaceRecord, dormantAt: Date, deletesAt: Date | null): void {
     this.events.publish({
-      workspaceId: ws.id, type: 'status', status: ws.status, lastError: ws.lastError, dormantAt: dormantAt.toISOString(), deletesAt: deletesAt?.toISOString() ?? null,
+      workspaceId: ws.id,
+      type: 'status',
+      status: ws.status,
+      lastError: ws.lastError,
+      dormantAt: dormantAt.toISOString(),
+      deletesAt: deletesAt?.toISOString() ?? null,
     });
   }
 
   private async delete(ws: WorkspaceRecord, reason: string, now: Date): Promise<void> {
     // Re-checked under the row lock: still stopped, and still dormant with deletion due (a start
     // that slipped in has cleared it), so a workspace in use is never deleted.
-    if (!(await this.transitions.request(ws, 'delete', reason, { allowedFrom: ['stopped'], dueForDeletionBy: now }))) return;
+    if (!(await this.transitions.request(ws, 'delete', reason, { allowedFrom: ['stopped'], dueForDeletionBy: now })))
+      return;
     this.warned.delete(ws.id);
     this.logger.log(`deleting workspace ${ws.id}: ${reason}`);
   }

@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { allowlistProblems, BerthError, ErrorCode, notFound, parseAllowlist, parseTemplateSpec, LABEL_INSTANCE, LABEL_MANAGED } from '#domain';
+import {
+  allowlistProblems,
+  BerthError,
+  ErrorCode,
+  notFound,
+  parseAllowlist,
+  parseTemplateSpec,
+  LABEL_INSTANCE,
+  LABEL_MANAGED,
+} from '#domain';
 import { TemplateVersionsRepository, type TemplateVersionRecord } from '#persistence';
 import { RUNTIME_DRIVER, sleep, type ImageInfo, type LogSink, type RuntimeDriver } from '#runtime';
 import { isTransient } from '../common/transient.js';
@@ -30,13 +39,17 @@ export class TemplateImageService {
         return { id: version.imageId, digest: version.imageDigest ?? version.imageId };
       }
       if (version.status === 'failed') {
-        throw new BerthError(ErrorCode.ImageUnavailable, `template version ${version.version} has no image: ${version.buildError ?? 'its build failed'}`);
+        throw new BerthError(
+          ErrorCode.ImageUnavailable,
+          `template version ${version.version} has no image: ${version.buildError ?? 'its build failed'}`,
+        );
       }
       if (version.status === 'building') {
         // Someone else builds it; take over only if they have been at it past the deadline.
         const stale = new Date(Date.now() - this.config.BERTH_IMAGE_PULL_TIMEOUT_MS);
         if (await this.versions.claimStale(version.id, stale)) return this.produce(version, alsoLog, signal);
-        if (Date.now() > deadline) throw new BerthError(ErrorCode.ImageUnavailable, `template version ${version.version} is still building`);
+        if (Date.now() > deadline)
+          throw new BerthError(ErrorCode.ImageUnavailable, `template version ${version.version} is still building`);
         await sleep(WAIT_STEP_MS, signal);
         continue;
       }
@@ -57,11 +70,22 @@ export class TemplateImageService {
       const refused = allowlistProblems(spec, parseAllowlist(this.config.BERTH_IMAGE_ALLOWLIST))[0];
       if (refused) throw new BerthError(ErrorCode.ImageUnavailable, refused.message);
       const image = spec.build
-        ? await this.runtime.buildImage({
-            tag: `berth-template/${version.templateId}:v${version.version}`,
-            dockerfile: spec.build.dockerfile, files: spec.build.files, args: spec.build.args,
-            labels: { [LABEL_MANAGED]: 'true', [LABEL_INSTANCE]: this.config.BERTH_INSTANCE, 'berth.template.id': version.templateId, 'berth.template.version': String(version.version) },
-          }, log, signal)
+        ? await this.runtime.buildImage(
+            {
+              tag: `berth-template/${version.templateId}:v${version.version}`,
+              dockerfile: spec.build.dockerfile,
+              files: spec.build.files,
+              args: spec.build.args,
+              labels: {
+                [LABEL_MANAGED]: 'true',
+                [LABEL_INSTANCE]: this.config.BERTH_INSTANCE,
+                'berth.template.id': version.templateId,
+                'berth.template.version': String(version.version),
+              },
+            },
+            log,
+            signal,
+          )
         : await this.runtime.ensureImage(spec.image ?? '', log, signal);
       log('system', [`image ready: ${image.id} (digest ${image.digest})`]);
       await writes;

@@ -23,7 +23,10 @@ describe('OidcAuthenticator without BERTH_OIDC_ISSUER', () => {
     for (const route of [() => oidc.redirectToIdp(req, res), () => oidc.completeLogin(req, res)]) {
       const error = thrown(route);
       expect(error).toBeInstanceOf(BerthError);
-      expect(error).toMatchObject({ code: ErrorCode.NotFound, message: 'single sign-on is not configured on this server' });
+      expect(error).toMatchObject({
+        code: ErrorCode.NotFound,
+        message: 'single sign-on is not configured on this server',
+      });
     }
   });
 });

@@ -11,8 +11,7 @@ import { BerthOidcStrategy, OIDC_STRATEGY, type OidcPhaseOptions } from './oidc.
 export type OidcProtocolFailure = 'no_login_in_progress' | 'idp_error' | 'invalid_response';
 
 export type OidcCallbackResult =
-  | { ok: true; identity: OidcIdentity }
-  | { ok: false; reason: OidcProtocolFailure; detail: string; error: string };
+  { ok: true; identity: OidcIdentity } | { ok: false; reason: OidcProtocolFailure; detail: string; error: string };
 
 /**
  * The protocol half of single sign-on, as two promises a controller can await: send the browser
@@ -50,30 +49,55 @@ export class OidcAuthenticator {
   completeLogin(req: Request, res: Response): Promise<OidcCallbackResult> {
     const settings = this.enabledSettings();
     return new Promise<OidcCallbackResult>((resolve) => {
-      const done = (error: unknown, identity?: OidcIdentity | false, info?: unknown): void => resolve(this.toResult(settings, error, identity, info));
+      const done = (error: unknown, identity?: OidcIdentity | false, info?: unknown): void =>
+        resolve(this.toResult(settings, error, identity, info));
       const options: OidcPhaseOptions = { berthPhase: 'callback' };
-      (passport.authenticate(OIDC_STRATEGY, options, done) as RequestHandler)(req, res, (error?: unknown) => done(error ?? new Error('passport gave up')));
+      (passport.authenticate(OIDC_STRATEGY, options, done) as RequestHandler)(req, res, (error?: unknown) =>
+        done(error ?? new Error('passport gave up')),
+      );
     });
   }
 
   private enabledSettings(): EnabledOidcSettings {
-    if (!this.settings.enabled) throw new BerthError(ErrorCode.NotFound, 'single sign-on is not configured on this server');
+    if (!this.settings.enabled)
+      throw new BerthError(ErrorCode.NotFound, 'single sign-on is not configured on this server');
     return this.settings;
   }
 
-  private toResult(settings: EnabledOidcSettings, error: unknown, identity: OidcIdentity | false | undefined, info: unknown): OidcCallbackResult {
+  private toResult(
+    settings: EnabledOidcSettings,
+    error: unknown,
+    identity: OidcIdentity | false | undefined,
+    info: unknown,
+  ): OidcCallbackResult {
     if (!error && identity) return { ok: true, identity };
     const message = error ? toError(error).message : infoMessage(info);
     if (!error && /authorization request state/i.test(message)) {
-      return { ok: false, reason: 'no_login_in_progress', detail: 'no single sign-on was started in this browser session (or it expired); start again from the login page', error: message };
+      return {
+        ok: false,
+        reason: 'no_login_in_progress',
+        detail:
+          'no single sign-on was started in this browser session (or it expired); start again from the login page',
+        error: message,
+      };
     }
     // access_denied arrives as a passport "fail", other IdP error answers as errors.
     if (!error || error instanceof client.AuthorizationResponseError) {
-      return { ok: false, reason: 'idp_error', detail: `the identity provider did not sign you in: ${message}`, error: message };
+      return {
+        ok: false,
+        reason: 'idp_error',
+        detail: `the identity provider did not sign you in: ${message}`,
+        error: message,
+      };
     }
     // Details of a rejected token or answer go to the log, not to the browser.
     this.logger.warn(`single sign-on answer from ${settings.issuer} rejected: ${message}`);
-    return { ok: false, reason: 'invalid_response', detail: 'the answer from the identity provider could not be verified; start again from the login page', error: message };
+    return {
+      ok: false,
+      reason: 'invalid_response',
+      detail: 'the answer from the identity provider could not be verified; start again from the login page',
+      error: message,
+    };
   }
 }
 

@@ -1,17 +1,27 @@
 import {
-  checkIdentity, emailDomainAllowed, groupsFromClaim, identityFromClaims, isEmailVerified, parseAllowedDomains, roleFromGroups, type OidcIdentity,
+  checkIdentity,
+  emailDomainAllowed,
+  groupsFromClaim,
+  identityFromClaims,
+  isEmailVerified,
+  parseAllowedDomains,
+  roleFromGroups,
+  type OidcIdentity,
 } from './oidc-rules.js';
 import { isLoopbackHttp } from './oidc-settings.js';
 
 describe('emailDomainAllowed: exact domain match', () => {
   const allowed = ['example.com'];
 
-  it.each(['alice@example.com', 'alice@EXAMPLE.COM', 'Alice@Example.Com', '"a@b"@example.com'])('allows %s for example.com', (email) => {
-    expect(emailDomainAllowed(email, allowed)).toBe(true);
-  });
+  it.each(['alice@example.com', 'alice@EXAMPLE.COM', 'Alice@Example.Com', '"a@b"@example.com'])(
+    'allows %s for example.com',
+    (email) => {
+      expect(emailDomainAllowed(email, allowed)).toBe(true);
+    },
+  );
 
   it.each([
-    ['a look-alike that ends with the domain (Coder\'s bug)', 'eve@evil-example.com'],
+    ["a look-alike that ends with the domain (Coder's bug)", 'eve@evil-example.com'],
     ['the domain as a prefix of another', 'eve@example.com.evil.io'],
     ['a subdomain', 'eve@sub.example.com'],
     ['a trailing dot', 'eve@example.com.'],
@@ -42,13 +52,24 @@ describe('parseAllowedDomains', () => {
     expect(parseAllowedDomains('')).toEqual([]);
   });
 
-  it.each(['*.example.com', 'example', 'a b.com', 'alice@example.com', '-bad.com', 'exämple.com'])('refuses "%s" at start-up', (entry) => {
-    expect(() => parseAllowedDomains(entry)).toThrow(/BERTH_OIDC_ALLOWED_DOMAINS/);
-  });
+  it.each(['*.example.com', 'example', 'a b.com', 'alice@example.com', '-bad.com', 'exämple.com'])(
+    'refuses "%s" at start-up',
+    (entry) => {
+      expect(() => parseAllowedDomains(entry)).toThrow(/BERTH_OIDC_ALLOWED_DOMAINS/);
+    },
+  );
 });
 
 describe('isEmailVerified: only the boolean true counts', () => {
-  it.each([[true, true], [false, false], ['true', false], [1, false], [undefined, false], [null, false], ['yes', false]])('%p → %p', (claim, expected) => {
+  it.each([
+    [true, true],
+    [false, false],
+    ['true', false],
+    [1, false],
+    [undefined, false],
+    [null, false],
+    ['yes', false],
+  ])('%p → %p', (claim, expected) => {
     expect(isEmailVerified(claim)).toBe(expected);
   });
 });
@@ -70,26 +91,62 @@ describe('groups and role', () => {
 });
 
 describe('identityFromClaims', () => {
-  const idToken = { iss: 'https://idp.test', sub: 'abc', aud: 'berth', email: 'id@example.com', email_verified: true, groups: ['from-id-token'] };
+  const idToken = {
+    iss: 'https://idp.test',
+    sub: 'abc',
+    aud: 'berth',
+    email: 'id@example.com',
+    email_verified: true,
+    groups: ['from-id-token'],
+  };
 
   it('takes email and email_verified as a pair from userinfo when it has an email', () => {
-    const identity = identityFromClaims(idToken, { sub: 'abc', email: 'info@example.com', groups: ['from-userinfo'], name: 'Info' }, 'groups');
+    const identity = identityFromClaims(
+      idToken,
+      { sub: 'abc', email: 'info@example.com', groups: ['from-userinfo'], name: 'Info' },
+      'groups',
+    );
     // userinfo's email without a verified flag must not borrow the ID token's `true`.
-    expect(identity).toEqual({ issuer: 'https://idp.test', subject: 'abc', email: 'info@example.com', emailVerified: false, groups: ['from-userinfo'], name: 'Info' });
+    expect(identity).toEqual({
+      issuer: 'https://idp.test',
+      subject: 'abc',
+      email: 'info@example.com',
+      emailVerified: false,
+      groups: ['from-userinfo'],
+      name: 'Info',
+    });
   });
 
   it('falls back to the ID token when userinfo is absent or has no email', () => {
-    expect(identityFromClaims(idToken, undefined, 'groups')).toMatchObject({ email: 'id@example.com', emailVerified: true, groups: ['from-id-token'], name: null });
-    expect(identityFromClaims(idToken, { sub: 'abc' }, 'groups')).toMatchObject({ email: 'id@example.com', emailVerified: true, groups: ['from-id-token'] });
+    expect(identityFromClaims(idToken, undefined, 'groups')).toMatchObject({
+      email: 'id@example.com',
+      emailVerified: true,
+      groups: ['from-id-token'],
+      name: null,
+    });
+    expect(identityFromClaims(idToken, { sub: 'abc' }, 'groups')).toMatchObject({
+      email: 'id@example.com',
+      emailVerified: true,
+      groups: ['from-id-token'],
+    });
   });
 
   it('reads groups from the configured claim and a name from preferred_username when there is no name', () => {
-    expect(identityFromClaims({ ...idToken, roles: ['r1'], preferred_username: ' jdoe ' }, undefined, 'roles')).toMatchObject({ groups: ['r1'], name: 'jdoe' });
+    expect(
+      identityFromClaims({ ...idToken, roles: ['r1'], preferred_username: ' jdoe ' }, undefined, 'roles'),
+    ).toMatchObject({ groups: ['r1'], name: 'jdoe' });
   });
 });
 
 describe('checkIdentity', () => {
-  const base: OidcIdentity = { issuer: 'https://idp.test', subject: 's', email: 'Alice@Example.com', emailVerified: true, groups: [], name: null };
+  const base: OidcIdentity = {
+    issuer: 'https://idp.test',
+    subject: 's',
+    email: 'Alice@Example.com',
+    emailVerified: true,
+    groups: [],
+    name: null,
+  };
 
   it('allows a verified email at an allowed domain, lower-cased', () => {
     expect(checkIdentity(base, ['example.com'])).toEqual({ allowed: true, email: 'alice@example.com' });

@@ -18,7 +18,8 @@ export interface OidcIdentity {
 
 export type OidcRefusalReason = 'email_missing' | 'email_not_verified' | 'domain_not_allowed';
 
-export type OidcDecision = { allowed: true; email: string } | { allowed: false; reason: OidcRefusalReason; detail: string };
+export type OidcDecision =
+  { allowed: true; email: string } | { allowed: false; reason: OidcRefusalReason; detail: string };
 
 // A DNS name in ASCII (IDNs arrive as punycode `xn--…`), labels of letters, digits and inner hyphens.
 const DOMAIN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
@@ -29,9 +30,15 @@ const DOMAIN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
  * a pattern that silently never matches (or matches too much) is worse than no start.
  */
 export function parseAllowedDomains(list: string): string[] {
-  const domains = list.split(',').map((d) => d.trim().replace(/^@/, '').toLowerCase()).filter((d) => d.length > 0);
+  const domains = list
+    .split(',')
+    .map((d) => d.trim().replace(/^@/, '').toLowerCase())
+    .filter((d) => d.length > 0);
   const bad = domains.find((d) => !DOMAIN.test(d));
-  if (bad !== undefined) throw new Error(`BERTH_OIDC_ALLOWED_DOMAINS: "${bad}" is not a domain (exact domains only, comma-separated, no wildcards)`);
+  if (bad !== undefined)
+    throw new Error(
+      `BERTH_OIDC_ALLOWED_DOMAINS: "${bad}" is not a domain (exact domains only, comma-separated, no wildcards)`,
+    );
   return domains;
 }
 
@@ -95,12 +102,25 @@ export function identityFromClaims(idToken: Claims, userinfo: Claims | undefined
 
 /** Every rule a login must pass before any account is looked up or created, in a fixed order. */
 export function checkIdentity(identity: OidcIdentity, allowedDomains: readonly string[]): OidcDecision {
-  if (!identity.email) return { allowed: false, reason: 'email_missing', detail: 'the identity provider sent no email address for this account' };
+  if (!identity.email)
+    return {
+      allowed: false,
+      reason: 'email_missing',
+      detail: 'the identity provider sent no email address for this account',
+    };
   if (!identity.emailVerified) {
-    return { allowed: false, reason: 'email_not_verified', detail: `the identity provider has not verified the email address ${identity.email}` };
+    return {
+      allowed: false,
+      reason: 'email_not_verified',
+      detail: `the identity provider has not verified the email address ${identity.email}`,
+    };
   }
   if (!emailDomainAllowed(identity.email, allowedDomains)) {
-    return { allowed: false, reason: 'domain_not_allowed', detail: `email addresses at this domain may not sign in to Berth (allowed: ${allowedDomains.join(', ')})` };
+    return {
+      allowed: false,
+      reason: 'domain_not_allowed',
+      detail: `email addresses at this domain may not sign in to Berth (allowed: ${allowedDomains.join(', ')})`,
+    };
   }
   return { allowed: true, email: identity.email.toLowerCase() };
 }

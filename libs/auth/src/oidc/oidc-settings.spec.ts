@@ -14,7 +14,10 @@ function fakeDiscovery(): { discover: typeof client.discovery; calls: { url: str
 
 const config = (env: Record<string, string>) =>
   configSchema.parse({
-    BERTH_OIDC_CLIENT_ID: 'berth', BERTH_OIDC_CLIENT_SECRET: 'secret', BERTH_PUBLIC_URL: 'https://berth.example.com/', ...env,
+    BERTH_OIDC_CLIENT_ID: 'berth',
+    BERTH_OIDC_CLIENT_SECRET: 'secret',
+    BERTH_PUBLIC_URL: 'https://berth.example.com/',
+    ...env,
   });
 
 describe('loadOidcSettings', () => {
@@ -26,15 +29,19 @@ describe('loadOidcSettings', () => {
 
   it('needs the client id, secret and public URL once an issuer is set', async () => {
     const { discover } = fakeDiscovery();
-    await expect(loadOidcSettings(configSchema.parse({ BERTH_OIDC_ISSUER: 'https://idp.example.com' }), discover)).rejects.toThrow(
-      /BERTH_OIDC_CLIENT_ID, BERTH_OIDC_CLIENT_SECRET, BERTH_PUBLIC_URL are not/,
-    );
+    await expect(
+      loadOidcSettings(configSchema.parse({ BERTH_OIDC_ISSUER: 'https://idp.example.com' }), discover),
+    ).rejects.toThrow(/BERTH_OIDC_CLIENT_ID, BERTH_OIDC_CLIENT_SECRET, BERTH_PUBLIC_URL are not/);
   });
 
   it('refuses plain http unless the issuer is on a loopback address', async () => {
     const { discover, calls } = fakeDiscovery();
-    await expect(loadOidcSettings(config({ BERTH_OIDC_ISSUER: 'http://idp.example.com' }), discover)).rejects.toThrow(/must use https/);
-    await expect(loadOidcSettings(config({ BERTH_OIDC_ISSUER: 'http://localhost:9000' }), discover)).rejects.toThrow(/must use https/);
+    await expect(loadOidcSettings(config({ BERTH_OIDC_ISSUER: 'http://idp.example.com' }), discover)).rejects.toThrow(
+      /must use https/,
+    );
+    await expect(loadOidcSettings(config({ BERTH_OIDC_ISSUER: 'http://localhost:9000' }), discover)).rejects.toThrow(
+      /must use https/,
+    );
     expect(calls).toEqual([]);
   });
 
@@ -50,12 +57,30 @@ describe('loadOidcSettings', () => {
 
   it('derives the redirect URI from BERTH_PUBLIC_URL and asks for groups only with an admin group', async () => {
     const { discover } = fakeDiscovery();
-    const plain = await loadOidcSettings(config({ BERTH_OIDC_ISSUER: 'https://idp.example.com', BERTH_OIDC_ALLOWED_DOMAINS: 'Example.com' }), discover);
+    const plain = await loadOidcSettings(
+      config({ BERTH_OIDC_ISSUER: 'https://idp.example.com', BERTH_OIDC_ALLOWED_DOMAINS: 'Example.com' }),
+      discover,
+    );
     expect(plain).toMatchObject({
-      enabled: true, callbackUrl: 'https://berth.example.com/api/v1/auth/oidc/callback', scope: 'openid email profile', allowedDomains: ['example.com'], adminGroup: undefined,
+      enabled: true,
+      callbackUrl: 'https://berth.example.com/api/v1/auth/oidc/callback',
+      scope: 'openid email profile',
+      allowedDomains: ['example.com'],
+      adminGroup: undefined,
     });
-    const withAdmins = await loadOidcSettings(config({ BERTH_OIDC_ISSUER: 'https://idp.example.com', BERTH_OIDC_ADMIN_GROUP: 'ops', BERTH_PUBLIC_URL: 'https://h.example.com/berth' }), discover);
-    expect(withAdmins).toMatchObject({ callbackUrl: 'https://h.example.com/berth/api/v1/auth/oidc/callback', scope: 'openid email profile groups', adminGroup: 'ops' });
+    const withAdmins = await loadOidcSettings(
+      config({
+        BERTH_OIDC_ISSUER: 'https://idp.example.com',
+        BERTH_OIDC_ADMIN_GROUP: 'ops',
+        BERTH_PUBLIC_URL: 'https://h.example.com/berth',
+      }),
+      discover,
+    );
+    expect(withAdmins).toMatchObject({
+      callbackUrl: 'https://h.example.com/berth/api/v1/auth/oidc/callback',
+      scope: 'openid email profile groups',
+      adminGroup: 'ops',
+    });
   });
 
   it('names the issuer when discovery fails', async () => {

@@ -32,15 +32,25 @@ type Discover = typeof client.discovery;
  * line saying why (as Coder does): failing at the first login instead would hide a
  * misconfiguration until someone needs it.
  */
-export async function loadOidcSettings(config: BerthConfig, discover: Discover = client.discovery): Promise<OidcSettings> {
+export async function loadOidcSettings(
+  config: BerthConfig,
+  discover: Discover = client.discovery,
+): Promise<OidcSettings> {
   if (!config.BERTH_OIDC_ISSUER) return { enabled: false };
-  const missing = (['BERTH_OIDC_CLIENT_ID', 'BERTH_OIDC_CLIENT_SECRET', 'BERTH_PUBLIC_URL'] as const).filter((k) => !config[k]);
-  if (missing.length > 0) throw new Error(`single sign-on: BERTH_OIDC_ISSUER is set but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not`);
+  const missing = (['BERTH_OIDC_CLIENT_ID', 'BERTH_OIDC_CLIENT_SECRET', 'BERTH_PUBLIC_URL'] as const).filter(
+    (k) => !config[k],
+  );
+  if (missing.length > 0)
+    throw new Error(
+      `single sign-on: BERTH_OIDC_ISSUER is set but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not`,
+    );
   const allowedDomains = parseAllowedDomains(config.BERTH_OIDC_ALLOWED_DOMAINS);
 
   const issuer = new URL(config.BERTH_OIDC_ISSUER);
   if (issuer.protocol !== 'https:' && !isLoopbackHttp(issuer)) {
-    throw new Error(`single sign-on: BERTH_OIDC_ISSUER must use https (plain http is accepted only on a loopback address such as 127.0.0.1)`);
+    throw new Error(
+      `single sign-on: BERTH_OIDC_ISSUER must use https (plain http is accepted only on a loopback address such as 127.0.0.1)`,
+    );
   }
   // http is tolerated only when the IdP is on this very machine (tests, local development):
   // nothing crosses a network unencrypted. `localhost` is a name that could resolve elsewhere,
@@ -48,7 +58,13 @@ export async function loadOidcSettings(config: BerthConfig, discover: Discover =
   const execute = isLoopbackHttp(issuer) ? [client.allowInsecureRequests] : [];
   let configuration: client.Configuration;
   try {
-    configuration = await discover(issuer, config.BERTH_OIDC_CLIENT_ID ?? '', undefined, client.ClientSecretBasic(config.BERTH_OIDC_CLIENT_SECRET), { execute, timeout: 15 });
+    configuration = await discover(
+      issuer,
+      config.BERTH_OIDC_CLIENT_ID ?? '',
+      undefined,
+      client.ClientSecretBasic(config.BERTH_OIDC_CLIENT_SECRET),
+      { execute, timeout: 15 },
+    );
   } catch (error) {
     throw new Error(`single sign-on: cannot discover the issuer ${issuer.href}: ${describe(error)}`);
   }

@@ -9,7 +9,11 @@ import { loadOidcSettings, OIDC_SETTINGS, type OidcSettings } from './oidc-setti
  */
 @Module({
   providers: [
-    { provide: OIDC_SETTINGS, inject: [BERTH_CONFIG], useFactory: (config: BerthConfig): Promise<OidcSettings> => loadOidcSettings(config) },
+    {
+      provide: OIDC_SETTINGS,
+      inject: [BERTH_CONFIG],
+      useFactory: (config: BerthConfig): Promise<OidcSettings> => loadOidcSettings(config),
+    },
     OidcAuthenticator,
   ],
   exports: [OidcAuthenticator],

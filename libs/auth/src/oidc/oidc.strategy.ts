@@ -24,7 +24,13 @@ export interface OidcPhaseOptions extends AuthenticateOptions {
 export class BerthOidcStrategy extends Strategy {
   constructor(settings: EnabledOidcSettings) {
     super(
-      { config: settings.configuration, name: OIDC_STRATEGY, sessionKey: 'oidc', callbackURL: settings.callbackUrl, scope: settings.scope },
+      {
+        config: settings.configuration,
+        name: OIDC_STRATEGY,
+        sessionKey: 'oidc',
+        callbackURL: settings.callbackUrl,
+        scope: settings.scope,
+      },
       (tokens, verified) => {
         identityFrom(settings, tokens).then(
           (identity) => {
@@ -38,14 +44,21 @@ export class BerthOidcStrategy extends Strategy {
     );
   }
 
-  override authorizationRequestParams<TOptions extends AuthenticateOptions>(req: Request, options: TOptions): URLSearchParams {
+  override authorizationRequestParams<TOptions extends AuthenticateOptions>(
+    req: Request,
+    options: TOptions,
+  ): URLSearchParams {
     const params = new URLSearchParams(super.authorizationRequestParams(req, options));
     params.set('state', client.randomState());
     params.set('nonce', client.randomNonce());
     return params;
   }
 
-  override shouldInitiateAuthRequest<TOptions extends AuthenticateOptions>(_req: Request, _currentUrl: URL, options: TOptions): boolean {
+  override shouldInitiateAuthRequest<TOptions extends AuthenticateOptions>(
+    _req: Request,
+    _currentUrl: URL,
+    options: TOptions,
+  ): boolean {
     return (options as Partial<OidcPhaseOptions>).berthPhase === 'start';
   }
 }
@@ -55,7 +68,10 @@ export class BerthOidcStrategy extends Strategy {
  * and the PKCE verifier. Many IdPs put email and groups only in userinfo (OIDC Core lets them),
  * so it is asked too; openid-client refuses an answer whose `sub` differs from the ID token's.
  */
-async function identityFrom(settings: EnabledOidcSettings, tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers): Promise<OidcIdentity> {
+async function identityFrom(
+  settings: EnabledOidcSettings,
+  tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
+): Promise<OidcIdentity> {
   const idToken = tokens.claims();
   if (!idToken) throw new Error('the token response carried no ID token');
   const { configuration, groupsClaim } = settings;

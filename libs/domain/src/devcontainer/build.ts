@@ -24,12 +24,14 @@ export interface SpecBuild {
   args?: Record<string, string>;
 }
 
-const invalid = (field: string, message: string): BerthError => new BerthError(ErrorCode.Validation, `${field}: ${message}`, { field });
+const invalid = (field: string, message: string): BerthError =>
+  new BerthError(ErrorCode.Validation, `${field}: ${message}`, { field });
 
 /** Normalised path segments; `..` survives only at the front (above the starting folder). */
 function segments(path: string, field: string): string[] {
   const unixPath = path.replace(/\\/g, '/');
-  if (unixPath.startsWith('/') || /^[A-Za-z]:/.test(unixPath)) throw invalid(field, `"${path}" must be a relative path`);
+  if (unixPath.startsWith('/') || /^[A-Za-z]:/.test(unixPath))
+    throw invalid(field, `"${path}" must be a relative path`);
   const out: string[] = [];
   for (const part of unixPath.split('/')) {
     if (part === '' || part === '.') continue;
@@ -42,14 +44,19 @@ function segments(path: string, field: string): string[] {
 const startsWith = (path: string[], prefix: string[]): boolean => prefix.every((part, i) => path[i] === part);
 
 const BUILD_KEY_REASONS: Record<string, string> = {
-  target: "Berth builds the Dockerfile's last stage; a target stage cannot be chosen, so check that the last stage is the dev image",
+  target:
+    "Berth builds the Dockerfile's last stage; a target stage cannot be chosen, so check that the last stage is the dev image",
   cacheFrom: 'building with caches from other images is not supported',
   options: 'security-sensitive: raw docker build options are never passed through',
 };
 const BUILD_KEYS_USED = new Set(['dockerfile', 'context', 'args']);
 
 /** Handles the keys `build`, `dockerFile` and `context`; undefined when there is nothing to build. */
-export function mapBuild(devcontainer: Record<string, unknown>, source: BuildSource, report: ImportReport): SpecBuild | undefined {
+export function mapBuild(
+  devcontainer: Record<string, unknown>,
+  source: BuildSource,
+  report: ImportReport,
+): SpecBuild | undefined {
   const { build, dockerFile, context } = devcontainer;
   if (build !== undefined && !isRecord(build)) report.drop('build', 'must be an object');
   const options = isRecord(build) ? build : {};
@@ -58,7 +65,8 @@ export function mapBuild(devcontainer: Record<string, unknown>, source: BuildSou
   let field: string;
   if (options.dockerfile !== undefined) {
     [path, field] = [options.dockerfile, 'build.dockerfile'];
-    if (dockerFile !== undefined) report.drop('dockerFile', 'ignored: build.dockerfile takes precedence over the legacy dockerFile');
+    if (dockerFile !== undefined)
+      report.drop('dockerFile', 'ignored: build.dockerfile takes precedence over the legacy dockerFile');
   } else {
     [path, field] = [dockerFile, 'dockerFile'];
   }
@@ -90,12 +98,17 @@ export function mapBuild(devcontainer: Record<string, unknown>, source: BuildSou
   const files = Object.entries(source.files).map(([key, text]) => ({ key, text, at: resolve(key, `files.${key}`) }));
   const dockerfile = files.find((f) => f.at.join('/') === dockerfilePath.join('/'));
   if (!dockerfile) {
-    throw invalid(`files.${path}`, `the Dockerfile named by ${field} must be sent in files, keyed by its path relative to devcontainer.json`);
+    throw invalid(
+      `files.${path}`,
+      `the Dockerfile named by ${field} must be sent in files, keyed by its path relative to devcontainer.json`,
+    );
   }
 
   const contextAt = resolve(contextPath, contextField);
   if (!startsWith(contextAt, folder) && source.devcontainerPath === undefined) {
-    report.note(`The build context "${contextPath}" lies outside the devcontainer.json folder; devcontainer.json was assumed to be ${DEFAULT_DEVCONTAINER_PATH}.`);
+    report.note(
+      `The build context "${contextPath}" lies outside the devcontainer.json folder; devcontainer.json was assumed to be ${DEFAULT_DEVCONTAINER_PATH}.`,
+    );
   }
   const contextFiles: Record<string, string> = {};
   const outside: string[] = [];
@@ -106,10 +119,13 @@ export function mapBuild(devcontainer: Record<string, unknown>, source: BuildSou
     // A leading ".." left after the prefix means a file above the context (e.g. above the repository).
     if (!startsWith(file.at, contextAt) || inside.length === 0 || inside[0] === '..') outside.push(file.key);
     else if (relative === 'Dockerfile') {
-      report.note(`files.${file.key} was left out: Berth puts the template's Dockerfile at the root of the build context, where this file would replace it.`);
+      report.note(
+        `files.${file.key} was left out: Berth puts the template's Dockerfile at the root of the build context, where this file would replace it.`,
+      );
     } else contextFiles[relative] = file.text;
   }
-  if (outside.length > 0) report.note(`Files outside the build context "${contextPath}" were left out: ${outside.join(', ')}.`);
+  if (outside.length > 0)
+    report.note(`Files outside the build context "${contextPath}" were left out: ${outside.join(', ')}.`);
 
   const args: Record<string, string> = {};
   const givenArgs = options.args;
@@ -122,7 +138,8 @@ export function mapBuild(devcontainer: Record<string, unknown>, source: BuildSou
   }
 
   for (const key of Object.keys(options)) {
-    if (!BUILD_KEYS_USED.has(key)) report.drop(`build.${key}`, BUILD_KEY_REASONS[key] ?? 'not a build property Berth knows');
+    if (!BUILD_KEYS_USED.has(key))
+      report.drop(`build.${key}`, BUILD_KEY_REASONS[key] ?? 'not a build property Berth knows');
   }
 
   const result: SpecBuild = { dockerfile: dockerfile.text };

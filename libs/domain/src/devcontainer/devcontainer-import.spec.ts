@@ -47,7 +47,10 @@ describe('importDevcontainer: real devcontainer.json files', () => {
       image: 'mcr.microsoft.com/devcontainers/typescript-node:1-20-bullseye',
       user: 'node',
       env: { NODE_ENV: 'development' },
-      ports: [{ port: 3000, name: 'web-app' }, { port: 9229, name: 'port-9229' }],
+      ports: [
+        { port: 3000, name: 'web-app' },
+        { port: 9229, name: 'port-9229' },
+      ],
       initScript: 'yarn install',
     });
     expect(result.unsupported).toEqual([]);
@@ -83,7 +86,11 @@ describe('importDevcontainer: real devcontainer.json files', () => {
       initScript: 'pip3 install --user -r requirements.txt',
       startScript: "git config --global --add safe.directory '*'",
     });
-    expect(keysOf(result)).toEqual(['portsAttributes.8888.onAutoForward', 'portsAttributes.5000-5010', 'customizations.vscode']);
+    expect(keysOf(result)).toEqual([
+      'portsAttributes.8888.onAutoForward',
+      'portsAttributes.5000-5010',
+      'customizations.vscode',
+    ]);
     expect(result.unsupported.find((u) => u.key === 'customizations.vscode')?.reason).toBe('VS Code specific');
     expect(lintTemplateSpec(result.spec)).toEqual([]);
   });
@@ -185,7 +192,11 @@ describe('importDevcontainer: real devcontainer.json files', () => {
 	"remoteUser": "vscode",
 }`,
     });
-    expect(result.spec).toEqual({ image: 'mcr.microsoft.com/devcontainers/base:bullseye', user: 'vscode', initScript: 'docker --version' });
+    expect(result.spec).toEqual({
+      image: 'mcr.microsoft.com/devcontainers/base:bullseye',
+      user: 'vscode',
+      initScript: 'docker --version',
+    });
     expect(keysOf(result)).toEqual([
       'features.ghcr.io/devcontainers/features/docker-in-docker:2',
       'features.ghcr.io/devcontainers/features/github-cli:1',
@@ -245,12 +256,22 @@ describe('importDevcontainer: real devcontainer.json files', () => {
           `# postCreateCommand "db"\n(\npsql -c 'CREATE DATABASE app'\n) || exit $?`,
         ].join('\n\n'),
       });
-      expect(keysOf(result)).toEqual(['hostRequirements', 'waitFor', 'postAttachCommand', 'customizations.codespaces', 'portsAttributes.3000.onAutoForward']);
-      expect(result.notes).toEqual(expect.arrayContaining([
-        expect.stringMatching(/^postCreateCommand: its 2 named commands run in parallel .* one after another/),
-        expect.stringMatching(/^onCreateCommand and updateContentCommand were placed in initScript before postCreateCommand/),
-        expect.stringMatching(/^No usable remoteUser or containerUser/),
-      ]));
+      expect(keysOf(result)).toEqual([
+        'hostRequirements',
+        'waitFor',
+        'postAttachCommand',
+        'customizations.codespaces',
+        'portsAttributes.3000.onAutoForward',
+      ]);
+      expect(result.notes).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^postCreateCommand: its 2 named commands run in parallel .* one after another/),
+          expect.stringMatching(
+            /^onCreateCommand and updateContentCommand were placed in initScript before postCreateCommand/,
+          ),
+          expect.stringMatching(/^No usable remoteUser or containerUser/),
+        ]),
+      );
       expect(lintTemplateSpec(result.spec)).toEqual([]);
     });
   });
@@ -280,7 +301,10 @@ describe('importDevcontainer: real devcontainer.json files', () => {
       env: { PIP_DISABLE_PIP_VERSION_CHECK: '0' },
     });
     expect(result.unsupported).toEqual([
-      { key: 'containerEnv.HOST_HOME', reason: expect.stringMatching(/^uses \$\{localEnv:HOME\}, a devcontainer.json variable/) as string },
+      {
+        key: 'containerEnv.HOST_HOME',
+        reason: expect.stringMatching(/^uses \$\{localEnv:HOME\}, a devcontainer.json variable/) as string,
+      },
       { key: 'remoteEnv.PATH', reason: expect.stringMatching(/^uses \$\{containerEnv:PATH\}/) as string },
       { key: 'remoteEnv.LOCAL_USER_PATH', reason: expect.stringMatching(/^uses \$\{localEnv:HOME\}/) as string },
       { key: 'workspaceFolder', reason: expect.stringContaining('homePath') as string },

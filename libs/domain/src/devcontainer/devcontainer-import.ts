@@ -2,7 +2,14 @@ import { mapBuild } from './build.js';
 import { parseDevcontainerJsonc } from './jsonc.js';
 import { INIT_STAGES, START_STAGES, lifecycleScripts } from './lifecycle.js';
 import { mapEnv, mapPorts, mapUser } from './mappers.js';
-import { ImportReport, type UnsupportedKey, devcontainerVariable, isRecord, toDnsLabel, variableReason } from './report.js';
+import {
+  ImportReport,
+  type UnsupportedKey,
+  devcontainerVariable,
+  isRecord,
+  toDnsLabel,
+  variableReason,
+} from './report.js';
 
 export type { UnsupportedKey } from './report.js';
 
@@ -36,7 +43,8 @@ export interface DevcontainerImport {
 
 const COMPOSE = 'Docker Compose is not supported: a Berth workspace is a single container';
 const LEGACY_VSCODE = 'VS Code specific (legacy top-level property)';
-const FEATURES = 'Dev Container Features are not installed by Berth; install the tool in the image (Dockerfile) instead';
+const FEATURES =
+  'Dev Container Features are not installed by Berth; install the tool in the image (Dockerfile) instead';
 
 /** Keys never mapped, with the reason given back to the admin. */
 const REASONS: Record<string, string> = {
@@ -47,14 +55,17 @@ const REASONS: Record<string, string> = {
   settings: LEGACY_VSCODE,
   devPort: LEGACY_VSCODE,
   mounts: 'security-sensitive: Berth never adds mounts; the only mount is the workspace volume at homePath',
-  workspaceMount: 'security-sensitive: Berth never bind-mounts host folders; the workspace volume is mounted at homePath',
+  workspaceMount:
+    'security-sensitive: Berth never bind-mounts host folders; the workspace volume is mounted at homePath',
   workspaceFolder:
     'Berth mounts no source folder: a workspace starts in homePath, its persistent home volume; that is a home directory, not a checkout path, so it is not set from this',
   runArgs: 'security-sensitive: raw docker run arguments are never passed through',
   privileged: 'security-sensitive: Berth never grants privileged mode',
-  capAdd: 'security-sensitive: capabilities are never imported; an admin may add allow-listed ones to the template (capAdd) by hand',
+  capAdd:
+    'security-sensitive: capabilities are never imported; an admin may add allow-listed ones to the template (capAdd) by hand',
   securityOpt: "security-sensitive: Berth's security options are fixed (no-new-privileges)",
-  initializeCommand: 'security-sensitive: it runs on the host machine; Berth never runs template commands outside the container',
+  initializeCommand:
+    'security-sensitive: it runs on the host machine; Berth never runs template commands outside the container',
   postAttachCommand: 'Berth has no editor-attach event to run it on',
   waitFor: 'Berth always finishes initScript and startScript before a workspace counts as running',
   shutdownAction: 'editor specific: a Berth workspace stops when its owner stops it, not when an editor disconnects',
@@ -62,7 +73,8 @@ const REASONS: Record<string, string> = {
   dockerComposeFile: COMPOSE,
   service: COMPOSE,
   runServices: COMPOSE,
-  appPort: 'it publishes ports on all host interfaces; Berth publishes on loopback only (list the port in forwardPorts instead)',
+  appPort:
+    'it publishes ports on all host interfaces; Berth publishes on loopback only (list the port in forwardPorts instead)',
   otherPortsAttributes: 'applies to auto-forwarded ports; Berth exposes only the ports listed in forwardPorts',
   userEnvProbe: 'Berth does not probe shell profiles for variables; set them in env',
   updateRemoteUserUID: 'Berth never bind-mounts host folders, so there is no host UID to match',
@@ -80,8 +92,20 @@ const FIXED_BEHAVIOUR: Record<string, { matches: unknown; reason: string }> = {
 
 /** Keys the mappers consume (and report on themselves). `$schema` only names the schema. */
 const MAPPED = new Set<string>([
-  'image', 'build', 'dockerFile', 'context', 'containerEnv', 'remoteEnv', 'forwardPorts', 'portsAttributes',
-  'remoteUser', 'containerUser', 'name', '$schema', ...INIT_STAGES, ...START_STAGES,
+  'image',
+  'build',
+  'dockerFile',
+  'context',
+  'containerEnv',
+  'remoteEnv',
+  'forwardPorts',
+  'portsAttributes',
+  'remoteUser',
+  'containerUser',
+  'name',
+  '$schema',
+  ...INIT_STAGES,
+  ...START_STAGES,
 ]);
 
 const CUSTOMIZATION_TOOLS: Record<string, string> = {
@@ -99,7 +123,10 @@ function reportUnmapped(devcontainer: Record<string, unknown>, report: ImportRep
     } else if ((key === 'features' || key === 'customizations') && isRecord(value) && Object.keys(value).length > 0) {
       // One entry per Feature / tool, so the admin sees exactly which tools to add by hand.
       for (const entry of Object.keys(value)) {
-        report.drop(`${key}.${entry}`, key === 'features' ? FEATURES : (CUSTOMIZATION_TOOLS[entry] ?? `specific to the "${entry}" tool`));
+        report.drop(
+          `${key}.${entry}`,
+          key === 'features' ? FEATURES : (CUSTOMIZATION_TOOLS[entry] ?? `specific to the "${entry}" tool`),
+        );
       }
     } else {
       report.drop(key, REASONS[key] ?? 'not a devcontainer.json property Berth knows');
@@ -133,7 +160,10 @@ function suggestName(devcontainer: Record<string, unknown>, report: ImportReport
 function inDocumentOrder(unsupported: UnsupportedKey[], devcontainer: Record<string, unknown>): UnsupportedKey[] {
   const keys = Object.keys(devcontainer);
   const rank = (u: UnsupportedKey): number => keys.findIndex((k) => u.key === k || u.key.startsWith(`${k}.`));
-  return unsupported.map((u, i) => ({ u, i })).sort((a, b) => rank(a.u) - rank(b.u) || a.i - b.i).map(({ u }) => u);
+  return unsupported
+    .map((u, i) => ({ u, i }))
+    .sort((a, b) => rank(a.u) - rank(b.u) || a.i - b.i)
+    .map(({ u }) => u);
 }
 
 /**
@@ -161,7 +191,11 @@ export function importDevcontainer(input: DevcontainerImportInput): Devcontainer
   const suggestedName = suggestName(devcontainer, report);
   reportUnmapped(devcontainer, report);
 
-  const result: DevcontainerImport = { spec, unsupported: inDocumentOrder(report.unsupported, devcontainer), notes: report.notes };
+  const result: DevcontainerImport = {
+    spec,
+    unsupported: inDocumentOrder(report.unsupported, devcontainer),
+    notes: report.notes,
+  };
   if (suggestedName !== undefined) result.suggestedName = suggestedName;
   return result;
 }

@@ -17,7 +17,11 @@ describe('importDevcontainer: mapping rules', () => {
       'scripts/setup.sh': 'echo hi\n',
       '../README.md': '# outside the context\n',
     });
-    expect(result.spec.build).toEqual({ dockerfile: 'FROM debian:bookworm\n', files: { 'scripts/setup.sh': 'echo hi\n' }, args: { V: '1' } });
+    expect(result.spec.build).toEqual({
+      dockerfile: 'FROM debian:bookworm\n',
+      files: { 'scripts/setup.sh': 'echo hi\n' },
+      args: { V: '1' },
+    });
     expect(result.unsupported).toEqual([]);
     expect(result.notes).toContain('Files outside the build context "." were left out: ../README.md.');
     expect(lintTemplateSpec(result.spec)).toEqual([]);
@@ -27,10 +31,16 @@ describe('importDevcontainer: mapping rules', () => {
     const result = importDevcontainer({
       devcontainer: '{ "build": { "dockerfile": "../../docker/dev.Dockerfile", "context": "../.." } }',
       devcontainerPath: '.devcontainer/api/devcontainer.json',
-      files: { '../../docker/dev.Dockerfile': 'FROM node:20\n', 'extra.txt': 'x', '../../../above-the-repository.txt': 'y' },
+      files: {
+        '../../docker/dev.Dockerfile': 'FROM node:20\n',
+        'extra.txt': 'x',
+        '../../../above-the-repository.txt': 'y',
+      },
     });
     expect(result.spec.build).toEqual({ dockerfile: 'FROM node:20\n', files: { '.devcontainer/api/extra.txt': 'x' } });
-    expect(result.notes).toContain('Files outside the build context "../.." were left out: ../../../above-the-repository.txt.');
+    expect(result.notes).toContain(
+      'Files outside the build context "../.." were left out: ../../../above-the-repository.txt.',
+    );
   });
 
   it('refuses absolute build paths', () => {
@@ -54,7 +64,10 @@ describe('importDevcontainer: mapping rules', () => {
   it('forwardPorts: "host:port" items, appPort and otherPortsAttributes are reported; duplicates collapse; equal labels stay distinct', () => {
     const result = run(`{ "image": "x", "forwardPorts": [3000, "db:5432", 3000, 4000], "appPort": [8080],
       "portsAttributes": { "3000": { "label": "Web" }, "4000": { "label": "web" } }, "otherPortsAttributes": { "onAutoForward": "silent" } }`);
-    expect(result.spec.ports).toEqual([{ port: 3000, name: 'web' }, { port: 4000, name: 'web-4000' }]);
+    expect(result.spec.ports).toEqual([
+      { port: 3000, name: 'web' },
+      { port: 4000, name: 'web-4000' },
+    ]);
     expect(result.unsupported.map((u) => u.key)).toEqual(['forwardPorts.1', 'appPort', 'otherPortsAttributes']);
   });
 
@@ -73,18 +86,30 @@ describe('importDevcontainer: mapping rules', () => {
   });
 
   it('reports Compose, host commands, editor-only and unknown keys; $schema is ignored', () => {
-    const keys = keysOf(`{ "$schema": "https://raw.githubusercontent.com/devcontainers/spec/main/schemas/devContainer.schema.json",
+    const keys =
+      keysOf(`{ "$schema": "https://raw.githubusercontent.com/devcontainers/spec/main/schemas/devContainer.schema.json",
       "dockerComposeFile": ["../docker-compose.yml"], "service": "app", "runServices": ["db"], "shutdownAction": "stopCompose",
       "initializeCommand": "docker login", "userEnvProbe": "loginShell", "updateRemoteUserUID": false, "securityOpt": ["seccomp=unconfined"],
       "workspaceMount": "source=\${localWorkspaceFolder},target=/app,type=bind", "extensions": ["a.b"], "surprise": 1 }`);
     expect(keys).toEqual([
-      'dockerComposeFile', 'service', 'runServices', 'shutdownAction', 'initializeCommand', 'userEnvProbe', 'updateRemoteUserUID',
-      'securityOpt', 'workspaceMount', 'extensions', 'surprise',
+      'dockerComposeFile',
+      'service',
+      'runServices',
+      'shutdownAction',
+      'initializeCommand',
+      'userEnvProbe',
+      'updateRemoteUserUID',
+      'securityOpt',
+      'workspaceMount',
+      'extensions',
+      'surprise',
     ]);
   });
 
   it('a lifecycle command using a devcontainer variable is reported rather than run with the literal text', () => {
-    const result = run('{ "image": "x", "postCreateCommand": "git config --global --add safe.directory ${containerWorkspaceFolder}", "postStartCommand": "" }');
+    const result = run(
+      '{ "image": "x", "postCreateCommand": "git config --global --add safe.directory ${containerWorkspaceFolder}", "postStartCommand": "" }',
+    );
     expect(result.spec).toEqual({ image: 'x' });
     expect(result.unsupported.map((u) => u.key)).toEqual(['postCreateCommand']);
   });
@@ -103,15 +128,22 @@ describe('importDevcontainer: mapping rules', () => {
   it('a lone onCreateCommand becomes initScript as is, with a note', () => {
     const result = run('{ "image": "x", "onCreateCommand": ["npm", "ci"] }');
     expect(result.spec.initScript).toBe('npm ci');
-    expect(result.notes).toContainEqual(expect.stringMatching(/^onCreateCommand was placed in initScript before postCreateCommand/));
+    expect(result.notes).toContainEqual(
+      expect.stringMatching(/^onCreateCommand was placed in initScript before postCreateCommand/),
+    );
   });
 
   it('HOME and BERTH_ variables are reported: the worker sets them itself', () => {
-    expect(keysOf('{ "image": "x", "containerEnv": { "HOME": "/root", "BERTH_X": "1", "OK": "1" } }')).toEqual(['containerEnv.HOME', 'containerEnv.BERTH_X']);
+    expect(keysOf('{ "image": "x", "containerEnv": { "HOME": "/root", "BERTH_X": "1", "OK": "1" } }')).toEqual([
+      'containerEnv.HOME',
+      'containerEnv.BERTH_X',
+    ]);
   });
 
   it('refuses a file that is not an object', () => {
-    expect(() => run('[1, 2]')).toThrow(expect.objectContaining({ code: ErrorCode.Validation, details: { field: 'devcontainer' } }) as Error);
+    expect(() => run('[1, 2]')).toThrow(
+      expect.objectContaining({ code: ErrorCode.Validation, details: { field: 'devcontainer' } }) as Error,
+    );
   });
 });
 

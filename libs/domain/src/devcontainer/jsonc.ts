@@ -21,18 +21,28 @@ const describe = (error: ParseError): string =>
  */
 export function parseDevcontainerJsonc(text: string): Record<string, unknown> {
   const errors: ParseError[] = [];
-  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  const value: unknown = parse(text, errors, {
+    allowTrailingComma: true,
+    disallowComments: false,
+    allowEmptyContent: false,
+  });
   const first = errors[0];
   if (first) {
     const { line, column } = position(text, first.offset);
-    throw new BerthError(ErrorCode.Validation, `devcontainer.json is not valid JSONC: ${describe(first)} at line ${line}:${column}`, {
-      field: 'devcontainer',
-      line,
-      column,
-    });
+    throw new BerthError(
+      ErrorCode.Validation,
+      `devcontainer.json is not valid JSONC: ${describe(first)} at line ${line}:${column}`,
+      {
+        field: 'devcontainer',
+        line,
+        column,
+      },
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new BerthError(ErrorCode.Validation, 'devcontainer.json must contain a JSON object', { field: 'devcontainer' });
+    throw new BerthError(ErrorCode.Validation, 'devcontainer.json must contain a JSON object', {
+      field: 'devcontainer',
+    });
   }
   return value as Record<string, unknown>;
 }

@@ -79,7 +79,10 @@ function joinSteps(steps: Step[]): string | undefined {
   return ['# Imported from devcontainer.json: run in sequence, stopping at the first failure.', ...blocks].join('\n\n');
 }
 
-export function lifecycleScripts(devcontainer: Record<string, unknown>, report: ImportReport): { initScript?: string; startScript?: string } {
+export function lifecycleScripts(
+  devcontainer: Record<string, unknown>,
+  report: ImportReport,
+): { initScript?: string; startScript?: string } {
   const initSteps = INIT_STAGES.flatMap((key) => stageSteps(key, devcontainer[key], report));
   const startSteps = START_STAGES.flatMap((key) => stageSteps(key, devcontainer[key], report));
 
@@ -89,7 +92,8 @@ export function lifecycleScripts(devcontainer: Record<string, unknown>, report: 
       `${early.join(' and ')} ${early.length > 1 ? 'were' : 'was'} placed in initScript before postCreateCommand: without prebuilds, ` +
         'a dev container runs onCreateCommand, updateContentCommand and postCreateCommand once, in that order, when it is created.',
     ];
-    if (early.includes('updateContentCommand')) parts.push('Re-running updateContentCommand when content changes has no Berth equivalent.');
+    if (early.includes('updateContentCommand'))
+      parts.push('Re-running updateContentCommand when content changes has no Berth equivalent.');
     report.note(parts.join(' '));
   }
   const result: { initScript?: string; startScript?: string } = {};

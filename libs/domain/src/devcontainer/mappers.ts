@@ -26,7 +26,10 @@ export function mapEnv(devcontainer: Record<string, unknown>, report: ImportRepo
     for (const [name, value] of Object.entries(given)) {
       const key = `${source}.${name}`;
       if (value === null && source === 'remoteEnv') {
-        report.drop(key, 'null unsets a variable for the editor only; Berth has one environment for the whole container');
+        report.drop(
+          key,
+          'null unsets a variable for the editor only; Berth has one environment for the whole container',
+        );
         continue;
       }
       if (typeof value !== 'string') {
@@ -46,7 +49,10 @@ export function mapEnv(devcontainer: Record<string, unknown>, report: ImportRepo
 const HOST_PORT = /^([a-z0-9-]+):(\d{1,5})$/;
 
 /** forwardPorts (+ portsAttributes labels as names) → ports. */
-export function mapPorts(devcontainer: Record<string, unknown>, report: ImportReport): { port: number; name: string }[] {
+export function mapPorts(
+  devcontainer: Record<string, unknown>,
+  report: ImportReport,
+): { port: number; name: string }[] {
   const { forwardPorts, portsAttributes } = devcontainer;
   const attributes = isRecord(portsAttributes) ? portsAttributes : {};
   if (portsAttributes !== undefined && !isRecord(portsAttributes)) report.drop('portsAttributes', 'must be an object');
@@ -56,7 +62,10 @@ export function mapPorts(devcontainer: Record<string, unknown>, report: ImportRe
   const names = new Set<string>();
   (Array.isArray(forwardPorts) ? (forwardPorts as unknown[]) : []).forEach((item, i) => {
     if (typeof item === 'string' && HOST_PORT.test(item)) {
-      report.drop(`forwardPorts.${i}`, `"${item}" forwards a port of another host or Compose service; a Berth workspace exposes only its own container's ports`);
+      report.drop(
+        `forwardPorts.${i}`,
+        `"${item}" forwards a port of another host or Compose service; a Berth workspace exposes only its own container's ports`,
+      );
       return;
     }
     if (typeof item !== 'number') {
@@ -76,11 +85,18 @@ export function mapPorts(devcontainer: Record<string, unknown>, report: ImportRe
   // portsAttributes is only consumed for the label of a forwarded port; all else is reported.
   for (const [pattern, attrs] of Object.entries(attributes)) {
     if (!ports.some((p) => String(p.port) === pattern)) {
-      report.drop(`portsAttributes.${pattern}`, 'applies to ports Berth does not expose (only numbers listed in forwardPorts are)');
+      report.drop(
+        `portsAttributes.${pattern}`,
+        'applies to ports Berth does not expose (only numbers listed in forwardPorts are)',
+      );
       continue;
     }
     for (const attr of Object.keys(isRecord(attrs) ? attrs : {})) {
-      if (attr !== 'label') report.drop(`portsAttributes.${pattern}.${attr}`, "an editor's port-forwarding setting; Berth publishes ports itself");
+      if (attr !== 'label')
+        report.drop(
+          `portsAttributes.${pattern}.${attr}`,
+          "an editor's port-forwarding setting; Berth publishes ports itself",
+        );
     }
   }
   return ports;
@@ -93,16 +109,22 @@ export function mapPorts(devcontainer: Record<string, unknown>, report: ImportRe
 export function mapUser(devcontainer: Record<string, unknown>, report: ImportReport): string | undefined {
   const { remoteUser, containerUser } = devcontainer;
   let user: string | undefined;
-  for (const [key, value] of [['remoteUser', remoteUser], ['containerUser', containerUser]] as const) {
+  for (const [key, value] of [
+    ['remoteUser', remoteUser],
+    ['containerUser', containerUser],
+  ] as const) {
     if (value === undefined) continue;
     const variable = typeof value === 'string' ? devcontainerVariable(value) : undefined;
     if (typeof value !== 'string') report.drop(key, 'must be a user name');
     else if (variable) report.drop(key, variableReason(variable));
     else if (user === undefined) user = value;
-    else if (value !== user) report.drop(key, `Berth runs the container and its scripts as one user; remoteUser "${user}" was used`);
+    else if (value !== user)
+      report.drop(key, `Berth runs the container and its scripts as one user; remoteUser "${user}" was used`);
   }
   if (user === undefined) {
-    report.note("No usable remoteUser or containerUser: workspaces run as Berth's default user 1000:1000, not as the image's default user.");
+    report.note(
+      "No usable remoteUser or containerUser: workspaces run as Berth's default user 1000:1000, not as the image's default user.",
+    );
   }
   return user;
 }

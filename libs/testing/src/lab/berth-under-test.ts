@@ -37,10 +37,16 @@ export class BerthUnderTest {
   async startApi(): Promise<ChildProcess> {
     this.api = this.launch('api', 'dist/apps/api/src/main.js');
     const api = this.api;
-    await waitFor(async () => {
-      if (api.exitCode !== null) throw new Error(`the API exited at start-up; see ${this.logFile('api')}`);
-      return answers(`${this.baseUrl}/healthz`);
-    }, Boolean, 'the API to listen', 60_000, 200);
+    await waitFor(
+      async () => {
+        if (api.exitCode !== null) throw new Error(`the API exited at start-up; see ${this.logFile('api')}`);
+        return answers(`${this.baseUrl}/healthz`);
+      },
+      Boolean,
+      'the API to listen',
+      60_000,
+      200,
+    );
     return api;
   }
 
@@ -49,10 +55,16 @@ export class BerthUnderTest {
     const name = `worker-${this.workers.length + 1}`;
     const worker = this.launch(name, 'dist/apps/worker/src/main.js', extraEnv);
     this.workers.push(worker);
-    await waitFor(() => {
-      if (worker.exitCode !== null) throw new Error(`${name} exited at start-up; see ${this.logFile(name)}`);
-      return Promise.resolve(fs.readFileSync(this.logFile(name), 'utf8').includes('berth worker ready'));
-    }, Boolean, `${name} to be ready`, 60_000, 100);
+    await waitFor(
+      () => {
+        if (worker.exitCode !== null) throw new Error(`${name} exited at start-up; see ${this.logFile(name)}`);
+        return Promise.resolve(fs.readFileSync(this.logFile(name), 'utf8').includes('berth worker ready'));
+      },
+      Boolean,
+      `${name} to be ready`,
+      60_000,
+      100,
+    );
     return worker;
   }
 
@@ -74,14 +86,19 @@ export class BerthUnderTest {
   }
 
   async stopAll(): Promise<void> {
-    await Promise.all([this.api, ...this.workers].map((c) => (c ? terminate(c, 'SIGTERM', 15_000) : Promise.resolve())));
+    await Promise.all(
+      [this.api, ...this.workers].map((c) => (c ? terminate(c, 'SIGTERM', 15_000) : Promise.resolve())),
+    );
   }
 
   private launch(name: string, entry: string, extraEnv: Record<string, string> = {}): ChildProcess {
     const log = fs.openSync(this.logFile(name), 'w');
     // OIDC settings of the main test run are not the lab's: the lab API must not try to discover that IdP.
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BERTH_OIDC_')));
-    const child = spawn(process.execPath, [entry], { env: { ...inherited, ...this.env, ...extraEnv }, stdio: ['ignore', log, log] });
+    const child = spawn(process.execPath, [entry], {
+      env: { ...inherited, ...this.env, ...extraEnv },
+      stdio: ['ignore', log, log],
+    });
     fs.closeSync(log);
     return child;
   }
@@ -89,5 +106,8 @@ export class BerthUnderTest {
 
 /** 2xx from `url`; false while nothing listens yet. */
 function answers(url: string): Promise<boolean> {
-  return fetch(url).then((res) => res.ok, () => false);
+  return fetch(url).then(
+    (res) => res.ok,
+    () => false,
+  );
 }

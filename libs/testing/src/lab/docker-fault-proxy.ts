@@ -19,9 +19,14 @@ export class DockerFaultProxy {
   /** Container id → name, for containers created through this proxy. */
   private readonly created = new Map<string, string>();
 
-  constructor(readonly socket: string, private readonly upstream = '/var/run/docker.sock') {
+  constructor(
+    readonly socket: string,
+    private readonly upstream = '/var/run/docker.sock',
+  ) {
     this.server = http.createServer((req, res) => this.forward(req, res));
-    this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.tunnel(req, socket, head));
+    this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.tunnel(req, socket, head),
+    );
   }
 
   get host(): string {
@@ -42,7 +47,11 @@ export class DockerFaultProxy {
   holdStartOf(name: RegExp): void {
     this.hold((method, path) => {
       const id = /\/containers\/([^/?]+)\/start(?:\?|$)/.exec(path)?.[1];
-      return method === 'POST' && id !== undefined && [...this.created].some(([createdId, createdName]) => createdId === id && name.test(createdName));
+      return (
+        method === 'POST' &&
+        id !== undefined &&
+        [...this.created].some(([createdId, createdName]) => createdId === id && name.test(createdName))
+      );
     });
   }
 
@@ -83,12 +92,16 @@ export class DockerFaultProxy {
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse): void {
     if (this.isHeld(req, req.socket)) return;
-    const createdName = req.method === 'POST' ? /\/containers\/create\?(?:.*&)?name=([^&]+)/.exec(req.url ?? '')?.[1] : undefined;
-    const upstream = http.request({ socketPath: this.upstream, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      if (createdName) this.remember(answer, decodeURIComponent(createdName));
-      answer.pipe(res);
-    });
+    const createdName =
+      req.method === 'POST' ? /\/containers\/create\?(?:.*&)?name=([^&]+)/.exec(req.url ?? '')?.[1] : undefined;
+    const upstream = http.request(
+      { socketPath: this.upstream, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        if (createdName) this.remember(answer, decodeURIComponent(createdName));
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   }
@@ -106,7 +119,9 @@ export class DockerFaultProxy {
   private tunnel(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.isHeld(req, socket)) return;
     const engine = net.connect(this.upstream, () => {
-      const headers = Object.entries(req.headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => `${k}: ${x}`) : [`${k}: ${v ?? ''}`]));
+      const headers = Object.entries(req.headers).flatMap(([k, v]) =>
+        Array.isArray(v) ? v.map((x) => `${k}: ${x}`) : [`${k}: ${v ?? ''}`],
+      );
       engine.write(`${req.method ?? 'POST'} ${req.url ?? '/'} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
       if (head.length > 0) engine.write(head);
       engine.pipe(socket);

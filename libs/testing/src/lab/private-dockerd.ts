@@ -18,7 +18,10 @@ export class PrivateDockerd {
   private child: ChildProcess | null = null;
   readonly socket: string;
 
-  constructor(private readonly dir: string, private readonly namespace: string) {
+  constructor(
+    private readonly dir: string,
+    private readonly namespace: string,
+  ) {
     this.socket = path.join(dir, 'docker.sock');
   }
 
@@ -37,16 +40,39 @@ export class PrivateDockerd {
     await this.ensureNamespace();
     this.clearStalePidFiles();
     // nsenter, not `ip netns exec`: that one remounts /sys and hides the cgroup mounts dockerd needs.
-    this.child = startDaemon('nsenter', [`--net=/var/run/netns/${this.namespace}`, 'dockerd',
-      '--data-root', path.join(this.dir, 'data'), '--exec-root', path.join(this.dir, 'x'), '--pidfile', path.join(this.dir, 'docker.pid'),
-      '-H', this.host,
-    ], path.join(this.dir, 'dockerd.log'));
+    this.child = startDaemon(
+      'nsenter',
+      [
+        `--net=/var/run/netns/${this.namespace}`,
+        'dockerd',
+        '--data-root',
+        path.join(this.dir, 'data'),
+        '--exec-root',
+        path.join(this.dir, 'x'),
+        '--pidfile',
+        path.join(this.dir, 'docker.pid'),
+        '-H',
+        this.host,
+      ],
+      path.join(this.dir, 'dockerd.log'),
+    );
     const child = this.child;
     // An engine that exits says so at once, rather than after the whole wait.
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`dockerd exited (${child.exitCode}); see ${this.dir}/dockerd.log`);
-      return this.client().ping().then(() => true, () => false);
-    }, Boolean, `the private dockerd at ${this.socket}`, 60_000, 200);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`dockerd exited (${child.exitCode}); see ${this.dir}/dockerd.log`);
+        return this.client()
+          .ping()
+          .then(
+            () => true,
+            () => false,
+          );
+      },
+      Boolean,
+      `the private dockerd at ${this.socket}`,
+      60_000,
+      200,
+    );
   }
 
   /** A clean engine stop: it stops the containers first (restart policies bring them back on start). */
@@ -81,7 +107,11 @@ export class PrivateDockerd {
     if (this.child) {
       this.resume();
       const docker = this.client();
-      for (const c of await docker.listContainers({ all: true }).catch(() => [])) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+      for (const c of await docker.listContainers({ all: true }).catch(() => []))
+        await docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined);
       await this.stop();
     }
     await this.wipe();
@@ -110,7 +140,11 @@ export class PrivateDockerd {
   /** Clears what a crashed earlier run may have left: its processes, mounts and folders. */
   private async wipe(): Promise<void> {
     await run('pkill', ['-KILL', '-f', this.dir]).catch(() => undefined); // exits 1 when nothing matched
-    const mounts = fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(this.dir));
+    const mounts = fs
+      .readFileSync('/proc/self/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '')
+      .filter((m) => m.startsWith(this.dir));
     for (const mount of mounts.reverse()) await run('umount', ['-l', mount]).catch(() => undefined);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

@@ -12,7 +12,10 @@ import { run } from './run.js';
 export class PrivatePostgres {
   private readonly dataDir: string;
 
-  constructor(private readonly dir: string, readonly port: number) {
+  constructor(
+    private readonly dir: string,
+    readonly port: number,
+  ) {
     this.dataDir = path.join(dir, 'data');
   }
 
@@ -26,11 +29,35 @@ export class PrivatePostgres {
       fs.rmSync(this.dir, { recursive: true, force: true });
       fs.mkdirSync(this.dataDir, { recursive: true });
       await asPostgresOwner(this.dir);
-      await this.pg(`${bin}/initdb`, ['-D', this.dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+      await this.pg(`${bin}/initdb`, [
+        '-D',
+        this.dataDir,
+        '-U',
+        'postgres',
+        '-A',
+        'trust',
+        '-E',
+        'UTF8',
+        '--locale=C.UTF-8',
+      ]);
       // Tests only: durability off makes start-up and writes fast; nothing here must survive the machine.
-      fs.appendFileSync(path.join(this.dataDir, 'postgresql.conf'), "listen_addresses = '127.0.0.1'\nunix_socket_directories = ''\nfsync = off\nfull_page_writes = off\n");
+      fs.appendFileSync(
+        path.join(this.dataDir, 'postgresql.conf'),
+        "listen_addresses = '127.0.0.1'\nunix_socket_directories = ''\nfsync = off\nfull_page_writes = off\n",
+      );
     }
-    await this.pg(`${bin}/pg_ctl`, ['-D', this.dataDir, '-l', path.join(this.dir, 'server.log'), '-o', `-p ${this.port}`, '-w', '-t', '30', 'start']);
+    await this.pg(`${bin}/pg_ctl`, [
+      '-D',
+      this.dataDir,
+      '-l',
+      path.join(this.dir, 'server.log'),
+      '-o',
+      `-p ${this.port}`,
+      '-w',
+      '-t',
+      '30',
+      'start',
+    ]);
     await waitFor(() => this.answers(), Boolean, `postgres on port ${this.port}`, 30_000, 100);
   }
 
@@ -54,7 +81,9 @@ export class PrivatePostgres {
   }
 
   private async pg(cmd: string, args: string[]): Promise<string> {
-    return process.getuid?.() === 0 ? run('runuser', ['-u', 'postgres', '--', cmd, ...args], { cwd: '/' }) : run(cmd, args);
+    return process.getuid?.() === 0
+      ? run('runuser', ['-u', 'postgres', '--', cmd, ...args], { cwd: '/' })
+      : run(cmd, args);
   }
 }
 
@@ -63,7 +92,16 @@ export class PrivatePostgres {
  * and migration history: the state `prisma migrate deploy` leaves, in a second instead of ten.
  */
 export async function cloneDatabase(adminUrl: string, database: string, sourceUrl: string): Promise<string> {
-  await run('psql', ['-X', '-q', '-d', adminUrl, '-c', `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`, '-c', `CREATE DATABASE "${database}"`]);
+  await run('psql', [
+    '-X',
+    '-q',
+    '-d',
+    adminUrl,
+    '-c',
+    `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`,
+    '-c',
+    `CREATE DATABASE "${database}"`,
+  ]);
   const schema = await run('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', '-d', sourceUrl]);
   const history = await run('pg_dump', ['--data-only', '--no-owner', '-t', '_prisma_migrations', '-d', sourceUrl]);
   const url = adminUrl.replace(/\/[^/?]*(\?.*)?$/, `/${database}`);

@@ -9,7 +9,10 @@ import { startDaemon, terminate } from './run.js';
 export class PrivateRedis {
   private child: ChildProcess | null = null;
 
-  constructor(private readonly dir: string, readonly port: number) {}
+  constructor(
+    private readonly dir: string,
+    readonly port: number,
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -17,7 +20,18 @@ export class PrivateRedis {
 
   async start(): Promise<void> {
     fs.mkdirSync(this.dir, { recursive: true });
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir];
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      this.dir,
+    ];
     this.child = startDaemon('redis-server', args, path.join(this.dir, 'redis.log'));
     await waitFor(() => this.answers(), Boolean, `redis on port ${this.port}`, 30_000, 100);
   }
@@ -29,7 +43,12 @@ export class PrivateRedis {
   }
 
   async answers(): Promise<boolean> {
-    const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
+    const client = new Redis(this.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 500,
+    });
     try {
       await client.connect();
       return (await client.ping()) === 'PONG';

@@ -7,7 +7,11 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 
 /** Runs a command to completion; rejects with its stderr when it fails. */
-export async function run(cmd: string, args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+export async function run(
+  cmd: string,
+  args: string[],
+  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<string> {
   if (options.input !== undefined) {
     return new Promise((resolve, reject) => {
       const child = spawn(cmd, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -15,7 +19,11 @@ export async function run(cmd: string, args: string[], options: { cwd?: string; 
       let err = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.trim().slice(-500)}`))));
+      child.on('close', (code) =>
+        code === 0
+          ? resolve(out)
+          : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.trim().slice(-500)}`)),
+      );
       child.stdin.end(options.input);
     });
   }
@@ -28,7 +36,12 @@ export async function run(cmd: string, args: string[], options: { cwd?: string; 
 }
 
 /** Starts a long-running child with its output in `logFile`. */
-export function startDaemon(cmd: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): ChildProcess {
+export function startDaemon(
+  cmd: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ChildProcess {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const log = fs.openSync(logFile, 'a');
   const child = spawn(cmd, args, { env, stdio: ['ignore', log, log], detached: true });
@@ -43,7 +56,11 @@ export function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Sends `signal`, then SIGKILL if the child is still there after `graceMs`. */
-export async function terminate(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
+export async function terminate(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 15_000,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   child.kill(signal);

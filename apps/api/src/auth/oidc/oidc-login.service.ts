@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { checkIdentity, OidcAuthenticator, roleFromGroups, toAuthenticatedUser, type AuthenticatedUser, type OidcCallbackResult, type OidcIdentity } from '#auth';
+import {
+  checkIdentity,
+  OidcAuthenticator,
+  roleFromGroups,
+  toAuthenticatedUser,
+  type AuthenticatedUser,
+  type OidcCallbackResult,
+  type OidcIdentity,
+} from '#auth';
 import { BerthError, ErrorCode } from '#domain';
 import { isUniqueViolation, UsersRepository, type UserRecord } from '#persistence';
 import { AuditService } from '../../audit/audit.service.js';
@@ -7,7 +15,13 @@ import { AuditService } from '../../audit/audit.service.js';
 const ACTION = 'auth.oidc.login';
 
 /** Every reason a single sign-on can be refused; each one is the `reason` of its audit row and problem. */
-export type OidcRefusal = Extract<OidcCallbackResult, { ok: false }>['reason'] | 'email_missing' | 'email_not_verified' | 'domain_not_allowed' | 'email_in_use' | 'deactivated';
+export type OidcRefusal =
+  | Extract<OidcCallbackResult, { ok: false }>['reason']
+  | 'email_missing'
+  | 'email_not_verified'
+  | 'domain_not_allowed'
+  | 'email_in_use'
+  | 'deactivated';
 
 /**
  * Decides who a verified IdP identity is in Berth. Accounts are linked by (issuer, subject) and
@@ -26,7 +40,9 @@ export class OidcLoginService {
   async signIn(result: OidcCallbackResult, ip: string | null): Promise<AuthenticatedUser> {
     if (!result.ok) {
       // Nobody was identified: 401, and the library's own words go to the audit trail only.
-      throw await this.refuse(ErrorCode.Unauthenticated, result.reason, result.detail, ip, null, { error: result.error.slice(0, 300) });
+      throw await this.refuse(ErrorCode.Unauthenticated, result.reason, result.detail, ip, null, {
+        error: result.error.slice(0, 300),
+      });
     }
     const { identity } = result;
     const settings = this.oidc.settings;
@@ -42,7 +58,13 @@ export class OidcLoginService {
     const role = roleFromGroups(identity.groups, settings.enabled ? settings.adminGroup : undefined);
     const name = (identity.name ?? decision.email.slice(0, decision.email.lastIndexOf('@'))).slice(0, 100);
     try {
-      const created = await this.users.createFromOidc({ email: decision.email, name, role, oidcIssuer: identity.issuer, oidcSubject: identity.subject });
+      const created = await this.users.createFromOidc({
+        email: decision.email,
+        name,
+        role,
+        oidcIssuer: identity.issuer,
+        oidcSubject: identity.subject,
+      });
       return await this.admit(created, identity, ip, true);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -55,14 +77,33 @@ export class OidcLoginService {
     }
   }
 
-  private async admit(user: UserRecord, identity: OidcIdentity, ip: string | null, created: boolean): Promise<AuthenticatedUser> {
+  private async admit(
+    user: UserRecord,
+    identity: OidcIdentity,
+    ip: string | null,
+    created: boolean,
+  ): Promise<AuthenticatedUser> {
     if (!user.active) {
-      throw await this.refuse(ErrorCode.Forbidden, 'deactivated', 'this Berth account has been deactivated; ask an administrator', ip, identity, {}, user.id);
+      throw await this.refuse(
+        ErrorCode.Forbidden,
+        'deactivated',
+        'this Berth account has been deactivated; ask an administrator',
+        ip,
+        identity,
+        {},
+        user.id,
+      );
     }
     // Later logins keep the role an admin may have changed in Berth; the groups claim only seeds it.
     const authenticated = toAuthenticatedUser(user, 'session');
     await this.audit.record({
-      actor: authenticated, via: 'oidc', action: ACTION, targetType: 'user', targetId: user.id, ip, outcome: 'success',
+      actor: authenticated,
+      via: 'oidc',
+      action: ACTION,
+      targetType: 'user',
+      targetId: user.id,
+      ip,
+      outcome: 'success',
       details: { issuer: identity.issuer, subject: identity.subject, created, role: user.role },
     });
     return authenticated;
@@ -70,21 +111,36 @@ export class OidcLoginService {
 
   private emailInUse(holder: UserRecord, identity: OidcIdentity, ip: string | null): Promise<BerthError> {
     return this.refuse(
-      ErrorCode.Forbidden, 'email_in_use',
+      ErrorCode.Forbidden,
+      'email_in_use',
       `a Berth account with the email ${holder.email} already exists and is not linked to this identity-provider account; ` +
         'Berth never links accounts by email alone, so ask an administrator',
-      ip, identity, {}, holder.id,
+      ip,
+      identity,
+      {},
+      holder.id,
     );
   }
 
   /** Audits the refusal (awaited, so the row exists before the answer) and returns the error to throw. */
   private async refuse(
-    code: ErrorCode.Unauthenticated | ErrorCode.Forbidden, reason: OidcRefusal, detail: string, ip: string | null,
-    identity: OidcIdentity | null, extra: Record<string, string> = {}, targetUserId?: string,
+    code: ErrorCode.Unauthenticated | ErrorCode.Forbidden,
+    reason: OidcRefusal,
+    detail: string,
+    ip: string | null,
+    identity: OidcIdentity | null,
+    extra: Record<string, string> = {},
+    targetUserId?: string,
   ): Promise<BerthError> {
     await this.audit.record({
-      actor: null, via: 'oidc', actorEmail: identity?.email?.slice(0, 254) ?? undefined, action: ACTION,
-      targetType: targetUserId ? 'user' : 'auth', targetId: targetUserId, ip, outcome: 'failure',
+      actor: null,
+      via: 'oidc',
+      actorEmail: identity?.email?.slice(0, 254) ?? undefined,
+      action: ACTION,
+      targetType: targetUserId ? 'user' : 'auth',
+      targetId: targetUserId,
+      ip,
+      outcome: 'failure',
       details: { reason, ...(identity ? { issuer: identity.issuer, subject: identity.subject } : {}), ...extra },
     });
     return new BerthError(code, detail, { reason });

@@ -8,6 +8,8 @@ import { issueCsrfToken, type SessionRequest } from '../csrf-token.js';
  * the PKCE verifier), then a fresh CSRF token.
  */
 export async function startSession(req: SessionRequest, res: Response, user: AuthenticatedUser): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.login(user, (error?: Error | null) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    req.login(user, (error?: Error | null) => (error ? reject(error) : resolve())),
+  );
   issueCsrfToken(req, res);
 }
