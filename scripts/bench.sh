@@ -7,6 +7,8 @@
 cd "$BERTH_ROOT"
 
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/berth}"
+# Node.js first: everything below (npm, tsc, prisma, jest, the API and worker) runs on it.
+ensure_node
 "$BERTH_ROOT/scripts/prepare.sh" || exit 1
 "$BERTH_ROOT/scripts/node.sh" || exit 1
 export BERTH_BENCH_DATABASE_URL="${BERTH_BENCH_DATABASE_URL:-${DATABASE_URL%/*}/berth_bench}"

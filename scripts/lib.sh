@@ -2,11 +2,13 @@
 # Shared helpers for Berth's shell scripts. Source it, don't run it:
 #   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 #
-# Provides: BERTH_ROOT, BERTH_STATE (.berth/), BERTH_LOGS, BERTH_RUN, BERTH_CACHE,
+# Provides: BERTH_ROOT, BERTH_STATE (.berth/), BERTH_LOGS, BERTH_RUN, BERTH_CACHE (outside the clone),
 #           log, vlog, die, have, is_root, apt_install, pkg_installed, wait_for, now,
-#           elapsed, tail_log, lock, unlock, close_locks, run_unlocked, busybox_static_ok.
+#           elapsed, tail_log, lock, cache_lock, unlock, close_locks, run_unlocked, busybox_static_ok,
+#           ensure_node (scripts/node-runtime.sh).
 # Environment knobs: BERTH_VERBOSE=1 (more progress lines),
-#                    BERTH_APT_MAX_AGE (seconds an apt-get update stays fresh, default 1800).
+#                    BERTH_APT_MAX_AGE (seconds an apt-get update stays fresh, default 1800),
+#                    BERTH_CACHE_DIR (where heavy artifacts are kept, default /var/cache/berth).
 
 if [[ -n "${BERTH_LIB_LOADED:-}" ]]; then
   return 0
@@ -20,10 +22,23 @@ BERTH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BERTH_STATE="$BERTH_ROOT/.berth"
 BERTH_LOGS="$BERTH_STATE/logs"
 BERTH_RUN="$BERTH_STATE/run"
-BERTH_CACHE="$BERTH_STATE/cache"
 export BERTH_ROOT BERTH_STATE
 export DEBIAN_FRONTEND=noninteractive
-mkdir -p "$BERTH_LOGS" "$BERTH_RUN" "$BERTH_CACHE"
+mkdir -p "$BERTH_LOGS" "$BERTH_RUN"
+
+# Heavy artifacts (a Node.js build, the Debian rootfs) are kept outside the clone, as
+# <name>-<version> folders that every clone of this machine reuses. Without root, the user's own
+# cache folder stands in for /var/cache/berth.
+if [[ -n "${BERTH_CACHE_DIR:-}" ]]; then
+  BERTH_CACHE=$BERTH_CACHE_DIR
+elif mkdir -p /var/cache/berth 2>/dev/null && [[ -w /var/cache/berth ]]; then
+  BERTH_CACHE=/var/cache/berth
+else
+  BERTH_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/berth"
+fi
+mkdir -p "$BERTH_CACHE" 2>/dev/null && [[ -w "$BERTH_CACHE" ]] ||
+  { printf 'berth: cannot write the cache folder %s (set BERTH_CACHE_DIR to a writable folder)\n' "$BERTH_CACHE" >&2; exit 1; }
+export BERTH_CACHE
 
 # log MESSAGE... : one short progress line on stderr.
 log() { printf 'berth: %s\n' "$*" >&2; }
@@ -76,14 +91,21 @@ tail_log() {
 # Re-entrant per NAME within one script; unlock NAME releases it early.
 BERTH_LOCK_FDS=()
 declare -gA BERTH_LOCKS=()
-lock() {
-  local fd
-  [[ -z "${BERTH_LOCKS[$1]:-}" ]] || return 0
-  exec {fd}>"$BERTH_RUN/$1.lock"
+lock() { lock_in "$BERTH_RUN" "$1"; }
+
+# cache_lock NAME / cache_unlock NAME : the same for an entry of the shared cache, so two clones (or a clone and its
+# test suite) never fill the same cache folder at once.
+cache_lock() { lock_in "$BERTH_CACHE" ".$1"; }
+cache_unlock() { unlock ".$1"; }
+
+lock_in() {
+  local dir=$1 name=$2 fd
+  [[ -z "${BERTH_LOCKS[$name]:-}" ]] || return 0
+  exec {fd}>"$dir/$name.lock"
   BERTH_LOCK_FDS+=("$fd")
-  BERTH_LOCKS[$1]=$fd
+  BERTH_LOCKS[$name]=$fd
   if ! flock -w "${BERTH_LOCK_TIMEOUT:-900}" "$fd"; then
-    die "timed out waiting for lock .berth/run/$1.lock (another berth script is running)"
+    die "timed out waiting for lock $dir/$name.lock (another berth script is running)"
   fi
 }
 
@@ -163,3 +185,6 @@ busybox_static_ok() {
   pkg_installed busybox-static && return 0
   LC_ALL=C ldd /bin/busybox 2>&1 | grep -qE 'not a dynamic executable|statically linked'
 }
+
+# shellcheck source=scripts/node-runtime.sh
+. "$BERTH_ROOT/scripts/node-runtime.sh"

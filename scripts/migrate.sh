@@ -27,5 +27,6 @@ if [[ -n "$expected" && "$expected" == "$applied" ]]; then
   exit 0
 fi
 log "applying database migrations"
+ensure_node
 npx --no-install prisma migrate deploy >"$BERTH_LOGS/migrate.log" 2>&1 ||
   { tail_log "$BERTH_LOGS/migrate.log" 10; die "database migration failed (see .berth/logs/migrate.log)"; }

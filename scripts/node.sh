@@ -2,23 +2,29 @@
 # Node side of the preparation shared by `npm run up` and `npm test`: dependencies, the Prisma
 # client and the compiled output, each redone only when its inputs changed.
 #
-# Usage: scripts/node.sh        (sourced helpers: scripts/lib.sh)
+# Usage: scripts/node.sh [deps]   deps: only the dependencies and the Prisma client (npm run check)
 
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$BERTH_ROOT"
 
-have node || die "Node.js 20.19 or newer is needed (https://nodejs.org); none is on PATH"
-node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' ||
-  die "Node.js 20.19 or newer is needed (Nest 12 loads as ES modules); this is $(node -v)"
+ensure_node
 
-# Dependencies, when node_modules is missing or older than the lock file. `npm install` rather
-# than `npm ci`: with npm 11 and `omit-lockfile-registry-resolved` (set on these machines), `npm ci`
-# refuses lock files whose other-platform optional packages carry no version.
-if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  log "installing npm dependencies"
-  npm install --no-audit --no-fund --loglevel=error >"$BERTH_LOGS/npm-install.log" 2>&1 ||
-    { tail_log "$BERTH_LOGS/npm-install.log" 10; die "npm install failed (see .berth/logs/npm-install.log)"; }
+# Dependencies, exactly as package-lock.json lists them: `npm ci` never rewrites the lock and fails
+# when package.json and the lock disagree (`npm install` only when there is no lock at all). Redone
+# when the lock is newer than the install, or the install was made for another Node.js (native
+# modules are compiled for one ABI).
+stamp=node_modules/.berth-node-version
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ||
+      "$(cat "$stamp" 2>/dev/null)" != "$(node -v)" ]]; then
+  npm_cmd=ci
+  [[ -f package-lock.json ]] || npm_cmd=install
+  log "installing npm dependencies (npm $npm_cmd, node $(node -v))"
+  if ! npm "$npm_cmd" --no-audit --no-fund --loglevel=error >"$BERTH_LOGS/npm-install.log" 2>&1; then
+    tail_log "$BERTH_LOGS/npm-install.log" 10
+    die "npm $npm_cmd failed: $(grep -E '^npm error [^ ]' "$BERTH_LOGS/npm-install.log" | grep -v '^npm error code ' | head -n 1 | sed 's/^npm error //' || true) (see .berth/logs/npm-install.log)"
+  fi
+  node -v >"$stamp"
 fi
 
 # Prisma needs DATABASE_URL to read the schema even though generate connects to nothing.
@@ -29,6 +35,8 @@ if [[ ! -f $generated || prisma/schema.prisma -nt $generated ]]; then
   npx --no-install prisma generate >"$BERTH_LOGS/prisma-generate.log" 2>&1 ||
     { tail_log "$BERTH_LOGS/prisma-generate.log" 10; die "prisma generate failed (see .berth/logs/prisma-generate.log)"; }
 fi
+
+[[ "${1:-}" != deps ]] || exit 0
 
 # Incremental: a build with nothing changed takes a couple of seconds.
 npx --no-install tsc -p tsconfig.build.json >"$BERTH_LOGS/tsc.log" 2>&1 ||

@@ -10,6 +10,8 @@ export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/berth}
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export HOST="${HOST:-127.0.0.1}" PORT="${PORT:-8080}"
 
+# Node.js first: everything below (npm, tsc, prisma, jest, the API and worker) runs on it.
+ensure_node
 "$BERTH_ROOT/scripts/prepare.sh" || exit 1
 "$BERTH_ROOT/scripts/node.sh" || exit 1
 "$BERTH_ROOT/scripts/migrate.sh" || exit 1
