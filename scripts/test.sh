@@ -27,7 +27,8 @@ log "prepared in $(elapsed "$t0"); running the tests"
 
 # Two phases: every suite in parallel against the shared services, then the fault lab (suites that
 # stop, restart or kill services of their own), one at a time. Arguments (e.g. a name pattern)
-# go to both.
+# go to both. A phase that a pattern leaves empty passes, but a run that tested nothing fails:
+# a filter that matches no test must not report success.
 results="$BERTH_STATE/test-results.json"
 lab_results="$BERTH_STATE/test-results-lab.json"
 rm -f "$results" "$lab_results"
@@ -53,5 +54,9 @@ node -e '
     failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
   }
   console.log(`${passed} passed, ${failed} failed`);
-' "$results" "$lab_results"
+  if (passed + failed === 0) {
+    console.error("no test matched: nothing was tested");
+    process.exit(1);
+  }
+' "$results" "$lab_results" || status=1
 exit "$status"
