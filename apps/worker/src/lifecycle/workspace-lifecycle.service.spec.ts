@@ -117,7 +117,7 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
     const id = await newWorkspace({ image: 'berth/busybox:test', startScript: 'hello' });
     const seen: WorkspaceEvent[] = [];
     const subscription = subscriber.forWorkspace(id).subscribe((e) => seen.push(e));
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the subscription is live
+    await subscriber.ready; // Redis confirmed the subscription: nothing published from here is missed
     await service.run(await transition(id, 'start'));
     await waitFor(
       async () => Promise.resolve(seen.filter((e) => e.type === 'status').length),
