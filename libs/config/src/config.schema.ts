@@ -38,6 +38,11 @@ export const configSchema = z.object({
   BERTH_QUEUED_BUILD_GRACE_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Upper bound of one build stage (image, volume, container, scripts). */
   BERTH_STAGE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(900_000),
+  /**
+   * A start waits up to this long for each port the template declares to accept a connection
+   * (when the template sets its own `command`) before the workspace is `running`; 0: no wait.
+   */
+  BERTH_PORTS_READY_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   /** Activity is written at most this often per workspace (it only needs minute precision). */
   BERTH_ACTIVITY_RESOLUTION_MS: z.coerce.number().int().min(100).default(60_000),
   /**

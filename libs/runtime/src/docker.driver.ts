@@ -1,4 +1,5 @@
 import { Agent } from 'node:http';
+import { connect } from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Docker from 'dockerode';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
@@ -191,6 +192,20 @@ export class DockerDriver implements RuntimeDriver {
     return this.describe(existing.id, signal);
   }
 
+  async closedPorts(workspaceId: string, ports: number[], signal?: AbortSignal): Promise<number[]> {
+    const found = await this.findContainer(workspaceId, signal);
+    if (!found) throw new BerthError(ErrorCode.RuntimeFailure, 'the workspace container is gone');
+    const info = await this.call('inspecting the container', { signal }, (abortSignal) =>
+      this.docker.getContainer(found.id).inspect({ abortSignal }),
+    );
+    if (!info.State.Running)
+      throw new BerthError(ErrorCode.RuntimeFailure, `the container exited (code ${info.State.ExitCode})`);
+    const address = info.NetworkSettings.Networks?.[this.config.BERTH_WORKSPACE_NETWORK]?.IPAddress;
+    if (!address) return ports;
+    const open = await Promise.all(ports.map((port) => acceptsConnection(address, port, signal)));
+    return ports.filter((_, i) => !open[i]);
+  }
+
   async exec(workspaceId: string, req: ExecRequest, log: LogSink): Promise<number> {
     const found = await this.findContainer(workspaceId, req.signal);
     if (!found?.running) throw new BerthError(ErrorCode.RuntimeFailure, 'the workspace container is not running');
@@ -361,4 +376,21 @@ function engineOptions(): Docker.DockerOptions {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** One TCP connection attempt (closed at once): true when something listens on the port. */
+function acceptsConnection(host: string, port: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 1000 });
+    const done = (open: boolean): void => {
+      signal?.removeEventListener('abort', abort);
+      socket.destroy();
+      resolve(open);
+    };
+    const abort = (): void => done(false);
+    signal?.addEventListener('abort', abort, { once: true });
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
 }

@@ -219,11 +219,41 @@ export class WorkspaceLifecycleService {
       );
     }
 
+    // A template's own command serves its declared ports: `running` waits (bounded) until they answer.
+    const declared = spec.command ? spec.ports.map((p) => p.port) : [];
+    const limitMs = this.config.BERTH_PORTS_READY_TIMEOUT_MS;
+    if (declared.length > 0 && limitMs > 0 && !rec.done('ports', container.id)) {
+      await rec.stage('ports', (signal) => this.waitForPorts(ws.id, declared, limitMs, rec, signal), container.id);
+    }
+
     // Ports first; `running` itself is written with the build's end.
     await rec.stage('ready', async () => {
       const ports = container.ports.map((p) => ({ ...p, name: spec.ports.find((s) => s.port === p.port)?.name ?? '' }));
       await this.workspaces.update(ws.id, { ports });
     });
+  }
+
+  /** Probes until every port accepts a connection or the limit passes (then noted, not failed). */
+  private async waitForPorts(
+    workspaceId: string,
+    ports: number[],
+    limitMs: number,
+    rec: BuildRecorder,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const until = Date.now() + limitMs;
+    rec.log('system', [`waiting for port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} to accept connections`]);
+    for (;;) {
+      const closed = await this.runtime.closedPorts(workspaceId, ports, signal);
+      if (closed.length === 0)
+        return rec.log('system', [`port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} ready`]);
+      if (Date.now() >= until) {
+        return rec.log('system', [
+          `warning: port${closed.length > 1 ? 's' : ''} ${closed.join(', ')} did not accept a connection within ${Math.round(limitMs / 1000)} s; running without waiting longer`,
+        ]);
+      }
+      await sleep(Math.min(250, Math.max(0, until - Date.now())), signal);
+    }
   }
 
   private async runScript(
