@@ -209,6 +209,30 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
     expect(await workspaces.findById(id)).toMatchObject({ status: 'running' });
   });
 
+  it('100 stop/start cycles: one volume, prepared once, never removed; the init script once; a new container each time', async () => {
+    const id = await newWorkspace({ image: 'berth/busybox:test', initScript: 'init', startScript: 'start' });
+    await service.run(await transition(id, 'start'));
+    const preparedAt = (await workspaces.findById(id))?.volumePreparedAt;
+    runtime.volumes.get(id)!.files.set('c', 'checksum');
+    for (let i = 0; i < 100; i++) {
+      const stop = await transition(id, 'stop');
+      await service.run(stop);
+      expect(runtime.containers.has(id)).toBe(false);
+      const start = await transition(id, 'start');
+      await service.run(start);
+      expect(await builds.findById(stop)).toMatchObject({ status: 'succeeded' });
+      expect(await builds.findById(start)).toMatchObject({ status: 'succeeded' });
+    }
+    const count = (prefix: string): number => runtime.calls.filter((c) => c.startsWith(prefix)).length;
+    expect(count('removeVolume')).toBe(0);
+    expect(count('prepareVolume')).toBe(1);
+    expect(count(`exec ${id} sh -c init`)).toBe(1);
+    expect(count(`exec ${id} sh -c start`)).toBe(101);
+    expect(count('removeContainer')).toBe(100);
+    expect(runtime.volumes.get(id)?.files.get('c')).toBe('checksum');
+    expect(await workspaces.findById(id)).toMatchObject({ status: 'running', volumePreparedAt: preparedAt });
+  });
+
   it('the database allows only one active build per workspace', async () => {
     const id = await newWorkspace({ image: 'berth/busybox:test' });
     await transition(id, 'start');
