@@ -165,6 +165,7 @@ export class FakeRuntimeDriver implements RuntimeDriver {
   }
 
   listManagedVolumes(): Promise<string[]> {
+    this.calls.push('listManagedVolumes');
     return Promise.resolve([...this.volumes.keys()]);
   }
 
