@@ -41,7 +41,10 @@ describe('Debian mirror from the apt sources', () => {
       ].join('\n'),
     );
     const r = await mirrors(etc);
-    expect(r).toMatchObject({ code: 0, out: 'mirror http://mirror.internal:3142/debian\nsecurity http://mirror.internal:3142/debian-security\n' });
+    expect(r).toMatchObject({
+      code: 0,
+      out: 'mirror http://mirror.internal:3142/debian\nsecurity http://mirror.internal:3142/debian-security\n',
+    });
   });
 
   it('reads deb822 .sources files (several suites per paragraph, Enabled: no skipped)', async () => {
@@ -67,14 +70,23 @@ describe('Debian mirror from the apt sources', () => {
         '',
       ].join('\n'),
     );
-    fs.writeFileSync(path.join(etc, 'sources.list.d', 'other.list.disabled'), 'deb http://disabled.example/debian bookworm main\n');
+    fs.writeFileSync(
+      path.join(etc, 'sources.list.d', 'other.list.disabled'),
+      'deb http://disabled.example/debian bookworm main\n',
+    );
     const r = await mirrors(etc);
-    expect(r).toMatchObject({ code: 0, out: 'mirror https://proxy.corp/debian\nsecurity https://proxy.corp/debian-security\n' });
+    expect(r).toMatchObject({
+      code: 0,
+      out: 'mirror https://proxy.corp/debian\nsecurity https://proxy.corp/debian-security\n',
+    });
   });
 
   it('the environment overrides the apt sources', async () => {
     fs.writeFileSync(path.join(etc, 'sources.list'), 'deb http://mirror.internal/debian bookworm main\n');
-    const r = await mirrors(etc, { BERTH_DEBIAN_MIRROR: 'http://127.0.0.1:9/debian', BERTH_DEBIAN_SECURITY_MIRROR: 'http://127.0.0.1:9/sec' });
+    const r = await mirrors(etc, {
+      BERTH_DEBIAN_MIRROR: 'http://127.0.0.1:9/debian',
+      BERTH_DEBIAN_SECURITY_MIRROR: 'http://127.0.0.1:9/sec',
+    });
     expect(r.out).toBe('mirror http://127.0.0.1:9/debian\nsecurity http://127.0.0.1:9/sec\n');
   });
 

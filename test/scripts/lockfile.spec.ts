@@ -46,5 +46,4 @@ describe('package-lock.json', () => {
     expect(keys(committed).filter((k) => !keys(resolved).includes(k))).toEqual([]);
     expect(resolved === committed).toBe(true);
   });
-
 });
