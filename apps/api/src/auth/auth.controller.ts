@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/c
 import { ApiTags } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
 import { SkipThrottle } from '@nestjs/throttler';
-import { CSRF_COOKIE, CurrentUser, Public, type AuthenticatedUser } from '#auth';
+import { CSRF_COOKIE, CurrentUser, type AuthenticatedUser } from '#auth';
 import { BerthThrottlerGuard } from '../common/berth-throttler.guard.js';
 import { TOKEN_THROTTLE } from '../common/throttling.js';
 import { issueCsrfToken, type SessionRequest } from './csrf-token.js';
@@ -14,7 +14,6 @@ import { LoginDto } from './login.dto.js';
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  @Public()
   // Throttled before the password is even checked, so guessing gets 429 and learns nothing.
   @UseGuards(BerthThrottlerGuard, PasswordLoginGuard)
   @SkipThrottle({ [TOKEN_THROTTLE]: true })

@@ -1,7 +1,7 @@
 import { type IncomingMessage } from 'node:http';
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import { type NextFunction, type Request, type Response } from 'express';
-import { RequestAuthenticator } from '#auth';
+import { authorizeDoor, DOORS, RequestAuthenticator } from '#auth';
 import { BerthError, ErrorCode } from '#domain';
 import { ProblemFilter } from '../common/problem.filter.js';
 import { PortProxyService } from './port-proxy.service.js';
@@ -20,6 +20,7 @@ export class PortProxyMiddleware implements NestMiddleware {
     try {
       req.url = req.originalUrl; // Nest strips the mount path; the proxy wants it whole
       const user = await this.authenticator.authenticate(req as unknown as IncomingMessage);
+      authorizeDoor(DOORS['HTTP /w/:id/ports/:port'], user);
       if (!user) throw new BerthError(ErrorCode.Unauthenticated, 'sign in to reach this workspace');
       // The app never sees Berth's own credentials.
       delete req.headers.authorization;

@@ -2,7 +2,7 @@ import { type IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
 import { type Duplex } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type RequestHandler } from 'express';
-import { assertAllowedOrigin, RequestAuthenticator } from '#auth';
+import { assertAllowedOrigin, authorizeDoor, DOORS, RequestAuthenticator } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { BerthError, ErrorCode } from '#domain';
 import { ProblemFilter } from '../common/problem.filter.js';
@@ -36,6 +36,7 @@ export class UpgradeRouter {
       assertAllowedOrigin(req.headers.origin, this.config);
       await new Promise<void>((resolve) => session(req as never, new ServerResponse(req) as never, () => resolve()));
       const user = await this.authenticator.authenticate(req);
+      authorizeDoor(DOORS[terminal ? 'WS /api/v1/workspaces/:id/terminal' : 'WS /w/:id/ports/:port'], user);
       if (!user) throw new BerthError(ErrorCode.Unauthenticated, 'sign in or send a bearer token');
       if (terminal?.[1]) await this.terminal.open(req, socket, head, user, terminal[1]);
       else await this.ports.ws(req, socket, head, user);
