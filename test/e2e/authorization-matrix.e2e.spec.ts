@@ -64,6 +64,7 @@ describe('authorization matrix (from the route table)', () => {
       .replace(/^(\/api\/v1\/workspaces)\/\{id\}/, `$1/${ids.workspaceId}`)
       .replace('{buildId}', ids.buildId!)
       .replace('{n}', '1')
+      .replace('{port}', '8080')
       .replace(/^(\/api\/v1\/tokens)\/\{id\}/, `$1/${ids.tokenId}`)
       .replace(/^(\/api\/v1\/templates)\/\{id\}/, `$1/${ids.templateId}`)
       .replace(/^(\/api\/v1\/users)\/\{id\}/, `$1/${ids.userId}`);

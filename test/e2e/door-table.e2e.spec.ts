@@ -14,9 +14,10 @@ describe('door table: one rule for REST, SSE, terminal, exec and the port proxy'
   let admin: ApiClient;
   let owner: ApiClient;
   const ids: Record<string, string> = {};
+  let appHost: string;
 
   /** Status of one call, read as soon as the status line arrives (SSE never ends by itself). */
-  const probe = (method: string, path: string, token: string | null, body?: object): Promise<number> =>
+  const probe = (method: string, path: string, token: string | null, body?: object, host?: string): Promise<number> =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = http.request(
@@ -27,6 +28,7 @@ describe('door table: one rule for REST, SSE, terminal, exec and the port proxy'
           path,
           headers: {
             ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(host ? { host } : {}),
             ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
           },
         },
@@ -40,7 +42,7 @@ describe('door table: one rule for REST, SSE, terminal, exec and the port proxy'
     });
 
   /** A WebSocket handshake: 101 when the door lets the caller in, else the refusal's status. */
-  const upgrade = (path: string, token: string | null): Promise<number> =>
+  const upgrade = (path: string, token: string | null, host?: string): Promise<number> =>
     new Promise((resolve, reject) => {
       const req = http.request({
         host: base.hostname,
@@ -52,6 +54,7 @@ describe('door table: one rule for REST, SSE, terminal, exec and the port proxy'
           'sec-websocket-version': '13',
           'sec-websocket-key': Buffer.from(uniqueName('k').slice(0, 16).padEnd(16, 'x')).toString('base64'),
           ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(host ? { host } : {}),
         },
       });
       req.on('upgrade', (_res, socket) => {
@@ -79,9 +82,13 @@ describe('door table: one rule for REST, SSE, terminal, exec and the port proxy'
 
   /** How to call each door; the key type makes a door without a caller a compile error too. */
   const call = (key: DoorKey, token: string | null): Promise<number> => {
-    const [verb, path] = key.split(' ') as [string, string];
-    const url = concrete(path);
-    if (verb === 'WS') return upgrade(url, token);
+    const verb = key.slice(0, key.indexOf(' '));
+    const path = key.slice(key.indexOf(' ') + 1);
+    // An app origin: the workspace's port 8080 on its own host (the test template publishes none).
+    const host = path.startsWith('{app origin}') ? appHost : undefined;
+    const url = host ? '/' : concrete(path);
+    if (verb === 'WS') return upgrade(url, token, host);
+    if (host) return probe('GET', url, token, undefined, host);
     if (verb === 'HTTP') return probe('GET', `${url}/`, token);
     const body = verb === 'GET' || verb === 'DELETE' ? undefined : url.endsWith('/exec') ? { command: ['true'] } : {};
     return probe(verb, url, token, body);
@@ -113,6 +120,11 @@ describe('door table: one rule for REST, SSE, terminal, exec and the port proxy'
     ).id;
     const ws = (await owner.post('/workspaces', { name: 'doors', templateId: ids.templateId })).body as { id: string };
     ids.workspaceId = ws.id;
+    const email = ((await owner.get('/users/me')).body as { email: string }).email;
+    appHost = `8080--doors--${email
+      .split('@')[0]!
+      .replace(/[^a-z0-9]+/g, '-')
+      .slice(0, 20)}.apps.localhost:${base.port}`;
     await owner.waitForStatus(ws.id, 'running');
     ids.buildId = ((await owner.get(`/workspaces/${ws.id}/builds`)).body as { id: string }[])[0]!.id;
     ids.tokenId = ((await owner.post('/tokens', { name: 'doomed' })).body as { id: string }).id;
@@ -161,8 +173,9 @@ describe('door table: one rule for REST, SSE, terminal, exec and the port proxy'
       expect.arrayContaining([
         'WS /api/v1/workspaces/:id/terminal',
         'POST /api/v1/workspaces/:id/exec',
-        'HTTP /w/:id/ports/:port',
-        'WS /w/:id/ports/:port',
+        'HTTP {app origin}/*',
+        'WS {app origin}/*',
+        'GET /api/v1/workspaces/:id/ports/:port/open',
         'POST /api/v1/workspaces/:id/start',
         'DELETE /api/v1/workspaces/:id',
       ]),

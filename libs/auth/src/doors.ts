@@ -84,9 +84,13 @@ export const DOORS = {
   // Running code inside a workspace is writing to it, whatever the transport.
   'POST /api/v1/workspaces/:id/exec': signedIn('workspaces:write', 'exec'),
   'WS /api/v1/workspaces/:id/terminal': signedIn('workspaces:write', 'websocket'),
-  // The path-based proxy of old: only answers with where the port lives now.
-  'HTTP /w/:id/ports/:port': signedIn('workspaces:write', 'proxy'),
-  'WS /w/:id/ports/:port': signedIn('workspaces:write', 'proxy'),
+  // Forwarded ports, each on its own origin (BERTH_APPS_URL): the API issues a one-time ticket
+  // after checking access; the app origin trades it for its own cookie.
+  'GET /api/v1/workspaces/:id/ports/:port/open': signedIn('workspaces:write', 'proxy'),
+  'HTTP {app origin}/*': signedIn('workspaces:write', 'proxy'),
+  'WS {app origin}/*': signedIn('workspaces:write', 'proxy'),
+  // The path-based proxy of old only redirects to the ticket route above (which checks access).
+  'HTTP /w/:id/ports/:port': pub('proxy'),
 
   // Admin pages.
   'GET /api/v1/audit': admin('audit:read'),

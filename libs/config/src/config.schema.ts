@@ -55,6 +55,14 @@ export const configSchema = z.object({
 
   /** The URL users reach Berth at; OIDC redirect URIs and cookie `Secure` derive from it. */
   BERTH_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * Wildcard URL whose `*` becomes each forwarded port's own host, `<port>--<workspace>--<owner>`
+   * (default `http://*.apps.localhost:<PORT>`; browsers resolve `*.localhost` to loopback).
+   */
+  BERTH_APPS_URL: z
+    .string()
+    .regex(/^https?:\/\/\*\.[a-z0-9.-]+(:\d+)?\/?$/i, 'a URL such as https://*.apps.example.com')
+    .optional(),
   BERTH_MIN_PASSWORD_LENGTH: z.coerce.number().int().min(8).max(128).default(12),
   /** Login and token-creation throttling, shared by every API process through Redis. */
   BERTH_LOGIN_LIMIT: z.coerce.number().int().positive().default(10),

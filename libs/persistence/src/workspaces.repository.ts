@@ -32,6 +32,15 @@ export class WorkspacesRepository {
     return this.prisma.workspace.findFirst({ where: { id, deletedAt: null, ...(ownerId ? { ownerId } : {}) } });
   }
 
+  /** Live workspaces of that name, with their owner's e-mail (to resolve an app host). */
+  findLiveByName(name: string): Promise<(WorkspaceRecord & { owner: { email: string } })[]> {
+    return this.prisma.workspace.findMany({
+      where: { name, deletedAt: null },
+      include: { owner: { select: { email: true } } },
+      take: 50,
+    });
+  }
+
   listLive(ownerId: string | null): Promise<WorkspaceRecord[]> {
     return this.prisma.workspace.findMany({
       where: { deletedAt: null, ...(ownerId ? { ownerId } : {}) },

@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { QueueModule } from '#queue';
 import { AdminController } from '../admin/admin.controller.js';
 import { PortProxyMiddleware } from '../proxy/port-proxy.middleware.js';
-import { PortProxyService } from '../proxy/port-proxy.service.js';
+import { AppOriginProxy } from '../proxy/app-origin.proxy.js';
+import { AppPortsController } from '../proxy/app-ports.controller.js';
+import { AppPortsService } from '../proxy/app-ports.service.js';
+import { AppSessionsStore } from '../proxy/app-sessions.store.js';
 import { TerminalGateway } from './terminal.gateway.js';
 import { UpgradeRouter } from './upgrade.router.js';
 import { WorkspaceAccessService } from './workspace-access.service.js';
@@ -12,15 +15,17 @@ import { WorkspaceExecService } from '../exec/workspace-exec.service.js';
 /** Reaching inside workspaces (terminal, exec, ports) and the admin system view. */
 @Module({
   imports: [QueueModule.register('producer')],
-  controllers: [AdminController, WorkspaceExecController],
+  controllers: [AdminController, WorkspaceExecController, AppPortsController],
   providers: [
     WorkspaceAccessService,
     WorkspaceExecService,
     TerminalGateway,
-    PortProxyService,
+    AppOriginProxy,
+    AppPortsService,
+    AppSessionsStore,
     PortProxyMiddleware,
     UpgradeRouter,
   ],
-  exports: [UpgradeRouter, PortProxyMiddleware],
+  exports: [UpgradeRouter, PortProxyMiddleware, AppOriginProxy],
 })
 export class AccessModule {}

@@ -6,6 +6,8 @@ import { TemplatesRepository, WorkspacesRepository } from '#persistence';
 
 export interface WorkspaceTarget {
   workspaceId: string;
+  name: string;
+  ownerId: string;
   user: string;
   homePath: string;
   ports: { port: number; name: string; hostPort: number }[];
@@ -37,6 +39,8 @@ export class WorkspaceAccessService {
     const spec = parseTemplateSpec(version.spec);
     return {
       workspaceId: ws.id,
+      name: ws.name,
+      ownerId: ws.ownerId,
       user: spec.user,
       homePath: spec.homePath,
       ports: ws.ports as WorkspaceTarget['ports'],

@@ -1,6 +1,6 @@
 import type { Workspace } from '../api/types';
 
-/** One link per template port of a running workspace, through Berth's authenticated proxy. */
+/** One link per template port of a running workspace, opened on its own origin through a one-time ticket. */
 export function PortLinks({
   workspace,
   templatePorts,
@@ -15,7 +15,7 @@ export function PortLinks({
     <ul className="ports" aria-label="Ports">
       {ports.map((p) => (
         <li key={p.port}>
-          <a href={`/w/${workspace.id}/ports/${p.port}/`} target="_blank" rel="noopener noreferrer">
+          <a href={`/api/v1/workspaces/${workspace.id}/ports/${p.port}/open`} target="_blank" rel="noopener noreferrer">
             {p.name ? `${p.name} (${p.port})` : `port ${p.port}`} ↗
           </a>
         </li>
