@@ -24,8 +24,9 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   const config = app.get<BerthConfig>(BERTH_CONFIG);
 
-  // A reverse proxy on this host may terminate TLS: trust its X-Forwarded-* (cookies become Secure).
-  app.set('trust proxy', 'loopback');
+  // Only proxies listed in BERTH_TRUSTED_PROXIES may name the client (X-Forwarded-For) or the
+  // scheme; from anyone else those headers are ignored (proxy-addr semantics, checked at boot).
+  app.set('trust proxy', config.BERTH_TRUSTED_PROXIES.length ? config.BERTH_TRUSTED_PROXIES : false);
   // App origins first: proxied apps get none of Berth's headers, sessions or routes.
   app.use(appHostRouter(app.get(AppOriginProxy)));
   app.use(helmet());
