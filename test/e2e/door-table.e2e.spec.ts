@@ -73,7 +73,7 @@ describe('door table: one rule for REST, SSE, terminal, exec and the port proxy'
     path
       .replace(/^(\/api\/v1\/workspaces)\/:id/, `$1/${ids.workspaceId}`)
       .replace(/^\/w\/:id/, `/w/${ids.workspaceId}`)
-      .replace(':port', '8080')
+      .replace(':port', '8081')
       .replace(':buildId', ids.buildId!)
       .replace(':n', '1')
       .replace(/^(\/api\/v1\/tokens)\/:id/, `$1/${ids.tokenId}`)
@@ -84,13 +84,21 @@ describe('door table: one rule for REST, SSE, terminal, exec and the port proxy'
   const call = (key: DoorKey, token: string | null): Promise<number> => {
     const verb = key.slice(0, key.indexOf(' '));
     const path = key.slice(key.indexOf(' ') + 1);
-    // An app origin: the workspace's port 8080 on its own host (the test template publishes none).
-    const host = path.startsWith('{app origin}') ? appHost : undefined;
+    // An app origin: one port per share level (8080 owner, 8081 authenticated, 8082 public).
+    const appPort = path.includes('shared: authenticated') ? 8081 : path.includes('shared: public') ? 8082 : 8080;
+    const host = path.startsWith('{app origin') ? appHost.replace(/^8080--/, `${appPort}--`) : undefined;
     const url = host ? '/' : concrete(path);
     if (verb === 'WS') return upgrade(url, token, host);
     if (host) return probe('GET', url, token, undefined, host);
     if (verb === 'HTTP') return probe('GET', `${url}/`, token);
-    const body = verb === 'GET' || verb === 'DELETE' ? undefined : url.endsWith('/exec') ? { command: ['true'] } : {};
+    const body =
+      verb === 'GET' || verb === 'DELETE'
+        ? undefined
+        : url.endsWith('/exec')
+          ? { command: ['true'] }
+          : url.includes('/ports/')
+            ? { share: 'authenticated' }
+            : {};
     return probe(verb, url, token, body);
   };
 
@@ -114,9 +122,20 @@ describe('door table: one rule for REST, SSE, terminal, exec and the port proxy'
     owner = created.client;
     ids.userId = (await createDeveloper(admin)).id; // the admin user routes act on a bystander
     ids.templateId = (
-      (await admin.post('/templates', { name: uniqueName('doors'), spec: { image: 'berth/busybox:test' } })).body as {
-        id: string;
-      }
+      (
+        await admin.post('/templates', {
+          name: uniqueName('doors'),
+          spec: {
+            image: 'berth/busybox:test',
+            maxPortShare: 'public',
+            ports: [
+              { port: 8080, name: 'mine' },
+              { port: 8081, name: 'signed-in' },
+              { port: 8082, name: 'anyone' },
+            ],
+          },
+        })
+      ).body as { id: string }
     ).id;
     const ws = (await owner.post('/workspaces', { name: 'doors', templateId: ids.templateId })).body as { id: string };
     ids.workspaceId = ws.id;
@@ -126,6 +145,8 @@ describe('door table: one rule for REST, SSE, terminal, exec and the port proxy'
       .replace(/[^a-z0-9]+/g, '-')
       .slice(0, 20)}.apps.localhost:${base.port}`;
     await owner.waitForStatus(ws.id, 'running');
+    expect((await owner.patch(`/workspaces/${ws.id}/ports/8081`, { share: 'authenticated' })).status).toBe(204);
+    expect((await owner.patch(`/workspaces/${ws.id}/ports/8082`, { share: 'public' })).status).toBe(204);
     ids.buildId = ((await owner.get(`/workspaces/${ws.id}/builds`)).body as { id: string }[])[0]!.id;
     ids.tokenId = ((await owner.post('/tokens', { name: 'doomed' })).body as { id: string }).id;
   });

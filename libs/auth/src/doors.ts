@@ -87,8 +87,15 @@ export const DOORS = {
   // Forwarded ports, each on its own origin (BERTH_APPS_URL): the API issues a one-time ticket
   // after checking access; the app origin trades it for its own cookie.
   'GET /api/v1/workspaces/:id/ports/:port/open': signedIn('workspaces:write', 'proxy'),
+  // One door per share level: `owner` (the owner and admins), `authenticated` (any signed-in
+  // user; a token needs only workspaces:read), `public` (anyone).
   'HTTP {app origin}/*': signedIn('workspaces:write', 'proxy'),
   'WS {app origin}/*': signedIn('workspaces:write', 'proxy'),
+  'HTTP {app origin shared: authenticated}/*': signedIn('workspaces:read', 'proxy'),
+  'WS {app origin shared: authenticated}/*': signedIn('workspaces:read', 'proxy'),
+  'HTTP {app origin shared: public}/*': pub('proxy'),
+  'WS {app origin shared: public}/*': pub('proxy'),
+  'PATCH /api/v1/workspaces/:id/ports/:port': signedIn('workspaces:write'),
   // The path-based proxy of old only redirects to the ticket route above (which checks access).
   'HTTP /w/:id/ports/:port': pub('proxy'),
 

@@ -41,6 +41,14 @@ export class WorkspacesRepository {
     });
   }
 
+  async setPortShare(id: string, port: number, share: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const row = await tx.workspace.findUniqueOrThrow({ where: { id }, select: { portShares: true } });
+      const shares = { ...(row.portShares as Record<string, string>), [String(port)]: share };
+      await tx.workspace.update({ where: { id }, data: { portShares: shares } });
+    });
+  }
+
   listLive(ownerId: string | null): Promise<WorkspaceRecord[]> {
     return this.prisma.workspace.findMany({
       where: { deletedAt: null, ...(ownerId ? { ownerId } : {}) },

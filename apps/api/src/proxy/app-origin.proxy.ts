@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import httpProxy from 'http-proxy';
 import { authorizeDoor, type AuthenticatedUser, DOORS, RequestAuthenticator, toAuthenticatedUser } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { BerthError, ErrorCode, notFound } from '#domain';
+import { BerthError, ErrorCode, minShare, notFound, type PortShare } from '#domain';
 import { UsersRepository, WorkspacesRepository } from '#persistence';
 import { WorkspaceAccessService } from '../terminal/workspace-access.service.js';
 import {
@@ -80,8 +80,7 @@ export class AppOriginProxy {
     const workspace = await this.resolve(address);
     if (url.pathname === TICKET_PATH) return this.redeem(url.searchParams.get('t') ?? '', workspace.id, address, res);
     const user = await this.caller(req, workspace.id, address.port);
-    authorizeDoor(DOORS['HTTP {app origin}/*'], user);
-    const target = await this.target(user!, workspace.id, address.port);
+    const target = await this.admit('HTTP', user, workspace.id, address.port);
     strip(req);
     this.proxy.web(req, res, { target });
   }
@@ -93,8 +92,7 @@ export class AppOriginProxy {
       throw new BerthError(ErrorCode.Forbidden, `origin ${origin} may not open this WebSocket`, { refusal: 'origin' });
     const workspace = await this.resolve(address);
     const user = await this.caller(req, workspace.id, address.port);
-    authorizeDoor(DOORS['WS {app origin}/*'], user);
-    const target = await this.target(user!, workspace.id, address.port);
+    const target = await this.admit('WS', user, workspace.id, address.port);
     strip(req);
     this.proxy.ws(req, socket, head, { target });
   }
@@ -132,14 +130,41 @@ export class AppOriginProxy {
     return found[0];
   }
 
-  private async target(user: AuthenticatedUser, workspaceId: string, port: number): Promise<string> {
-    const target = await this.access.runningTarget(user, workspaceId);
+  /**
+   * The door of the port's share level (capped by the template's maximum) decides; at `owner`,
+   * only the owner and admins get past it (anyone else: not found). Answers the upstream URL.
+   */
+  private async admit(
+    transport: 'HTTP' | 'WS',
+    user: AuthenticatedUser | null,
+    workspaceId: string,
+    port: number,
+  ): Promise<string> {
+    const target = await this.access.runningWorkspace(workspaceId);
+    const level = effectiveShare(target.portShares[String(port)], target.maxPortShare);
+    authorizeDoor(DOORS[DOOR_BY_SHARE[transport][level]], user);
+    if (level === 'owner' && user?.role !== 'admin' && user?.id !== target.ownerId) throw notFound('app');
     const published = target.ports.find((p) => p.port === port);
     if (!published) throw new BerthError(ErrorCode.NotFound, `the template publishes no port ${port}`);
     this.access.recordActivity(workspaceId);
     return `http://127.0.0.1:${published.hostPort}`;
   }
 }
+
+const DOOR_BY_SHARE = {
+  HTTP: {
+    owner: 'HTTP {app origin}/*',
+    authenticated: 'HTTP {app origin shared: authenticated}/*',
+    public: 'HTTP {app origin shared: public}/*',
+  },
+  WS: {
+    owner: 'WS {app origin}/*',
+    authenticated: 'WS {app origin shared: authenticated}/*',
+    public: 'WS {app origin shared: public}/*',
+  },
+} as const;
+
+export const effectiveShare = (set: PortShare | undefined, max: PortShare): PortShare => minShare(set ?? 'owner', max);
 
 /** What the app must never see: Berth's cookies, the CSRF header, the caller's credentials. */
 function strip(req: IncomingMessage): void {

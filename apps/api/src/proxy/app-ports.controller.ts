@@ -1,8 +1,16 @@
-import { Controller, Get, Param, ParseIntPipe, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Patch, Query, Res } from '@nestjs/common';
+import { IsIn } from 'class-validator';
+import { PORT_SHARES, type PortShare } from '#domain';
 import { ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { CurrentUser, type AuthenticatedUser } from '#auth';
 import { AppPortsService } from './app-ports.service.js';
+
+export class PortShareDto {
+  /** `owner` (default), `authenticated` (any signed-in user) or `public` (anyone). */
+  @IsIn(PORT_SHARES)
+  share!: PortShare;
+}
 
 @ApiTags('workspaces')
 @Controller('workspaces')
@@ -22,5 +30,17 @@ export class AppPortsController {
     @Query('path') path?: string,
   ): Promise<void> {
     res.redirect(302, await this.ports.ticketUrl(user, id, port, path ?? '/'));
+  }
+
+  /** Changes who may open the port, up to the template's maximum (owner, admin); audited. */
+  @Patch(':id/ports/:port')
+  @HttpCode(204)
+  share(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('port', ParseIntPipe) port: number,
+    @Body() dto: PortShareDto,
+  ): Promise<void> {
+    return this.ports.setShare(user, id, port, dto.share);
   }
 }
