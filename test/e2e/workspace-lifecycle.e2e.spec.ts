@@ -64,7 +64,15 @@ describe('workspace lifecycle (real Docker)', () => {
 
     const running = await alice.waitForStatus(workspaceId, 'running');
     const ports = running.ports as { port: number; name: string; hostPort: number }[];
-    expect(ports).toEqual([{ port: 8000, name: 'web', hostPort: expect.any(Number) as number }]);
+    expect(ports).toEqual([
+      {
+        port: 8000,
+        name: 'web',
+        hostPort: expect.any(Number) as number,
+        url: expect.stringMatching(/^http:\/\/8000--[a-z0-9-]+--[a-z0-9-]+\.apps\.localhost:\d+\/$/) as string,
+        share: 'owner',
+      },
+    ]);
 
     const info = await testDocker()
       .getContainer(await onlyContainer())
