@@ -19,6 +19,9 @@ ensure_node
 # A loopback registry, so the worker's pull path is tested for real without leaving the machine.
 BERTH_TEST_REGISTRY=$("$BERTH_ROOT/scripts/registry.sh") || exit 1
 export BERTH_TEST_REGISTRY
+# A real Prometheus scrapes the API and a worker in the metrics test.
+BERTH_TEST_PROMETHEUS=$("$BERTH_ROOT/scripts/prometheus.sh") || exit 1
+export BERTH_TEST_PROMETHEUS
 
 # The suite owns its database: dropped and migrated anew so every run starts from the same state.
 export BERTH_TEST_DATABASE_URL="${BERTH_TEST_DATABASE_URL:-${DATABASE_URL%/*}/berth_test}"

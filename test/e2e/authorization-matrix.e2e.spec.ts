@@ -76,7 +76,9 @@ describe('authorization matrix (from the route table)', () => {
       .replace('{n}', '1')
       .replace(/^(\/api\/v1\/tokens)\/\{id\}/, `$1/${ids.tokenId}`)
       .replace(/^(\/api\/v1\/templates)\/\{id\}/, `$1/${ids.templateId}`)
-      .replace(/^(\/api\/v1\/users)\/\{id\}/, `$1/${ids.userId}`);
+      .replace(/^(\/api\/v1\/users)\/\{id\}/, `$1/${ids.userId}`)
+      .replace(/^(\/api\/v1\/admin\/queues)\/\{queue\}\/jobs\/\{id\}/, '$1/workspace-lifecycle/jobs/no-such-job')
+      .replace(/^(\/api\/v1\/admin\/queues)\/\{queue\}/, '$1/workspace-lifecycle');
 
   /** Routes that reach a second object under a first one (a build of a workspace, …), for developers. */
   const nested = (op: Operation): boolean =>

@@ -77,8 +77,11 @@ export class DockerDriver implements RuntimeDriver {
     if (local) return local;
     log('system', [`image ${ref} is not present locally; pulling`]);
     try {
-      await engineCall(`pulling ${ref}`, this.config.BERTH_IMAGE_PULL_TIMEOUT_MS, { signal }, (abortSignal) =>
-        pullImage(this.docker, ref, log, abortSignal),
+      await engineCall(
+        `pulling ${ref}`,
+        this.config.BERTH_IMAGE_PULL_TIMEOUT_MS,
+        { signal, operation: 'pulling an image' },
+        (abortSignal) => pullImage(this.docker, ref, log, abortSignal),
       );
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -96,7 +99,7 @@ export class DockerDriver implements RuntimeDriver {
     const id = await engineCall(
       `building ${req.tag}`,
       this.config.BERTH_IMAGE_PULL_TIMEOUT_MS,
-      { signal },
+      { signal, operation: 'building an image' },
       (abortSignal) => buildImage(this.docker, req, log, abortSignal),
     );
     return { id, digest: id };
@@ -109,14 +112,14 @@ export class DockerDriver implements RuntimeDriver {
   async ensureVolume(workspaceId: string, ownerId: string, signal?: AbortSignal): Promise<{ created: boolean }> {
     const name = volumeName(workspaceId);
     try {
-      await this.call(`inspecting volume ${name}`, { signal }, (abortSignal) =>
+      await this.call(`inspecting volume ${name}`, { signal, operation: 'inspecting a volume' }, (abortSignal) =>
         this.docker.getVolume(name).inspect({ abortSignal }),
       );
       return { created: false };
     } catch (error) {
       if (statusCodeOf(error) !== 404) throw error;
     }
-    await this.call(`creating volume ${name}`, { signal }, (abortSignal) =>
+    await this.call(`creating volume ${name}`, { signal, operation: 'creating a volume' }, (abortSignal) =>
       this.docker.createVolume({ Name: name, Labels: this.labels(workspaceId, ownerId), abortSignal }),
     );
     return { created: true };
@@ -213,7 +216,7 @@ export class DockerDriver implements RuntimeDriver {
     return engineCall(
       `running ${req.cmd[0] ?? 'a command'}`,
       req.timeoutMs,
-      { signal: req.signal, extraMs: 5000 },
+      { signal: req.signal, extraMs: 5000, operation: 'running a command' },
       (abortSignal) => runInContainer(this.docker, found.id, { ...req, signal: abortSignal }, log),
     );
   }
@@ -323,7 +326,9 @@ export class DockerDriver implements RuntimeDriver {
   private async inspectImage(ref: string, signal?: AbortSignal): Promise<ImageInfo | null> {
     try {
       // dockerode's image inspect takes no signal; engineCall still bounds the wait.
-      const image = await this.call(`inspecting image ${ref}`, { signal }, () => this.docker.getImage(ref).inspect());
+      const image = await this.call(`inspecting image ${ref}`, { signal, operation: 'inspecting an image' }, () =>
+        this.docker.getImage(ref).inspect(),
+      );
       return { digest: image.RepoDigests?.[0]?.split('@')[1] ?? image.Id, id: image.Id };
     } catch (error) {
       if (statusCodeOf(error) === 404) return null;

@@ -69,7 +69,7 @@ export class TerminalGateway {
           void tty.resize(clamp(message.cols, 10, 500, 80), clamp(message.rows, 5, 200, 24)).catch(() => undefined);
       });
       // 1001 "going away": the portal reconnects the terminal to the restarted server.
-      const unregister = this.live.add(() => ws.close(1001, 'the server is restarting'));
+      const unregister = this.live.add(() => ws.close(1001, 'the server is restarting'), 'websocket');
       ws.on('close', () => {
         unregister();
         terminal.stream.destroy();

@@ -17,6 +17,7 @@ import {
   type WorkspaceRecord,
 } from '#persistence';
 import { WorkspaceEventsPublisher } from '#queue';
+import { buildDuration, observeStage } from '#metrics';
 import { RUNTIME_DRIVER, sleep, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
 import { TemplateImageService } from '../templates/template-image.service.js';
 import { isHandBack } from '../common/hand-back.js';
@@ -83,6 +84,8 @@ export class WorkspaceLifecycleService {
           ),
         );
         this.events.publish({ workspaceId: workspace.id, type: 'status', status: outcome.status, lastError: null });
+        observeBuild(build, recorder.stages, 'succeeded');
+        this.logger.log(`${build.kind} succeeded: workspace ${outcome.status} (${describeStages(recorder.stages)})`);
         return;
       }
       const { message, code } = describeFailure(outcome.error);
@@ -97,6 +100,7 @@ export class WorkspaceLifecycleService {
         ),
       );
       this.events.publish({ workspaceId: workspace.id, type: 'status', status: 'failed', lastError: message });
+      observeBuild(build, recorder.stages, 'failed');
     } catch (error) {
       if (isHandBack(error)) {
         recorder.log('system', [`${error.message}; steps already done are checked, not redone`]);
@@ -321,3 +325,14 @@ function describeFailure(error: unknown): { message: string; code: string } {
   const message = error instanceof Error ? error.message : String(error);
   return { message: `runtime error: ${message}`, code: ErrorCode.RuntimeFailure };
 }
+
+/** Metrics of a build that ended: each stage it went through (queue included) and its whole duration. */
+function observeBuild(build: BuildRecord, stages: Record<string, number>, outcome: 'succeeded' | 'failed'): void {
+  for (const [stage, ms] of Object.entries(stages)) observeStage(build.kind, stage, ms);
+  buildDuration.observe({ kind: build.kind, outcome }, Math.max(0, Date.now() - build.queuedAt.getTime()) / 1000);
+}
+
+const describeStages = (stages: Record<string, number>): string =>
+  Object.entries(stages)
+    .map(([stage, ms]) => `${stage} ${ms} ms`)
+    .join(', ');
