@@ -18,6 +18,7 @@ import { appHostRouter } from './proxy/app-host.router.js';
 import { UpgradeRouter } from './terminal/upgrade.router.js';
 import { berthValidationPipe } from './common/validation.pipe.js';
 import { LiveConnections } from './common/live-connections.js';
+import { httpMetrics } from './metrics/http-metrics.js';
 
 async function main(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   app.set('trust proxy', config.BERTH_TRUSTED_PROXIES.length ? config.BERTH_TRUSTED_PROXIES : false);
   // App origins first: proxied apps get none of Berth's headers, sessions or routes.
   app.use(appHostRouter(app.get(AppOriginProxy)));
+  app.use(httpMetrics);
   app.use(helmet());
   const sessions = sessionMiddleware(config);
   app.use(sessions.middleware);

@@ -2,6 +2,7 @@ import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import { type Request } from 'express';
 import { LocalLoginGuard } from '#auth';
+import { loginFailures } from '#metrics';
 import { AuditService } from '../audit/audit.service.js';
 import { LoginLimiter } from './login-limiter.service.js';
 
@@ -32,6 +33,7 @@ export class PasswordLoginGuard extends LocalLoginGuard {
     } catch (error) {
       const refused = error instanceof ThrottlerException;
       if (!refused) await this.limiter.failed(address, email);
+      if (!refused) loginFailures.inc({ method: 'password' });
       await this.audit.record({
         actor: null,
         actorEmail: email || undefined,

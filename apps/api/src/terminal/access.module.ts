@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { QueueModule } from '#queue';
 import { AdminController } from '../admin/admin.controller.js';
+import { QueuesController } from '../admin/queues.controller.js';
+import { QueueJobsService } from '../admin/queue-jobs.service.js';
 import { PortProxyMiddleware } from '../proxy/port-proxy.middleware.js';
 import { AppOriginProxy } from '../proxy/app-origin.proxy.js';
 import { AppPortsController } from '../proxy/app-ports.controller.js';
@@ -15,8 +17,9 @@ import { WorkspaceExecService } from '../exec/workspace-exec.service.js';
 /** Reaching inside workspaces (terminal, exec, ports) and the admin system view. */
 @Module({
   imports: [QueueModule.register('producer')],
-  controllers: [AdminController, WorkspaceExecController, AppPortsController],
+  controllers: [AdminController, QueuesController, WorkspaceExecController, AppPortsController],
   providers: [
+    QueueJobsService,
     WorkspaceAccessService,
     WorkspaceExecService,
     TerminalGateway,
