@@ -117,7 +117,7 @@ describe('app origins: a workspace app cannot act as the admin who opens it (rea
     await page.goto(`/api/v1/workspaces/${workspaceId}/ports/8000/open`);
     expect(new URL(page.url()).hostname).toMatch(/^8000--bait--[a-z0-9-]+\.apps\.localhost$/);
     await page.waitForFunction("document.title === 'done'", undefined, { timeout: 30_000 });
-    const results = (await page.evaluate('window.__results')) as AttackResults;
+    const results = await page.evaluate<AttackResults>('window.__results');
 
     expect(results.cookies).not.toMatch(/berth/); // the app cookie is HttpOnly; the portal's are host-only elsewhere
     expect(results.readMe).toMatch(/^(blocked|status 403)/);
