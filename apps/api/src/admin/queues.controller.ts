@@ -2,6 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/c
 import { ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+
 import { JOB_STATES, type JobState, QueueJobsService, type QueueJobView } from './queue-jobs.service.js';
 
 export class ListJobsQuery {

@@ -18,7 +18,11 @@ export class MetricsController {
   @Header('Content-Type', registry.contentType)
   @Header('Cache-Control', 'no-store')
   metrics(@Req() req: Request): Promise<string> {
-    if (!metricsAllowed(req.ip, req.headers.authorization, this.config.BERTH_METRICS_TOKEN))
+    // A forwarded request whose proxy is not trusted (BERTH_TRUSTED_PROXIES) is not local, even
+    // though its peer is: a reverse proxy on this host would otherwise expose /metrics to anyone.
+    const forwardedUntrusted = req.headers['x-forwarded-for'] !== undefined && req.ip === req.socket.remoteAddress;
+    const peer = forwardedUntrusted ? undefined : req.ip;
+    if (!metricsAllowed(peer, req.headers.authorization, this.config.BERTH_METRICS_TOKEN))
       throw new UnauthorizedException('metrics are served to loopback, or with the metrics token');
     return registry.metrics();
   }
