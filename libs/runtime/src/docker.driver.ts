@@ -14,6 +14,7 @@ import {
   volumeName,
   workspaceLabels,
 } from '#domain';
+import { type StreamLimits } from './bounded-lines.js';
 import { hardenedCreateOptions } from './hardening.js';
 import { buildImage } from './image-builder.js';
 import { pullImage } from './image-puller.js';
@@ -55,7 +56,15 @@ export class DockerDriver implements RuntimeDriver {
   private readonly docker = new Docker(engineOptions());
   private networkReady: Promise<void> | null = null;
 
-  constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {}
+  /** Caps on every stream read from the engine or a container (configurable). */
+  private readonly limits: StreamLimits;
+
+  constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {
+    this.limits = {
+      maxLineBytes: config.BERTH_STREAM_LINE_LIMIT_BYTES,
+      maxTotalBytes: config.BERTH_STREAM_OUTPUT_LIMIT_BYTES,
+    };
+  }
 
   /** One engine request: deadline, caller's signal, and engine-away errors as `Unavailable`. */
   private call<T>(
@@ -77,7 +86,7 @@ export class DockerDriver implements RuntimeDriver {
     log('system', [`image ${ref} is not present locally; pulling`]);
     try {
       await engineCall(`pulling ${ref}`, this.config.BERTH_IMAGE_PULL_TIMEOUT_MS, { signal }, (abortSignal) =>
-        pullImage(this.docker, ref, log, abortSignal),
+        pullImage(this.docker, ref, log, abortSignal, this.limits),
       );
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -96,7 +105,7 @@ export class DockerDriver implements RuntimeDriver {
       `building ${req.tag}`,
       this.config.BERTH_IMAGE_PULL_TIMEOUT_MS,
       { signal },
-      (abortSignal) => buildImage(this.docker, req, log, abortSignal),
+      (abortSignal) => buildImage(this.docker, req, log, abortSignal, this.limits),
     );
     return { id, digest: id };
   }
@@ -199,7 +208,7 @@ export class DockerDriver implements RuntimeDriver {
       `running ${req.cmd[0] ?? 'a command'}`,
       req.timeoutMs,
       { signal: req.signal, extraMs: 5000 },
-      (abortSignal) => runInContainer(this.docker, found.id, { ...req, signal: abortSignal }, log),
+      (abortSignal) => runInContainer(this.docker, found.id, { limits: this.limits, ...req, signal: abortSignal }, log),
     );
   }
 
