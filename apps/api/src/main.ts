@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { type IncomingMessage } from 'node:http';
 import { type Duplex } from 'node:stream';
-import { type NextFunction, type Request, type Response } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
@@ -16,6 +16,7 @@ import { PortProxyMiddleware } from './proxy/port-proxy.middleware.js';
 import { UpgradeRouter } from './terminal/upgrade.router.js';
 import { berthValidationPipe } from './common/validation.pipe.js';
 import { LiveConnections } from './common/live-connections.js';
+import { refuseDeepJson, refuseHostileInput } from './common/input-guard.js';
 
 async function main(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
@@ -31,7 +32,10 @@ async function main(): Promise<void> {
   // outside the API prefix.
   const ports = app.get(PortProxyMiddleware);
   app.use('/w', (req: Request, res: Response, next: NextFunction) => void ports.use(req, res, next));
-  app.useBodyParser('json', { limit: '1mb' });
+  // Too deep is refused while parsing; reserved names and NUL right after, for every route.
+  // express.json itself: Nest's useBodyParser reserves `verify` (for rawBody) and drops ours.
+  app.use(json({ limit: '1mb', verify: refuseDeepJson }));
+  app.use(refuseHostileInput);
   app.use(passport.initialize());
   app.use(passport.session());
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });

@@ -16,6 +16,7 @@ describe('template spec validation', () => {
     expect(parseTemplateSpec({ image: 'berth/debian:bookworm' })).toEqual({
       image: 'berth/debian:bookworm',
       user: '1000:1000',
+      allowRoot: false,
       homePath: '/home/dev',
       env: {},
       ports: [],
