@@ -17,6 +17,7 @@ import { UpgradeRouter } from './terminal/upgrade.router.js';
 import { berthValidationPipe } from './common/validation.pipe.js';
 import { LiveConnections } from './common/live-connections.js';
 import { refuseDeepJson, refuseHostileInput } from './common/input-guard.js';
+import { httpMetrics } from './metrics/http-metrics.js';
 
 async function main(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
 
   // A reverse proxy on this host may terminate TLS: trust its X-Forwarded-* (cookies become Secure).
   app.set('trust proxy', 'loopback');
+  app.use(httpMetrics);
   app.use(helmet());
   const sessions = sessionMiddleware(config);
   app.use(sessions.middleware);
