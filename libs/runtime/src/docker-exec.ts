@@ -58,7 +58,7 @@ export async function runInContainer(
     errLines.end();
     stream.destroy();
     // Abandoned (timed out, cancelled, client gone): nobody reads it any more, so it ends here.
-    if (!finished) await endExecProcesses(docker, containerId, exec.id).catch(() => 0);
+    if (!finished) await endExecProcesses(exec, containerId).catch(() => 0);
   }
   const info = await exec.inspect({ abortSignal: req.signal });
   return info.ExitCode ?? -1;

@@ -12,10 +12,10 @@ import type Docker from 'dockerode';
  * remote engine (whose PIDs mean nothing here) or a reused PID never hits a host process.
  * Returns how many processes were signalled (0 when the engine is remote or the exec is done).
  */
-export async function endExecProcesses(docker: Docker, containerId: string, execId: string): Promise<number> {
+export async function endExecProcesses(exec: Docker.Exec, containerId: string): Promise<number> {
   let pid: number;
   try {
-    const info = (await docker.getExec(execId).inspect()) as { Running?: boolean; Pid?: number };
+    const info = (await exec.inspect()) as { Running?: boolean; Pid?: number };
     if (!info.Running || !info.Pid) return 0;
     pid = info.Pid;
   } catch {
