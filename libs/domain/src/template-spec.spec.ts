@@ -17,6 +17,7 @@ describe('template spec validation', () => {
       image: 'berth/debian:bookworm',
       user: '1000:1000',
       allowRoot: false,
+      maxPortShare: 'owner',
       homePath: '/home/dev',
       env: {},
       ports: [],

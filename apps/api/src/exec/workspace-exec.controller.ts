@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentUser, RequiresScope, type AuthenticatedUser } from '#auth';
+import { CurrentUser, type AuthenticatedUser } from '#auth';
 import { ClientGone } from '../common/client-gone.js';
 import { ExecRequestDto, type ExecResultView } from './workspace-exec.dto.js';
 import { WorkspaceExecService } from './workspace-exec.service.js';
@@ -14,7 +14,6 @@ export class WorkspaceExecController {
    * Runs a command in the running workspace and answers with its exit code and output (owner,
    * admin). The command is ended at its time limit, or as soon as the client goes away.
    */
-  @RequiresScope('workspaces:write')
   @Post(':id/exec')
   @HttpCode(200)
   run(
