@@ -32,6 +32,10 @@ export const configSchema = z.object({
   /** Upper bound for one Docker API call, so a hung engine fails a build instead of hanging it. */
   BERTH_DOCKER_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   BERTH_IMAGE_PULL_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
+  /** Longest line kept from a container or engine stream; a longer one is split and marked. */
+  BERTH_STREAM_LINE_LIMIT_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+  /** Output kept per stream of one call (exec, script, build, pull); the rest is dropped, marked. */
+  BERTH_STREAM_OUTPUT_LIMIT_BYTES: z.coerce.number().int().min(1024).max(268_435_456).default(1_048_576),
   BERTH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Reconciler pass interval: one label-filtered container list per pass. */
   BERTH_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),

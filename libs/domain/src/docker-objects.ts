@@ -13,6 +13,12 @@ export const ROLE_VOLUME_HELPER = 'volume-helper';
 
 export const volumeName = (workspaceId: string): string => `berth-ws-${workspaceId}-home`;
 export const containerName = (workspaceId: string): string => `berth-ws-${workspaceId}`;
+/**
+ * The container's hostname, also from the id: the engine's DNS on the shared workspace network
+ * answers a container's hostname to every other container there, so a workspace name (or an
+ * owner's) as hostname let other users' workspaces look it up (issue 13).
+ */
+export const containerHostname = (workspaceId: string): string => containerName(workspaceId);
 
 export function workspaceLabels(workspaceId: string, ownerId: string, instance: string): Record<string, string> {
   return {

@@ -16,6 +16,8 @@ describe('template spec validation', () => {
     expect(parseTemplateSpec({ image: 'berth/debian:bookworm' })).toEqual({
       image: 'berth/debian:bookworm',
       user: '1000:1000',
+      allowRoot: false,
+      maxPortShare: 'owner',
       homePath: '/home/dev',
       env: {},
       ports: [],

@@ -38,24 +38,37 @@ const FORBIDDEN_KEYS: Record<string, string> = {
   cgroupparent: 'cgroup overrides are never allowed',
 };
 
-const SYSTEM_DIRS = [
-  '/',
-  '/bin',
-  '/boot',
-  '/dev',
-  '/etc',
-  '/lib',
-  '/lib64',
-  '/proc',
-  '/root',
-  '/run',
-  '/sbin',
-  '/sys',
-  '/usr',
-  '/var',
-  '/var/run',
-  '/tmp',
-];
+/** homePath may be none of these, nor inside one (the volume would hide or replace system files). */
+const SYSTEM_TREES = ['/etc', '/usr', '/bin', '/sbin', '/proc', '/sys', '/dev', '/boot', '/run', '/var/run'];
+/** Nor exactly one of these (a home below them is fine, e.g. /var/lib/dev or /tmp/dev). */
+const SYSTEM_DIRS = ['/', '/root', '/var', '/tmp'];
+
+/** Why a home path is refused, or null. The path must already be absolute and clean. */
+function systemPathProblem(p: string): string | null {
+  if (SYSTEM_DIRS.includes(p)) return `must not be ${p}`;
+  // /lib, /lib64, /lib32, /libx32 …: every top-level lib* tree.
+  const top = p.split('/')[1] ?? '';
+  if (top.startsWith('lib')) return `must not be in /${top}`;
+  const tree = SYSTEM_TREES.find((t) => p === t || p.startsWith(`${t}/`));
+  return tree ? `must not be ${tree} or inside it` : null;
+}
+
+/** The clean form of an absolute path: no //, no . or .. segments, no trailing slash. */
+export function cleanAbsolutePath(p: string): string {
+  const parts: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join('/')}`;
+}
+
+/** uid 0 or the name root, alone or before a group: the container would run as root. */
+export function isRootUser(user: string): boolean {
+  const name = user.split(':')[0] ?? '';
+  return name === 'root' || /^0+$/.test(name);
+}
 
 const IMAGE_REF =
   /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
@@ -100,10 +113,17 @@ export const templateSpecSchema = z
       .default('1000:1000'),
     homePath: z
       .string()
+      .max(255)
       .regex(/^\/[A-Za-z0-9._/-]*$/, 'must be an absolute path')
-      .refine((p) => !p.split('/').includes('..'), 'must not contain ..')
-      .refine((p) => !SYSTEM_DIRS.includes(p.replace(/\/+$/, '') || '/'), 'must not be / or a system directory')
+      .superRefine((p, ctx) => {
+        const clean = cleanAbsolutePath(p);
+        const problem = systemPathProblem(clean);
+        if (problem) ctx.addIssue({ code: 'custom', message: `${problem}: it is a system path (${clean})` });
+        else if (clean !== p) ctx.addIssue({ code: 'custom', message: `must be a clean path (${clean})` });
+      })
       .default('/home/dev'),
+    /** Running as root (uid 0 or the name root) needs this, and only admins write templates. */
+    allowRoot: z.boolean().default(false),
     env: z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names are letters, digits and _'), z.string().max(8192))
       .default({}),
@@ -150,6 +170,12 @@ export const templateSpecSchema = z
       ctx.addIssue({ code: 'custom', path: ['image'], message: 'either image or build.dockerfile is required' });
     if (spec.image && spec.build)
       ctx.addIssue({ code: 'custom', path: ['build'], message: 'give image or build, not both' });
+    if (isRootUser(spec.user) && !spec.allowRoot)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['user'],
+        message: 'runs as root: set allowRoot: true to allow it (admins only)',
+      });
   });
 
 export type TemplateSpec = z.output<typeof templateSpecSchema>;

@@ -15,6 +15,7 @@ import {
   volumeName,
   workspaceLabels,
 } from '#domain';
+import { type StreamLimits } from './bounded-lines.js';
 import { hardenedCreateOptions } from './hardening.js';
 import { buildImage } from './image-builder.js';
 import { pullImage } from './image-puller.js';
@@ -56,7 +57,15 @@ export class DockerDriver implements RuntimeDriver {
   private readonly docker = new Docker(engineOptions());
   private networkReady: Promise<void> | null = null;
 
-  constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {}
+  /** Caps on every stream read from the engine or a container (configurable). */
+  private readonly limits: StreamLimits;
+
+  constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {
+    this.limits = {
+      maxLineBytes: config.BERTH_STREAM_LINE_LIMIT_BYTES,
+      maxTotalBytes: config.BERTH_STREAM_OUTPUT_LIMIT_BYTES,
+    };
+  }
 
   /** One engine request: deadline, caller's signal, and engine-away errors as `Unavailable`. */
   private call<T>(
@@ -81,7 +90,7 @@ export class DockerDriver implements RuntimeDriver {
         `pulling ${ref}`,
         this.config.BERTH_IMAGE_PULL_TIMEOUT_MS,
         { signal, operation: 'pulling an image' },
-        (abortSignal) => pullImage(this.docker, ref, log, abortSignal),
+        (abortSignal) => pullImage(this.docker, ref, log, abortSignal, this.limits),
       );
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -100,7 +109,7 @@ export class DockerDriver implements RuntimeDriver {
       `building ${req.tag}`,
       this.config.BERTH_IMAGE_PULL_TIMEOUT_MS,
       { signal, operation: 'building an image' },
-      (abortSignal) => buildImage(this.docker, req, log, abortSignal),
+      (abortSignal) => buildImage(this.docker, req, log, abortSignal, this.limits),
     );
     return { id, digest: id };
   }
@@ -217,7 +226,7 @@ export class DockerDriver implements RuntimeDriver {
       `running ${req.cmd[0] ?? 'a command'}`,
       req.timeoutMs,
       { signal: req.signal, extraMs: 5000, operation: 'running a command' },
-      (abortSignal) => runInContainer(this.docker, found.id, { ...req, signal: abortSignal }, log),
+      (abortSignal) => runInContainer(this.docker, found.id, { limits: this.limits, ...req, signal: abortSignal }, log),
     );
   }
 

@@ -1,6 +1,8 @@
 import tar from 'tar-stream';
 import type Docker from 'dockerode';
 import { BerthError, ErrorCode } from '#domain';
+import { BoundedLineReader, DEFAULT_STREAM_LIMITS, type StreamLimits } from './bounded-lines.js';
+import { followEvents } from './engine-events.js';
 import { type ImageBuildRequest, type LogSink } from './runtime.driver.js';
 
 interface BuildEvent {
@@ -29,6 +31,7 @@ export async function buildImage(
   req: ImageBuildRequest,
   log: LogSink,
   signal?: AbortSignal,
+  limits: StreamLimits = DEFAULT_STREAM_LIMITS,
 ): Promise<string> {
   const stream = await docker.buildImage(contextTar(req), {
     t: req.tag,
@@ -41,34 +44,25 @@ export async function buildImage(
   });
   let imageId: string | undefined;
   let builderError: string | undefined;
-  let pending = '';
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.followProgress(
-      stream,
-      (error: Error | null) => (error ? reject(error) : resolve()),
-      (event: BuildEvent) => {
-        if (event.aux?.ID) imageId = event.aux.ID;
-        if (event.stream) {
-          const lines = (pending + event.stream).split('\n');
-          pending = lines.pop() ?? '';
-          log(
-            'stdout',
-            lines.filter((l) => l.trim() !== ''),
-          );
-        }
-        if (event.error) {
-          builderError = event.errorDetail?.message ?? event.error;
-          log('stderr', [builderError]);
-        }
-      },
-    );
+  // The builder's output arrives as text pieces of JSON events; one bounded reader joins them.
+  const output = new BoundedLineReader((lines) => {
+    const shown = lines.filter((l) => l.trim() !== '');
+    if (shown.length > 0) log('stdout', shown);
+  }, limits);
+  await followEvents<BuildEvent>(stream, (event) => {
+    if (event.aux?.ID) imageId = event.aux.ID;
+    if (event.stream) output.push(event.stream);
+    if (event.error) {
+      builderError = event.errorDetail?.message ?? event.error;
+      log('stderr', [builderError]);
+    }
   }).catch((error: unknown) => {
     throw new BerthError(
       ErrorCode.RuntimeFailure,
       `image build failed: ${error instanceof Error ? error.message : String(error)}`,
     );
   });
-  if (pending.trim()) log('stdout', [pending]);
+  output.end();
   // The engine reports a failing step as an event in the stream, not as a stream error.
   if (builderError) throw new BerthError(ErrorCode.RuntimeFailure, `image build failed: ${builderError}`);
   if (!imageId) {

@@ -1,4 +1,5 @@
 import { type TemplateSpec } from '#domain';
+import { type StreamLimits } from './bounded-lines.js';
 import { type ContainerStats, type TerminalRequest, type TerminalSession } from './terminal.js';
 
 /**
@@ -70,8 +71,13 @@ export interface ExecRequest {
   workdir: string;
   env?: Record<string, string>;
   timeoutMs: number;
-  /** Aborting it stops waiting for the command (the build stage was cancelled or timed out). */
+  /**
+   * Aborting it ends the command in the container (the build stage was cancelled or timed out,
+   * the exec's client went away).
+   */
   signal?: AbortSignal;
+  /** Line and output caps for each stream; the driver's configured ones when absent. */
+  limits?: StreamLimits;
 }
 
 /**

@@ -142,7 +142,12 @@ export class FakeRuntimeDriver implements RuntimeDriver {
   openTerminal(workspaceId: string, _req: TerminalRequest): Promise<TerminalSession> {
     if (!this.containers.get(workspaceId)?.running)
       return Promise.reject(new BerthError(ErrorCode.Conflict, 'the workspace is not running'));
-    return Promise.resolve({ stream: new PassThrough(), resize: () => Promise.resolve() });
+    const stream = new PassThrough();
+    return Promise.resolve({
+      stream,
+      resize: () => Promise.resolve(),
+      close: () => Promise.resolve(void stream.destroy()),
+    });
   }
 
   stats(workspaceId: string): Promise<ContainerStats> {

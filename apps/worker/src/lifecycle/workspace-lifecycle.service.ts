@@ -3,6 +3,7 @@ import { BERTH_CONFIG, type BerthConfig } from '#config';
 import {
   applyParameters,
   BerthError,
+  containerHostname,
   ErrorCode,
   parseTemplateSpec,
   type ResolvedParameters,
@@ -300,7 +301,7 @@ export class WorkspaceLifecycleService {
     return {
       workspaceId: ws.id,
       ownerId: ws.ownerId,
-      hostname: ws.name,
+      hostname: containerHostname(ws.id),
       image,
       spec,
       env: { BERTH_WORKSPACE_ID: ws.id, BERTH_WORKSPACE_NAME: ws.name, BERTH_OWNER_ID: ws.ownerId },
