@@ -10,6 +10,8 @@ export const LABEL_INSTANCE = 'berth.instance';
 /** What a container is for, beyond the workspace it belongs to (e.g. a one-shot volume helper). */
 export const LABEL_ROLE = 'berth.role';
 export const ROLE_VOLUME_HELPER = 'volume-helper';
+/** A sealed builder's step container (no workspace; the reconciler leaves it to its build). */
+export const ROLE_BUILD_STEP = 'build-step';
 
 export const volumeName = (workspaceId: string): string => `berth-ws-${workspaceId}-home`;
 export const containerName = (workspaceId: string): string => `berth-ws-${workspaceId}`;

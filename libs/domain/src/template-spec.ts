@@ -63,6 +63,18 @@ const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 const RELATIVE_FILE = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]{1,200}$/;
 
+/** Context files that would stand in for the checked Dockerfile (or filter the context) if written. */
+const SHADOWING_FILES = new Set(['dockerfile', '.dockerignore', 'dockerfile.dockerignore']);
+
+/** `./a//Dockerfile` → `a/dockerfile`: how a path names a file, whatever its spelling. */
+function normalizedContextPath(path: string): string {
+  return path
+    .split('/')
+    .filter((part) => part !== '' && part !== '.')
+    .join('/')
+    .toLowerCase();
+}
+
 /** A Dockerfile built by the worker; `files` are the rest of the build context (path → text). */
 const buildSchema = z
   .object({
@@ -71,6 +83,12 @@ const buildSchema = z
       .record(z.string(), z.string().max(1_000_000))
       .refine((f) => Object.keys(f).every((path) => RELATIVE_FILE.test(path)), 'file paths are relative, without ..')
       .refine((f) => Object.keys(f).length <= 50, 'at most 50 files')
+      // Exactly one Dockerfile is built, the checked one: no context file may stand in for it.
+      .superRefine((f, ctx) => {
+        for (const path of Object.keys(f))
+          if (SHADOWING_FILES.has(normalizedContextPath(path)))
+            ctx.addIssue({ code: 'custom', path: [path], message: 'may not replace the checked build.dockerfile' });
+      })
       .default({}),
     args: z
       .record(

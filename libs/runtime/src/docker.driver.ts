@@ -4,18 +4,20 @@ import Docker from 'dockerode';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import {
   BerthError,
+  CAPABILITY_ALLOWLIST,
   ErrorCode,
   LABEL_INSTANCE,
   LABEL_MANAGED,
   LABEL_ROLE,
   LABEL_WORKSPACE,
+  ROLE_BUILD_STEP,
   ROLE_VOLUME_HELPER,
   containerName,
   volumeName,
   workspaceLabels,
 } from '#domain';
 import { hardenedCreateOptions } from './hardening.js';
-import { buildImage } from './image-builder.js';
+import { sealedBuild } from './sealed-builder.js';
 import { pullImage } from './image-puller.js';
 import {
   openTerminal,
@@ -92,13 +94,43 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   async buildImage(req: ImageBuildRequest, log: LogSink, signal?: AbortSignal): Promise<ImageInfo> {
-    const id = await engineCall(
-      `building ${req.tag}`,
-      this.config.BERTH_IMAGE_PULL_TIMEOUT_MS,
-      { signal },
-      (abortSignal) => buildImage(this.docker, req, log, abortSignal),
+    await this.requireBuildNetwork(signal);
+    const c = this.config;
+    const id = await engineCall(`building ${req.tag}`, c.BERTH_BUILD_TIMEOUT_MS, { signal }, (abortSignal) =>
+      sealedBuild(
+        this.docker,
+        req,
+        {
+          network: c.BERTH_BUILD_NETWORK,
+          memoryBytes: c.BERTH_BUILD_MEMORY_MB * 1024 * 1024,
+          nanoCpus: Math.round(c.BERTH_BUILD_CPUS * 1e9),
+          pidsLimit: c.BERTH_BUILD_PIDS_LIMIT,
+          // What a template may give a workspace back; the rest (NET_RAW, MKNOD, SYS_CHROOT, …) is dropped.
+          capAdd: CAPABILITY_ALLOWLIST,
+          contextMaxBytes: c.BERTH_BUILD_CONTEXT_MAX_BYTES,
+          labels: { [LABEL_MANAGED]: 'true', [LABEL_INSTANCE]: c.BERTH_INSTANCE, [LABEL_ROLE]: ROLE_BUILD_STEP },
+        },
+        log,
+        abortSignal,
+      ),
     );
     return { id, digest: id };
+  }
+
+  /**
+   * The build network is made by scripts/build-network.sh together with the host firewall rule
+   * that keeps it away from the host's services; Berth never makes it itself without that rule.
+   */
+  private async requireBuildNetwork(signal?: AbortSignal): Promise<void> {
+    const name = this.config.BERTH_BUILD_NETWORK;
+    const found = await this.call('listing networks', { signal }, (abortSignal) =>
+      this.docker.listNetworks({ filters: { name: [name] }, abortSignal }),
+    );
+    if (!found.some((n) => n.Name === name))
+      throw new BerthError(
+        ErrorCode.ImageUnavailable,
+        `the build network ${name} does not exist: run scripts/build-network.sh (it also installs the firewall rule)`,
+      );
   }
 
   async hasImage(idOrRef: string, signal?: AbortSignal): Promise<boolean> {

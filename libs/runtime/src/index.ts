@@ -4,7 +4,7 @@ export * from './docker.driver.js';
 export * from './docker-errors.js';
 export * from './line-splitter.js';
 export * from './runtime.module.js';
-export * from './image-builder.js';
+export * from './sealed-builder.js';
 export * from './terminal.js';
 export * from './abort.js';
 export * from './engine-call.js';
