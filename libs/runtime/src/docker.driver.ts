@@ -11,7 +11,11 @@ import {
   LABEL_ROLE,
   LABEL_WORKSPACE,
   ROLE_BUILD_STEP,
+  ROLE_TOOLS,
   ROLE_VOLUME_HELPER,
+  TOOLS_DIR,
+  TOOLS_IMAGE,
+  TOOLS_VOLUME,
   containerName,
   volumeName,
   workspaceLabels,
@@ -29,7 +33,7 @@ import {
 import { statusCodeOf } from './docker-errors.js';
 import { engineCall, type EngineCallOptions } from './engine-call.js';
 import { runInContainer } from './docker-exec.js';
-import { prepareVolumeOwner } from './volume-preparer.js';
+import { prepareVolumeOwner, programExists } from './volume-preparer.js';
 import {
   type ContainerState,
   type ExecRequest,
@@ -56,6 +60,7 @@ export class DockerDriver implements RuntimeDriver {
    */
   private readonly docker = new Docker(engineOptions());
   private networkReady: Promise<void> | null = null;
+  private toolsReady: Promise<void> | null = null;
 
   constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {}
 
@@ -194,6 +199,7 @@ export class DockerDriver implements RuntimeDriver {
     let existing = await this.findContainer(ws.workspaceId, signal);
     if (!existing) {
       await this.ensureNetwork();
+      await this.ensureTools();
       const options = hardenedCreateOptions(
         ws,
         this.labels(ws.workspaceId, ws.ownerId),
@@ -201,7 +207,12 @@ export class DockerDriver implements RuntimeDriver {
       );
       try {
         await this.call('creating the container', { signal }, (abortSignal) =>
-          this.docker.createContainer({ name: containerName(ws.workspaceId), ...options, abortSignal }),
+          // The cast: @types/dockerode wants every VolumeOptions field; the engine takes NoCopy alone.
+          this.docker.createContainer({
+            name: containerName(ws.workspaceId),
+            ...(options as unknown as Docker.ContainerCreateOptions),
+            abortSignal,
+          }),
         );
       } catch (error) {
         // 409: a concurrent or earlier attempt created it; use that one (idempotent create).
@@ -212,6 +223,15 @@ export class DockerDriver implements RuntimeDriver {
     }
     if (!existing.running) {
       const id = existing.id;
+      // The template's own command is the one program Berth starts from the image: name it when missing.
+      const program = ws.spec.command?.[0];
+      if (
+        program &&
+        !(await this.call('looking for the command', { signal }, (abortSignal) =>
+          programExists(this.docker.getContainer(id), program, abortSignal),
+        ))
+      )
+        throw new BerthError(ErrorCode.RuntimeFailure, `the template's command ${program} is not in the image`);
       try {
         await this.call('starting the container', { signal }, (abortSignal) =>
           this.docker.getContainer(id).start({ abortSignal }),
@@ -260,8 +280,21 @@ export class DockerDriver implements RuntimeDriver {
     }
   }
 
+  async hasProgram(workspaceId: string, program: string, signal?: AbortSignal): Promise<boolean> {
+    const id = await this.runningContainerId(workspaceId);
+    return this.call(`looking for ${program}`, { signal }, (abortSignal) =>
+      programExists(this.docker.getContainer(id), program, abortSignal),
+    );
+  }
+
   async openTerminal(workspaceId: string, req: TerminalRequest): Promise<TerminalSession> {
     const id = await this.runningContainerId(workspaceId);
+    // The terminal's shell is the image's; a minimal image without one has no terminal.
+    if (!(await this.hasProgram(workspaceId, 'sh')))
+      throw new BerthError(
+        ErrorCode.Conflict,
+        "this workspace's image has no shell (sh), so it has no terminal; use a template image with a shell",
+      );
     return this.call('opening a terminal', {}, () => openTerminal(this.docker.getContainer(id), req));
   }
 
@@ -346,6 +379,42 @@ export class DockerDriver implements RuntimeDriver {
       if (statusCodeOf(error) === 404) return null;
       throw error;
     }
+  }
+
+  /**
+   * Berth's static toolset volume, filled once by the engine from TOOLS_IMAGE (a container of it
+   * is created with the fresh volume at TOOLS_DIR and never started: the engine copies the files).
+   */
+  private ensureTools(): Promise<void> {
+    this.toolsReady ??= this.fillToolsVolume().catch((error: unknown) => {
+      this.toolsReady = null;
+      throw error;
+    });
+    return this.toolsReady;
+  }
+
+  private async fillToolsVolume(): Promise<void> {
+    // Creating a volume that exists is a no-op, and the engine copies only into an empty volume,
+    // so this also completes a fill that a crash interrupted.
+    if (!(await this.inspectImage(TOOLS_IMAGE)))
+      throw new BerthError(
+        ErrorCode.ImageUnavailable,
+        `Berth's toolset image ${TOOLS_IMAGE} is missing: run scripts/images.sh tools`,
+      );
+    const labels = { [LABEL_MANAGED]: 'true', [LABEL_ROLE]: ROLE_TOOLS };
+    await this.call('creating the tools volume', {}, (abortSignal) =>
+      this.docker.createVolume({ Name: TOOLS_VOLUME, Labels: labels, abortSignal }),
+    );
+    const filler = await this.call('filling the tools volume', {}, (abortSignal) =>
+      this.docker.createContainer({
+        Image: TOOLS_IMAGE,
+        Labels: labels,
+        HostConfig: { Mounts: [{ Type: 'volume', Source: TOOLS_VOLUME, Target: TOOLS_DIR }], NetworkMode: 'none' },
+        abortSignal,
+      }),
+    );
+    await filler.remove({ force: true }).catch(() => undefined);
+    this.logger.log(`filled the tools volume ${TOOLS_VOLUME} from ${TOOLS_IMAGE}`);
   }
 
   /** One shared bridge with inter-container traffic off: workspaces cannot reach each other. */

@@ -102,7 +102,9 @@ export interface RuntimeDriver {
   removeContainer(workspaceId: string, signal?: AbortSignal): Promise<void>;
   /** Removes the workspace volume: only ever called by the delete transition. */
   removeVolume(workspaceId: string, signal?: AbortSignal): Promise<void>;
-  /** An interactive shell in the running container (the browser terminal). */
+  /** Whether a program is in the running container's filesystem (looked up as exec would; nothing runs). */
+  hasProgram(workspaceId: string, program: string, signal?: AbortSignal): Promise<boolean>;
+  /** An interactive shell in the running container (the browser terminal); Conflict when the image has no sh. */
   openTerminal(workspaceId: string, req: TerminalRequest): Promise<TerminalSession>;
   /** Current CPU and memory use of the running container. */
   stats(workspaceId: string): Promise<ContainerStats>;

@@ -127,6 +127,11 @@ export class FakeRuntimeDriver implements RuntimeDriver {
   }
 
   /** An echoing "shell": what is written comes back, enough to test the plumbing around it. */
+  /** Every program exists, except in images whose name says they are minimal (`…static…`). */
+  hasProgram(workspaceId: string, _program: string): Promise<boolean> {
+    return Promise.resolve(!(this.containers.get(workspaceId)?.spec.image ?? '').includes('static'));
+  }
+
   openTerminal(workspaceId: string, _req: TerminalRequest): Promise<TerminalSession> {
     if (!this.containers.get(workspaceId)?.running)
       return Promise.reject(new BerthError(ErrorCode.Conflict, 'the workspace is not running'));

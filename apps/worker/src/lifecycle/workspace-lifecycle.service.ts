@@ -235,6 +235,9 @@ export class WorkspaceLifecycleService {
     signal: AbortSignal,
   ): Promise<void> {
     rec.log('system', [`running ${which} as ${spec.user}`]);
+    // A script's interpreter is the image's own: a minimal image without sh fails naming it.
+    if (!(await this.runtime.hasProgram(workspaceId, 'sh', signal)))
+      throw new BerthError(ErrorCode.ScriptFailed, `${which} needs sh to run, and the template's image has no sh`);
     const exitCode = await this.runtime.exec(
       workspaceId,
       {
