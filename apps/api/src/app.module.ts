@@ -12,6 +12,7 @@ import { ProblemFilter } from './common/problem.filter.js';
 import { LiveConnectionsModule } from './common/live-connections.js';
 import { throttlingModule } from './common/throttling.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -33,6 +34,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module.js';
     TemplatesModule,
     WorkspacesModule,
     HealthModule,
+    MetricsModule,
     AccessModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

@@ -1,4 +1,5 @@
 import { Agent } from 'node:http';
+import { connect } from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Docker from 'dockerode';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
@@ -83,8 +84,11 @@ export class DockerDriver implements RuntimeDriver {
     if (local) return local;
     log('system', [`image ${ref} is not present locally; pulling`]);
     try {
-      await engineCall(`pulling ${ref}`, this.config.BERTH_IMAGE_PULL_TIMEOUT_MS, { signal }, (abortSignal) =>
-        pullImage(this.docker, ref, log, abortSignal),
+      await engineCall(
+        `pulling ${ref}`,
+        this.config.BERTH_IMAGE_PULL_TIMEOUT_MS,
+        { signal, operation: 'pulling an image' },
+        (abortSignal) => pullImage(this.docker, ref, log, abortSignal),
       );
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -101,23 +105,27 @@ export class DockerDriver implements RuntimeDriver {
   async buildImage(req: ImageBuildRequest, log: LogSink, signal?: AbortSignal): Promise<ImageInfo> {
     await this.requireBuildNetwork(signal);
     const c = this.config;
-    const id = await engineCall(`building ${req.tag}`, c.BERTH_BUILD_TIMEOUT_MS, { signal }, (abortSignal) =>
-      sealedBuild(
-        this.docker,
-        req,
-        {
-          network: c.BERTH_BUILD_NETWORK,
-          memoryBytes: c.BERTH_BUILD_MEMORY_MB * 1024 * 1024,
-          nanoCpus: Math.round(c.BERTH_BUILD_CPUS * 1e9),
-          pidsLimit: c.BERTH_BUILD_PIDS_LIMIT,
-          // What a template may give a workspace back; the rest (NET_RAW, MKNOD, SYS_CHROOT, …) is dropped.
-          capAdd: CAPABILITY_ALLOWLIST,
-          contextMaxBytes: c.BERTH_BUILD_CONTEXT_MAX_BYTES,
-          labels: { [LABEL_MANAGED]: 'true', [LABEL_INSTANCE]: c.BERTH_INSTANCE, [LABEL_ROLE]: ROLE_BUILD_STEP },
-        },
-        log,
-        abortSignal,
-      ),
+    const id = await engineCall(
+      `building ${req.tag}`,
+      c.BERTH_BUILD_TIMEOUT_MS,
+      { signal, operation: 'building an image' },
+      (abortSignal) =>
+        sealedBuild(
+          this.docker,
+          req,
+          {
+            network: c.BERTH_BUILD_NETWORK,
+            memoryBytes: c.BERTH_BUILD_MEMORY_MB * 1024 * 1024,
+            nanoCpus: Math.round(c.BERTH_BUILD_CPUS * 1e9),
+            pidsLimit: c.BERTH_BUILD_PIDS_LIMIT,
+            // What a template may give a workspace back; the rest (NET_RAW, MKNOD, SYS_CHROOT, …) is dropped.
+            capAdd: CAPABILITY_ALLOWLIST,
+            contextMaxBytes: c.BERTH_BUILD_CONTEXT_MAX_BYTES,
+            labels: { [LABEL_MANAGED]: 'true', [LABEL_INSTANCE]: c.BERTH_INSTANCE, [LABEL_ROLE]: ROLE_BUILD_STEP },
+          },
+          log,
+          abortSignal,
+        ),
     );
     return { id, digest: id };
   }
@@ -145,14 +153,14 @@ export class DockerDriver implements RuntimeDriver {
   async ensureVolume(workspaceId: string, ownerId: string, signal?: AbortSignal): Promise<{ created: boolean }> {
     const name = volumeName(workspaceId);
     try {
-      await this.call(`inspecting volume ${name}`, { signal }, (abortSignal) =>
+      await this.call(`inspecting volume ${name}`, { signal, operation: 'inspecting a volume' }, (abortSignal) =>
         this.docker.getVolume(name).inspect({ abortSignal }),
       );
       return { created: false };
     } catch (error) {
       if (statusCodeOf(error) !== 404) throw error;
     }
-    await this.call(`creating volume ${name}`, { signal }, (abortSignal) =>
+    await this.call(`creating volume ${name}`, { signal, operation: 'creating a volume' }, (abortSignal) =>
       this.docker.createVolume({ Name: name, Labels: this.labels(workspaceId, ownerId), abortSignal }),
     );
     return { created: true };
@@ -243,6 +251,20 @@ export class DockerDriver implements RuntimeDriver {
     return this.describe(existing.id, signal);
   }
 
+  async closedPorts(workspaceId: string, ports: number[], signal?: AbortSignal): Promise<number[]> {
+    const found = await this.findContainer(workspaceId, signal);
+    if (!found) throw new BerthError(ErrorCode.RuntimeFailure, 'the workspace container is gone');
+    const info = await this.call('inspecting the container', { signal }, (abortSignal) =>
+      this.docker.getContainer(found.id).inspect({ abortSignal }),
+    );
+    if (!info.State.Running)
+      throw new BerthError(ErrorCode.RuntimeFailure, `the container exited (code ${info.State.ExitCode})`);
+    const address = info.NetworkSettings.Networks?.[this.config.BERTH_WORKSPACE_NETWORK]?.IPAddress;
+    if (!address) return ports;
+    const open = await Promise.all(ports.map((port) => acceptsConnection(address, port, signal)));
+    return ports.filter((_, i) => !open[i]);
+  }
+
   async exec(workspaceId: string, req: ExecRequest, log: LogSink): Promise<number> {
     const found = await this.findContainer(workspaceId, req.signal);
     if (!found?.running) throw new BerthError(ErrorCode.RuntimeFailure, 'the workspace container is not running');
@@ -250,7 +272,7 @@ export class DockerDriver implements RuntimeDriver {
     return engineCall(
       `running ${req.cmd[0] ?? 'a command'}`,
       req.timeoutMs,
-      { signal: req.signal, extraMs: 5000 },
+      { signal: req.signal, extraMs: 5000, operation: 'running a command' },
       (abortSignal) => runInContainer(this.docker, found.id, { ...req, signal: abortSignal }, log),
     );
   }
@@ -373,7 +395,9 @@ export class DockerDriver implements RuntimeDriver {
   private async inspectImage(ref: string, signal?: AbortSignal): Promise<ImageInfo | null> {
     try {
       // dockerode's image inspect takes no signal; engineCall still bounds the wait.
-      const image = await this.call(`inspecting image ${ref}`, { signal }, () => this.docker.getImage(ref).inspect());
+      const image = await this.call(`inspecting image ${ref}`, { signal, operation: 'inspecting an image' }, () =>
+        this.docker.getImage(ref).inspect(),
+      );
       return { digest: image.RepoDigests?.[0]?.split('@')[1] ?? image.Id, id: image.Id };
     } catch (error) {
       if (statusCodeOf(error) === 404) return null;
@@ -462,4 +486,21 @@ function engineOptions(): Docker.DockerOptions {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** One TCP connection attempt (closed at once): true when something listens on the port. */
+function acceptsConnection(host: string, port: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 1000 });
+    const done = (open: boolean): void => {
+      signal?.removeEventListener('abort', abort);
+      socket.destroy();
+      resolve(open);
+    };
+    const abort = (): void => done(false);
+    signal?.addEventListener('abort', abort, { once: true });
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
 }
