@@ -42,6 +42,8 @@ export const configSchema = z.object({
   BERTH_BUILD_PIDS_LIMIT: z.coerce.number().int().min(16).default(1024),
   /** The whole build (every step) must finish within this. */
   BERTH_BUILD_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000),
+  /** How often the worker measures every home volume (also measured at each start with a hard limit). */
+  BERTH_HOME_USAGE_INTERVAL_MS: z.coerce.number().int().min(1000).default(300_000),
   /** Upper bound of the build context (the template's files, in bytes). */
   BERTH_BUILD_CONTEXT_MAX_BYTES: z.coerce
     .number()

@@ -158,6 +158,21 @@ export const templateSpecSchema = z
      * allowed (tests use seconds); no deleteAfterDays means dormant only, never deleted by Berth.
      */
     retention: retentionSchema.optional(),
+    /**
+     * Home volume limits in MiB: over `softMb` the portal warns; over `hardMb` the workspace is
+     * told so and cannot start until it is under again.
+     */
+    homeLimits: z
+      .object({
+        softMb: z.number().int().min(1).max(16_777_216).optional(),
+        hardMb: z.number().int().min(1).max(16_777_216).optional(),
+      })
+      .strict()
+      .refine((l) => l.softMb === undefined || l.hardMb === undefined || l.softMb <= l.hardMb, {
+        message: 'softMb must not be above hardMb',
+        path: ['softMb'],
+      })
+      .optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {

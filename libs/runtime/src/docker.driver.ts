@@ -35,6 +35,7 @@ import { statusCodeOf } from './docker-errors.js';
 import { engineCall, type EngineCallOptions } from './engine-call.js';
 import { runInContainer } from './docker-exec.js';
 import { prepareVolumeOwner, programExists } from './volume-preparer.js';
+import { measureVolumes } from './volume-usage.js';
 import {
   type ContainerState,
   type ExecRequest,
@@ -300,6 +301,18 @@ export class DockerDriver implements RuntimeDriver {
     } catch (error) {
       if (statusCodeOf(error) !== 404) throw error;
     }
+  }
+
+  async measureHomes(workspaceIds: readonly string[], signal?: AbortSignal): Promise<Map<string, number>> {
+    if (workspaceIds.length === 0) return new Map();
+    await this.ensureTools();
+    const labels = { [LABEL_INSTANCE]: this.config.BERTH_INSTANCE };
+    return engineCall(
+      'measuring home volumes',
+      this.config.BERTH_DOCKER_TIMEOUT_MS,
+      { signal, operation: 'measuring home volumes' },
+      (abortSignal) => measureVolumes(this.docker, workspaceIds, labels, abortSignal),
+    );
   }
 
   async hasProgram(workspaceId: string, program: string, signal?: AbortSignal): Promise<boolean> {

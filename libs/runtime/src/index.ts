@@ -8,3 +8,4 @@ export * from './sealed-builder.js';
 export * from './terminal.js';
 export * from './abort.js';
 export * from './engine-call.js';
+export * from './volume-usage.js';

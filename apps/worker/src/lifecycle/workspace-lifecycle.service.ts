@@ -4,6 +4,8 @@ import {
   applyParameters,
   BerthError,
   ErrorCode,
+  homeLimitState,
+  overHardLimitMessage,
   parseTemplateSpec,
   type ResolvedParameters,
   type TemplateSpec,
@@ -204,6 +206,17 @@ export class WorkspaceLifecycleService {
       if (created || !ws.volumePreparedAt) {
         await this.runtime.prepareVolume(runtimeSpec, signal);
         await this.workspaces.update(ws.id, { volumePreparedAt: new Date() });
+      }
+      // Over the template's hard limit, the workspace does not start until it is under again.
+      const hardMb = spec.homeLimits?.hardMb;
+      const bytes =
+        hardMb === undefined || created ? undefined : (await this.runtime.measureHomes([ws.id], signal)).get(ws.id);
+      if (bytes !== undefined) {
+        const state = homeLimitState(bytes, spec.homeLimits);
+        await this.workspaces.recordHomeUsage(ws.id, bytes, state);
+        rec.log('system', [`home volume uses ${bytes} bytes (${state})`]);
+        if (state === 'hard' && hardMb !== undefined)
+          throw new BerthError(ErrorCode.QuotaExceeded, overHardLimitMessage(bytes, hardMb));
       }
     });
     const container = await rec.stage('container', (signal) => this.runtime.startContainer(runtimeSpec, signal));
