@@ -28,7 +28,12 @@ describe('metrics (Prometheus)', () => {
     workerMetrics = await freePort();
     lab = await startLab({
       name: 'metrics',
-      env: { BERTH_WORKER_METRICS_PORT: String(workerMetrics), BERTH_METRICS_TOKEN: TOKEN },
+      env: {
+        BERTH_WORKER_METRICS_PORT: String(workerMetrics),
+        BERTH_METRICS_TOKEN: TOKEN,
+        // The test plays a reverse proxy on loopback that names a client elsewhere.
+        BERTH_TRUSTED_PROXIES: '127.0.0.1/32',
+      },
     });
     admin = await lab.start();
 
