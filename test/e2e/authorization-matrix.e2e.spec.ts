@@ -74,6 +74,7 @@ describe('authorization matrix (from the route table)', () => {
       .replace(/^(\/api\/v1\/workspaces)\/\{id\}/, `$1/${ids.workspaceId}`)
       .replace('{buildId}', ids.buildId!)
       .replace('{n}', '1')
+      .replace('{port}', '8080')
       .replace(/^(\/api\/v1\/tokens)\/\{id\}/, `$1/${ids.tokenId}`)
       .replace(/^(\/api\/v1\/templates)\/\{id\}/, `$1/${ids.templateId}`)
       .replace(/^(\/api\/v1\/users)\/\{id\}/, `$1/${ids.userId}`)
@@ -95,7 +96,7 @@ describe('authorization matrix (from the route table)', () => {
     // A valid body where one is required, so ownership (not validation) is what answers.
     return op.method === 'get' || op.method === 'delete'
       ? req
-      : req.send(url.endsWith('/exec') ? { command: ['true'] } : {});
+      : req.send(url.endsWith('/exec') ? { command: ['true'] } : url.includes('/ports/') ? { share: 'owner' } : {});
   };
 
   it('covers the whole route table', () => {

@@ -51,6 +51,23 @@ export class WorkspacesRepository {
     }));
   }
 
+  /** Live workspaces of that name, with their owner's e-mail (to resolve an app host). */
+  findLiveByName(name: string): Promise<(WorkspaceRecord & { owner: { email: string } })[]> {
+    return this.prisma.workspace.findMany({
+      where: { name, deletedAt: null },
+      include: { owner: { select: { email: true } } },
+      take: 50,
+    });
+  }
+
+  async setPortShare(id: string, port: number, share: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const row = await tx.workspace.findUniqueOrThrow({ where: { id }, select: { portShares: true } });
+      const shares = { ...(row.portShares as Record<string, string>), [String(port)]: share };
+      await tx.workspace.update({ where: { id }, data: { portShares: shares } });
+    });
+  }
+
   listLive(ownerId: string | null): Promise<WorkspaceRecord[]> {
     return this.prisma.workspace.findMany({
       where: { deletedAt: null, ...(ownerId ? { ownerId } : {}) },

@@ -2,11 +2,11 @@ import { type IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
 import { type Duplex } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type RequestHandler } from 'express';
-import { assertAllowedOrigin, RequestAuthenticator } from '#auth';
+import { assertAllowedOrigin, authorizeDoor, DOORS, RequestAuthenticator } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { BerthError, ErrorCode } from '#domain';
 import { ProblemFilter } from '../common/problem.filter.js';
-import { PORT_PATH, PortProxyService } from '../proxy/port-proxy.service.js';
+import { AppOriginProxy } from '../proxy/app-origin.proxy.js';
 import { TerminalGateway } from './terminal.gateway.js';
 
 const TERMINAL_PATH = /^\/api\/v1\/workspaces\/([0-9a-f-]{36})\/terminal$/;
@@ -25,20 +25,23 @@ export class UpgradeRouter {
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     private readonly authenticator: RequestAuthenticator,
     private readonly terminal: TerminalGateway,
-    private readonly ports: PortProxyService,
+    private readonly apps: AppOriginProxy,
   ) {}
 
   async handle(req: IncomingMessage, socket: Duplex, head: Buffer, session: RequestHandler): Promise<void> {
     try {
+      // An app origin's WebSockets (dev servers' hot reload) go to the app, with the app's own sign-in.
+      const app = this.apps.addressOf(req);
+      if (app) return await this.apps.ws(req, socket, head, app);
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const terminal = TERMINAL_PATH.exec(path);
-      if (!terminal && !PORT_PATH.test(path)) throw new BerthError(ErrorCode.NotFound, 'no WebSocket here');
+      if (!terminal?.[1]) throw new BerthError(ErrorCode.NotFound, 'no WebSocket here');
       assertAllowedOrigin(req.headers.origin, this.config);
       await new Promise<void>((resolve) => session(req as never, new ServerResponse(req) as never, () => resolve()));
       const user = await this.authenticator.authenticate(req);
+      authorizeDoor(DOORS['WS /api/v1/workspaces/:id/terminal'], user);
       if (!user) throw new BerthError(ErrorCode.Unauthenticated, 'sign in or send a bearer token');
-      if (terminal?.[1]) await this.terminal.open(req, socket, head, user, terminal[1]);
-      else await this.ports.ws(req, socket, head, user);
+      await this.terminal.open(req, socket, head, user, terminal[1]);
     } catch (error) {
       this.refuse(socket, error);
     }
