@@ -102,6 +102,13 @@ export const DOORS = {
   // Admin pages.
   'GET /api/v1/audit': admin('audit:read'),
   'GET /api/v1/admin/system': admin('audit:read'),
+  // The queue view: reading jobs shows their data; acting on them needs a token with every scope.
+  'GET /api/v1/admin/queues/:queue/jobs': admin('all'),
+  'POST /api/v1/admin/queues/:queue/jobs/:id/retry': admin('all'),
+  'DELETE /api/v1/admin/queues/:queue/jobs/:id': admin('all'),
+
+  // Prometheus: the controller serves loopback peers, or callers with BERTH_METRICS_TOKEN.
+  'GET /metrics': pub(),
 } as const satisfies Record<string, Door>;
 
 export type DoorKey = keyof typeof DOORS;
