@@ -14,6 +14,7 @@ import { throttlingModule } from './common/throttling.js';
 import { HealthModule } from './health/health.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
+import { SshModule } from './ssh/ssh.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WorkspacesModule } from './workspaces/workspaces.module.js';
 
@@ -34,6 +35,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module.js';
     WorkspacesModule,
     HealthModule,
     AccessModule,
+    SshModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
 })

@@ -5,3 +5,4 @@ export * from './fake-runtime.driver.js';
 export * from './berth-processes.js';
 export * from './event-stream.js';
 export * from './lab/index.js';
+export * from './ssh-keys.js';
