@@ -53,6 +53,10 @@ export const configSchema = z.object({
   /** On SIGTERM, how long in-flight jobs may run on before they are handed back to the queue. */
   BERTH_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
 
+  /** The built-in SSH gateway (`ssh -p <port> <workspace>@<host>`); 0 turns it off. */
+  BERTH_SSH_PORT: z.coerce.number().int().min(0).max(65535).default(2222),
+  /** Where the SSH gateway listens: loopback unless configured. */
+  BERTH_SSH_HOST: z.string().default('127.0.0.1'),
   /** The URL users reach Berth at; OIDC redirect URIs and cookie `Secure` derive from it. */
   BERTH_PUBLIC_URL: z.string().url().optional(),
   BERTH_MIN_PASSWORD_LENGTH: z.coerce.number().int().min(8).max(128).default(12),

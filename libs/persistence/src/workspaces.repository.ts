@@ -32,6 +32,11 @@ export class WorkspacesRepository {
     return this.prisma.workspace.findFirst({ where: { id, deletedAt: null, ...(ownerId ? { ownerId } : {}) } });
   }
 
+  /** A live workspace by its name, which is unique per owner (the SSH gateway's user name). */
+  findLiveByName(ownerId: string, name: string): Promise<WorkspaceRecord | null> {
+    return this.prisma.workspace.findFirst({ where: { ownerId, name, deletedAt: null } });
+  }
+
   listLive(ownerId: string | null): Promise<WorkspaceRecord[]> {
     return this.prisma.workspace.findMany({
       where: { deletedAt: null, ...(ownerId ? { ownerId } : {}) },

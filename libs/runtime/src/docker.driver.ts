@@ -1,3 +1,4 @@
+import { openInteractiveExec, type InteractiveExec, type InteractiveExecRequest } from './interactive-exec.js';
 import { Agent } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Docker from 'dockerode';
@@ -231,6 +232,13 @@ export class DockerDriver implements RuntimeDriver {
   async openTerminal(workspaceId: string, req: TerminalRequest): Promise<TerminalSession> {
     const id = await this.runningContainerId(workspaceId);
     return this.call('opening a terminal', {}, () => openTerminal(this.docker.getContainer(id), req));
+  }
+
+  async openExec(workspaceId: string, req: InteractiveExecRequest): Promise<InteractiveExec> {
+    const id = await this.runningContainerId(workspaceId);
+    return this.call('starting a process', {}, () =>
+      openInteractiveExec(this.docker, this.docker.getContainer(id), req),
+    );
   }
 
   async stats(workspaceId: string): Promise<ContainerStats> {

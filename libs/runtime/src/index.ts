@@ -8,3 +8,5 @@ export * from './image-builder.js';
 export * from './terminal.js';
 export * from './abort.js';
 export * from './engine-call.js';
+export * from './interactive-exec.js';
+export * from './tcp-relay.js';

@@ -6,3 +6,4 @@ export * from './berth-processes.js';
 export * from './event-stream.js';
 export * from './lab/index.js';
 export * from './ssh-keys.js';
+export * from './openssh.js';

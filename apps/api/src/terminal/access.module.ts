@@ -21,6 +21,6 @@ import { WorkspaceExecService } from '../exec/workspace-exec.service.js';
     PortProxyMiddleware,
     UpgradeRouter,
   ],
-  exports: [UpgradeRouter, PortProxyMiddleware],
+  exports: [UpgradeRouter, PortProxyMiddleware, WorkspaceAccessService],
 })
 export class AccessModule {}
