@@ -13,12 +13,17 @@
 #                        dev (1000:1000, /home/dev, /bin/sh), /tmp 1777. CMD sleep 3600.
 # berth/debian:bookworm  debootstrap minbase + bash git ca-certificates curl sudo procps tini,
 #                        user dev (1000:1000, /home/dev, bash, passwordless sudo).
-#                        CMD sleep infinity. The rootfs tarball is cached in .berth/cache.
-# Environment: BERTH_DEBIAN_MIRROR (default http://deb.debian.org/debian).
+#                        CMD sleep infinity. The rootfs tarball is cached outside the clone, in
+#                        $BERTH_CACHE (default /var/cache/berth/debian-bookworm-<recipe>.tar).
+#   mirror         print the Debian mirror and security mirror debootstrap would use, and exit
+# Environment: BERTH_DEBIAN_MIRROR, BERTH_DEBIAN_SECURITY_MIRROR (default: the machine's apt sources,
+#              /etc/apt/sources.list and sources.list.d, one-line and deb822 formats).
 # If no Docker engine answers, runs scripts/services.sh docker first.
 
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/apt-sources.sh
+. "$BERTH_ROOT/scripts/apt-sources.sh"
 
 IMAGE_BUSYBOX=berth/busybox:test
 IMAGE_DEBIAN=berth/debian:bookworm
@@ -26,7 +31,7 @@ IMAGE_DEBIAN=berth/debian:bookworm
 DEBIAN_RECIPE=v1
 DEBIAN_TAR="$BERTH_CACHE/debian-bookworm-$DEBIAN_RECIPE.tar"
 DEBIAN_ROOTFS="$BERTH_CACHE/debian-bookworm-rootfs"
-DEBIAN_MIRROR=${BERTH_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+DEBIAN_SUITE=bookworm
 DEBIAN_PACKAGES=bash,git,ca-certificates,curl,sudo,procps,tini
 
 FORCE=0
@@ -130,7 +135,10 @@ debootstrap_fail() {
 
 # Create the rootfs tarball $DEBIAN_TAR with debootstrap.
 make_debian_rootfs() {
-  local r=$DEBIAN_ROOTFS logf="$BERTH_LOGS/debootstrap.log" t0
+  local r=$DEBIAN_ROOTFS logf="$BERTH_LOGS/debootstrap.log" t0 mirror security
+  mirror=$(debian_mirror "$DEBIAN_SUITE") ||
+    die "cannot build $IMAGE_DEBIAN: no Debian mirror for $DEBIAN_SUITE in ${BERTH_APT_ETC:-/etc/apt}/sources.list(.d) (set BERTH_DEBIAN_MIRROR)"
+  security=$(debian_security_mirror "$DEBIAN_SUITE")
   apt_install debootstrap
   # Leftovers of an interrupted run.
   if [[ -e "$r" ]]; then
@@ -140,11 +148,11 @@ make_debian_rootfs() {
   CLEANUP_DIRS+=("$r")
   mkdir -p "$BERTH_CACHE/debootstrap-debs"
   t0=$(now)
-  log "debootstrap bookworm from $DEBIAN_MIRROR (about a minute; log in .berth/logs/debootstrap.log)"
+  log "debootstrap $DEBIAN_SUITE from $mirror (about a minute; log in .berth/logs/debootstrap.log)"
   printf '\n==== berth: debootstrap at %s\n' "$(date -Is)" >>"$logf"
   run_unlocked debootstrap --variant=minbase --include="$DEBIAN_PACKAGES" \
     --cache-dir="$BERTH_CACHE/debootstrap-debs" \
-    bookworm "$r" "$DEBIAN_MIRROR" >>"$logf" 2>&1 </dev/null || debootstrap_fail
+    "$DEBIAN_SUITE" "$r" "$mirror" >>"$logf" 2>&1 </dev/null || debootstrap_fail
   unmount_under "$r"
   log "debootstrap done in $(elapsed "$t0")"
 
@@ -156,12 +164,13 @@ make_debian_rootfs() {
   printf 'dev ALL=(ALL) NOPASSWD:ALL\n' >"$r/etc/sudoers.d/dev"
   chmod 0440 "$r/etc/sudoers.d/dev"
 
-  # Full apt sources for users of the image, then drop caches and lists.
-  cat >"$r/etc/apt/sources.list" <<SOURCES
-deb $DEBIAN_MIRROR bookworm main
-deb $DEBIAN_MIRROR bookworm-updates main
-deb http://deb.debian.org/debian-security bookworm-security main
-SOURCES
+  # Full apt sources for users of the image (the same mirrors as this machine's), then drop caches
+  # and lists.
+  {
+    printf 'deb %s %s main\n' "$mirror" "$DEBIAN_SUITE" "$mirror" "$DEBIAN_SUITE-updates"
+    [[ -z "$security" ]] || printf 'deb %s %s main\n' "$security" "$DEBIAN_SUITE-security"
+  } >"$r/etc/apt/sources.list"
+  rm -f "$r/etc/apt/sources.list.d/debian.sources"
   chroot "$r" apt-get clean >>"$logf" 2>&1 || true
   rm -rf "$r"/var/lib/apt/lists/* "$r"/var/cache/apt/*.bin "$r"/var/cache/apt/archives/*.deb \
          "$r"/var/cache/debconf/*-old "$r"/var/lib/dpkg/*-old "$r"/var/log/apt/* \
@@ -188,7 +197,7 @@ build_debian() {
   if [[ ! -s "$DEBIAN_TAR" ]]; then
     make_debian_rootfs
   else
-    log "reusing the cached rootfs .berth/cache/${DEBIAN_TAR##*/}"
+    log "reusing the cached rootfs $DEBIAN_TAR"
   fi
   t1=$(now)
   docker_import "$IMAGE_DEBIAN" \
@@ -210,6 +219,10 @@ main() {
       debian) want_debian=1 ;;
       --force) FORCE=1 ;;
       --no-cache) NO_CACHE=1 ;;
+      mirror)
+        printf 'mirror %s\nsecurity %s\n' "$(debian_mirror "$DEBIAN_SUITE" || echo none)" \
+          "$(debian_security_mirror "$DEBIAN_SUITE" || true)"
+        return 0 ;;
       -h|--help|help) sed -n '2,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2; return 0 ;;
       *) die "unknown argument '$arg' (try: all, busybox, debian, --force, --no-cache)" ;;
     esac

@@ -41,6 +41,12 @@ fi
 # Incremental: a build with nothing changed takes a couple of seconds.
 npx --no-install tsc -p tsconfig.build.json >"$BERTH_LOGS/tsc.log" 2>&1 ||
   { tail_log "$BERTH_LOGS/tsc.log" 20; die "the TypeScript build failed (see .berth/logs/tsc.log)"; }
+# tsc never removes the output of a source that was deleted or renamed: without this, a deleted
+# spec would keep running from its stale compiled file. dist/ then holds exactly what the sources make.
+while IFS= read -r -d '' out; do
+  src=${out#dist/}
+  [[ -f ${src%.js}.ts ]] || rm -f "$out" "$out.map"
+done < <(find dist -name '*.js' -print0)
 
 # The portal: rebuilt only when a source file is newer than the last build.
 if [[ -f apps/portal/index.html ]]; then

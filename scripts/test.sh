@@ -19,6 +19,9 @@ ensure_node
 # A loopback registry, so the worker's pull path is tested for real without leaving the machine.
 BERTH_TEST_REGISTRY=$("$BERTH_ROOT/scripts/registry.sh") || exit 1
 export BERTH_TEST_REGISTRY
+# A real Prometheus scrapes the API and a worker in the metrics test.
+BERTH_TEST_PROMETHEUS=$("$BERTH_ROOT/scripts/prometheus.sh") || exit 1
+export BERTH_TEST_PROMETHEUS
 
 # The suite owns its database: dropped and migrated anew so every run starts from the same state.
 export BERTH_TEST_DATABASE_URL="${BERTH_TEST_DATABASE_URL:-${DATABASE_URL%/*}/berth_test}"
@@ -27,7 +30,8 @@ log "prepared in $(elapsed "$t0"); running the tests"
 
 # Two phases: every suite in parallel against the shared services, then the fault lab (suites that
 # stop, restart or kill services of their own), one at a time. Arguments (e.g. a name pattern)
-# go to both.
+# go to both. A phase that a pattern leaves empty passes, but a run that tested nothing fails:
+# a filter that matches no test must not report success.
 results="$BERTH_STATE/test-results.json"
 lab_results="$BERTH_STATE/test-results-lab.json"
 rm -f "$results" "$lab_results"
@@ -53,5 +57,9 @@ node -e '
     failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
   }
   console.log(`${passed} passed, ${failed} failed`);
-' "$results" "$lab_results"
+  if (passed + failed === 0) {
+    console.error("no test matched: nothing was tested");
+    process.exit(1);
+  }
+' "$results" "$lab_results" || status=1
 exit "$status"

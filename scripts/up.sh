@@ -9,6 +9,9 @@ cd "$BERTH_ROOT"
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/berth}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export HOST="${HOST:-127.0.0.1}" PORT="${PORT:-8080}"
+# Logs: short colourised lines for a person at a terminal, JSON lines for anything else (a pipe, a
+# file, a log collector). BERTH_LOG_FORMAT=json|pretty and BERTH_LOG_LEVEL override.
+if [[ -z "${BERTH_LOG_FORMAT:-}" && -t 1 ]]; then export BERTH_LOG_FORMAT=pretty; fi
 
 # Node.js first: everything below (npm, tsc, prisma, jest, the API and worker) runs on it.
 ensure_node

@@ -22,6 +22,8 @@ describe('authorization matrix (from the route table)', () => {
   let owner: ApiClient;
   let stranger: ApiClient;
   const ids: Record<string, string> = {};
+  /** Objects the stranger owns, by the resource of a path's first id. */
+  const strangers: Record<string, string> = {};
 
   beforeAll(async () => {
     const doc = (await request(testBaseUrl()).get('/api/openapi.json')).body as {
@@ -51,11 +53,19 @@ describe('authorization matrix (from the route table)', () => {
     ids.buildId = ((await owner.get(`/workspaces/${ws.id}/builds`)).body as { id: string }[])[0]!.id;
     ids.tokenId = ((await owner.post('/tokens', { name: 'owned-token' })).body as { id: string }).id;
     ids.userId = created.id;
+    // The stranger's own workspace: the first id of a nested route that the stranger may reach.
+    const theirs = (await stranger.post('/workspaces', { name: 'theirs', templateId: ids.templateId })).body as {
+      id: string;
+    };
+    strangers.workspaces = theirs.id;
+    await stranger.waitForStatus(theirs.id, 'running');
   });
 
   afterAll(async () => {
     await owner.delete(`/workspaces/${ids.workspaceId}`);
+    if (strangers.workspaces) await stranger.delete(`/workspaces/${strangers.workspaces}`);
     await owner.waitForGone(ids.workspaceId!);
+    if (strangers.workspaces) await stranger.waitForGone(strangers.workspaces);
   });
 
   /** Fills path parameters with real ids owned by `owner`, by resource. */
@@ -66,10 +76,19 @@ describe('authorization matrix (from the route table)', () => {
       .replace('{n}', '1')
       .replace(/^(\/api\/v1\/tokens)\/\{id\}/, `$1/${ids.tokenId}`)
       .replace(/^(\/api\/v1\/templates)\/\{id\}/, `$1/${ids.templateId}`)
-      .replace(/^(\/api\/v1\/users)\/\{id\}/, `$1/${ids.userId}`);
+      .replace(/^(\/api\/v1\/users)\/\{id\}/, `$1/${ids.userId}`)
+      .replace(/^(\/api\/v1\/admin\/queues)\/\{queue\}\/jobs\/\{id\}/, '$1/workspace-lifecycle/jobs/no-such-job')
+      .replace(/^(\/api\/v1\/admin\/queues)\/\{queue\}/, '$1/workspace-lifecycle');
 
-  const call = (client: ApiClient | null, op: Operation): request.Test => {
-    const url = concrete(op.path);
+  /** Routes that reach a second object under a first one (a build of a workspace, …), for developers. */
+  const nested = (op: Operation): boolean =>
+    !op.public && !op.shared && op.roles.length === 0 && /^\/api\/v1\/\w+\/\{id\}\/.*\{/.test(op.path);
+  const resourceOf = (path: string): string => /^\/api\/v1\/(\w+)\//.exec(path)![1]!;
+  /** The stranger's own first id with the owner's nested ids: a matching pair never finds this. */
+  const mismatched = (path: string): string =>
+    concrete(path.replace(/^(\/api\/v1\/\w+)\/\{id\}/, `$1/${strangers[resourceOf(path)]}`));
+
+  const call = (client: ApiClient | null, op: Operation, url = concrete(op.path)): request.Test => {
     const req = request(testBaseUrl())[op.method](url);
     if (client) void req.set('Authorization', `Bearer ${client.token}`);
     if (url.endsWith('/events')) void req.buffer(false).timeout({ response: 3000 });
@@ -120,6 +139,35 @@ describe('authorization matrix (from the route table)', () => {
     // ... and the owner really can reach them (the 404s are about ownership, not broken routes).
     expect((await owner.get(`/workspaces/${ids.workspaceId}`)).status).toBe(200);
     expect((await owner.get(`/workspaces/${ids.workspaceId}/builds/${ids.buildId}`)).status).toBe(200);
+  });
+
+  it("every nested route answers 404 to the stranger's own first id with the owner's nested id", async () => {
+    const routes = operations.filter(nested);
+    expect(routes.map((op) => `${op.method} ${op.path}`)).toEqual(
+      expect.arrayContaining([
+        'get /api/v1/workspaces/{id}/builds/{buildId}',
+        'post /api/v1/workspaces/{id}/builds/{buildId}/cancel',
+      ]),
+    );
+    const results: string[] = [];
+    for (const op of routes) {
+      // A route of a resource the stranger owns nothing of would test nothing: say so.
+      if (!strangers[resourceOf(op.path)]) {
+        results.push(`${op.method} ${op.path}: no object of the stranger's to pair with`);
+        continue;
+      }
+      const url = mismatched(op.path);
+      expect(url).toContain(strangers[resourceOf(op.path)]!);
+      const res = await call(stranger, op, url);
+      if (res.status !== 404) results.push(`${op.method} ${op.path} → ${res.status}`);
+    }
+    expect(results).toEqual([]);
+    // Control: the same pair reaches the build for its owner, so the 404 is about the mismatch.
+    expect((await owner.get(`/workspaces/${ids.workspaceId}/builds/${ids.buildId}`)).status).toBe(200);
+    const theirBuild = (
+      (await stranger.get(`/workspaces/${strangers.workspaces}/builds`)).body as { id: string }[]
+    )[0]!;
+    expect((await stranger.get(`/workspaces/${strangers.workspaces}/builds/${theirBuild.id}`)).status).toBe(200);
   });
 
   it('refuses the events stream to a foreign Origin, even for the owner', async () => {

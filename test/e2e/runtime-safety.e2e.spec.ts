@@ -33,9 +33,9 @@ describe('runtime safety (real Docker)', () => {
     return (res.body as { id: string }).id;
   };
 
-  const readBanner = (port: number): Promise<string> =>
+  const readBanner = (port: number, host = '127.0.0.1'): Promise<string> =>
     new Promise((resolve, reject) => {
-      const socket = net.connect({ host: '127.0.0.1', port }, () => undefined);
+      const socket = net.connect({ host, port }, () => undefined);
       let data = '';
       socket.on('data', (chunk) => (data += chunk.toString()));
       socket.on('end', () => resolve(data));
@@ -44,10 +44,15 @@ describe('runtime safety (real Docker)', () => {
     });
 
   it('publishes ports on 127.0.0.1 only, and one workspace cannot reach another', async () => {
+    // A persistent server (nc -ll): every connection gets the banner, with no gap between two.
     const templateId = await createTemplate({
       image: 'berth/busybox:test',
       ports: [{ port: 8000, name: 'banner' }],
-      command: ['sh', '-c', 'while true; do echo "banner from $BERTH_WORKSPACE_NAME" | nc -l -p 8000; done'],
+      command: [
+        'sh',
+        '-c',
+        'printf \'#!/bin/sh\\necho "banner from $BERTH_WORKSPACE_NAME"\\n\' > ~/banner && chmod +x ~/banner && exec nc -ll -p 8000 -e ~/banner',
+      ],
     });
     const [a, b] = await Promise.all(
       ['svc-a', 'svc-b'].map(
@@ -55,8 +60,11 @@ describe('runtime safety (real Docker)', () => {
       ),
     );
     cleanup.push(a!, b!);
+    // `running` promises that the template's command accepts connections on its declared ports.
     const running = await dev.waitForStatus(a!, 'running');
     await dev.waitForStatus(b!, 'running');
+    const builds = (await dev.get(`/workspaces/${a!}/builds`)).body as { stages: Record<string, number> }[];
+    expect(Object.keys(builds[0]!.stages)).toContain('ports');
 
     const hostPort = (running.ports as { hostPort: number }[])[0]!.hostPort;
     expect(await readBanner(hostPort)).toBe('banner from svc-a\n');
@@ -66,9 +74,17 @@ describe('runtime safety (real Docker)', () => {
     const infoA = await testDocker().getContainer(containerA!.Id).inspect();
     const ipA = infoA.NetworkSettings.Networks[testEnv().BERTH_WORKSPACE_NETWORK!]!.IPAddress;
     expect(ipA).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-    // A reaches its own listener (control), B cannot reach A across the workspace network.
+    const ipB = (await testDocker().getContainer(containerB!.Id).inspect()).NetworkSettings.Networks[
+      testEnv().BERTH_WORKSPACE_NETWORK!
+    ]!.IPAddress;
+    // Controls: the host, which may reach workspaces, reaches A on the workspace network; A reaches
+    // its own listener; B's networking works (it reaches its own). Only then is "B cannot reach A" news.
+    expect(await readBanner(8000, ipA)).toBe('banner from svc-a\n');
     expect(await dockerExec(containerA!.Id, ['sh', '-c', `nc -w 3 ${ipA} 8000 </dev/null`])).toBe(
       'banner from svc-a\n',
+    );
+    expect(await dockerExec(containerB!.Id, ['sh', '-c', `nc -w 3 ${ipB} 8000 </dev/null`])).toBe(
+      'banner from svc-b\n',
     );
     await expect(
       dockerExec(containerB!.Id, ['sh', '-c', `nc -w 3 ${ipA} 8000 </dev/null | grep banner`]),

@@ -12,6 +12,7 @@ import { ProblemFilter } from './common/problem.filter.js';
 import { LiveConnectionsModule } from './common/live-connections.js';
 import { throttlingModule } from './common/throttling.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { SshModule } from './ssh/ssh.module.js';
@@ -34,6 +35,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module.js';
     TemplatesModule,
     WorkspacesModule,
     HealthModule,
+    MetricsModule,
     AccessModule,
     SshModule,
   ],

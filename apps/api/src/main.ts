@@ -16,6 +16,7 @@ import { PortProxyMiddleware } from './proxy/port-proxy.middleware.js';
 import { UpgradeRouter } from './terminal/upgrade.router.js';
 import { berthValidationPipe } from './common/validation.pipe.js';
 import { LiveConnections } from './common/live-connections.js';
+import { httpMetrics } from './metrics/http-metrics.js';
 
 async function main(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
 
   // A reverse proxy on this host may terminate TLS: trust its X-Forwarded-* (cookies become Secure).
   app.set('trust proxy', 'loopback');
+  app.use(httpMetrics);
   app.use(helmet());
   const sessions = sessionMiddleware(config);
   app.use(sessions.middleware);

@@ -14,6 +14,7 @@ import { ReaperService } from './reaper/reaper.service.js';
 import { IdleStopperService } from './idle/idle-stopper.service.js';
 import { SystemTransitions } from './common/system-transitions.js';
 import { RetentionService } from './retention/retention.service.js';
+import { WorkerMetricsService } from './metrics/worker-metrics.service.js';
 
 @Module({
   imports: [
@@ -33,6 +34,7 @@ import { RetentionService } from './retention/retention.service.js';
     IdleStopperService,
     SystemTransitions,
     RetentionService,
+    WorkerMetricsService,
   ],
 })
 export class WorkerModule {}

@@ -9,6 +9,10 @@ export const configSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   DOCKER_HOST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Overrides LOG_LEVEL. */
+  BERTH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** json (default, for machines) or pretty (short colourised lines; `npm run up` picks it on a terminal). */
+  BERTH_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   BERTH_DATA_DIR: z.string().default('.berth'),
   BERTH_ADMIN_EMAIL: z.string().email().default('admin@berth.local'),
   BERTH_ADMIN_PASSWORD: z.string().min(8).optional(),
@@ -38,6 +42,11 @@ export const configSchema = z.object({
   BERTH_QUEUED_BUILD_GRACE_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Upper bound of one build stage (image, volume, container, scripts). */
   BERTH_STAGE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(900_000),
+  /**
+   * A start waits up to this long for each port the template declares to accept a connection
+   * (when the template sets its own `command`) before the workspace is `running`; 0: no wait.
+   */
+  BERTH_PORTS_READY_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   /** Activity is written at most this often per workspace (it only needs minute precision). */
   BERTH_ACTIVITY_RESOLUTION_MS: z.coerce.number().int().min(100).default(60_000),
   /**
@@ -57,6 +66,13 @@ export const configSchema = z.object({
   BERTH_SSH_PORT: z.coerce.number().int().min(0).max(65535).default(2222),
   /** Where the SSH gateway listens: loopback unless configured. */
   BERTH_SSH_HOST: z.string().default('127.0.0.1'),
+
+  /** Bearer token that lets a scraper read /metrics from a non-loopback address (loopback needs none). */
+  BERTH_METRICS_TOKEN: z.string().min(16).optional(),
+  /** The worker's own metrics listener (it has no other HTTP server); port 0 turns it off. */
+  BERTH_WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+  BERTH_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+
   /** The URL users reach Berth at; OIDC redirect URIs and cookie `Secure` derive from it. */
   BERTH_PUBLIC_URL: z.string().url().optional(),
   BERTH_MIN_PASSWORD_LENGTH: z.coerce.number().int().min(8).max(128).default(12),

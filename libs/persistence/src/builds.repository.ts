@@ -27,6 +27,12 @@ export interface TransitionRequest {
    * then, re-checked under the row lock, so a workspace started meanwhile is never deleted.
    */
   dueForDeletionBy?: Date;
+  /**
+   * Idle stops only: proceed only if nobody has used the workspace after this instant (recorded
+   * activity, or a transition asked for), re-checked under the row lock, so a workspace used
+   * meanwhile is never stopped as idle.
+   */
+  unusedSince?: Date;
   /** Run the template's initScript again (rebuild/update only). */
   reinitialize?: boolean;
   /** Status the workspace shows as soon as the request is accepted. */
@@ -195,6 +201,14 @@ export async function insertTransition(tx: Prisma.TransactionClient, req: Transi
     const deletesAt = (await tx.workspace.findUnique({ where: { id: req.workspaceId }, select: { deletesAt: true } }))
       ?.deletesAt;
     if (!deletesAt || deletesAt > req.dueForDeletionBy) throw conflict('the workspace is no longer due for deletion');
+  }
+  if (req.unusedSince) {
+    const usedAt = (await tx.workspace.findUnique({ where: { id: req.workspaceId }, select: { lastActivityAt: true } }))
+      ?.lastActivityAt;
+    if (usedAt && usedAt > req.unusedSince) throw conflict('the workspace was used meanwhile');
+    // A transition asked for since then (a restart that has finished already) is use too.
+    const later = await tx.build.count({ where: { workspaceId: req.workspaceId, queuedAt: { gt: req.unusedSince } } });
+    if (later > 0) throw conflict('the workspace was used meanwhile');
   }
   const build = await tx.build.create({
     data: {

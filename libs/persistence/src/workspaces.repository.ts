@@ -37,6 +37,25 @@ export class WorkspacesRepository {
     return this.prisma.workspace.findFirst({ where: { ownerId, name, deletedAt: null } });
   }
 
+  /** Live workspaces counted by status and template name (one grouped query; for metrics). */
+  async countByStatusAndTemplate(): Promise<{ status: WorkspaceStatus; template: string; count: number }[]> {
+    const groups = await this.prisma.workspace.groupBy({
+      by: ['status', 'templateId'],
+      where: { deletedAt: null },
+      _count: { _all: true },
+    });
+    const templates = await this.prisma.template.findMany({
+      where: { id: { in: [...new Set(groups.map((g) => g.templateId))] } },
+      select: { id: true, name: true },
+    });
+    const names = new Map(templates.map((t) => [t.id, t.name]));
+    return groups.map((g) => ({
+      status: g.status,
+      template: names.get(g.templateId) ?? g.templateId,
+      count: g._count._all,
+    }));
+  }
+
   listLive(ownerId: string | null): Promise<WorkspaceRecord[]> {
     return this.prisma.workspace.findMany({
       where: { deletedAt: null, ...(ownerId ? { ownerId } : {}) },

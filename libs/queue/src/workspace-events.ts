@@ -55,11 +55,14 @@ export class WorkspaceEventsPublisher implements OnApplicationShutdown {
 export class WorkspaceEventsSubscriber implements OnApplicationShutdown {
   private readonly events = new Subject<WorkspaceEvent>();
   private readonly redis: Redis;
+  /** Resolves once Redis has confirmed the subscription: events published from then on arrive. */
+  readonly ready: Promise<void>;
 
   constructor(@Inject(BERTH_CONFIG) config: BerthConfig) {
     // One subscription per API process, fanned out in memory to every open stream.
     this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-    void this.redis.subscribe(channelOf(config)).catch(() => undefined);
+    this.ready = this.redis.subscribe(channelOf(config)).then(() => undefined);
+    this.ready.catch(() => undefined);
     this.redis.on('message', (_channel: string, message: string) => {
       try {
         this.events.next(JSON.parse(message) as WorkspaceEvent);

@@ -1,5 +1,6 @@
 import { openInteractiveExec, type InteractiveExec, type InteractiveExecRequest } from './interactive-exec.js';
 import { Agent } from 'node:http';
+import { connect } from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Docker from 'dockerode';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
@@ -77,8 +78,11 @@ export class DockerDriver implements RuntimeDriver {
     if (local) return local;
     log('system', [`image ${ref} is not present locally; pulling`]);
     try {
-      await engineCall(`pulling ${ref}`, this.config.BERTH_IMAGE_PULL_TIMEOUT_MS, { signal }, (abortSignal) =>
-        pullImage(this.docker, ref, log, abortSignal),
+      await engineCall(
+        `pulling ${ref}`,
+        this.config.BERTH_IMAGE_PULL_TIMEOUT_MS,
+        { signal, operation: 'pulling an image' },
+        (abortSignal) => pullImage(this.docker, ref, log, abortSignal),
       );
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -96,7 +100,7 @@ export class DockerDriver implements RuntimeDriver {
     const id = await engineCall(
       `building ${req.tag}`,
       this.config.BERTH_IMAGE_PULL_TIMEOUT_MS,
-      { signal },
+      { signal, operation: 'building an image' },
       (abortSignal) => buildImage(this.docker, req, log, abortSignal),
     );
     return { id, digest: id };
@@ -109,14 +113,14 @@ export class DockerDriver implements RuntimeDriver {
   async ensureVolume(workspaceId: string, ownerId: string, signal?: AbortSignal): Promise<{ created: boolean }> {
     const name = volumeName(workspaceId);
     try {
-      await this.call(`inspecting volume ${name}`, { signal }, (abortSignal) =>
+      await this.call(`inspecting volume ${name}`, { signal, operation: 'inspecting a volume' }, (abortSignal) =>
         this.docker.getVolume(name).inspect({ abortSignal }),
       );
       return { created: false };
     } catch (error) {
       if (statusCodeOf(error) !== 404) throw error;
     }
-    await this.call(`creating volume ${name}`, { signal }, (abortSignal) =>
+    await this.call(`creating volume ${name}`, { signal, operation: 'creating a volume' }, (abortSignal) =>
       this.docker.createVolume({ Name: name, Labels: this.labels(workspaceId, ownerId), abortSignal }),
     );
     return { created: true };
@@ -192,6 +196,20 @@ export class DockerDriver implements RuntimeDriver {
     return this.describe(existing.id, signal);
   }
 
+  async closedPorts(workspaceId: string, ports: number[], signal?: AbortSignal): Promise<number[]> {
+    const found = await this.findContainer(workspaceId, signal);
+    if (!found) throw new BerthError(ErrorCode.RuntimeFailure, 'the workspace container is gone');
+    const info = await this.call('inspecting the container', { signal }, (abortSignal) =>
+      this.docker.getContainer(found.id).inspect({ abortSignal }),
+    );
+    if (!info.State.Running)
+      throw new BerthError(ErrorCode.RuntimeFailure, `the container exited (code ${info.State.ExitCode})`);
+    const address = info.NetworkSettings.Networks?.[this.config.BERTH_WORKSPACE_NETWORK]?.IPAddress;
+    if (!address) return ports;
+    const open = await Promise.all(ports.map((port) => acceptsConnection(address, port, signal)));
+    return ports.filter((_, i) => !open[i]);
+  }
+
   async exec(workspaceId: string, req: ExecRequest, log: LogSink): Promise<number> {
     const found = await this.findContainer(workspaceId, req.signal);
     if (!found?.running) throw new BerthError(ErrorCode.RuntimeFailure, 'the workspace container is not running');
@@ -199,7 +217,7 @@ export class DockerDriver implements RuntimeDriver {
     return engineCall(
       `running ${req.cmd[0] ?? 'a command'}`,
       req.timeoutMs,
-      { signal: req.signal, extraMs: 5000 },
+      { signal: req.signal, extraMs: 5000, operation: 'running a command' },
       (abortSignal) => runInContainer(this.docker, found.id, { ...req, signal: abortSignal }, log),
     );
   }
@@ -316,7 +334,9 @@ export class DockerDriver implements RuntimeDriver {
   private async inspectImage(ref: string, signal?: AbortSignal): Promise<ImageInfo | null> {
     try {
       // dockerode's image inspect takes no signal; engineCall still bounds the wait.
-      const image = await this.call(`inspecting image ${ref}`, { signal }, () => this.docker.getImage(ref).inspect());
+      const image = await this.call(`inspecting image ${ref}`, { signal, operation: 'inspecting an image' }, () =>
+        this.docker.getImage(ref).inspect(),
+      );
       return { digest: image.RepoDigests?.[0]?.split('@')[1] ?? image.Id, id: image.Id };
     } catch (error) {
       if (statusCodeOf(error) === 404) return null;
@@ -369,4 +389,21 @@ function engineOptions(): Docker.DockerOptions {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** One TCP connection attempt (closed at once): true when something listens on the port. */
+function acceptsConnection(host: string, port: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 1000 });
+    const done = (open: boolean): void => {
+      signal?.removeEventListener('abort', abort);
+      socket.destroy();
+      resolve(open);
+    };
+    const abort = (): void => done(false);
+    signal?.addEventListener('abort', abort, { once: true });
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
 }

@@ -1,4 +1,5 @@
 import { BerthError, ErrorCode } from '#domain';
+import { observeEngineCall } from '#metrics';
 import { abortable, reasonOf } from './abort.js';
 import { isEngineUnreachable } from './docker-errors.js';
 
@@ -7,6 +8,8 @@ export interface EngineCallOptions {
   signal?: AbortSignal;
   /** Added to the usual deadline for calls that legitimately take long (stopping waits up to 10 s). */
   extraMs?: number;
+  /** The metrics label when `what` names an object (an image, a volume): a fixed phrase. */
+  operation?: string;
 }
 
 /**
@@ -25,11 +28,21 @@ export async function engineCall<T>(
   const limitMs = timeoutMs + (options.extraMs ?? 0);
   const deadline = AbortSignal.timeout(limitMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  const operation = options.operation ?? what;
+  const started = performance.now();
+  const took = (): number => (performance.now() - started) / 1000;
   try {
     // `abortable` too: a call that ignores its signal (or is stuck before sending) still ends.
-    return await abortable(call(signal), signal);
+    const result = await abortable(call(signal), signal);
+    observeEngineCall(operation, took());
+    return result;
   } catch (error) {
-    if (options.signal?.aborted) throw reasonOf(options.signal);
+    if (options.signal?.aborted) {
+      observeEngineCall(operation, took());
+      throw reasonOf(options.signal);
+    }
+    const kind = deadline.aborted ? 'timeout' : isEngineUnreachable(error) ? 'unreachable' : 'error';
+    observeEngineCall(operation, took(), kind);
     if (deadline.aborted)
       throw new BerthError(
         ErrorCode.Unavailable,

@@ -97,6 +97,12 @@ export interface RuntimeDriver {
   findContainer(workspaceId: string, signal?: AbortSignal): Promise<ContainerState | null>;
   /** Creates (if missing) and starts the hardened container; returns its published ports. */
   startContainer(ws: WorkspaceRuntimeSpec, signal?: AbortSignal): Promise<ContainerState>;
+  /**
+   * Of these container ports, the ones that do not accept a TCP connection yet, probed on the
+   * container's own address on the workspace network (the published 127.0.0.1 port is answered by
+   * the engine's proxy even when nothing listens). Throws RuntimeFailure when the container is not running.
+   */
+  closedPorts(workspaceId: string, ports: number[], signal?: AbortSignal): Promise<number[]>;
   /** Runs a command in the running container; resolves with its exit code. */
   exec(workspaceId: string, req: ExecRequest, log: LogSink): Promise<number>;
   /** Stops and removes the container if there is one. The volume is untouched. */

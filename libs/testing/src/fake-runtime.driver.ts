@@ -114,6 +114,18 @@ export class FakeRuntimeDriver implements RuntimeDriver {
     return Promise.resolve(state);
   }
 
+  /** Port → how many more probes find it closed (a server still starting); absent: open. */
+  readonly portsClosedFor = new Map<number, number>();
+
+  closedPorts(workspaceId: string, ports: number[]): Promise<number[]> {
+    this.calls.push(`closedPorts ${workspaceId} ${ports.join(',')}`);
+    if (!this.containers.get(workspaceId)?.running)
+      return Promise.reject(new BerthError(ErrorCode.RuntimeFailure, 'the workspace container is gone'));
+    const closed = ports.filter((port) => (this.portsClosedFor.get(port) ?? 0) > 0);
+    for (const port of closed) this.portsClosedFor.set(port, this.portsClosedFor.get(port)! - 1);
+    return Promise.resolve(closed);
+  }
+
   async exec(workspaceId: string, req: ExecRequest, log: LogSink): Promise<number> {
     this.calls.push(`exec ${workspaceId} ${req.cmd.join(' ')}`);
     const script = req.cmd[2] ?? '';
@@ -173,6 +185,7 @@ export class FakeRuntimeDriver implements RuntimeDriver {
   }
 
   listManagedVolumes(): Promise<string[]> {
+    this.calls.push('listManagedVolumes');
     return Promise.resolve([...this.volumes.keys()]);
   }
 

@@ -1,6 +1,7 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { type Request } from 'express';
 import { LocalLoginGuard } from '#auth';
+import { loginFailures } from '#metrics';
 import { AuditService } from '../audit/audit.service.js';
 
 /** Password sign-in that leaves an audit row when it fails (guards run before interceptors). */
@@ -15,6 +16,7 @@ export class PasswordLoginGuard extends LocalLoginGuard {
       return await super.canActivate(context);
     } catch (error) {
       const req = context.switchToHttp().getRequest<Request>();
+      loginFailures.inc({ method: 'password' });
       const email = (req.body as { email?: unknown } | undefined)?.email;
       await this.audit.record({
         actor: null,

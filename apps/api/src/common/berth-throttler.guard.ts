@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import { type Request } from 'express';
 import { type AuthenticatedUser } from '#auth';
+import { throttledRequests } from '#metrics';
+import { routeOf } from '../metrics/http-metrics.js';
 
 /**
  * Counts per signed-in user, or per client address and attempted email for sign-in: one
@@ -14,5 +17,10 @@ export class BerthThrottlerGuard extends ThrottlerGuard {
     const body = req.body as { email?: unknown } | undefined;
     const email = typeof body?.email === 'string' ? body.email.toLowerCase() : '';
     return Promise.resolve(`ip:${String(req.ip)}|${email}`);
+  }
+
+  protected override throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    throttledRequests.inc({ route: routeOf(context.switchToHttp().getRequest<Request>()) });
+    return super.throwThrottlingException(context, detail);
   }
 }

@@ -2,6 +2,7 @@ import { type Server } from 'node:http';
 import { type Socket } from 'node:net';
 import { Global, Inject, Injectable, Logger, Module, type BeforeApplicationShutdown } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { liveConnections } from '#metrics';
 import { sleep } from '#runtime';
 
 /**
@@ -29,10 +30,19 @@ export class LiveConnections implements BeforeApplicationShutdown {
     });
   }
 
-  /** Registers a stream's "server is going away" closer; returns the function that unregisters it. */
-  add(close: () => void): () => void {
+  /**
+   * Registers a stream's "server is going away" closer; returns the function that unregisters it.
+   * `kind` feeds the open-connections gauge (berth_live_connections).
+   */
+  add(close: () => void, kind: 'sse' | 'websocket'): () => void {
     this.streams.add(close);
-    return () => this.streams.delete(close);
+    liveConnections.inc({ kind });
+    let open = true;
+    return () => {
+      if (open) liveConnections.dec({ kind });
+      open = false;
+      return this.streams.delete(close);
+    };
   }
 
   async beforeApplicationShutdown(): Promise<void> {

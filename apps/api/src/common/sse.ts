@@ -29,7 +29,7 @@ export function pipeSse(req: Request, res: Response, events: Observable<MessageE
   const unregister = live.add(() => {
     subscription.unsubscribe();
     res.end('event: shutdown\ndata: {"reason":"the server is restarting; reconnect"}\n\n');
-  });
+  }, 'sse');
   req.on('close', () => {
     unregister();
     subscription.unsubscribe();

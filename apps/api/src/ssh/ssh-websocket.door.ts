@@ -53,7 +53,7 @@ export class SshWebSocketDoor implements OnModuleInit {
     this.wss.handleUpgrade(req, socket, head, (client: WebSocket) => {
       const stream = createWebSocketStream(client);
       stream.on('error', () => stream.destroy());
-      const unregister = this.live.add(() => client.close(1001, 'the server is restarting'));
+      const unregister = this.live.add(() => client.close(1001, 'the server is restarting'), 'websocket');
       client.on('close', unregister);
       this.gateway.injectStream(stream, req.socket.remoteAddress ?? 'unknown', { userId: user.id, workspaceId: ws.id });
     });

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { QueueModule } from '#queue';
 import { AdminController } from '../admin/admin.controller.js';
+import { QueuesController } from '../admin/queues.controller.js';
+import { QueueJobsService } from '../admin/queue-jobs.service.js';
 import { PortProxyMiddleware } from '../proxy/port-proxy.middleware.js';
 import { PortProxyService } from '../proxy/port-proxy.service.js';
 import { TerminalGateway } from './terminal.gateway.js';
@@ -12,8 +14,9 @@ import { WorkspaceExecService } from '../exec/workspace-exec.service.js';
 /** Reaching inside workspaces (terminal, exec, ports) and the admin system view. */
 @Module({
   imports: [QueueModule.register('producer')],
-  controllers: [AdminController, WorkspaceExecController],
+  controllers: [AdminController, QueuesController, WorkspaceExecController],
   providers: [
+    QueueJobsService,
     WorkspaceAccessService,
     WorkspaceExecService,
     TerminalGateway,

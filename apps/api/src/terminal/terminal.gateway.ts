@@ -5,6 +5,7 @@ import { type AuthenticatedUser } from '#auth';
 import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
 import { WorkspaceAccessService } from './workspace-access.service.js';
 import { LiveConnections } from '../common/live-connections.js';
+import { TtySession } from './tty-session.js';
 
 type ClientMessage = { type: 'input'; data: string } | { type: 'resize'; cols: number; rows: number };
 
@@ -44,12 +45,16 @@ export class TerminalGateway {
       rows: clamp(Number(url.searchParams.get('rows')), 5, 200, 24),
       env: {},
     });
+    // Window changes and input in the order they came: input after a resize waits until it is applied.
+    const tty = new TtySession();
+    await tty.attach(terminal);
     this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const overflow = (): void => ws.close(1009, 'too much input at once');
       terminal.stream.on('data', (chunk: Buffer) => ws.send(chunk, { binary: true }));
       terminal.stream.on('end', () => ws.close(1000, 'shell exited'));
       terminal.stream.on('error', () => ws.close(1011, 'terminal stream failed'));
       ws.on('message', (data: Buffer, isBinary: boolean) => {
-        if (isBinary) return terminal.stream.write(data);
+        if (isBinary) return void tty.write(data).catch(overflow);
         let message: ClientMessage;
         try {
           message = JSON.parse(data.toString()) as ClientMessage;
@@ -57,14 +62,14 @@ export class TerminalGateway {
           return;
         }
         if (message.type === 'input' && typeof message.data === 'string') {
-          terminal.stream.write(message.data);
+          void tty.write(message.data).catch(overflow);
           this.access.recordActivity(workspaceId);
         }
         if (message.type === 'resize')
-          void terminal.resize(clamp(message.cols, 10, 500, 80), clamp(message.rows, 5, 200, 24));
+          void tty.resize(clamp(message.cols, 10, 500, 80), clamp(message.rows, 5, 200, 24)).catch(() => undefined);
       });
       // 1001 "going away": the portal reconnects the terminal to the restarted server.
-      const unregister = this.live.add(() => ws.close(1001, 'the server is restarting'));
+      const unregister = this.live.add(() => ws.close(1001, 'the server is restarting'), 'websocket');
       ws.on('close', () => {
         unregister();
         terminal.stream.destroy();

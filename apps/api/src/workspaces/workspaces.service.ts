@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import { RUNTIME_DRIVER, type ContainerStats, type RuntimeDriver } from '#runtime';
 import { type AuthenticatedUser } from '#auth';
 import {
@@ -45,7 +46,10 @@ export class WorkspacesService {
     private readonly jobs: WorkspaceJobsProducer,
     private readonly quota: QuotaService,
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
-  ) {}
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(WorkspacesService.name);
+  }
 
   async create(user: AuthenticatedUser, dto: CreateWorkspaceDto): Promise<WorkspaceView> {
     const template = await this.templates.findById(dto.templateId);
@@ -80,6 +84,7 @@ export class WorkspacesService {
       if (isUniqueViolation(error)) throw conflict(`you already have a workspace named ${dto.name}`, { field: 'name' });
       throw error;
     }
+    this.carryIds(created.workspace.id, created.build.id);
     await this.enqueue(created.workspace, created.build, { created: true });
     return this.view((await this.workspaces.findById(created.workspace.id)) ?? created.workspace);
   }
@@ -118,7 +123,21 @@ export class WorkspacesService {
         });
       }
     }
-    return toBuildView(await this.request(workspace, kind, user, options));
+    const build = await this.request(workspace, kind, user, options);
+    this.carryIds(workspace.id, build.id);
+    return toBuildView(build);
+  }
+
+  /**
+   * Every further log line of this request (its "request completed" line too) carries the
+   * workspace and build ids, as the worker's lines of the same build do: one grep shows a start.
+   */
+  private carryIds(workspaceId: string, buildId: string): void {
+    try {
+      this.logger.assign({ workspaceId, buildId });
+    } catch {
+      // Outside an HTTP request (no request logger to extend): the line below still carries them.
+    }
   }
 
   /** Asks every running workspace of `ownerId` to stop (used when an account is deactivated). */
@@ -262,6 +281,7 @@ export class WorkspacesService {
   ): Promise<void> {
     try {
       await this.jobs.enqueue({ buildId: build.id, workspaceId: workspace.id });
+      this.logger.info({ workspaceId: workspace.id, buildId: build.id }, `${build.kind} queued`);
     } catch (error) {
       await this.builds.discard(build.id);
       if (options.created) {

@@ -3,6 +3,7 @@ import type { SystemInfo } from '../api/types';
 import { ErrorBanner, Loading } from '../components/States';
 import { formatNumber } from '../lib/format';
 import { useAsync } from '../lib/use-async';
+import { QueueJobs } from './QueueJobs';
 
 interface Readiness {
   status: string;
@@ -119,6 +120,7 @@ export function SystemPage() {
           </div>
         </section>
       )}
+      {system.data && <QueueJobs queues={Object.keys(system.data.queues)} onChange={system.reload} />}
     </section>
   );
 }

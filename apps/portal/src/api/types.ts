@@ -224,3 +224,17 @@ export interface LogEvent {
   lines: string[];
   at?: string;
 }
+
+/** GET /admin/queues/:queue/jobs?state=… (admins). */
+export interface QueueJob {
+  id: string;
+  queue: string;
+  name: string;
+  state: string;
+  data: unknown;
+  failedReason: string | null;
+  attemptsMade: number;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}

@@ -10,7 +10,7 @@ interface Stage {
   ms: number | null;
 }
 
-const MIDDLE: Record<string, string[]> = {
+const MIDDLE: Readonly<Record<string, readonly string[]>> = {
   start: ['image', 'volume', 'container', 'scripts'],
   restart: ['stop', 'image', 'volume', 'container', 'scripts'],
   rebuild: ['stop', 'image', 'volume', 'container', 'scripts'],
@@ -25,6 +25,7 @@ const LABELS: Record<string, string> = {
   volume: 'Home volume',
   container: 'Container',
   scripts: 'Scripts',
+  ports: 'Ports answering',
   stop: 'Stop container',
   ready: 'Ready',
   stopped: 'Stopped',
@@ -53,7 +54,10 @@ export function timelineStages(build: Build, liveStages: Record<string, number>)
   });
 
   let blocked = false; // a stage before this one is unfinished or failed
-  for (const key of MIDDLE[build.kind] ?? Object.keys(stagesMs)) {
+  const middle = [...(MIDDLE[build.kind] ?? Object.keys(stagesMs))];
+  // Waiting for declared ports (templates with their own command) happens after the scripts.
+  if ('ports' in stagesMs && !middle.includes('ports')) middle.splice(middle.indexOf('scripts') + 1, 0, 'ports');
+  for (const key of middle) {
     const ms = stagesMs[key];
     let state: StageState;
     if (ms !== undefined) state = 'done';

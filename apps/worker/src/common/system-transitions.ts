@@ -11,8 +11,9 @@ import { WorkspaceJobsProducer } from '#queue';
 
 /**
  * Transitions Berth asks for by itself (idle stop, retention delete): recorded with the reason
- * and enqueued like a user's. When a user's transition got there first, or the workspace is no
- * longer in a state the rule allows (both re-checked under the row lock), nothing is done.
+ * and enqueued like a user's. When a user's transition got there first, the workspace is no longer
+ * in a state the rule allows, or it was used meanwhile (all re-checked under the row lock), nothing
+ * is done.
  */
 @Injectable()
 export class SystemTransitions {
@@ -26,7 +27,7 @@ export class SystemTransitions {
     ws: WorkspaceRecord,
     kind: TransitionKind,
     reason: string,
-    checks: Pick<TransitionRequest, 'allowedFrom' | 'dueForDeletionBy'>,
+    checks: Pick<TransitionRequest, 'allowedFrom' | 'dueForDeletionBy' | 'unusedSince'>,
   ): Promise<BuildRecord | null> {
     const rule = transitionRule(kind);
     let build: BuildRecord;

@@ -117,7 +117,7 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
     const id = await newWorkspace({ image: 'berth/busybox:test', startScript: 'hello' });
     const seen: WorkspaceEvent[] = [];
     const subscription = subscriber.forWorkspace(id).subscribe((e) => seen.push(e));
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the subscription is live
+    await subscriber.ready; // Redis confirmed the subscription: nothing published from here is missed
     await service.run(await transition(id, 'start'));
     await waitFor(
       async () => Promise.resolve(seen.filter((e) => e.type === 'status').length),
@@ -152,6 +152,85 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
     expect((await builds.logs(buildId)).map((l) => l.line)).toEqual(
       expect.arrayContaining(['using berth/busybox:test', 'ran: hello']),
     );
+  });
+
+  it('with its own command, start waits in stage `ports` until every declared port answers, then is running', async () => {
+    const id = await newWorkspace({
+      image: 'berth/busybox:test',
+      command: ['serve'],
+      ports: [
+        { port: 80, name: 'web' },
+        { port: 81, name: 'api' },
+      ],
+    });
+    runtime.portsClosedFor.set(81, 2); // the server binds 81 only on the third probe
+    const buildId = await transition(id, 'start');
+    await service.run(buildId);
+    expect(runtime.calls.slice(runtime.calls.indexOf(`startContainer ${id}`))).toEqual([
+      `startContainer ${id}`,
+      `closedPorts ${id} 80,81`,
+      `closedPorts ${id} 80,81`,
+      `closedPorts ${id} 80,81`,
+    ]);
+    const build = await builds.findById(buildId);
+    expect(Object.keys(build?.stages as object)).toContain('ports');
+    const lines = (await builds.logs(buildId)).map((l) => l.line);
+    expect(lines.indexOf('ports 80, 81 ready')).toBeGreaterThan(lines.indexOf('stage ports: started'));
+    expect(lines.indexOf('ports 80, 81 ready')).toBeLessThan(lines.indexOf('stage ready: started'));
+    expect(await workspaces.findById(id)).toMatchObject({ status: 'running' });
+  });
+
+  it('a declared port that never answers: running once the limit has passed, with a warning in the timeline', async () => {
+    const id = await newWorkspace({
+      image: 'berth/busybox:test',
+      command: ['serve'],
+      ports: [{ port: 82, name: 'x' }],
+    });
+    runtime.portsClosedFor.set(82, Number.MAX_SAFE_INTEGER);
+    const limit = fixture.config.BERTH_PORTS_READY_TIMEOUT_MS;
+    fixture.config.BERTH_PORTS_READY_TIMEOUT_MS = 600;
+    try {
+      const buildId = await transition(id, 'start');
+      await service.run(buildId);
+      expect((await builds.logs(buildId)).map((l) => l.line)).toContain(
+        'warning: port 82 did not accept a connection within 1 s; running without waiting longer',
+      );
+      expect(await workspaces.findById(id)).toMatchObject({ status: 'running' });
+    } finally {
+      fixture.config.BERTH_PORTS_READY_TIMEOUT_MS = limit;
+    }
+  });
+
+  it('without a command of its own (the default sleeps), nothing serves the ports: no wait', async () => {
+    const id = await newWorkspace({ image: 'berth/busybox:test', ports: [{ port: 83, name: 'x' }] });
+    runtime.portsClosedFor.set(83, Number.MAX_SAFE_INTEGER);
+    await service.run(await transition(id, 'start'));
+    expect(runtime.calls.filter((c) => c.startsWith('closedPorts'))).toEqual([]);
+    expect(await workspaces.findById(id)).toMatchObject({ status: 'running' });
+  });
+
+  it('100 stop/start cycles: one volume, prepared once, never removed; the init script once; a new container each time', async () => {
+    const id = await newWorkspace({ image: 'berth/busybox:test', initScript: 'init', startScript: 'start' });
+    await service.run(await transition(id, 'start'));
+    const preparedAt = (await workspaces.findById(id))?.volumePreparedAt;
+    runtime.volumes.get(id)!.files.set('c', 'checksum');
+    for (let i = 0; i < 100; i++) {
+      const stop = await transition(id, 'stop');
+      await service.run(stop);
+      expect(runtime.containers.has(id)).toBe(false);
+      const start = await transition(id, 'start');
+      await service.run(start);
+      expect(await builds.findById(stop)).toMatchObject({ status: 'succeeded' });
+      expect(await builds.findById(start)).toMatchObject({ status: 'succeeded' });
+    }
+    const count = (prefix: string): number => runtime.calls.filter((c) => c.startsWith(prefix)).length;
+    expect(count('removeVolume')).toBe(0);
+    expect(count('prepareVolume')).toBe(1);
+    expect(count(`exec ${id} sh -c init`)).toBe(1);
+    expect(count(`exec ${id} sh -c start`)).toBe(101);
+    expect(count('removeContainer')).toBe(100);
+    expect(runtime.volumes.get(id)?.files.get('c')).toBe('checksum');
+    expect(await workspaces.findById(id)).toMatchObject({ status: 'running', volumePreparedAt: preparedAt });
   });
 
   it('the database allows only one active build per workspace', async () => {

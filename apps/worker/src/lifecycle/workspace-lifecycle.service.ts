@@ -17,6 +17,7 @@ import {
   type WorkspaceRecord,
 } from '#persistence';
 import { WorkspaceEventsPublisher } from '#queue';
+import { buildDuration, observeStage } from '#metrics';
 import { RUNTIME_DRIVER, sleep, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
 import { TemplateImageService } from '../templates/template-image.service.js';
 import { isHandBack } from '../common/hand-back.js';
@@ -83,6 +84,8 @@ export class WorkspaceLifecycleService {
           ),
         );
         this.events.publish({ workspaceId: workspace.id, type: 'status', status: outcome.status, lastError: null });
+        observeBuild(build, recorder.stages, 'succeeded');
+        this.logger.log(`${build.kind} succeeded: workspace ${outcome.status} (${describeStages(recorder.stages)})`);
         return;
       }
       const { message, code } = describeFailure(outcome.error);
@@ -97,6 +100,7 @@ export class WorkspaceLifecycleService {
         ),
       );
       this.events.publish({ workspaceId: workspace.id, type: 'status', status: 'failed', lastError: message });
+      observeBuild(build, recorder.stages, 'failed');
     } catch (error) {
       if (isHandBack(error)) {
         recorder.log('system', [`${error.message}; steps already done are checked, not redone`]);
@@ -219,11 +223,41 @@ export class WorkspaceLifecycleService {
       );
     }
 
+    // A template's own command serves its declared ports: `running` waits (bounded) until they answer.
+    const declared = spec.command ? spec.ports.map((p) => p.port) : [];
+    const limitMs = this.config.BERTH_PORTS_READY_TIMEOUT_MS;
+    if (declared.length > 0 && limitMs > 0 && !rec.done('ports', container.id)) {
+      await rec.stage('ports', (signal) => this.waitForPorts(ws.id, declared, limitMs, rec, signal), container.id);
+    }
+
     // Ports first; `running` itself is written with the build's end.
     await rec.stage('ready', async () => {
       const ports = container.ports.map((p) => ({ ...p, name: spec.ports.find((s) => s.port === p.port)?.name ?? '' }));
       await this.workspaces.update(ws.id, { ports });
     });
+  }
+
+  /** Probes until every port accepts a connection or the limit passes (then noted, not failed). */
+  private async waitForPorts(
+    workspaceId: string,
+    ports: number[],
+    limitMs: number,
+    rec: BuildRecorder,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const until = Date.now() + limitMs;
+    rec.log('system', [`waiting for port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} to accept connections`]);
+    for (;;) {
+      const closed = await this.runtime.closedPorts(workspaceId, ports, signal);
+      if (closed.length === 0)
+        return rec.log('system', [`port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} ready`]);
+      if (Date.now() >= until) {
+        return rec.log('system', [
+          `warning: port${closed.length > 1 ? 's' : ''} ${closed.join(', ')} did not accept a connection within ${Math.round(limitMs / 1000)} s; running without waiting longer`,
+        ]);
+      }
+      await sleep(Math.min(250, Math.max(0, until - Date.now())), signal);
+    }
   }
 
   private async runScript(
@@ -291,3 +325,14 @@ function describeFailure(error: unknown): { message: string; code: string } {
   const message = error instanceof Error ? error.message : String(error);
   return { message: `runtime error: ${message}`, code: ErrorCode.RuntimeFailure };
 }
+
+/** Metrics of a build that ended: each stage it went through (queue included) and its whole duration. */
+function observeBuild(build: BuildRecord, stages: Record<string, number>, outcome: 'succeeded' | 'failed'): void {
+  for (const [stage, ms] of Object.entries(stages)) observeStage(build.kind, stage, ms);
+  buildDuration.observe({ kind: build.kind, outcome }, Math.max(0, Date.now() - build.queuedAt.getTime()) / 1000);
+}
+
+const describeStages = (stages: Record<string, number>): string =>
+  Object.entries(stages)
+    .map(([stage, ms]) => `${stage} ${ms} ms`)
+    .join(', ');

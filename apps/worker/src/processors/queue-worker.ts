@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, type Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { type Job, WaitingError, Worker } from 'bullmq';
 import { type BerthConfig } from '#config';
+import { queueWait } from '#metrics';
 import { redisConnection } from '#queue';
 import { sleep } from '#runtime';
 import { HandBack } from '../common/hand-back.js';
@@ -56,6 +57,8 @@ export abstract class QueueWorker<T> implements OnApplicationBootstrap, BeforeAp
   private async process(job: Job<T>, token: string | undefined, bullSignal: AbortSignal | undefined): Promise<void> {
     // BullMQ aborts only through cancelAllJobs (above); turn that into a recognisable reason.
     const handBack = new AbortController();
+    // From the job's (last) enqueueing to this worker taking it; a delayed job counts from its delay's end.
+    queueWait.observe({ queue: this.queueName }, Math.max(0, Date.now() - job.timestamp - (job.delay ?? 0)) / 1000);
     bullSignal?.addEventListener('abort', () => handBack.abort(new HandBack()), { once: true });
     try {
       await this.handle(job, handBack.signal);

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Job } from 'bullmq';
+import { PinoLogger } from 'nestjs-pino';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { WORKSPACE_QUEUE, type WorkspaceJobData } from '#domain';
 import { WorkspaceLifecycleService } from '../lifecycle/workspace-lifecycle.service.js';
@@ -13,6 +14,7 @@ export class WorkspaceLifecycleProcessor extends QueueWorker<WorkspaceJobData> {
   constructor(
     private readonly lifecycle: WorkspaceLifecycleService,
     @Inject(BERTH_CONFIG) config: BerthConfig,
+    private readonly pino: PinoLogger,
   ) {
     super(WORKSPACE_QUEUE, config);
   }
@@ -22,7 +24,14 @@ export class WorkspaceLifecycleProcessor extends QueueWorker<WorkspaceJobData> {
   }
 
   protected async handle(job: Job<WorkspaceJobData>, signal: AbortSignal): Promise<void> {
-    this.logger.log(`job ${job.id}: build ${job.data.buildId} (attempt ${job.attemptsMade + 1})`);
-    await this.lifecycle.run(job.data.buildId, signal);
+    // Every log line of this build, from any class, carries the workspace and build ids.
+    const bindings = { workspaceId: job.data.workspaceId, buildId: job.data.buildId };
+    await this.pino.runInContext(
+      async () => {
+        this.logger.log(`job ${job.id}: build ${job.data.buildId} (attempt ${job.attemptsMade + 1})`);
+        await this.lifecycle.run(job.data.buildId, signal);
+      },
+      { bindings },
+    );
   }
 }

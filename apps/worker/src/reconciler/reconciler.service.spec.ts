@@ -92,4 +92,24 @@ describe('ReconcilerService (fake runtime, own database)', () => {
     const others = await Promise.all(ids.filter((_, i) => i !== 7).map((id) => workspaces.findById(id)));
     expect(others.every((w) => w?.status === 'running')).toBe(true);
   });
+
+  it('an orphan volume (no workspace) is reported on every 12th pass and never deleted, however many passes run', async () => {
+    const ghost = randomUUID();
+    runtime.volumes.set(ghost, { preparedFor: null, files: new Map([['work', 'kept']]) });
+    for (const id of ids) runtime.volumes.set(id, { preparedFor: null, files: new Map() }); // not orphans
+    runtime.calls.length = 0;
+    const reconciler = new ReconcilerService(config, runtime, workspaces, new BuildsRepository(prisma), events);
+    for (let pass = 1; pass <= 11; pass++) await reconciler.reconcile();
+    expect(runtime.calls).not.toContain('listManagedVolumes'); // the volume report is not due yet
+    expect(reconciler.orphanVolumes).toEqual([]);
+    for (let pass = 12; pass <= 120; pass++) {
+      await reconciler.reconcile();
+      if (pass === 12) expect(reconciler.orphanVolumes).toEqual([ghost]);
+    }
+    expect(runtime.calls.filter((c) => c === 'listManagedVolumes')).toHaveLength(10);
+    expect(reconciler.orphanVolumes).toEqual([ghost]);
+    expect(runtime.calls.filter((c) => c.startsWith('removeVolume'))).toEqual([]);
+    expect(runtime.volumes.get(ghost)?.files.get('work')).toBe('kept');
+    expect(ids.every((id) => runtime.volumes.has(id))).toBe(true);
+  });
 });

@@ -17,6 +17,7 @@ const VOLUME_REPORT_EVERY = 12;
 export class ReconcilerService extends PeriodicTask {
   protected readonly logger = new Logger(ReconcilerService.name);
   private passes = 0;
+  private orphans: readonly string[] = [];
 
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
@@ -26,6 +27,11 @@ export class ReconcilerService extends PeriodicTask {
     private readonly events: WorkspaceEventsPublisher,
   ) {
     super();
+  }
+
+  /** Workspace ids of the volumes without a workspace, as of the last volume report (kept, never deleted). */
+  get orphanVolumes(): readonly string[] {
+    return this.orphans;
   }
 
   protected intervalMs(): number {
@@ -74,6 +80,7 @@ export class ReconcilerService extends PeriodicTask {
 
     if (++this.passes % VOLUME_REPORT_EVERY === 0) {
       const orphans = (await this.runtime.listManagedVolumes()).filter((id) => !liveIds.has(id));
+      this.orphans = orphans;
       if (orphans.length > 0)
         this.logger.warn(`volumes without a workspace (kept, for an admin to look at): ${orphans.join(', ')}`);
     }

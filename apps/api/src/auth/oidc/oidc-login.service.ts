@@ -11,6 +11,7 @@ import {
 import { BerthError, ErrorCode } from '#domain';
 import { isUniqueViolation, UsersRepository, type UserRecord } from '#persistence';
 import { AuditService } from '../../audit/audit.service.js';
+import { loginFailures } from '#metrics';
 
 const ACTION = 'auth.oidc.login';
 
@@ -132,6 +133,7 @@ export class OidcLoginService {
     extra: Record<string, string> = {},
     targetUserId?: string,
   ): Promise<BerthError> {
+    loginFailures.inc({ method: 'oidc' });
     await this.audit.record({
       actor: null,
       via: 'oidc',

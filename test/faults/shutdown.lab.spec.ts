@@ -19,7 +19,7 @@ describe('faults: graceful shutdown (SIGTERM)', () => {
   let queue: Queue;
 
   beforeAll(async () => {
-    lab = await startLab({ name: 'shutdown', env: { BERTH_SHUTDOWN_GRACE_MS: '20000', BERTH_JOB_LOCK_MS: '30000' } });
+    lab = await startLab({ name: 'shutdown', env: { BERTH_SHUTDOWN_GRACE_MS: '20000', BERTH_JOB_LOCK_MS: '120000' } });
     admin = await lab.start();
     queue = new Queue(WORKSPACE_QUEUE, {
       connection: redisConnection(lab.env.REDIS_URL!, 'producer'),
@@ -65,17 +65,17 @@ describe('faults: graceful shutdown (SIGTERM)', () => {
     for (const id of inFlight) await scriptRunning(id);
 
     const worker = lab.berth.worker;
-    const sent = Date.now();
     worker.kill('SIGTERM');
     // Accepted while the worker stops: recorded and queued, but this worker must not take it.
     const late = await create('finish-late', templateId);
     await exited(worker);
-    const exitMs = Date.now() - sent;
 
-    expect(exitMs).toBeLessThan(20_000);
+    // Finished, not handed back: within the grace period, by what happened rather than a clock.
     for (const id of inFlight) {
       expect((await admin.get(`/workspaces/${id}`)).body).toMatchObject({ status: 'running' });
-      expect((await latestBuild(id)).status).toBe('succeeded');
+      const build = await latestBuild(id);
+      expect(build.status).toBe('succeeded');
+      expect(build.logs.some((l) => /goes back to the queue/.test(l.line))).toBe(false);
     }
     expect(await latestBuild(late)).toMatchObject({ status: 'queued', startedAt: null });
     const counts = await queue.getJobCounts('active', 'wait');
@@ -95,10 +95,8 @@ describe('faults: graceful shutdown (SIGTERM)', () => {
     await scriptRunning(id);
 
     const worker = lab.berth.worker;
-    const sent = Date.now();
     worker.kill('SIGTERM');
-    await exited(worker);
-    expect(Date.now() - sent).toBeLessThan(10_000);
+    await exited(worker); // the 30 s script was still running: only a hand-back lets it exit
 
     const handedBack = await latestBuild(id);
     expect(handedBack.status).toBe('queued');
@@ -108,17 +106,17 @@ describe('faults: graceful shutdown (SIGTERM)', () => {
     expect((await queue.getJobCounts('active')).active).toBe(0);
     expect(await queue.getJobState(workspaceJobId(handedBack.id))).toBe('waiting');
 
-    // Well before the 30 s job lock would have expired.
-    const restarted = Date.now();
+    // The job is waiting, not active: the next worker takes it without the 120 s job lock expiring
+    // (a stalled job would wait for it, and the reaper would fail the silent build first).
     await lab.berth.startWorker();
-    await waitFor(
+    const taken = await waitFor(
       () => latestBuild(id),
-      (b) => b.status === 'running',
+      (b) => b.status !== 'queued',
       'the next worker to take the build',
-      10_000,
+      60_000,
       100,
     );
-    expect(Date.now() - restarted).toBeLessThan(10_000);
+    expect(taken.status).toBe('running');
   });
 
   it('the API ends SSE streams and terminals with a going-away notice and exits promptly', async () => {
@@ -141,7 +139,9 @@ describe('faults: graceful shutdown (SIGTERM)', () => {
     const sent = Date.now();
     api.kill('SIGTERM');
     await exited(api);
-    expect(Date.now() - sent).toBeLessThan(5000);
+    // The product's promise, generous and measured where nothing else runs (the lab phase): the
+    // API ends its streams instead of waiting out its 20 s grace period for them.
+    expect(Date.now() - sent).toBeLessThan(15_000);
     expect(await closed).toBe(1001);
     await waitFor(
       () => Promise.resolve(stream.events.map((e) => e.event)),

@@ -1,0 +1,46 @@
+import { Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Roles } from '#auth';
+import { JOB_STATES, type JobState, QueueJobsService, type QueueJobView } from './queue-jobs.service.js';
+
+export class ListJobsQuery {
+  @IsIn(JOB_STATES)
+  state!: JobState;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+/**
+ * The queue view of the admin system page: jobs per state, retry a failed one, remove a stuck one.
+ * Admins only; token requests need the `all` scope (no scope declared), cookie requests the CSRF
+ * header; every retry and removal is audited (`queues.retry`, `queues.remove`, target: the job id).
+ */
+@ApiTags('admin')
+@Roles('admin')
+@Controller('admin/queues')
+export class QueuesController {
+  constructor(private readonly jobs: QueueJobsService) {}
+
+  @Get(':queue/jobs')
+  list(@Param('queue') queue: string, @Query() query: ListJobsQuery): Promise<QueueJobView[]> {
+    return this.jobs.list(queue, query.state, query.limit ?? 50);
+  }
+
+  @Post(':queue/jobs/:id/retry')
+  @HttpCode(200)
+  retry(@Param('queue') queue: string, @Param('id') id: string): Promise<QueueJobView> {
+    return this.jobs.retry(queue, id);
+  }
+
+  @Delete(':queue/jobs/:id')
+  remove(@Param('queue') queue: string, @Param('id') id: string): Promise<{ id: string; removed: true }> {
+    return this.jobs.remove(queue, id);
+  }
+}
