@@ -2,6 +2,7 @@ import { finished } from 'node:stream/promises';
 import { type Logger } from '@nestjs/common';
 import type ssh2 from 'ssh2';
 import { LOGIN_SHELL, tcpRelayCommand, type InteractiveExec } from '#runtime';
+import { TtySession } from '../terminal/tty-session.js';
 import { type WorkspaceTarget } from '../terminal/workspace-access.service.js';
 import { type SshIdentity } from './ssh-gateway.service.js';
 import { type SshWorkspaces } from './ssh-workspaces.js';
@@ -54,9 +55,9 @@ export class SshConnection {
   private session(session: ssh2.Session): void {
     const env: Record<string, string> = { LANG: 'C.UTF-8' };
     let pty: { cols: number; rows: number } | null = null;
-    let exec: InteractiveExec | null = null;
-    // Window changes that arrive before the process is attached are kept and applied once it is.
-    let pendingSize: { cols: number; rows: number } | null = null;
+    // The same TTY path as the browser terminal: window changes that arrive before the process is
+    // attached are kept and applied once it is, in order with the input around them.
+    const tty = new TtySession();
     session.on('env', (accept, reject, info) => {
       if (!ACCEPTED_ENV.test(info.key)) return reject?.();
       env[info.key] = info.val;
@@ -68,9 +69,7 @@ export class SshConnection {
       accept?.();
     });
     session.on('window-change', (accept, _reject, info) => {
-      const size = { cols: clamp(info.cols, 10, 1000), rows: clamp(info.rows, 2, 500) };
-      if (exec) void exec.resize(size.cols, size.rows);
-      else pendingSize = size;
+      void tty.resize(clamp(info.cols, 10, 1000), clamp(info.rows, 2, 500)).catch(() => undefined);
       accept?.();
     });
     const run = (accept: () => ssh2.ServerChannel, cmd: string[] | null): void => {
@@ -80,20 +79,23 @@ export class SshConnection {
       void (async () => {
         try {
           const target = await this.running(progress);
-          exec = await this.workspaces.openExec(this.identity.workspace.id, {
+          const proc = await this.workspaces.openExec(this.identity.workspace.id, {
             cmd: cmd ?? LOGIN_SHELL,
             user: target.user,
             workdir: target.homePath,
             env: { HOME: target.homePath, ...env },
             tty: pty,
           });
-          if (pendingSize) await exec.resize(pendingSize.cols, pendingSize.rows);
-          const proc = exec;
           channel.on('close', () => proc.close());
           channel.on('data', () => this.workspaces.recordActivity(this.identity.workspace.id));
-          // With a PTY, the client's EOF is not the end of the terminal (sshd keeps it open too);
-          // without one, it closes the process's stdin (`ssh host cat < file`).
-          channel.pipe(proc.stdin, { end: pty === null });
+          if (pty) {
+            // With a PTY, the client's EOF is not the end of the terminal (sshd keeps it open too).
+            channel.on('data', (data: Buffer) => void tty.write(data).catch(() => undefined));
+            await tty.attach({ resize: proc.resize, stream: proc.stdin });
+          } else {
+            // Without one, EOF closes the process's stdin (`ssh host cat < file`).
+            channel.pipe(proc.stdin);
+          }
           proc.stdout.pipe(channel, { end: false });
           proc.stderr.pipe(channel.stderr, { end: false });
           const [code] = await Promise.all([
