@@ -1,4 +1,5 @@
 import { ApiClient, createDeveloper, makeSshKey, signIn, testAdmin } from '#testing';
+import { testEnv } from '../setup/test-env.js';
 
 /** SSH public keys through the API: formats, validation, ownership, deletion, audit. */
 describe('SSH keys', () => {
@@ -82,8 +83,12 @@ describe('SSH keys', () => {
     expect((await narrow.post('/users/me/ssh-keys', { name: 'x', publicKey: makeSshKey().publicKey })).status).toBe(
       403,
     );
-    expect((await dev.get('/users/me/ssh-settings')).body).toEqual({ startsStopped: true });
-    expect((await dev.put('/users/me/ssh-settings', { startsStopped: false })).body).toEqual({ startsStopped: false });
-    expect((await dev.get('/users/me/ssh-settings')).body).toEqual({ startsStopped: false });
+    const gateway = { host: '127.0.0.1', port: Number(testEnv().BERTH_SSH_PORT) };
+    expect((await dev.get('/users/me/ssh-settings')).body).toEqual({ startsStopped: true, gateway });
+    expect((await dev.put('/users/me/ssh-settings', { startsStopped: false })).body).toEqual({
+      startsStopped: false,
+      gateway,
+    });
+    expect((await dev.get('/users/me/ssh-settings')).body).toEqual({ startsStopped: false, gateway });
   });
 });

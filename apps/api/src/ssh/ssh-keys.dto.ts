@@ -28,4 +28,6 @@ export interface SshKeyView {
 
 export interface SshSettingsView {
   startsStopped: boolean;
+  /** Where the gateway listens (null: turned off), so clients can show the `ssh -p` command. */
+  gateway: { host: string; port: number } | null;
 }

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { conflict, notFound, parseSshPublicKey } from '#domain';
 import { isUniqueViolation, SshKeysRepository, UsersRepository, type SshKeyRecord } from '#persistence';
 import { type AddSshKeyDto, type SshKeyView, type SshSettingsDto, type SshSettingsView } from './ssh-keys.dto.js';
@@ -19,7 +20,14 @@ export class SshKeysService {
   constructor(
     private readonly keys: SshKeysRepository,
     private readonly users: UsersRepository,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
+
+  private gateway(): SshSettingsView['gateway'] {
+    return this.config.BERTH_SSH_PORT === 0
+      ? null
+      : { host: this.config.BERTH_SSH_HOST, port: this.config.BERTH_SSH_PORT };
+  }
 
   list(userId: string): Promise<SshKeyView[]> {
     return this.keys.listByUser(userId).then((rows) => rows.map(toView));
@@ -50,11 +58,11 @@ export class SshKeysService {
   async settings(userId: string): Promise<SshSettingsView> {
     const user = await this.users.findById(userId);
     if (!user) throw notFound('user');
-    return { startsStopped: user.sshStartsStopped };
+    return { startsStopped: user.sshStartsStopped, gateway: this.gateway() };
   }
 
   async updateSettings(userId: string, dto: SshSettingsDto): Promise<SshSettingsView> {
     const user = await this.users.update(userId, { sshStartsStopped: dto.startsStopped });
-    return { startsStopped: user.sshStartsStopped };
+    return { startsStopped: user.sshStartsStopped, gateway: this.gateway() };
   }
 }
