@@ -22,6 +22,11 @@ export function testEnv(): Record<string, string> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     // Many suites sign the admin in; the throttling test uses an address of its own and this limit.
     BERTH_LOGIN_LIMIT: '30',
+    // Failed sign-ins per address: the client-address test spends this from 127.0.0.3 (its own).
+    BERTH_LOGIN_ADDRESS_LIMIT: '100',
+    BERTH_LOGIN_DELAY_MAX_MS: '100',
+    // 127.0.0.2 plays the reverse proxy in the client-address test; 127.0.0.1 is a direct client.
+    BERTH_TRUSTED_PROXIES: '127.0.0.2/32',
     // Local images, the test registry and the closed loopback port of the pull-failure test.
     BERTH_IMAGE_ALLOWLIST: 'berth/*,127.0.0.1:5000/*,127.0.0.1:5999/*',
     // Fast control loops, so fault tests see the system converge within seconds.

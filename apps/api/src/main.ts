@@ -13,6 +13,8 @@ import { sessionMiddleware } from './common/session.js';
 import { setUpOpenApi } from './common/openapi.js';
 import { servePortal } from './common/portal.js';
 import { PortProxyMiddleware } from './proxy/port-proxy.middleware.js';
+import { AppOriginProxy } from './proxy/app-origin.proxy.js';
+import { appHostRouter } from './proxy/app-host.router.js';
 import { UpgradeRouter } from './terminal/upgrade.router.js';
 import { berthValidationPipe } from './common/validation.pipe.js';
 import { LiveConnections } from './common/live-connections.js';
@@ -23,16 +25,18 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   const config = app.get<BerthConfig>(BERTH_CONFIG);
 
-  // A reverse proxy on this host may terminate TLS: trust its X-Forwarded-* (cookies become Secure).
-  app.set('trust proxy', 'loopback');
+  // Only proxies listed in BERTH_TRUSTED_PROXIES may name the client (X-Forwarded-For) or the
+  // scheme; from anyone else those headers are ignored (proxy-addr semantics, checked at boot).
+  app.set('trust proxy', config.BERTH_TRUSTED_PROXIES.length ? config.BERTH_TRUSTED_PROXIES : false);
+  // App origins first: proxied apps get none of Berth's headers, sessions or routes.
+  app.use(appHostRouter(app.get(AppOriginProxy)));
   app.use(httpMetrics);
   app.use(helmet());
   const sessions = sessionMiddleware(config);
   app.use(sessions.middleware);
-  // Workspace ports: plain express, before body parsing (bodies stream through untouched) and
-  // outside the API prefix.
+  // The old path-based port URLs: a redirect to the ticket route.
   const ports = app.get(PortProxyMiddleware);
-  app.use('/w', (req: Request, res: Response, next: NextFunction) => void ports.use(req, res, next));
+  app.use('/w', (req: Request, res: Response, next: NextFunction) => ports.use(req, res, next));
   app.useBodyParser('json', { limit: '1mb' });
   app.use(passport.initialize());
   app.use(passport.session());

@@ -75,10 +75,37 @@ export const configSchema = z.object({
 
   /** The URL users reach Berth at; OIDC redirect URIs and cookie `Secure` derive from it. */
   BERTH_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * Wildcard URL whose `*` becomes each forwarded port's own host, `<port>--<workspace>--<owner>`
+   * (default `http://*.apps.localhost:<PORT>`; browsers resolve `*.localhost` to loopback).
+   */
+  BERTH_APPS_URL: z
+    .string()
+    .regex(/^https?:\/\/\*\.[a-z0-9.-]+(:\d+)?\/?$/i, 'a URL such as https://*.apps.example.com')
+    .optional(),
   BERTH_MIN_PASSWORD_LENGTH: z.coerce.number().int().min(8).max(128).default(12),
-  /** Login and token-creation throttling, shared by every API process through Redis. */
+  /**
+   * Failed sign-ins allowed per account (BERTH_LOGIN_LIMIT) and per client address, per window;
+   * each account's failures after the third also delay its next attempt (doubling, up to the max).
+   */
   BERTH_LOGIN_LIMIT: z.coerce.number().int().positive().default(10),
+  BERTH_LOGIN_ADDRESS_LIMIT: z.coerce.number().int().positive().default(30),
   BERTH_LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  BERTH_LOGIN_DELAY_MAX_MS: z.coerce.number().int().min(0).default(5000),
+  /**
+   * Proxies whose X-Forwarded-For names the client (comma-separated IPs or CIDRs; default none):
+   * from anyone else the header is ignored and the peer address is the client's.
+   */
+  BERTH_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  /** Token creation per user, shared by every API process through Redis. */
   BERTH_TOKEN_CREATE_LIMIT: z.coerce.number().int().positive().default(30),
   BERTH_TOKEN_CREATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
 

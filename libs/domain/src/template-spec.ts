@@ -119,6 +119,8 @@ export const templateSpecSchema = z
       .max(20)
       .refine((ps) => new Set(ps.map((p) => p.port)).size === ps.length, 'ports must be unique')
       .default([]),
+    /** The highest share level a workspace may give its ports (owner: no sharing). */
+    maxPortShare: z.enum(['owner', 'authenticated', 'public']).default('owner'),
     command: z.array(z.string().max(4096)).min(1).max(64).optional(),
     initScript: z.string().max(65536).optional(),
     startScript: z.string().max(65536).optional(),
@@ -193,3 +195,10 @@ export function parseTemplateSpec(input: unknown): TemplateSpec {
     throw new BerthError(ErrorCode.Validation, `${first.field}: ${first.message}`, { field: first.field, problems });
   return templateSpecSchema.parse(input);
 }
+
+/** Who may open a forwarded port: its owner (and admins), any signed-in user, or anyone. */
+export type PortShare = 'owner' | 'authenticated' | 'public';
+export const PORT_SHARES: readonly PortShare[] = ['owner', 'authenticated', 'public'];
+/** The lower of two levels (a template's maximum caps what a workspace set). */
+export const minShare = (a: PortShare, b: PortShare): PortShare =>
+  PORT_SHARES[Math.min(PORT_SHARES.indexOf(a), PORT_SHARES.indexOf(b))] ?? 'owner';

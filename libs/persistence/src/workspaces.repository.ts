@@ -33,7 +33,7 @@ export class WorkspacesRepository {
   }
 
   /** A live workspace by its name, which is unique per owner (the SSH gateway's user name). */
-  findLiveByName(ownerId: string, name: string): Promise<WorkspaceRecord | null> {
+  findLiveByOwnerAndName(ownerId: string, name: string): Promise<WorkspaceRecord | null> {
     return this.prisma.workspace.findFirst({ where: { ownerId, name, deletedAt: null } });
   }
 
@@ -54,6 +54,23 @@ export class WorkspacesRepository {
       template: names.get(g.templateId) ?? g.templateId,
       count: g._count._all,
     }));
+  }
+
+  /** Live workspaces of that name, with their owner's e-mail (to resolve an app host). */
+  findLiveByName(name: string): Promise<(WorkspaceRecord & { owner: { email: string } })[]> {
+    return this.prisma.workspace.findMany({
+      where: { name, deletedAt: null },
+      include: { owner: { select: { email: true } } },
+      take: 50,
+    });
+  }
+
+  async setPortShare(id: string, port: number, share: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const row = await tx.workspace.findUniqueOrThrow({ where: { id }, select: { portShares: true } });
+      const shares = { ...(row.portShares as Record<string, string>), [String(port)]: share };
+      await tx.workspace.update({ where: { id }, data: { portShares: shares } });
+    });
   }
 
   listLive(ownerId: string | null): Promise<WorkspaceRecord[]> {

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentUser, RequiresScope, type AuthenticatedUser } from '#auth';
+import { CurrentUser, type AuthenticatedUser } from '#auth';
 import { ExecRequestDto, type ExecResultView } from './workspace-exec.dto.js';
 import { WorkspaceExecService } from './workspace-exec.service.js';
 
@@ -10,7 +10,6 @@ export class WorkspaceExecController {
   constructor(private readonly exec: WorkspaceExecService) {}
 
   /** Runs a command in the running workspace and answers with its exit code and output (owner, admin). */
-  @RequiresScope('workspaces:write')
   @Post(':id/exec')
   @HttpCode(200)
   run(

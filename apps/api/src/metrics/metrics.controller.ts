@@ -1,7 +1,6 @@
 import { Controller, Get, Header, Inject, Req, UnauthorizedException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { type Request } from 'express';
-import { Public } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { metricsAllowed, registry } from '#metrics';
 
@@ -11,7 +10,6 @@ import { metricsAllowed, registry } from '#metrics';
  * `Authorization: Bearer $BERTH_METRICS_TOKEN`; 401 otherwise. Outside /api/v1, not in OpenAPI.
  */
 @ApiExcludeController()
-@Public()
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {}

@@ -2,7 +2,7 @@ import { type Socket } from 'node:net';
 import { type Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import ssh2 from 'ssh2';
-import { toAuthenticatedUser, type AuthenticatedUser } from '#auth';
+import { authorizeDoor, DOORS, toAuthenticatedUser, type AuthenticatedUser } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { sshFingerprint } from '#domain';
 import { SshKeysRepository, UsersRepository, WorkspacesRepository, type WorkspaceRecord } from '#persistence';
@@ -150,6 +150,11 @@ export class SshGatewayService implements OnApplicationBootstrap, OnModuleDestro
     if (!key) return refuse('unknown key', null);
     const user = toAuthenticatedUser(key.user, 'ssh');
     if (!key.user.active) return refuse('deactivated user', user);
+    try {
+      authorizeDoor(DOORS['SSH <workspace>@gateway'], user);
+    } catch {
+      return refuse('door refused', user);
+    }
     if (!ctx.signature || !ctx.blob) return 'query-ok';
     const parsed = ssh2.utils.parseKey(key.publicKey);
     if (parsed instanceof Error || !parsed.verify(ctx.blob, ctx.signature, ctx.hashAlgo)) {
@@ -166,7 +171,7 @@ export class SshGatewayService implements OnApplicationBootstrap, OnModuleDestro
       if (!owner) return refuse('no such owner', user);
       ownerId = owner.id;
     }
-    const workspace = await this.workspaces.findLiveByName(ownerId, name);
+    const workspace = await this.workspaces.findLiveByOwnerAndName(ownerId, name);
     if (!workspace) return refuse('no such workspace', user);
     if (expected && (expected.userId !== user.id || expected.workspaceId !== workspace.id)) {
       return refuse('key does not match the WebSocket session', user, workspace.id);

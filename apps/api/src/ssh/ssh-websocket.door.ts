@@ -2,15 +2,12 @@ import { type IncomingMessage } from 'node:http';
 import { type Duplex } from 'node:stream';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { createWebSocketStream, type WebSocket, WebSocketServer } from 'ws';
-import { scopeAllows, type AuthenticatedUser } from '#auth';
-import { BerthError, ErrorCode, notFound } from '#domain';
+import { DOORS, type AuthenticatedUser } from '#auth';
+import { notFound } from '#domain';
 import { WorkspacesRepository } from '#persistence';
 import { LiveConnections } from '../common/live-connections.js';
 import { UpgradeRouter } from '../terminal/upgrade.router.js';
 import { SshGatewayService } from './ssh-gateway.service.js';
-
-/** A shell is as much as a write: narrow tokens need `workspaces:write` for this door. */
-export const SSH_WEBSOCKET_SCOPE = 'workspaces:write';
 
 /**
  * `GET /api/v1/workspaces/:id/ssh` (WebSocket): binary frames carry an SSH connection to the
@@ -32,6 +29,8 @@ export class SshWebSocketDoor implements OnModuleInit {
   onModuleInit(): void {
     this.router.addDoor({
       path: /^\/api\/v1\/workspaces\/([0-9a-f-]{36})\/ssh$/,
+      // Roles and token scope come from the door table, checked by the upgrade router.
+      door: DOORS['WS /api/v1/workspaces/:id/ssh'],
       open: (req, socket, head, user, match) => this.open(req, socket, head, user, match[1]!),
     });
   }
@@ -43,11 +42,6 @@ export class SshWebSocketDoor implements OnModuleInit {
     user: AuthenticatedUser,
     workspaceId: string,
   ): Promise<void> {
-    if (!scopeAllows(user.scopes, SSH_WEBSOCKET_SCOPE)) {
-      throw new BerthError(ErrorCode.Forbidden, `this token lacks the ${SSH_WEBSOCKET_SCOPE} scope`, {
-        requiredScope: SSH_WEBSOCKET_SCOPE,
-      });
-    }
     const ws = await this.workspaces.findLive(workspaceId, user.role === 'admin' ? null : user.id);
     if (!ws) throw notFound('workspace');
     this.wss.handleUpgrade(req, socket, head, (client: WebSocket) => {

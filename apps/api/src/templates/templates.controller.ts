@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentUser, RequiresScope, Roles, SharedResource, type AuthenticatedUser } from '#auth';
+import { CurrentUser, SharedResource, type AuthenticatedUser } from '#auth';
 import { type SpecProblem } from '#domain';
 import { TemplateRolloutService, type WorkspaceImpact } from './template-rollout.service.js';
 import { TemplateVersionsService } from './template-versions.service.js';
@@ -17,7 +17,6 @@ import { TemplatesService } from './templates.service.js';
 
 @ApiTags('templates')
 @SharedResource()
-@RequiresScope('templates:read')
 @Controller('templates')
 export class TemplatesController {
   constructor(
@@ -36,17 +35,12 @@ export class TemplatesController {
   get(@Param('id', ParseUUIDPipe) id: string): Promise<TemplateView> {
     return this.templates.get(id);
   }
-
-  @Roles('admin')
-  @RequiresScope('templates:write')
   @Post()
   create(@Body() dto: CreateTemplateDto, @CurrentUser() user: AuthenticatedUser): Promise<TemplateView> {
     return this.templates.create(dto, user.id);
   }
 
   /** Lint for the editor: every problem of a spec at once, nothing stored. */
-  @Roles('admin')
-  @RequiresScope('templates:write')
   @Post('validate')
   @HttpCode(200)
   validate(@Body() dto: ValidateSpecDto): { valid: boolean; problems: SpecProblem[] } {
@@ -54,8 +48,6 @@ export class TemplatesController {
   }
 
   /** A template from a devcontainer.json; the answer lists every key that was not carried over. */
-  @Roles('admin')
-  @RequiresScope('templates:write')
   @Post('import/devcontainer')
   @HttpCode(201)
   importDevcontainer(
@@ -64,9 +56,6 @@ export class TemplatesController {
   ): Promise<DevcontainerImportResult> {
     return this.devcontainers.import(dto, user.id);
   }
-
-  @Roles('admin')
-  @RequiresScope('templates:write')
   @Delete(':id')
   @HttpCode(204)
   archive(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
@@ -77,9 +66,6 @@ export class TemplatesController {
   listVersions(@Param('id', ParseUUIDPipe) id: string): Promise<TemplateVersionView[]> {
     return this.versions.list(id);
   }
-
-  @Roles('admin')
-  @RequiresScope('templates:write')
   @Post(':id/versions')
   createVersion(
     @Param('id', ParseUUIDPipe) id: string,
@@ -97,9 +83,6 @@ export class TemplatesController {
   ): Promise<TemplateVersionView> {
     return this.versions.get(id, n);
   }
-
-  @Roles('admin')
-  @RequiresScope('templates:write')
   @Post(':id/versions/:n/promote')
   @HttpCode(200)
   promote(@Param('id', ParseUUIDPipe) id: string, @Param('n', ParseIntPipe) n: number): Promise<TemplateView> {
@@ -107,7 +90,6 @@ export class TemplatesController {
   }
 
   /** Rollout dry-run: what moving each older workspace to version n would change. */
-  @Roles('admin')
   @Get(':id/versions/:n/impact')
   impact(
     @Param('id', ParseUUIDPipe) id: string,

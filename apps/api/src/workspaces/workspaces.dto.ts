@@ -34,7 +34,14 @@ export interface WorkspaceView {
   parameters: Record<string, unknown>;
   status: string;
   lastError: string | null;
-  ports: { port: number; name: string; hostPort: number }[];
+  /** Forwarded ports: `url` is the port's own origin; `share` who may open it. */
+  ports: {
+    port: number;
+    name: string;
+    hostPort: number;
+    url: string;
+    share: 'owner' | 'authenticated' | 'public';
+  }[];
   /** Last terminal or proxied-port use (minute precision). */
   lastActivityAt: string | null;
   /** Why Berth stopped it by itself (idle timeout), until the next transition. */

@@ -18,10 +18,15 @@ export interface AuthProviders {
 export type WorkspaceStatus =
   'pending' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed' | 'deleting' | 'deleted';
 
+export type PortShare = 'owner' | 'authenticated' | 'public';
+
 export interface WorkspacePort {
   port: number;
   name: string;
   hostPort: number;
+  /** The port's own origin (BERTH_APPS_URL); opened through the ticket route. */
+  url: string;
+  share: PortShare;
 }
 
 export interface Workspace {
