@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import ssh2 from 'ssh2';
 import {
   ApiClient,
   createDeveloper,
@@ -198,5 +200,56 @@ describe('SSH gateway', () => {
     }
     const stopped = await dev.waitForStatus(idle.id, 'stopped', 30_000);
     expect(stopped.stopReason).toMatch(/^idle 0\.1 min: no .*activity/);
+  });
+});
+
+/** Window changes sent before the shell is attached are applied once it is, before the input after them. */
+describe('SSH gateway window changes', () => {
+  it('a resize sent right after the PTY request is what stty sees', async () => {
+    const admin = await signIn(testAdmin.email, testAdmin.password);
+    const { client: dev } = await createDeveloper(admin);
+    const key = makeSshKey();
+    await dev.post('/users/me/ssh-keys', { name: 'k', publicKey: key.publicKey });
+    const templateId = (
+      (
+        await admin.post('/templates', {
+          name: uniqueName('sshwin'),
+          spec: { image: 'berth/busybox:test', resources: { cpus: 0.25, memoryMb: 128 } },
+        })
+      ).body as { id: string }
+    ).id;
+    const ws = (await dev.post('/workspaces', { name: uniqueName('sshwin'), templateId })).body as {
+      id: string;
+      name: string;
+    };
+    await dev.waitForStatus(ws.id, 'running');
+    const conn = new ssh2.Client();
+    await new Promise<void>((resolve, reject) =>
+      conn
+        .on('ready', resolve)
+        .on('error', reject)
+        .connect({
+          host: '127.0.0.1',
+          port: Number(testEnv().BERTH_SSH_PORT),
+          username: ws.name,
+          privateKey: fs.readFileSync(key.path),
+        }),
+    );
+    try {
+      const output = await new Promise<string>((resolve, reject) => {
+        conn.shell({ cols: 100, rows: 30, term: 'xterm' }, (error, stream) => {
+          if (error) return reject(error);
+          // Sent at once: the exec in the workspace is not attached yet.
+          stream.setWindow(40, 120, 0, 0);
+          stream.write('/bin/busybox stty size; exit\n');
+          let out = '';
+          stream.on('data', (d: Buffer) => (out += d.toString()));
+          stream.on('close', () => resolve(out));
+        });
+      });
+      expect(output).toMatch(/\r\n40 120\r\n/);
+    } finally {
+      conn.end();
+    }
   });
 });
