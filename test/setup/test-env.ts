@@ -8,6 +8,8 @@ export function testEnv(): Record<string, string> {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: process.env.BERTH_TEST_PORT ?? '18080',
+    // The SSH gateway: next to the API's port unless given (helpers share a machine).
+    BERTH_SSH_PORT: process.env.BERTH_TEST_SSH_PORT ?? String(Number(process.env.BERTH_TEST_PORT ?? '18080') + 2),
     DATABASE_URL: process.env.BERTH_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/berth_test',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     BERTH_INSTANCE: process.env.BERTH_TEST_INSTANCE ?? 'test',

@@ -14,7 +14,7 @@ import { scopeAllows, type TokenScope } from './scopes.js';
  * - `scope`: what a bearer token must carry (`any`: every valid token; sessions are limited by
  *   their role only). A `:write` scope includes the matching `:read`.
  */
-export type DoorKind = 'rest' | 'sse' | 'websocket' | 'exec' | 'proxy';
+export type DoorKind = 'rest' | 'sse' | 'websocket' | 'exec' | 'proxy' | 'ssh';
 export type DoorRole = AuthenticatedUser['role'];
 
 export interface Door {
@@ -50,6 +50,12 @@ export const DOORS = {
   'POST /api/v1/tokens': signedIn('all'),
   'GET /api/v1/tokens': signedIn('all'),
   'DELETE /api/v1/tokens/:id': signedIn('all'),
+  // SSH keys open shells: only sessions and `all` tokens manage them.
+  'GET /api/v1/users/me/ssh-keys': signedIn('all'),
+  'POST /api/v1/users/me/ssh-keys': signedIn('all'),
+  'DELETE /api/v1/users/me/ssh-keys/:id': signedIn('all'),
+  'GET /api/v1/users/me/ssh-settings': signedIn('all'),
+  'PUT /api/v1/users/me/ssh-settings': signedIn('all'),
 
   // Templates: everyone reads the catalogue; admins change it.
   'GET /api/v1/templates': signedIn('templates:read'),
@@ -84,6 +90,11 @@ export const DOORS = {
   // Running code inside a workspace is writing to it, whatever the transport.
   'POST /api/v1/workspaces/:id/exec': signedIn('workspaces:write', 'exec'),
   'WS /api/v1/workspaces/:id/terminal': signedIn('workspaces:write', 'websocket'),
+  // SSH over the API's WebSocket; the SSH key inside must then be the same user's.
+  'WS /api/v1/workspaces/:id/ssh': signedIn('workspaces:write', 'websocket'),
+  // The SSH gateway (BERTH_SSH_PORT): a registered key stands for its user; admins may reach
+  // other users' workspaces as `<workspace>.<owner email>`.
+  'SSH <workspace>@gateway': signedIn('all', 'ssh'),
   // Forwarded ports, each on its own origin (BERTH_APPS_URL): the API issues a one-time ticket
   // after checking access; the app origin trades it for its own cookie.
   'GET /api/v1/workspaces/:id/ports/:port/open': signedIn('workspaces:write', 'proxy'),

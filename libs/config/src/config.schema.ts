@@ -84,6 +84,11 @@ export const configSchema = z.object({
   /** On SIGTERM, how long in-flight jobs may run on before they are handed back to the queue. */
   BERTH_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
 
+  /** The built-in SSH gateway (`ssh -p <port> <workspace>@<host>`); 0 turns it off. */
+  BERTH_SSH_PORT: z.coerce.number().int().min(0).max(65535).default(2222),
+  /** Where the SSH gateway listens: loopback unless configured. */
+  BERTH_SSH_HOST: z.string().default('127.0.0.1'),
+
   /** Bearer token that lets a scraper read /metrics from a non-loopback address (loopback needs none). */
   BERTH_METRICS_TOKEN: z.string().min(16).optional(),
   /** The worker's own metrics listener (it has no other HTTP server); port 0 turns it off. */

@@ -13,3 +13,4 @@ export * from './devcontainer/devcontainer-import.js';
 export * from './spec-diff.js';
 export * from './quota.js';
 export * from './retention.js';
+export * from './ssh-public-key.js';

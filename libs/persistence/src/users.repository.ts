@@ -57,7 +57,14 @@ export class UsersRepository {
     data: Partial<
       Pick<
         UserRecord,
-        'role' | 'active' | 'name' | 'quotaMaxWorkspaces' | 'quotaMaxRunning' | 'quotaMaxCpus' | 'quotaMaxMemoryMb'
+        | 'role'
+        | 'active'
+        | 'name'
+        | 'sshStartsStopped'
+        | 'quotaMaxWorkspaces'
+        | 'quotaMaxRunning'
+        | 'quotaMaxCpus'
+        | 'quotaMaxMemoryMb'
       >
     >,
   ): Promise<UserRecord> {

@@ -49,6 +49,11 @@ export class WorkspacesRepository {
     });
   }
 
+  /** A live workspace by its name, which is unique per owner (the SSH gateway's user name). */
+  findLiveByOwnerAndName(ownerId: string, name: string): Promise<WorkspaceRecord | null> {
+    return this.prisma.workspace.findFirst({ where: { ownerId, name, deletedAt: null } });
+  }
+
   /** Live workspaces counted by status and template name (one grouped query; for metrics). */
   async countByStatusAndTemplate(): Promise<{ status: WorkspaceStatus; template: string; count: number }[]> {
     const groups = await this.prisma.workspace.groupBy({

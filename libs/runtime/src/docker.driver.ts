@@ -1,3 +1,4 @@
+import { openInteractiveExec, type InteractiveExec, type InteractiveExecRequest } from './interactive-exec.js';
 import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -341,6 +342,13 @@ export class DockerDriver implements RuntimeDriver {
         "this workspace's image has no shell (sh), so it has no terminal; use a template image with a shell",
       );
     return this.call('opening a terminal', {}, () => openTerminal(this.docker.getContainer(id), req));
+  }
+
+  async openExec(workspaceId: string, req: InteractiveExecRequest): Promise<InteractiveExec> {
+    const id = await this.runningContainerId(workspaceId);
+    return this.call('starting a process', {}, () =>
+      openInteractiveExec(this.docker, this.docker.getContainer(id), req),
+    );
   }
 
   async stats(workspaceId: string): Promise<ContainerStats> {

@@ -10,3 +10,5 @@ export * from './terminal.js';
 export * from './abort.js';
 export * from './engine-call.js';
 export * from './volume-usage.js';
+export * from './interactive-exec.js';
+export * from './tcp-relay.js';

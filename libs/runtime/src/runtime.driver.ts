@@ -1,3 +1,4 @@
+import { type InteractiveExec, type InteractiveExecRequest } from './interactive-exec.js';
 import { type TemplateSpec } from '#domain';
 import { type StreamLimits } from './bounded-lines.js';
 import { type ContainerStats, type TerminalRequest, type TerminalSession } from './terminal.js';
@@ -123,6 +124,8 @@ export interface RuntimeDriver {
   hasProgram(workspaceId: string, program: string, signal?: AbortSignal): Promise<boolean>;
   /** An interactive shell in the running container (the browser terminal); Conflict when the image has no sh. */
   openTerminal(workspaceId: string, req: TerminalRequest): Promise<TerminalSession>;
+  /** A process with its stdin open in the running container (SSH sessions, port relays). */
+  openExec(workspaceId: string, req: InteractiveExecRequest): Promise<InteractiveExec>;
   /** Current CPU and memory use of the running container. */
   stats(workspaceId: string): Promise<ContainerStats>;
   /** Every container of this installation, in one label-filtered list call. */

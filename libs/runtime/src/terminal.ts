@@ -22,12 +22,12 @@ export interface TerminalSession {
 }
 
 /** A login shell: bash when the image has it, else sh (busybox images). */
-const SHELL = ['sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi'];
+export const LOGIN_SHELL = ['sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi'];
 
 /** An interactive `docker exec` with a TTY, as the template user in their home directory. */
 export async function openTerminal(container: Docker.Container, req: TerminalRequest): Promise<TerminalSession> {
   const exec = await container.exec({
-    Cmd: SHELL,
+    Cmd: LOGIN_SHELL,
     User: req.user,
     WorkingDir: req.workdir,
     Tty: true,

@@ -5,6 +5,8 @@ import {
   type ContainerStats,
   type TerminalRequest,
   type TerminalSession,
+  type InteractiveExec,
+  type InteractiveExecRequest,
   type ContainerState,
   type ExecRequest,
   type ImageBuildRequest,
@@ -159,6 +161,24 @@ export class FakeRuntimeDriver implements RuntimeDriver {
       stream,
       resize: () => Promise.resolve(),
       close: () => Promise.resolve(void stream.destroy()),
+    });
+  }
+
+  /** Echoes stdin to stdout and exits 0 when stdin ends. */
+  openExec(workspaceId: string, _req: InteractiveExecRequest): Promise<InteractiveExec> {
+    if (!this.containers.get(workspaceId)?.running)
+      return Promise.reject(new BerthError(ErrorCode.Conflict, 'the workspace is not running'));
+    const io = new PassThrough();
+    const stderr = new PassThrough();
+    const exited = new Promise<number>((resolve) => io.on('end', () => resolve(0)));
+    io.on('end', () => stderr.end());
+    return Promise.resolve({
+      stdin: io,
+      stdout: io,
+      stderr,
+      resize: () => Promise.resolve(),
+      exited,
+      close: () => io.destroy(),
     });
   }
 

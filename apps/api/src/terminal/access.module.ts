@@ -29,6 +29,6 @@ import { WorkspaceExecService } from '../exec/workspace-exec.service.js';
     PortProxyMiddleware,
     UpgradeRouter,
   ],
-  exports: [UpgradeRouter, PortProxyMiddleware, AppOriginProxy],
+  exports: [UpgradeRouter, PortProxyMiddleware, AppOriginProxy, WorkspaceAccessService],
 })
 export class AccessModule {}

@@ -245,3 +245,18 @@ export interface QueueJob {
   startedAt: string | null;
   finishedAt: string | null;
 }
+
+export interface SshKey {
+  id: string;
+  name: string;
+  type: string;
+  fingerprint: string;
+  publicKey: string;
+  lastUsedAt: string | null;
+  createdAt: string;
+}
+
+export interface SshSettings {
+  startsStopped: boolean;
+  gateway: { host: string; port: number } | null;
+}
