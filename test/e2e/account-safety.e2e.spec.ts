@@ -65,3 +65,40 @@ describe('account safety', () => {
     expect((await admin.patch(`/users/${id}`, { role: 'developer' })).status).toBe(200);
   });
 });
+
+describe('audited refusals', () => {
+  it('records 403s for role, scope, CSRF and Origin with who, what and the reason', async () => {
+    const admin = await signIn(testAdmin.email, testAdmin.password);
+    const { client: dev, id: devId } = await createDeveloper(admin);
+    const readOnly = (
+      (await dev.post('/tokens', { name: uniqueName('ro'), scopes: ['workspaces:read'] })).body as { token: string }
+    ).token;
+    expect((await dev.get('/users')).status).toBe(403); // role
+    expect(
+      (await request(testBaseUrl()).post('/api/v1/workspaces').set('Authorization', `Bearer ${readOnly}`).send({}))
+        .status,
+    ).toBe(403); // scope
+    const email = `${uniqueName('csrf')}@berth.test`;
+    await admin.post('/users', { email, name: 'C', password: 'csrf-password-123', role: 'developer' });
+    const { agent } = await session(email, 'csrf-password-123');
+    expect((await agent.post('/api/v1/auth/logout')).status).toBe(403); // no CSRF header
+    expect(
+      (
+        await request(testBaseUrl())
+          .get('/api/v1/users/me')
+          .set('Authorization', `Bearer ${dev.token}`)
+          .set('Origin', `http://8000--x--y.apps.localhost:${new URL(testBaseUrl()).port}`)
+      ).status,
+    ).toBe(403); // an app origin
+    const audit = (await admin.get('/audit?action=access.refused&limit=200')).body as {
+      events: { actorId: string | null; actorEmail: string | null; details: { refusal: string; path: string } }[];
+    };
+    const mine = audit.events.filter((e) => e.actorId === devId || e.actorEmail === email);
+    expect(mine.map((e) => `${e.details.refusal} ${e.details.path}`)).toEqual(
+      expect.arrayContaining(['role /api/v1/users', 'scope /api/v1/workspaces']),
+    );
+    expect(audit.events.map((e) => `${e.details.refusal} ${e.details.path}`)).toEqual(
+      expect.arrayContaining(['csrf /api/v1/auth/logout', 'origin /api/v1/users/me']),
+    );
+  });
+});

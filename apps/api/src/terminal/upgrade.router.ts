@@ -6,6 +6,8 @@ import { assertAllowedOrigin, authorizeDoor, DOORS, RequestAuthenticator } from 
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { BerthError, ErrorCode } from '#domain';
 import { ProblemFilter } from '../common/problem.filter.js';
+import { AuditService } from '../audit/audit.service.js';
+import { auditRefusal } from '../audit/refusals.js';
 import { AppOriginProxy } from '../proxy/app-origin.proxy.js';
 import { TerminalGateway } from './terminal.gateway.js';
 
@@ -19,14 +21,16 @@ const TERMINAL_PATH = /^\/api\/v1\/workspaces\/([0-9a-f-]{36})\/terminal$/;
 @Injectable()
 export class UpgradeRouter {
   private readonly logger = new Logger(UpgradeRouter.name);
-  private readonly problems = new ProblemFilter();
 
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     private readonly authenticator: RequestAuthenticator,
     private readonly terminal: TerminalGateway,
     private readonly apps: AppOriginProxy,
+    private readonly audit: AuditService,
   ) {}
+
+  private readonly problems = new ProblemFilter();
 
   async handle(req: IncomingMessage, socket: Duplex, head: Buffer, session: RequestHandler): Promise<void> {
     try {
@@ -43,6 +47,7 @@ export class UpgradeRouter {
       if (!user) throw new BerthError(ErrorCode.Unauthenticated, 'sign in or send a bearer token');
       await this.terminal.open(req, socket, head, user, terminal[1]);
     } catch (error) {
+      auditRefusal(this.audit, req, error);
       this.refuse(socket, error);
     }
   }
