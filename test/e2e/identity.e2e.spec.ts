@@ -1,7 +1,18 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import request from 'supertest';
-import { ApiClient, createDeveloper, signIn, testAdmin, testBaseUrl, uniqueName } from '#testing';
+import {
+  ApiClient,
+  containersOf,
+  createDeveloper,
+  dockerExec,
+  readFromVolume,
+  signIn,
+  testAdmin,
+  testBaseUrl,
+  uniqueName,
+  volumesOf,
+} from '#testing';
 import { testEnv } from '../setup/test-env.js';
 
 /** Identity and access over real HTTP and the real database: tokens, sessions, deactivation, audit. */
@@ -141,12 +152,17 @@ describe('identity and access', () => {
       const tokenClient = await signIn(email, password);
       const ws = (await tokenClient.post('/workspaces', { name: 'busy', templateId })).body as { id: string };
       await tokenClient.waitForStatus(ws.id, 'running');
+      await dockerExec((await containersOf(ws.id))[0]!.Id, ['sh', '-c', 'echo kept > ~/kept']);
 
       expect((await admin.delete(`/users/${user.id}`)).status).toBe(204);
       expect((await request(testBaseUrl()).get('/api/v1/users/me').set('Cookie', cookie)).status).toBe(401);
       expect((await tokenClient.get('/users/me')).status).toBe(401);
       expect((await request(testBaseUrl()).post('/api/v1/auth/login').send({ email, password })).status).toBe(401);
       await admin.waitForStatus(ws.id, 'stopped');
+      // Stopped, not deleted: the home volume and what was in it stay (an admin may hand it over).
+      expect(await containersOf(ws.id)).toHaveLength(0);
+      expect(await volumesOf(ws.id)).toHaveLength(1);
+      expect(await readFromVolume(ws.id, 'kept')).toBe('kept\n');
       await admin.delete(`/workspaces/${ws.id}`);
     });
 

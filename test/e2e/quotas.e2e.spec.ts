@@ -192,6 +192,58 @@ describe('quotas', () => {
     await removeAll(dev, accepted.map(idOf));
   });
 
+  it('concurrent starts cannot overshoot maxRunning, nor maxCpus: 4 stopped workspaces started at once', async () => {
+    const { client: dev, id: devId } = await createDeveloper(admin);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(idOf(await create(dev, `cold-${i}`)));
+    for (const id of ids) await dev.waitForStatus(id, 'running');
+    const stopAll = async (): Promise<void> => {
+      for (const id of ids) {
+        // A start accepted a moment ago is left to finish first (a stop would conflict with it).
+        const { status } = await waitFor(
+          async () => (await dev.get(`/workspaces/${id}`)).body as { status: string },
+          (w) => ['running', 'stopped'].includes(w.status),
+          `${id} to settle`,
+        );
+        if (status !== 'stopped') expect((await dev.post(`/workspaces/${id}/stop`)).status).toBe(202);
+      }
+      for (const id of ids) await dev.waitForStatus(id, 'stopped');
+    };
+    const startAll = async (): Promise<request.Response[]> =>
+      Promise.all(ids.map((id) => dev.post(`/workspaces/${id}/start`)));
+    const running = async (): Promise<number> =>
+      Number(
+        (
+          await db.query<{ n: string }>(
+            `SELECT count(*) AS n FROM "Workspace" WHERE "ownerId" = $1 AND "deletedAt" IS NULL AND status IN ('pending', 'starting', 'running')`,
+            [devId],
+          )
+        ).rows[0]?.n,
+      );
+
+    await stopAll();
+    await setQuota(devId, { maxRunning: 2 });
+    const byRunning = await startAll();
+    expect(byRunning.filter((r) => r.status === 202)).toHaveLength(2);
+    for (const r of byRunning.filter((r) => r.status !== 202))
+      expectRefused(r, 'maxRunning', { allowed: 2, current: 2 });
+    expect(await running()).toBe(2);
+
+    await stopAll();
+    await setQuota(devId, { maxRunning: null, maxCpus: 0.5 }); // 0.25 CPUs each: room for two
+    const byCpus = await startAll();
+    expect(byCpus.filter((r) => r.status === 202)).toHaveLength(2);
+    for (const r of byCpus.filter((r) => r.status !== 202))
+      expectRefused(r, 'maxCpus', { allowed: 0.5, current: 0.5, requested: 0.75 });
+    expect(await running()).toBe(2);
+    expect(((await dev.get('/users/me')).body as { quota: Quota }).quota.usage).toMatchObject({
+      running: 2,
+      cpus: 0.5,
+    });
+
+    await removeAll(dev, ids);
+  });
+
   it('only admins set quotas, and the values are validated', async () => {
     const { client: dev, id: devId } = await createDeveloper(admin);
     expect((await dev.patch(`/users/${devId}`, { quota: { maxRunning: 100 } })).status).toBe(403);

@@ -8,6 +8,7 @@ import {
   testDocker,
   uniqueName,
   volumesOf,
+  waitFor,
 } from '#testing';
 import { testEnv } from '../setup/test-env.js';
 
@@ -99,6 +100,8 @@ describe('workspace lifecycle (real Docker)', () => {
     });
     expect(info.Mounts).toEqual([
       expect.objectContaining({ Type: 'volume', Name: `berth-ws-${workspaceId}-home`, Destination: '/home/dev' }),
+      // Berth's own static toolset, read-only (no host path: a volume the engine filled).
+      expect.objectContaining({ Type: 'volume', Name: 'berth-tools-1', Destination: '/.berth', RW: false }),
     ]);
     expect(Object.keys(info.NetworkSettings.Networks)).toEqual([testEnv().BERTH_WORKSPACE_NETWORK!]);
 
@@ -204,15 +207,61 @@ describe('workspace lifecycle (real Docker)', () => {
       workspaceStatus: 'running',
     });
 
-    const first = await alice.post(`/workspaces/${workspaceId}/stop`);
-    const again = await alice.post(`/workspaces/${workspaceId}/stop`);
-    expect(first.status).toBe(202);
-    if (again.status === 202)
-      expect((again.body as { build: { id: string } }).build.id).toBe(
-        (first.body as { build: { id: string } }).build.id,
-      );
-    else expect(again.status).toBe(409); // the stop already finished: a stopped workspace cannot stop
+    expect((await alice.post(`/workspaces/${workspaceId}/stop`)).status).toBe(202);
     await alice.waitForStatus(workspaceId, 'stopped');
+    const stopped = await alice.post(`/workspaces/${workspaceId}/stop`);
+    expect(stopped.status).toBe(409);
+    expect(stopped.body).toMatchObject({ detail: 'cannot stop a workspace that is stopped' });
+  });
+
+  it('while a start is held in flight: the same request returns its build; stop and delete answer 409', async () => {
+    // The start script waits for a file the test writes: the build is in flight for as long as the
+    // test needs, whatever the machine's load, and ends when the test says so.
+    const gated = (
+      (
+        await admin.post('/templates', {
+          name: uniqueName('gated'),
+          spec: {
+            image: 'berth/busybox:test',
+            startScript: 'echo waiting; while [ ! -f ~/go ]; do sleep 0.2; done',
+            resources: { cpus: 0.25, memoryMb: 128 },
+          },
+        })
+      ).body as { id: string }
+    ).id;
+    const id = (
+      (await alice.post('/workspaces', { name: uniqueName('gated'), templateId: gated })).body as { id: string }
+    ).id;
+    const [build] = await waitFor(
+      async () => (await alice.get(`/workspaces/${id}/builds`)).body as { id: string; status: string }[],
+      (b) => b[0]?.status === 'running',
+      'the start build to run',
+    );
+    await waitFor(
+      async () => (await alice.get(`/workspaces/${id}/builds/${build!.id}`)).body as { logs: { line: string }[] },
+      (b) => b.logs.some((l) => l.line === 'waiting'),
+      'the start script to wait',
+    );
+
+    const repeated = await alice.post(`/workspaces/${id}/start`);
+    expect(repeated.status).toBe(202);
+    expect((repeated.body as { build: { id: string } }).build.id).toBe(build!.id);
+    const stop = await alice.post(`/workspaces/${id}/stop`);
+    expect(stop.status).toBe(409);
+    expect(stop.body).toMatchObject({ detail: 'a start is in progress for this workspace', activeBuildId: build!.id });
+    const del = await alice.delete(`/workspaces/${id}`);
+    expect(del.status).toBe(409);
+    expect(del.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(del.body).toMatchObject({ status: 409, activeBuildId: build!.id });
+    // Nothing was touched: still starting, the one build, container and volume in place.
+    expect((await alice.get(`/workspaces/${id}`)).body).toMatchObject({ status: 'starting' });
+    expect(((await alice.get(`/workspaces/${id}/builds`)).body as unknown[]).length).toBe(1);
+    expect(await volumesOf(id)).toHaveLength(1);
+
+    await dockerExec((await containersOf(id))[0]!.Id, ['touch', '/home/dev/go']);
+    await alice.waitForStatus(id, 'running');
+    expect((await alice.delete(`/workspaces/${id}`)).status).toBe(202);
+    await alice.waitForGone(id);
   });
 
   it('deletes the workspace: container and volume removed, then GET answers 404', async () => {

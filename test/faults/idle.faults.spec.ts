@@ -1,5 +1,7 @@
 import WebSocket from 'ws';
-import { ApiClient, createDeveloper, signIn, testAdmin, uniqueName } from '#testing';
+import request from 'supertest';
+import { ApiClient, createDeveloper, signIn, testAdmin, testBaseUrl, uniqueName } from '#testing';
+import { testEnv } from '../setup/test-env.js';
 
 /** Idle auto-stop with a short timeout: it fires without activity, records why, and activity postpones it. */
 describe('faults: idle auto-stop', () => {
@@ -35,6 +37,50 @@ describe('faults: idle auto-stop', () => {
     expect(await dev.waitForStatus(id, 'running')).toMatchObject({ stopReason: null });
     await dev.post(`/workspaces/${id}/stop`);
     await dev.waitForStatus(id, 'stopped');
+    await dev.delete(`/workspaces/${id}`);
+  });
+
+  it('proxied port traffic postpones the stop: the stop comes after the last request, and says so', async () => {
+    const admin = await signIn(testAdmin.email, testAdmin.password);
+    const served = (
+      (
+        await admin.post('/templates', {
+          name: uniqueName('idle-web'),
+          spec: {
+            image: 'berth/busybox:test',
+            idleTimeoutMinutes: timeoutMinutes,
+            resources: { cpus: 0.25, memoryMb: 128 },
+            ports: [{ port: 8000, name: 'web' }],
+            command: ['sh', '-c', 'mkdir -p ~/www && echo up > ~/www/index.html && exec httpd -f -p 8000 -h ~/www'],
+          },
+        })
+      ).body as { id: string }
+    ).id;
+    const id = ((await dev.post('/workspaces', { name: uniqueName('web'), templateId: served })).body as { id: string })
+      .id;
+    await dev.waitForStatus(id, 'running'); // `running` promises the port answers
+    const startedAt = Date.parse(
+      ((await dev.get(`/workspaces/${id}/builds`)).body as { finishedAt: string }[])[0]!.finishedAt,
+    );
+    // Only proxied requests, for twice the idle timeout.
+    let lastRequestAt = 0;
+    while (Date.now() - startedAt < 2 * timeoutMinutes * 60_000) {
+      const page = await request(testBaseUrl()).get(`/w/${id}/ports/8000/`).set('Authorization', `Bearer ${dev.token}`);
+      expect(page.status).toBe(200);
+      expect(page.text).toBe('up\n');
+      lastRequestAt = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    const stopped = await dev.waitForStatus(id, 'stopped', 60_000);
+    // The stop was decided on the proxied use: idle "since" a moment of that traffic, not since the
+    // start, and its build queued after the last request (the order, whatever the machine's speed).
+    const since = Date.parse(/since (\S+)$/.exec(stopped.stopReason as string)![1]!);
+    const resolution = Number(testEnv().BERTH_ACTIVITY_RESOLUTION_MS);
+    expect(since).toBeGreaterThan(startedAt);
+    expect(since).toBeGreaterThanOrEqual(lastRequestAt - resolution - 1000);
+    const [stop] = (await dev.get(`/workspaces/${id}/builds`)).body as { kind: string; queuedAt: string }[];
+    expect(stop!.kind).toBe('stop');
+    expect(Date.parse(stop!.queuedAt)).toBeGreaterThan(lastRequestAt - 1000);
     await dev.delete(`/workspaces/${id}`);
   });
 

@@ -29,7 +29,11 @@ export function loggerOptions(service: 'api' | 'worker'): Params {
       base: { service },
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
       autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
-      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }) },
+      // Method, path and status only: response headers (CSP and the like) would triple every line.
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
       customSuccessMessage: (req: IncomingMessage, res: ServerResponse, ms: number) =>
         `${req.method} ${req.url} ${res.statusCode} ${Math.round(ms)} ms`,
       customErrorMessage: (req: IncomingMessage, res: ServerResponse, error: Error) =>

@@ -71,7 +71,7 @@ export const throttledRequests = new Counter({
 
 export const liveConnections = new Gauge({
   name: 'berth_live_connections',
-  help: 'Open long-lived connections: sse (event streams), websocket (terminals and other upgrades)',
+  help: 'Open long-lived connections: sse (event streams), websocket (terminals)',
   labelNames: ['kind'] as const,
   registers: [registry],
 });

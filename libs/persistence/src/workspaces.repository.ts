@@ -96,6 +96,14 @@ export class WorkspacesRepository {
     await this.prisma.workspace.update({ where: { id }, data: { status, lastError } });
   }
 
+  /** One home volume measurement and where it stands against the template's limits. */
+  async recordHomeUsage(id: string, bytes: number, limitState: string): Promise<void> {
+    await this.prisma.workspace.update({
+      where: { id },
+      data: { homeUsageBytes: BigInt(bytes), homeUsageMeasuredAt: new Date(), homeLimitState: limitState },
+    });
+  }
+
   async update(id: string, data: Prisma.WorkspaceUpdateInput): Promise<void> {
     await this.prisma.workspace.update({ where: { id }, data });
   }

@@ -55,3 +55,25 @@ export async function removeInstanceObjects(instance: string, docker = testDocke
       .remove()
       .catch(() => undefined);
 }
+
+/** Reads one file of a workspace's home volume with a throwaway container (no network, read-only). */
+export async function readFromVolume(workspaceId: string, file: string, docker = testDocker()): Promise<string> {
+  const reader = await docker.createContainer({
+    Image: 'berth/busybox:test',
+    Cmd: ['cat', `/v/${file}`],
+    HostConfig: { Binds: [`berth-ws-${workspaceId}-home:/v:ro`], NetworkMode: 'none' },
+  });
+  try {
+    await reader.start();
+    const { StatusCode } = (await reader.wait()) as { StatusCode: number };
+    const out: Buffer[] = [];
+    const stdout = new PassThrough().on('data', (c: Buffer) => out.push(c));
+    const logs = await reader.logs({ stdout: true, follow: true });
+    docker.modem.demuxStream(logs, stdout, new PassThrough());
+    await new Promise((resolve) => logs.on('end', resolve));
+    if (StatusCode !== 0) throw new Error(`cat ${file} exited ${StatusCode}`);
+    return Buffer.concat(out).toString();
+  } finally {
+    await reader.remove({ force: true });
+  }
+}

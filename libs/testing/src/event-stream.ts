@@ -10,8 +10,11 @@ export function openEventStream(
   url: string,
   token: string,
   origin: string,
-): { events: SseEvent[]; close: () => void; status: Promise<number> } {
+): { events: SseEvent[]; close: () => void; status: Promise<number>; ended: Promise<void> } {
   const events: SseEvent[] = [];
+  let resolveEnded: () => void = () => undefined;
+  /** Resolves when the server ends the response (never when the test closes it). */
+  const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
   let buffer = '';
   let resolveStatus: (s: number) => void = () => undefined;
   const status = new Promise<number>((resolve) => (resolveStatus = resolve));
@@ -20,6 +23,7 @@ export function openEventStream(
     { headers: { Authorization: `Bearer ${token}`, Origin: origin, Accept: 'text/event-stream' } },
     (res) => {
       resolveStatus(res.statusCode ?? 0);
+      res.on('end', () => resolveEnded());
       res.on('data', (chunk: Buffer) => {
         buffer += chunk.toString();
         const blocks = buffer.split('\n\n');
@@ -33,5 +37,5 @@ export function openEventStream(
     },
   );
   req.on('error', () => undefined);
-  return { events, close: () => req.destroy(), status };
+  return { events, close: () => req.destroy(), status, ended };
 }

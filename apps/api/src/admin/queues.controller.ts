@@ -19,7 +19,7 @@ export class ListJobsQuery {
 
 /**
  * The queue view of the admin system page: jobs per state, retry a failed one, remove a stuck one.
- * Admins only; token requests need the `all` scope (no scope declared), cookie requests the CSRF
+ * Admins only; token requests need the `all` scope (door table), cookie requests the CSRF
  * header; every retry and removal is audited (`queues.retry`, `queues.remove`, target: the job id).
  */
 @ApiTags('admin')

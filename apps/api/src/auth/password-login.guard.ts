@@ -32,8 +32,8 @@ export class PasswordLoginGuard extends LocalLoginGuard {
       return ok;
     } catch (error) {
       const refused = error instanceof ThrottlerException;
-      if (!refused) await this.limiter.failed(address, email);
       if (!refused) loginFailures.inc({ method: 'password' });
+      if (!refused) await this.limiter.failed(address, email);
       await this.audit.record({
         actor: null,
         actorEmail: email || undefined,
