@@ -15,6 +15,7 @@ import { servePortal } from './common/portal.js';
 import { PortProxyMiddleware } from './proxy/port-proxy.middleware.js';
 import { AppOriginProxy } from './proxy/app-origin.proxy.js';
 import { appHostRouter } from './proxy/app-host.router.js';
+import { AuditService } from './audit/audit.service.js';
 import { UpgradeRouter } from './terminal/upgrade.router.js';
 import { berthValidationPipe } from './common/validation.pipe.js';
 import { LiveConnections } from './common/live-connections.js';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   // scheme; from anyone else those headers are ignored (proxy-addr semantics, checked at boot).
   app.set('trust proxy', config.BERTH_TRUSTED_PROXIES.length ? config.BERTH_TRUSTED_PROXIES : false);
   // App origins first: proxied apps get none of Berth's headers, sessions or routes.
-  app.use(appHostRouter(app.get(AppOriginProxy)));
+  app.use(appHostRouter(app.get(AppOriginProxy), app.get(AuditService)));
   app.use(httpMetrics);
   app.use(helmet());
   const sessions = sessionMiddleware(config);

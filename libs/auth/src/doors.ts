@@ -42,7 +42,9 @@ export const DOORS = {
 
   // Who am I, users (admin), tokens (own).
   'GET /api/v1/users/me': signedIn('any'),
+  'POST /api/v1/users/me/password': signedIn('all'),
   'GET /api/v1/users': admin('users:read'),
+  'GET /api/v1/users/:id': admin('users:read'),
   'POST /api/v1/users': admin('users:write'),
   'PATCH /api/v1/users/:id': admin('users:write'),
   'DELETE /api/v1/users/:id': admin('users:write'),

@@ -13,6 +13,8 @@ import {
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { BerthError, ErrorCode } from '#domain';
 import { ProblemFilter } from '../common/problem.filter.js';
+import { AuditService } from '../audit/audit.service.js';
+import { auditRefusal } from '../audit/refusals.js';
 import { AppOriginProxy } from '../proxy/app-origin.proxy.js';
 import { TerminalGateway } from './terminal.gateway.js';
 
@@ -50,6 +52,7 @@ export class UpgradeRouter {
     private readonly authenticator: RequestAuthenticator,
     private readonly terminal: TerminalGateway,
     private readonly apps: AppOriginProxy,
+    private readonly audit: AuditService,
   ) {}
 
   addDoor(door: UpgradeDoor): void {
@@ -77,6 +80,7 @@ export class UpgradeRouter {
       if (added) await added.door.open(req, socket, head, user, added.match);
       else if (terminal?.[1]) await this.terminal.open(req, socket, head, user, terminal[1]);
     } catch (error) {
+      auditRefusal(this.audit, req, error);
       this.refuse(socket, error);
     }
   }

@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Req } from '@nestjs/common';
+import { type Request } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthenticatedUser } from '#auth';
 import { CreateTokenDto, type CreatedTokenView } from '../tokens/tokens.dto.js';
-import { CreateUserDto, UpdateUserDto } from './users.dto.js';
+import { ChangePasswordDto, CreateUserDto, UpdateUserDto } from './users.dto.js';
 import { UsersService } from './users.service.js';
 import { type UserView } from './user.view.js';
 
@@ -14,6 +15,22 @@ export class UsersController {
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserView> {
     return this.users.me(user.id);
   }
+  /** Changes the caller's own password (the current one is needed); their other sessions end. */
+  @Post('me/password')
+  @HttpCode(204)
+  changePassword(
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() req: Request,
+    @Body() dto: ChangePasswordDto,
+  ): Promise<void> {
+    return this.users.changeOwnPassword(
+      user,
+      user.via === 'session' ? req.sessionID : undefined,
+      dto.currentPassword,
+      dto.newPassword,
+    );
+  }
+
   @Post()
   create(@Body() dto: CreateUserDto): Promise<UserView> {
     return this.users.create(dto);
@@ -22,6 +39,11 @@ export class UsersController {
   list(): Promise<UserView[]> {
     return this.users.list();
   }
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<UserView> {
+    return this.users.get(id);
+  }
+
   @Patch(':id')
   update(
     @CurrentUser() actor: AuthenticatedUser,
