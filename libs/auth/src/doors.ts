@@ -102,12 +102,12 @@ export const DOORS = {
   // Admin pages.
   'GET /api/v1/audit': admin('audit:read'),
   'GET /api/v1/admin/system': admin('audit:read'),
-  // The queue view: reading jobs shows their data; acting on them needs a token with every scope.
-  'GET /api/v1/admin/queues/:queue/jobs': admin('all'),
+  'GET /api/v1/admin/queues/:queue/jobs': admin('audit:read'),
   'POST /api/v1/admin/queues/:queue/jobs/:id/retry': admin('all'),
   'DELETE /api/v1/admin/queues/:queue/jobs/:id': admin('all'),
 
-  // Prometheus: the controller serves loopback peers, or callers with BERTH_METRICS_TOKEN.
+  // Prometheus: not in the OpenAPI document; the controller itself admits loopback or
+  // BERTH_METRICS_TOKEN (a scrape credential, not a user).
   'GET /metrics': pub(),
 } as const satisfies Record<string, Door>;
 

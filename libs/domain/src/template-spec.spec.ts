@@ -27,6 +27,14 @@ describe('template spec validation', () => {
     });
   });
 
+  it('refuses a build file that would shadow the checked Dockerfile, naming it', () => {
+    for (const path of ['Dockerfile', './Dockerfile', 'dockerfile', '.dockerignore'])
+      expect(fieldOf({ build: { dockerfile: 'FROM berth/a', files: { [path]: 'FROM evil/x' } } })).toBe(
+        `spec.build.files.${path}`,
+      );
+    expect(fieldOf({ build: { dockerfile: 'FROM berth/a', files: { 'docker/Dockerfile': 'x' } } })).toBeUndefined();
+  });
+
   it('accepts a full spec', () => {
     const spec = parseTemplateSpec({
       image: '127.0.0.1:5000/team/node:20@sha256:' + 'a'.repeat(64),

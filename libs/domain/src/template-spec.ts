@@ -76,6 +76,18 @@ const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 const RELATIVE_FILE = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]{1,200}$/;
 
+/** Context files that would stand in for the checked Dockerfile (or filter the context) if written. */
+const SHADOWING_FILES = new Set(['dockerfile', '.dockerignore', 'dockerfile.dockerignore']);
+
+/** `./a//Dockerfile` → `a/dockerfile`: how a path names a file, whatever its spelling. */
+function normalizedContextPath(path: string): string {
+  return path
+    .split('/')
+    .filter((part) => part !== '' && part !== '.')
+    .join('/')
+    .toLowerCase();
+}
+
 /** A Dockerfile built by the worker; `files` are the rest of the build context (path → text). */
 const buildSchema = z
   .object({
@@ -84,6 +96,12 @@ const buildSchema = z
       .record(z.string(), z.string().max(1_000_000))
       .refine((f) => Object.keys(f).every((path) => RELATIVE_FILE.test(path)), 'file paths are relative, without ..')
       .refine((f) => Object.keys(f).length <= 50, 'at most 50 files')
+      // Exactly one Dockerfile is built, the checked one: no context file may stand in for it.
+      .superRefine((f, ctx) => {
+        for (const path of Object.keys(f))
+          if (SHADOWING_FILES.has(normalizedContextPath(path)))
+            ctx.addIssue({ code: 'custom', path: [path], message: 'may not replace the checked build.dockerfile' });
+      })
       .default({}),
     args: z
       .record(
@@ -162,6 +180,21 @@ export const templateSpecSchema = z
      * allowed (tests use seconds); no deleteAfterDays means dormant only, never deleted by Berth.
      */
     retention: retentionSchema.optional(),
+    /**
+     * Home volume limits in MiB: over `softMb` the portal warns; over `hardMb` the workspace is
+     * told so and cannot start until it is under again.
+     */
+    homeLimits: z
+      .object({
+        softMb: z.number().int().min(1).max(16_777_216).optional(),
+        hardMb: z.number().int().min(1).max(16_777_216).optional(),
+      })
+      .strict()
+      .refine((l) => l.softMb === undefined || l.hardMb === undefined || l.softMb <= l.hardMb, {
+        message: 'softMb must not be above hardMb',
+        path: ['softMb'],
+      })
+      .optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {

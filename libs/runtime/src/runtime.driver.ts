@@ -114,7 +114,14 @@ export interface RuntimeDriver {
   removeContainer(workspaceId: string, signal?: AbortSignal): Promise<void>;
   /** Removes the workspace volume: only ever called by the delete transition. */
   removeVolume(workspaceId: string, signal?: AbortSignal): Promise<void>;
-  /** An interactive shell in the running container (the browser terminal). */
+  /**
+   * Bytes used by each of these workspaces' home volumes (which must exist), measured with Berth's
+   * own tool; a volume that could not be measured is missing from the map.
+   */
+  measureHomes(workspaceIds: readonly string[], signal?: AbortSignal): Promise<Map<string, number>>;
+  /** Whether a program is in the running container's filesystem (looked up as exec would; nothing runs). */
+  hasProgram(workspaceId: string, program: string, signal?: AbortSignal): Promise<boolean>;
+  /** An interactive shell in the running container (the browser terminal); Conflict when the image has no sh. */
   openTerminal(workspaceId: string, req: TerminalRequest): Promise<TerminalSession>;
   /** Current CPU and memory use of the running container. */
   stats(workspaceId: string): Promise<ContainerStats>;
