@@ -47,6 +47,14 @@ async function main(): Promise<void> {
     await admin.waitForStatus(id, 'running');
     // Warm up the exec path and let the heap settle before the baseline.
     await admin.post(`/workspaces/${id}/exec`, { command: ['true'] });
+    // The same probe with no exec running: on a shared machine this is the floor to compare with.
+    const idle: number[] = [];
+    for (const until = performance.now() + 5000; performance.now() < until;) {
+      const t0 = performance.now();
+      await fetch(`${base}/healthz`).then((r) => r.arrayBuffer());
+      idle.push(performance.now() - t0);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     const rssBefore = rssMb(apiPid);
     let rssMax = rssBefore;
     const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMb(apiPid))), 50);
@@ -76,7 +84,11 @@ async function main(): Promise<void> {
     await admin.waitForGone(id);
     const results = {
       measuredAt: new Date().toISOString(),
-      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      machine: {
+        cpus: (await import('node:os')).cpus().length,
+        node: process.version,
+        loadAverage1m: Math.round((await import('node:os')).loadavg()[0]! * 10) / 10,
+      },
       bytesWritten: BYTES,
       execStatus: res.status,
       exitCode: body.exitCode,
@@ -85,6 +97,11 @@ async function main(): Promise<void> {
       seconds: Math.round(seconds * 10) / 10,
       throughputMBps: Math.round(BYTES / 1e6 / seconds),
       apiRssMb: { before: Math.round(rssBefore), max: Math.round(rssMax), growth: Math.round(rssMax - rssBefore) },
+      healthzWithoutExec: {
+        requests: idle.length,
+        p50Ms: Math.round(percentile(idle, 50) * 10) / 10,
+        p99Ms: Math.round(percentile(idle, 99) * 10) / 10,
+      },
       healthz: {
         requests: latencies.length,
         p50Ms: Math.round(percentile(latencies, 50) * 10) / 10,
