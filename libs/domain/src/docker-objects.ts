@@ -22,6 +22,8 @@ export const TOOLS_IMAGE = 'berth/tools:1';
 export const TOOLS_VOLUME = 'berth-tools-1';
 export const TOOLS_DIR = '/.berth';
 export const ROLE_TOOLS = 'tools';
+/** A short-lived home usage measurement (Berth's `du` with volumes mounted read-only). */
+export const ROLE_VOLUME_USAGE = 'volume-usage';
 
 export const volumeName = (workspaceId: string): string => `berth-ws-${workspaceId}-home`;
 export const containerName = (workspaceId: string): string => `berth-ws-${workspaceId}`;

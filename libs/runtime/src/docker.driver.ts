@@ -14,6 +14,7 @@ import {
   LABEL_WORKSPACE,
   ROLE_BUILD_STEP,
   ROLE_TOOLS,
+  ROLE_VOLUME_USAGE,
   ROLE_VOLUME_HELPER,
   TOOLS_DIR,
   TOOLS_IMAGE,
@@ -305,12 +306,29 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   async removeVolume(workspaceId: string, signal?: AbortSignal): Promise<void> {
-    try {
-      await this.call('removing the volume', { signal }, (abortSignal) =>
+    const remove = (): Promise<unknown> =>
+      this.call('removing the volume', { signal }, (abortSignal) =>
         this.docker.getVolume(volumeName(workspaceId)).remove({ abortSignal }),
       );
+    try {
+      await remove();
     } catch (error) {
-      if (statusCodeOf(error) !== 404) throw error;
+      if (statusCodeOf(error) === 404) return;
+      if (statusCodeOf(error) !== 409) throw error;
+      // In use: a usage measurement may have it mounted this very moment. The measurement gives
+      // way (that batch is measured next pass); anything else holding it is left alone.
+      const measuring = await this.call('listing usage measurements', { signal }, (abortSignal) =>
+        this.docker.listContainers({
+          all: true,
+          filters: { label: [`${LABEL_ROLE}=${ROLE_VOLUME_USAGE}`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] },
+          abortSignal,
+        }),
+      );
+      if (measuring.length === 0) throw error;
+      for (const c of measuring) await this.removeContainerById(c.Id, signal);
+      await remove().catch((again: unknown) => {
+        if (statusCodeOf(again) !== 404) throw again;
+      });
     }
   }
 

@@ -1,5 +1,14 @@
 import type Docker from 'dockerode';
-import { BerthError, ErrorCode, LABEL_MANAGED, LABEL_ROLE, TOOLS_DIR, TOOLS_IMAGE, volumeName } from '#domain';
+import {
+  BerthError,
+  ErrorCode,
+  LABEL_MANAGED,
+  LABEL_ROLE,
+  ROLE_VOLUME_USAGE,
+  TOOLS_DIR,
+  TOOLS_IMAGE,
+  volumeName,
+} from '#domain';
 
 /** Volumes measured by one helper container (one engine round trip per batch). */
 export const USAGE_BATCH = 100;
@@ -27,7 +36,7 @@ export async function measureVolumes(
       User: '0',
       // A TTY gives the output as plain text (no stream headers).
       Tty: true,
-      Labels: { ...labels, [LABEL_MANAGED]: 'true', [LABEL_ROLE]: 'volume-usage' },
+      Labels: { ...labels, [LABEL_MANAGED]: 'true', [LABEL_ROLE]: ROLE_VOLUME_USAGE },
       HostConfig: {
         Mounts: batch.map((id) => ({ Type: 'volume', Source: volumeName(id), Target: `/v/${id}`, ReadOnly: true })),
         NetworkMode: 'none',
