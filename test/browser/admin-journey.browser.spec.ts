@@ -1,4 +1,4 @@
-import { type ApiClient, signIn, testAdmin, uniqueName } from '#testing';
+import { type ApiClient, signIn, testAdmin, uniqueName, waitFor } from '#testing';
 import {
   browserSuite,
   BUSYBOX_SPEC,
@@ -93,13 +93,22 @@ describe('portal: admin journey (real Chromium)', () => {
     await card.getByText('update available').waitFor();
     await card.getByRole('button', { name: 'Update' }).click();
     // The update ends on the new version (the record), and the card shows it once loaded again.
-    await dev.waitForStatus(workspaceId, 'running', 120_000);
-    expect((await dev.get(`/workspaces/${workspaceId}`)).body).toMatchObject({ templateVersion: 2, outdated: false });
+    // (The status reads `running` before the update's build has begun: wait for the build itself.)
+    const [update] = await waitFor(
+      async () => (await dev.get(`/workspaces/${workspaceId}/builds`)).body as { kind: string; status: string }[],
+      (builds) => builds[0]?.kind === 'update' && ['succeeded', 'failed'].includes(builds[0].status),
+      'the update to finish',
+      120_000,
+    );
+    expect(update).toMatchObject({ kind: 'update', status: 'succeeded' });
+    expect((await dev.get(`/workspaces/${workspaceId}`)).body).toMatchObject({
+      status: 'running',
+      templateVersion: 2,
+      outdated: false,
+    });
     await devPage.page.reload();
     await card.getByText(/ v2$/).waitFor();
     expect(await card.getByText('update available').count()).toBe(0);
-    const [update] = (await dev.get(`/workspaces/${workspaceId}/builds`)).body as { kind: string; status: string }[];
-    expect(update).toMatchObject({ kind: 'update', status: 'succeeded' });
     expect(devPage.errors).toEqual([]);
     await devPage.context.close();
 

@@ -35,6 +35,7 @@ export function testEnv(): Record<string, string> {
     BERTH_BUILD_HEARTBEAT_TIMEOUT_MS: '12000',
     BERTH_QUEUED_BUILD_GRACE_MS: '3000',
     BERTH_ACTIVITY_RESOLUTION_MS: '1000',
+    BERTH_HOME_USAGE_INTERVAL_MS: '2000',
   };
 }
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { type IncomingMessage } from 'node:http';
 import { type Duplex } from 'node:stream';
-import { type NextFunction, type Request, type Response } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
@@ -18,6 +18,7 @@ import { appHostRouter } from './proxy/app-host.router.js';
 import { UpgradeRouter } from './terminal/upgrade.router.js';
 import { berthValidationPipe } from './common/validation.pipe.js';
 import { LiveConnections } from './common/live-connections.js';
+import { refuseDeepJson, refuseHostileInput } from './common/input-guard.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 
 async function main(): Promise<void> {
@@ -37,7 +38,10 @@ async function main(): Promise<void> {
   // The old path-based port URLs: a redirect to the ticket route.
   const ports = app.get(PortProxyMiddleware);
   app.use('/w', (req: Request, res: Response, next: NextFunction) => ports.use(req, res, next));
-  app.useBodyParser('json', { limit: '1mb' });
+  // Too deep is refused while parsing; reserved names and NUL right after, for every route.
+  // express.json itself: Nest's useBodyParser reserves `verify` (for rawBody) and drops ours.
+  app.use(json({ limit: '1mb', verify: refuseDeepJson }));
+  app.use(refuseHostileInput);
   app.use(passport.initialize());
   app.use(passport.session());
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });

@@ -113,11 +113,12 @@ export const DOORS = {
   // Admin pages.
   'GET /api/v1/audit': admin('audit:read'),
   'GET /api/v1/admin/system': admin('audit:read'),
-  // Queue view (admins); retry and remove change jobs.
   'GET /api/v1/admin/queues/:queue/jobs': admin('audit:read'),
   'POST /api/v1/admin/queues/:queue/jobs/:id/retry': admin('all'),
   'DELETE /api/v1/admin/queues/:queue/jobs/:id': admin('all'),
-  // Prometheus: the controller allows loopback callers or BERTH_METRICS_TOKEN itself.
+
+  // Prometheus: not in the OpenAPI document; the controller itself admits loopback or
+  // BERTH_METRICS_TOKEN (a scrape credential, not a user).
   'GET /metrics': pub(),
 } as const satisfies Record<string, Door>;
 

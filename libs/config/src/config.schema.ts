@@ -32,6 +32,28 @@ export const configSchema = z.object({
   /** Upper bound for one Docker API call, so a hung engine fails a build instead of hanging it. */
   BERTH_DOCKER_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   BERTH_IMAGE_PULL_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
+  /** Longest line kept from a container or engine stream; a longer one is split and marked. */
+  BERTH_STREAM_LINE_LIMIT_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+  /** Output kept per stream of one call (exec, script, build, pull); the rest is dropped, marked. */
+  BERTH_STREAM_OUTPUT_LIMIT_BYTES: z.coerce.number().int().min(1024).max(268_435_456).default(1_048_576),
+  /**
+   * The sealed builder: RUN steps run as hardened containers on this bridge, which
+   * scripts/build-network.sh creates with a host firewall rule (it cannot reach the host's services).
+   */
+  BERTH_BUILD_NETWORK: z.string().default('berth-build'),
+  BERTH_BUILD_MEMORY_MB: z.coerce.number().int().min(64).default(2048),
+  BERTH_BUILD_CPUS: z.coerce.number().min(0.1).default(1),
+  BERTH_BUILD_PIDS_LIMIT: z.coerce.number().int().min(16).default(1024),
+  /** The whole build (every step) must finish within this. */
+  BERTH_BUILD_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000),
+  /** How often the worker measures every home volume (also measured at each start with a hard limit). */
+  BERTH_HOME_USAGE_INTERVAL_MS: z.coerce.number().int().min(1000).default(300_000),
+  /** Upper bound of the build context (the template's files, in bytes). */
+  BERTH_BUILD_CONTEXT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   BERTH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Reconciler pass interval: one label-filtered container list per pass. */
   BERTH_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),

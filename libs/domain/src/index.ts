@@ -6,6 +6,8 @@ export * from './jobs.js';
 export * from './names.js';
 export * from './template-parameters.js';
 export * from './image-allowlist.js';
+export * from './dockerfile.js';
+export * from './home-usage.js';
 export * from './template-parameter-values.js';
 export * from './devcontainer/devcontainer-import.js';
 export * from './spec-diff.js';

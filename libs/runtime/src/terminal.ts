@@ -1,5 +1,6 @@
 import { type Duplex } from 'node:stream';
 import type Docker from 'dockerode';
+import { endExecProcesses } from './exec-reaper.js';
 
 export interface TerminalRequest {
   user: string;
@@ -13,6 +14,11 @@ export interface TerminalSession {
   /** Raw TTY bytes both ways (no multiplexing: the exec has a TTY). */
   stream: Duplex;
   resize(cols: number, rows: number): Promise<void>;
+  /**
+   * Ends the shell and everything it started (its session and process group) in the container,
+   * then closes the stream. Closing the stream alone leaves them running: the engine keeps the TTY.
+   */
+  close(): Promise<void>;
 }
 
 /** A login shell: bash when the image has it, else sh (busybox images). */
@@ -35,7 +41,11 @@ export async function openTerminal(container: Docker.Container, req: TerminalReq
     await exec.resize({ w: cols, h: rows }).catch(() => undefined); // the shell may be gone already
   };
   await resize(req.cols, req.rows);
-  return { stream, resize };
+  const close = async (): Promise<void> => {
+    await endExecProcesses(exec, container.id).catch(() => 0);
+    stream.destroy();
+  };
+  return { stream, resize, close };
 }
 
 export interface ContainerStats {

@@ -66,6 +66,8 @@ export class ProblemFilter implements ExceptionFilter {
           : typeof message === 'string'
             ? message
             : exception.message;
+      // Nest wraps middleware errors (body parser) in an HttpException; the field is on the cause.
+      const field = (exception.cause as { field?: unknown } | undefined)?.field;
       return {
         type: `urn:berth:problem:http-${status}`,
         title: title(status),
@@ -73,6 +75,7 @@ export class ProblemFilter implements ExceptionFilter {
         detail,
         ...(errors ? { errors } : {}),
         ...(checks ? { checks } : {}),
+        ...(typeof field === 'string' ? { field } : {}),
       };
     }
     // The database restarting or away: the client may simply try again (Retry-After is set).

@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, SharedResource, type AuthenticatedUser } from '#auth';
 import { type SpecProblem } from '#domain';
 import { TemplateRolloutService, type WorkspaceImpact } from './template-rollout.service.js';
 import { TemplateVersionsService } from './template-versions.service.js';
+import { BoundedIntPipe } from '../common/bounded-int.pipe.js';
 import { DevcontainerImportService, type DevcontainerImportResult } from './devcontainer-import.service.js';
 import {
   CreateTemplateDto,
@@ -79,13 +80,16 @@ export class TemplatesController {
   @Get(':id/versions/:n')
   getVersion(
     @Param('id', ParseUUIDPipe) id: string,
-    @Param('n', ParseIntPipe) n: number,
+    @Param('n', new BoundedIntPipe('n')) n: number,
   ): Promise<TemplateVersionView> {
     return this.versions.get(id, n);
   }
   @Post(':id/versions/:n/promote')
   @HttpCode(200)
-  promote(@Param('id', ParseUUIDPipe) id: string, @Param('n', ParseIntPipe) n: number): Promise<TemplateView> {
+  promote(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('n', new BoundedIntPipe('n')) n: number,
+  ): Promise<TemplateView> {
     return this.versions.promote(id, n);
   }
 
@@ -93,7 +97,7 @@ export class TemplatesController {
   @Get(':id/versions/:n/impact')
   impact(
     @Param('id', ParseUUIDPipe) id: string,
-    @Param('n', ParseIntPipe) n: number,
+    @Param('n', new BoundedIntPipe('n')) n: number,
   ): Promise<{ templateId: string; version: number; workspaces: WorkspaceImpact[] }> {
     return this.rollout.impact(id, n);
   }

@@ -27,6 +27,11 @@ export function toWorkspaceView(
     stopReason: w.stopReason,
     dormantAt: w.dormantAt?.toISOString() ?? null,
     deletesAt: w.deletesAt?.toISOString() ?? null,
+    home: {
+      usageBytes: w.homeUsageBytes === null ? null : Number(w.homeUsageBytes),
+      measuredAt: w.homeUsageMeasuredAt?.toISOString() ?? null,
+      limitState: (w.homeLimitState as WorkspaceView['home']['limitState']) ?? null,
+    },
     createdAt: w.createdAt.toISOString(),
     updatedAt: w.updatedAt.toISOString(),
   };

@@ -52,6 +52,12 @@ export interface WorkspaceView {
    */
   dormantAt: string | null;
   deletesAt: string | null;
+  /**
+   * Home volume usage (measured by the worker every BERTH_HOME_USAGE_INTERVAL_MS and at each
+   * start; null until first measured) and where it stands against the template's `homeLimits`:
+   * `soft` warns, `hard` means the workspace cannot start until it is under again.
+   */
+  home: { usageBytes: number | null; measuredAt: string | null; limitState: 'ok' | 'soft' | 'hard' | null };
   createdAt: string;
   updatedAt: string;
 }

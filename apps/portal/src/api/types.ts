@@ -44,6 +44,8 @@ export interface Workspace {
   dormantAt: string | null;
   /** When a dormant workspace will be deleted unless started (null: never). */
   deletesAt: string | null;
+  /** Home volume usage and where it stands against the template's limits (soft: warning; hard: cannot start). */
+  home: { usageBytes: number | null; measuredAt: string | null; limitState: 'ok' | 'soft' | 'hard' | null };
   createdAt: string;
   updatedAt: string;
 }
