@@ -64,10 +64,16 @@ describe('faults: idle auto-stop', () => {
     const startedAt = Date.parse(
       ((await dev.get(`/workspaces/${id}/builds`)).body as { finishedAt: string }[])[0]!.finishedAt,
     );
+    // The port's own origin (BERTH_APPS_URL), reached by its Host header.
+    const view = (await dev.get(`/workspaces/${id}`)).body as { ports: { url: string }[] };
+    const appHost = new URL(view.ports[0]!.url).host;
     // Only proxied requests, for twice the idle timeout.
     let lastRequestAt = 0;
     while (Date.now() - startedAt < 2 * timeoutMinutes * 60_000) {
-      const page = await request(testBaseUrl()).get(`/w/${id}/ports/8000/`).set('Authorization', `Bearer ${dev.token}`);
+      const page = await request(testBaseUrl())
+        .get('/')
+        .set('Host', appHost)
+        .set('Authorization', `Bearer ${dev.token}`);
       expect(page.status).toBe(200);
       expect(page.text).toBe('up\n');
       lastRequestAt = Date.now();
