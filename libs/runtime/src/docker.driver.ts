@@ -316,19 +316,30 @@ export class DockerDriver implements RuntimeDriver {
       if (statusCodeOf(error) === 404) return;
       if (statusCodeOf(error) !== 409) throw error;
       // In use: a usage measurement may have it mounted this very moment. The measurement gives
-      // way (that batch is measured next pass); anything else holding it is left alone.
-      const measuring = await this.call('listing usage measurements', { signal }, (abortSignal) =>
-        this.docker.listContainers({
-          all: true,
-          filters: { label: [`${LABEL_ROLE}=${ROLE_VOLUME_USAGE}`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] },
-          abortSignal,
-        }),
-      );
-      if (measuring.length === 0) throw error;
-      for (const c of measuring) await this.removeContainerById(c.Id, signal);
-      await remove().catch((again: unknown) => {
-        if (statusCodeOf(again) !== 404) throw again;
-      });
+      // way (that batch is measured next pass); anything else holding it is left alone. A pass
+      // that began just before the delete may mount it again, hence a few rounds.
+      for (let round = 0; ; round++) {
+        const measuring = await this.call('listing usage measurements', { signal }, (abortSignal) =>
+          this.docker.listContainers({
+            all: true,
+            filters: {
+              label: [`${LABEL_ROLE}=${ROLE_VOLUME_USAGE}`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`],
+              volume: [volumeName(workspaceId)],
+            },
+            abortSignal,
+          }),
+        );
+        if (measuring.length === 0 && round > 0) throw error;
+        for (const c of measuring) await this.removeContainerById(c.Id, signal);
+        try {
+          await remove();
+          return;
+        } catch (again) {
+          if (statusCodeOf(again) === 404) return;
+          if (statusCodeOf(again) !== 409 || round >= 4) throw again;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
     }
   }
 

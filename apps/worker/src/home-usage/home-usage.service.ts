@@ -31,7 +31,10 @@ export class HomeUsageService extends PeriodicTask {
     const live = await this.workspaces.listLive(null);
     // Only volumes that exist: mounting a missing one would create it.
     const volumes = new Set(await this.runtime.listManagedVolumes());
-    const measured = await this.runtime.measureHomes(live.filter((w) => volumes.has(w.id)).map((w) => w.id));
+    // Not a workspace being deleted: the measurement would hold its volume (the delete then
+    // meets "volume is in use"), or re-create it by mounting it just after the delete.
+    const measurable = live.filter((w) => volumes.has(w.id) && w.status !== 'deleting');
+    const measured = await this.runtime.measureHomes(measurable.map((w) => w.id));
     const specs = new Map<string, TemplateSpec | null>();
     for (const ws of live) {
       const bytes = measured.get(ws.id);
