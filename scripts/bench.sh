@@ -13,4 +13,8 @@ ensure_node
 "$BERTH_ROOT/scripts/node.sh" || exit 1
 export BERTH_BENCH_DATABASE_URL="${BERTH_BENCH_DATABASE_URL:-${DATABASE_URL%/*}/berth_bench}"
 DATABASE_URL="$BERTH_BENCH_DATABASE_URL" "$BERTH_ROOT/scripts/migrate.sh" --fresh || exit 1
-node dist/bench/workspace-start.bench.js
+node dist/bench/workspace-start.bench.js || exit 1
+node dist/bench/exec-flood.bench.js || exit 1
+node dist/bench/home-usage.bench.js || exit 1
+# Time from `ssh` to the shell prompt through the built-in gateway (running and stopped workspaces).
+node dist/bench/ssh-connect.bench.js

@@ -2,9 +2,11 @@
 # Build Berth's offline base images, only those that are missing (no registry needed).
 #
 # Usage:
-#   scripts/images.sh [all|busybox|debian]... [--force] [--no-cache]
-#     all (default)  berth/busybox:test and berth/debian:bookworm
+#   scripts/images.sh [all|busybox|debian|tools|static]... [--force] [--no-cache]
+#     all (default)  every image below
 #     busybox        only berth/busybox:test (under 1 s; for tests)
+#     tools          only berth/tools:1 (Berth's own static toolset; needed to run workspaces)
+#     static         only berth/static:test (one static binary, no shell; for tests)
 #     debian         only berth/debian:bookworm (debootstrap, about a minute the first time)
 #     --force        rebuild even if the image exists
 #     --no-cache     with debian: redo debootstrap instead of re-importing the cached rootfs
@@ -15,6 +17,11 @@
 #                        user dev (1000:1000, /home/dev, bash, passwordless sudo).
 #                        CMD sleep infinity. The rootfs tarball is cached outside the clone, in
 #                        $BERTH_CACHE (default /var/cache/berth/debian-bookworm-<recipe>.tar).
+# berth/tools:1          only /.berth/busybox (static). Berth copies it into the read-only volume
+#                        berth-tools-1 mounted in every workspace, so its own plumbing (the idle
+#                        command when a template names none) needs nothing from the template image.
+# berth/static:test      only /tini (tini-static from Debian's tini): no shell, no coreutils, no
+#                        /etc/passwd. Tests prove a workspace runs from such an image.
 #   mirror         print the Debian mirror and security mirror debootstrap would use, and exit
 # Environment: BERTH_DEBIAN_MIRROR, BERTH_DEBIAN_SECURITY_MIRROR (default: the machine's apt sources,
 #              /etc/apt/sources.list and sources.list.d, one-line and deb822 formats).
@@ -27,6 +34,9 @@
 
 IMAGE_BUSYBOX=berth/busybox:test
 IMAGE_DEBIAN=berth/debian:bookworm
+# Keep in step with TOOLS_IMAGE in libs/domain/src/docker-objects.ts.
+IMAGE_TOOLS=berth/tools:1
+IMAGE_STATIC=berth/static:test
 # Bump when the Debian recipe changes, so the cached rootfs is rebuilt.
 DEBIAN_RECIPE=v1
 DEBIAN_TAR="$BERTH_CACHE/debian-bookworm-$DEBIAN_RECIPE.tar"
@@ -208,14 +218,49 @@ build_debian() {
   log "built $IMAGE_DEBIAN in $(elapsed "$t0") (import $(elapsed "$t1"))"
 }
 
+# ---------------------------------------------------------------------------- tools, static
+
+# one_file_image IMAGE SOURCE TARGET CHANGE... : an image holding only SOURCE at TARGET.
+one_file_image() {
+  local image=$1 source=$2 target=$3; shift 3
+  local r
+  r=$(mktemp -d "$BERTH_RUN/one-file-rootfs.XXXXXX")
+  CLEANUP_DIRS+=("$r")
+  mkdir -p "$r$(dirname "$target")"
+  cp "$source" "$r$target"
+  chmod 755 "$r$target"
+  tar --numeric-owner -C "$r" -c . | docker_import "$image" "$@" ||
+    die "cannot build $image: docker import failed: $(tail -n 1 "$BERTH_LOGS/images.log") (see .berth/logs/images.log)"
+}
+
+build_tools() {
+  if [[ $FORCE == 0 ]] && image_exists "$IMAGE_TOOLS"; then vlog "$IMAGE_TOOLS exists"; return 0; fi
+  lock image-tools
+  busybox_static_ok || apt_install busybox-static
+  busybox_static_ok || die "cannot build $IMAGE_TOOLS: /bin/busybox is not a static binary"
+  one_file_image "$IMAGE_TOOLS" /bin/busybox /.berth/busybox 'CMD ["/.berth/busybox","true"]'
+  log "built $IMAGE_TOOLS"
+}
+
+build_static() {
+  if [[ $FORCE == 0 ]] && image_exists "$IMAGE_STATIC"; then vlog "$IMAGE_STATIC exists"; return 0; fi
+  lock image-static
+  [[ -x /usr/bin/tini-static ]] || apt_install tini
+  [[ -x /usr/bin/tini-static ]] || die "cannot build $IMAGE_STATIC: /usr/bin/tini-static is missing (Debian package tini)"
+  one_file_image "$IMAGE_STATIC" /usr/bin/tini-static /tini 'CMD ["/tini","--version"]'
+  log "built $IMAGE_STATIC"
+}
+
 # ---------------------------------------------------------------------------- main
 
 main() {
-  local want_busybox=0 want_debian=0 arg
+  local want_busybox=0 want_debian=0 want_tools=0 want_static=0 arg
   for arg in "$@"; do
     case "$arg" in
-      all) want_busybox=1; want_debian=1 ;;
+      all) want_busybox=1; want_debian=1; want_tools=1; want_static=1 ;;
       busybox) want_busybox=1 ;;
+      tools) want_tools=1 ;;
+      static) want_static=1 ;;
       debian) want_debian=1 ;;
       --force) FORCE=1 ;;
       --no-cache) NO_CACHE=1 ;;
@@ -224,13 +269,17 @@ main() {
           "$(debian_security_mirror "$DEBIAN_SUITE" || true)"
         return 0 ;;
       -h|--help|help) sed -n '2,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2; return 0 ;;
-      *) die "unknown argument '$arg' (try: all, busybox, debian, --force, --no-cache)" ;;
+      *) die "unknown argument '$arg' (try: all, busybox, debian, tools, static, mirror, --force, --no-cache)" ;;
     esac
   done
-  if [[ $want_busybox == 0 && $want_debian == 0 ]]; then want_busybox=1; want_debian=1; fi
+  if [[ $want_busybox == 0 && $want_debian == 0 && $want_tools == 0 && $want_static == 0 ]]; then
+    want_busybox=1; want_debian=1; want_tools=1; want_static=1
+  fi
   ensure_docker
   if [[ $want_busybox == 1 ]]; then build_busybox; fi
   if [[ $want_debian == 1 ]]; then build_debian; fi
+  if [[ $want_tools == 1 ]]; then build_tools; fi
+  if [[ $want_static == 1 ]]; then build_static; fi
 }
 
 main "$@"

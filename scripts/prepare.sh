@@ -23,6 +23,7 @@ t0=$(now)
 # The child scripts print their own error line; just pass their status on.
 "$BERTH_ROOT/scripts/services.sh" all || exit 1
 "$BERTH_ROOT/scripts/images.sh" all || exit 1
+"$BERTH_ROOT/scripts/build-network.sh" || exit 1
 
 # Where and what answers, for the summary line (without the password).
 strip_url() {

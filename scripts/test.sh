@@ -16,6 +16,8 @@ ensure_node
 "$BERTH_ROOT/scripts/node.sh" || exit 1
 # Chromium for the browser tests (Debian's package; playwright-core drives it).
 "$BERTH_ROOT/scripts/browser.sh" || exit 1
+# OpenSSH's client for the SSH gateway tests (Debian's openssh-client).
+"$BERTH_ROOT/scripts/ssh-client.sh" || exit 1
 # A loopback registry, so the worker's pull path is tested for real without leaving the machine.
 BERTH_TEST_REGISTRY=$("$BERTH_ROOT/scripts/registry.sh") || exit 1
 export BERTH_TEST_REGISTRY

@@ -17,6 +17,8 @@ if [[ -z "${BERTH_LOG_FORMAT:-}" && -t 1 ]]; then export BERTH_LOG_FORMAT=pretty
 ensure_node
 "$BERTH_ROOT/scripts/prepare.sh" || exit 1
 "$BERTH_ROOT/scripts/node.sh" || exit 1
+# OpenSSH's client, for `berth ssh` and `berth config-ssh` on this machine.
+"$BERTH_ROOT/scripts/ssh-client.sh" || exit 1
 "$BERTH_ROOT/scripts/migrate.sh" || exit 1
 
 # Stop both processes together, whichever way this script ends.

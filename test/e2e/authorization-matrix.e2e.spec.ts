@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ApiClient, createDeveloper, signIn, testAdmin, testBaseUrl, uniqueName } from '#testing';
+import { ApiClient, createDeveloper, makeSshKey, signIn, testAdmin, testBaseUrl, uniqueName } from '#testing';
 
 interface Operation {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -53,6 +53,11 @@ describe('authorization matrix (from the route table)', () => {
     ids.buildId = ((await owner.get(`/workspaces/${ws.id}/builds`)).body as { id: string }[])[0]!.id;
     ids.tokenId = ((await owner.post('/tokens', { name: 'owned-token' })).body as { id: string }).id;
     ids.userId = created.id;
+    ids.sshKeyId = (
+      (await owner.post('/users/me/ssh-keys', { name: 'owned-key', publicKey: makeSshKey().publicKey })).body as {
+        id: string;
+      }
+    ).id;
     // The stranger's own workspace: the first id of a nested route that the stranger may reach.
     const theirs = (await stranger.post('/workspaces', { name: 'theirs', templateId: ids.templateId })).body as {
       id: string;
@@ -74,7 +79,9 @@ describe('authorization matrix (from the route table)', () => {
       .replace(/^(\/api\/v1\/workspaces)\/\{id\}/, `$1/${ids.workspaceId}`)
       .replace('{buildId}', ids.buildId!)
       .replace('{n}', '1')
+      .replace('{port}', '8080')
       .replace(/^(\/api\/v1\/tokens)\/\{id\}/, `$1/${ids.tokenId}`)
+      .replace(/^(\/api\/v1\/users\/me\/ssh-keys)\/\{id\}/, `$1/${ids.sshKeyId}`)
       .replace(/^(\/api\/v1\/templates)\/\{id\}/, `$1/${ids.templateId}`)
       .replace(/^(\/api\/v1\/users)\/\{id\}/, `$1/${ids.userId}`)
       .replace(/^(\/api\/v1\/admin\/queues)\/\{queue\}\/jobs\/\{id\}/, '$1/workspace-lifecycle/jobs/no-such-job')
@@ -95,7 +102,7 @@ describe('authorization matrix (from the route table)', () => {
     // A valid body where one is required, so ownership (not validation) is what answers.
     return op.method === 'get' || op.method === 'delete'
       ? req
-      : req.send(url.endsWith('/exec') ? { command: ['true'] } : {});
+      : req.send(url.endsWith('/exec') ? { command: ['true'] } : url.includes('/ports/') ? { share: 'owner' } : {});
   };
 
   it('covers the whole route table', () => {

@@ -195,7 +195,8 @@ describe('identity and access', () => {
     const audit = (await admin.get(`/audit?action=auth.login&outcome=failure&limit=500`)).body as {
       events: { actorEmail: string | null; ip: string | null }[];
     };
-    expect(audit.events.filter((e) => e.actorEmail === email)).toHaveLength(limit);
+    // Every wrong password, and the refusal (429) after them.
+    expect(audit.events.filter((e) => e.actorEmail === email)).toHaveLength(limit + 1);
     expect(audit.events.find((e) => e.actorEmail === email)?.ip).toMatch(/127\.0\.0\.1/);
   });
 

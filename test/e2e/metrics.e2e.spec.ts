@@ -1,5 +1,6 @@
 import { type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { WORKSPACE_QUEUE } from '#domain';
@@ -7,6 +8,8 @@ import { freePort, startDaemon, terminate, uniqueName, waitFor, type ApiClient }
 import { startLab, type Lab } from '../setup/fault-lab.js';
 
 const TOKEN = 'metrics-token-for-the-test-0123';
+/** The reverse proxy of the test: a second loopback address. */
+const PROXY = '127.0.0.2';
 
 /**
  * Prometheus metrics, read the way an operator reads them: a real Prometheus (Debian's package,
@@ -28,7 +31,11 @@ describe('metrics (Prometheus)', () => {
     workerMetrics = await freePort();
     lab = await startLab({
       name: 'metrics',
-      env: { BERTH_WORKER_METRICS_PORT: String(workerMetrics), BERTH_METRICS_TOKEN: TOKEN },
+      env: {
+        BERTH_WORKER_METRICS_PORT: String(workerMetrics),
+        BERTH_METRICS_TOKEN: TOKEN,
+        BERTH_TRUSTED_PROXIES: `${PROXY}/32`,
+      },
     });
     admin = await lab.start();
 
@@ -136,13 +143,27 @@ describe('metrics (Prometheus)', () => {
     const local = await fetch(api);
     expect(local.status).toBe(200);
     expect(await local.text()).toContain('berth_http_request_duration_seconds');
-    // A client elsewhere, as the loopback reverse proxy the API trusts reports it.
-    const remote = { 'x-forwarded-for': '203.0.113.7' };
-    expect((await fetch(api, { headers: remote })).status).toBe(401);
-    expect(
-      (await fetch(api, { headers: { ...remote, authorization: 'Bearer wrong-token-of-the-same-size' } })).status,
-    ).toBe(401);
-    expect((await fetch(api, { headers: { ...remote, authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    // A client elsewhere, as a reverse proxy the API trusts reports it: the request comes from
+    // 127.0.0.2 (the proxy; trusted as loopback, and named in BERTH_TRUSTED_PROXIES) and names
+    // the client in X-Forwarded-For. Nothing leaves loopback.
+    const viaProxy = (authorization?: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = http.get(
+          api,
+          {
+            localAddress: PROXY,
+            headers: { 'x-forwarded-for': '203.0.113.7', ...(authorization ? { authorization } : {}) },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+      });
+    expect(await viaProxy()).toBe(401);
+    expect(await viaProxy('Bearer wrong-token-of-the-same-size')).toBe(401);
+    expect(await viaProxy(`Bearer ${TOKEN}`)).toBe(200);
     const worker = await fetch(`http://127.0.0.1:${workerMetrics}/metrics`);
     expect(worker.status).toBe(200);
     expect(await worker.text()).toContain('berth_queue_jobs');

@@ -163,7 +163,7 @@ describe('template scripts and parameters (real Docker)', () => {
       [
         { build: { dockerfile: 'FROM berth/busybox:test AS base\nFROM evil/miner:latest\n' } },
         'spec.build.dockerfile',
-        /base image evil\/miner:latest is not in the allowlist/,
+        /line 2: FROM evil\/miner:latest is not in the allowlist/,
       ],
       [{ image: 'berth/busybox:test', build: { dockerfile: 'FROM berth/busybox:test' } }, 'spec.build', /not both/],
       [

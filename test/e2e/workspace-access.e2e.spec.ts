@@ -1,4 +1,3 @@
-import request from 'supertest';
 import WebSocket from 'ws';
 import {
   ApiClient,
@@ -112,27 +111,6 @@ describe('workspace access: terminal, ports, stats (real Docker)', () => {
     expect(
       (await openTerminal(workspaceId, { Authorization: `Bearer ${stranger.token}`, Origin: origin })).status,
     ).toBe(404);
-  });
-
-  it('proxies a workspace port over HTTP, with the prefix stripped, for the owner only', async () => {
-    const page = await request(testBaseUrl())
-      .get(`/w/${workspaceId}/ports/8000/docs/index.html`)
-      .set('Authorization', `Bearer ${owner.token}`);
-    expect(page.status).toBe(200);
-    expect(page.text).toBe('hello from the workspace\n');
-    expect(
-      (
-        await request(testBaseUrl())
-          .get(`/w/${workspaceId}/ports/8000/docs/index.html`)
-          .set('Authorization', `Bearer ${stranger.token}`)
-      ).status,
-    ).toBe(404);
-    expect((await request(testBaseUrl()).get(`/w/${workspaceId}/ports/8000/docs/index.html`)).status).toBe(401);
-    const unknownPort = await request(testBaseUrl())
-      .get(`/w/${workspaceId}/ports/9999/`)
-      .set('Authorization', `Bearer ${owner.token}`);
-    expect(unknownPort.status).toBe(404);
-    expect(unknownPort.headers['content-type']).toContain('application/problem+json');
   });
 
   it('reports CPU and memory of a running workspace (and running: false with zeros when it is not)', async () => {

@@ -64,7 +64,15 @@ describe('workspace lifecycle (real Docker)', () => {
 
     const running = await alice.waitForStatus(workspaceId, 'running');
     const ports = running.ports as { port: number; name: string; hostPort: number }[];
-    expect(ports).toEqual([{ port: 8000, name: 'web', hostPort: expect.any(Number) as number }]);
+    expect(ports).toEqual([
+      {
+        port: 8000,
+        name: 'web',
+        hostPort: expect.any(Number) as number,
+        url: expect.stringMatching(/^http:\/\/8000--[a-z0-9-]+--[a-z0-9-]+\.apps\.localhost:\d+\/$/) as string,
+        share: 'owner',
+      },
+    ]);
 
     const info = await testDocker()
       .getContainer(await onlyContainer())
@@ -92,6 +100,8 @@ describe('workspace lifecycle (real Docker)', () => {
     });
     expect(info.Mounts).toEqual([
       expect.objectContaining({ Type: 'volume', Name: `berth-ws-${workspaceId}-home`, Destination: '/home/dev' }),
+      // Berth's own static toolset, read-only (no host path: a volume the engine filled).
+      expect.objectContaining({ Type: 'volume', Name: 'berth-tools-1', Destination: '/.berth', RW: false }),
     ]);
     expect(Object.keys(info.NetworkSettings.Networks)).toEqual([testEnv().BERTH_WORKSPACE_NETWORK!]);
 

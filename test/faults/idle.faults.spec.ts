@@ -30,7 +30,9 @@ describe('faults: idle auto-stop', () => {
     const id = ((await dev.post('/workspaces', { name: uniqueName('idle'), templateId })).body as { id: string }).id;
     await dev.waitForStatus(id, 'running');
     const stopped = await dev.waitForStatus(id, 'stopped', 20_000);
-    expect(stopped.stopReason).toMatch(/^idle 0\.1 min: no terminal, proxy or exec activity since \d{4}-\d\d-\d\dT/);
+    expect(stopped.stopReason).toMatch(
+      /^idle 0\.1 min: no terminal, SSH, proxy or exec activity since \d{4}-\d\d-\d\dT/,
+    );
     const builds = (await dev.get(`/workspaces/${id}/builds`)).body as { kind: string; status: string }[];
     expect(builds[0]).toMatchObject({ kind: 'stop', status: 'succeeded' });
     await dev.post(`/workspaces/${id}/start`);

@@ -86,6 +86,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   const env: Record<string, string> = {
     ...base,
     PORT: String(await freePort()),
+    BERTH_SSH_PORT: '0',
     DATABASE_URL: databaseUrl,
     REDIS_URL: lab.redis?.url ?? base.REDIS_URL!,
     BERTH_INSTANCE: instance,

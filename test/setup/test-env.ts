@@ -8,6 +8,8 @@ export function testEnv(): Record<string, string> {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: process.env.BERTH_TEST_PORT ?? '18080',
+    // The SSH gateway: next to the API's port unless given (helpers share a machine).
+    BERTH_SSH_PORT: process.env.BERTH_TEST_SSH_PORT ?? String(Number(process.env.BERTH_TEST_PORT ?? '18080') + 2),
     DATABASE_URL: process.env.BERTH_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/berth_test',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     BERTH_INSTANCE: process.env.BERTH_TEST_INSTANCE ?? 'test',
@@ -20,6 +22,11 @@ export function testEnv(): Record<string, string> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     // Many suites sign the admin in; the throttling test uses an address of its own and this limit.
     BERTH_LOGIN_LIMIT: '30',
+    // Failed sign-ins per address: the client-address test spends this from 127.0.0.3 (its own).
+    BERTH_LOGIN_ADDRESS_LIMIT: '100',
+    BERTH_LOGIN_DELAY_MAX_MS: '100',
+    // 127.0.0.2 plays the reverse proxy in the client-address test; 127.0.0.1 is a direct client.
+    BERTH_TRUSTED_PROXIES: '127.0.0.2/32',
     // Local images, the test registry and the closed loopback port of the pull-failure test.
     BERTH_IMAGE_ALLOWLIST: 'berth/*,127.0.0.1:5000/*,127.0.0.1:5999/*',
     // Fast control loops, so fault tests see the system converge within seconds.
@@ -28,6 +35,7 @@ export function testEnv(): Record<string, string> {
     BERTH_BUILD_HEARTBEAT_TIMEOUT_MS: '12000',
     BERTH_QUEUED_BUILD_GRACE_MS: '3000',
     BERTH_ACTIVITY_RESOLUTION_MS: '1000',
+    BERTH_HOME_USAGE_INTERVAL_MS: '2000',
   };
 }
 

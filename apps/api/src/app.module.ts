@@ -15,6 +15,7 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
+import { SshModule } from './ssh/ssh.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WorkspacesModule } from './workspaces/workspaces.module.js';
 
@@ -36,6 +37,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module.js';
     HealthModule,
     MetricsModule,
     AccessModule,
+    SshModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
 })

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { type IncomingMessage } from 'node:http';
 import { type Duplex } from 'node:stream';
-import { type NextFunction, type Request, type Response } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
@@ -13,9 +13,13 @@ import { sessionMiddleware } from './common/session.js';
 import { setUpOpenApi } from './common/openapi.js';
 import { servePortal } from './common/portal.js';
 import { PortProxyMiddleware } from './proxy/port-proxy.middleware.js';
+import { AppOriginProxy } from './proxy/app-origin.proxy.js';
+import { appHostRouter } from './proxy/app-host.router.js';
+import { AuditService } from './audit/audit.service.js';
 import { UpgradeRouter } from './terminal/upgrade.router.js';
 import { berthValidationPipe } from './common/validation.pipe.js';
 import { LiveConnections } from './common/live-connections.js';
+import { refuseDeepJson, refuseHostileInput } from './common/input-guard.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 
 async function main(): Promise<void> {
@@ -23,17 +27,22 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   const config = app.get<BerthConfig>(BERTH_CONFIG);
 
-  // A reverse proxy on this host may terminate TLS: trust its X-Forwarded-* (cookies become Secure).
-  app.set('trust proxy', 'loopback');
+  // Only proxies listed in BERTH_TRUSTED_PROXIES may name the client (X-Forwarded-For) or the
+  // scheme; from anyone else those headers are ignored (proxy-addr semantics, checked at boot).
+  app.set('trust proxy', config.BERTH_TRUSTED_PROXIES.length ? config.BERTH_TRUSTED_PROXIES : false);
+  // App origins first: proxied apps get none of Berth's headers, sessions or routes.
+  app.use(appHostRouter(app.get(AppOriginProxy), app.get(AuditService)));
   app.use(httpMetrics);
   app.use(helmet());
   const sessions = sessionMiddleware(config);
   app.use(sessions.middleware);
-  // Workspace ports: plain express, before body parsing (bodies stream through untouched) and
-  // outside the API prefix.
+  // The old path-based port URLs: a redirect to the ticket route.
   const ports = app.get(PortProxyMiddleware);
-  app.use('/w', (req: Request, res: Response, next: NextFunction) => void ports.use(req, res, next));
-  app.useBodyParser('json', { limit: '1mb' });
+  app.use('/w', (req: Request, res: Response, next: NextFunction) => ports.use(req, res, next));
+  // Too deep is refused while parsing; reserved names and NUL right after, for every route.
+  // express.json itself: Nest's useBodyParser reserves `verify` (for rawBody) and drops ours.
+  app.use(json({ limit: '1mb', verify: refuseDeepJson }));
+  app.use(refuseHostileInput);
   app.use(passport.initialize());
   app.use(passport.session());
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });

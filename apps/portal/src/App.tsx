@@ -14,6 +14,7 @@ import { Link, match, useLocation } from './lib/router';
 import { CreateWorkspacePage } from './workspaces/CreateWorkspacePage';
 import { WorkspaceDetailPage } from './workspaces/WorkspaceDetailPage';
 import { WorkspacesPage } from './workspaces/WorkspacesPage';
+import { SshKeysPage } from './ssh/SshKeysPage';
 
 export function App() {
   const { state } = useSession();
@@ -35,6 +36,7 @@ function Routes() {
   if (path === '/' || path === '/workspaces') return <WorkspacesPage />;
   if (path === '/workspaces/new') return <CreateWorkspacePage key="new" preselect={query.get('template')} />;
   if ((m = match('/workspaces/:id', path))) return <WorkspaceDetailPage key={m.id} id={m.id ?? ''} />;
+  if (path === '/ssh-keys') return <SshKeysPage />;
   if (path === '/admin/templates') return admin(<TemplatesPage />);
   if (path === '/admin/templates/new') return admin(<NewTemplatePage />);
   if ((m = match('/admin/templates/:id', path))) return admin(<TemplateDetailPage key={m.id} id={m.id ?? ''} />);

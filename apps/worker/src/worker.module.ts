@@ -15,6 +15,7 @@ import { IdleStopperService } from './idle/idle-stopper.service.js';
 import { SystemTransitions } from './common/system-transitions.js';
 import { RetentionService } from './retention/retention.service.js';
 import { WorkerMetricsService } from './metrics/worker-metrics.service.js';
+import { HomeUsageService } from './home-usage/home-usage.service.js';
 
 @Module({
   imports: [
@@ -35,6 +36,7 @@ import { WorkerMetricsService } from './metrics/worker-metrics.service.js';
     SystemTransitions,
     RetentionService,
     WorkerMetricsService,
+    HomeUsageService,
   ],
 })
 export class WorkerModule {}

@@ -4,7 +4,6 @@ import { PassportModule } from '@nestjs/passport';
 import { AuthenticationGuard } from './authentication.guard.js';
 import { BearerStrategy } from './bearer.strategy.js';
 import { LocalStrategy } from './local.strategy.js';
-import { RolesGuard } from './roles.guard.js';
 import { SessionSerializer } from './session.serializer.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 
@@ -17,9 +16,8 @@ import { RequestAuthenticator } from './request-authenticator.js';
     BearerStrategy,
     SessionSerializer,
     RequestAuthenticator,
-    // Order matters: who you are, then what your role allows.
+    // Who you are, then the door table's rule (roles and token scope) for the route.
     { provide: APP_GUARD, useClass: AuthenticationGuard },
-    { provide: APP_GUARD, useClass: RolesGuard },
   ],
   exports: [RequestAuthenticator],
 })

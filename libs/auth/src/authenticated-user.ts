@@ -5,7 +5,7 @@ export interface AuthenticatedUser {
   name: string;
   role: 'admin' | 'developer';
   /** How this request authenticated: cookie sessions need CSRF checks, bearer tokens do not. */
-  via: 'session' | 'token';
+  via: 'session' | 'token' | 'ssh';
   /** The API token used, when `via` is 'token'. */
   tokenId?: string;
   /** What the request may do: a session may do everything its role allows; a token only its scopes. */

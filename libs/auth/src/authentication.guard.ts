@@ -1,12 +1,10 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { timingSafeEqual } from 'node:crypto';
 import { type Request } from 'express';
 import { BerthError, ErrorCode } from '#domain';
 import { type AuthenticatedUser } from './authenticated-user.js';
-import { IS_PUBLIC } from './decorators.js';
-import { REQUIRED_SCOPE, scopeAllows } from './scopes.js';
+import { authorizeDoor, type Door, routeDoor } from './doors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const CSRF_HEADER = 'x-csrf-token';
@@ -16,31 +14,30 @@ type BerthRequest = Request & { user?: AuthenticatedUser; session?: { csrf?: str
 
 class BearerGuard extends AuthGuard('bearer') {}
 
+/** The door (libs/auth/src/doors.ts) of the route Express matched; a route without one is refused. */
+export function doorOf(request: Request): Door {
+  const path = (request.route as { path?: unknown } | undefined)?.path;
+  const door = typeof path === 'string' ? routeDoor(request.method, path) : undefined;
+  if (!door) throw new BerthError(ErrorCode.Forbidden, 'this route is not in the door table', { refusal: 'door' });
+  return door;
+}
+
 /**
- * Global: every route needs a signed-in user unless marked @Public(). A bearer token wins when
- * present; otherwise the passport session. Cookie-authenticated mutations must echo the CSRF
- * token (double submit), which a cross-site form cannot read.
+ * Global: who the caller is, then the one rule of the door table (role and token scope). A bearer
+ * token wins when present; otherwise the passport session. Cookie-authenticated mutations must
+ * echo the CSRF token (double submit), which a cross-site form cannot read.
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
   private readonly bearer = new BearerGuard();
 
-  constructor(private readonly reflector: Reflector) {}
-
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<BerthRequest>();
+    const door = doorOf(request);
+    if (door.roles === 'public') return true;
     if (request.headers.authorization?.startsWith('Bearer ')) {
       await this.bearer.canActivate(context);
-      const required = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_SCOPE, [
-        context.getHandler(),
-        context.getClass(),
-      ]);
-      if (!request.user || !scopeAllows(request.user.scopes, required)) {
-        throw new BerthError(ErrorCode.Forbidden, `this token lacks the ${required ?? 'all'} scope`, {
-          requiredScope: required ?? 'all',
-        });
-      }
+      authorizeDoor(door, request.user ?? null);
       return true;
     }
     if (!request.isAuthenticated() || !request.user)
@@ -49,8 +46,10 @@ export class AuthenticationGuard implements CanActivate {
       throw new BerthError(
         ErrorCode.Forbidden,
         `missing or wrong ${CSRF_HEADER} header (copy the ${CSRF_COOKIE} cookie)`,
+        { refusal: 'csrf' },
       );
     }
+    authorizeDoor(door, request.user);
     return true;
   }
 }

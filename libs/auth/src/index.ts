@@ -3,7 +3,7 @@ export * from './token-secret.js';
 export * from './authenticated-user.js';
 export * from './decorators.js';
 export * from './authentication.guard.js';
-export * from './roles.guard.js';
+export * from './doors.js';
 export * from './local-login.guard.js';
 export * from './auth.module.js';
 export * from './scopes.js';

@@ -15,7 +15,10 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
   /** Verified against when the email is unknown, so timing does not tell which emails exist. */
   private readonly decoy = hashPassword('berth-decoy-password');
 
-  async validate(email: string, password: string): Promise<AuthenticatedUser> {
+  async validate(email: unknown, password: unknown): Promise<AuthenticatedUser> {
+    // The guard runs before the body is validated: a number or object here was a 500 (fuzzing).
+    if (typeof email !== 'string' || typeof password !== 'string' || email.length > 320 || password.length > 1024)
+      throw new BerthError(ErrorCode.Validation, 'email and password must be strings', { field: 'email' });
     const user = await this.users.findByEmail(email);
     const passwordOk = await verifyPassword(user?.passwordHash ?? (await this.decoy), password);
     // Same answer for unknown email, wrong password and deactivated user: nothing to probe.

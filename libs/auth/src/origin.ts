@@ -20,6 +20,6 @@ export function allowedOrigins(config: BerthConfig): Set<string> {
 export function assertAllowedOrigin(origin: string | undefined, config: BerthConfig): void {
   if (origin === undefined) return;
   if (!allowedOrigins(config).has(origin)) {
-    throw new BerthError(ErrorCode.Forbidden, `origin ${origin} may not open this stream`);
+    throw new BerthError(ErrorCode.Forbidden, `origin ${origin} may not open this stream`, { refusal: 'origin' });
   }
 }

@@ -32,6 +32,28 @@ export const configSchema = z.object({
   /** Upper bound for one Docker API call, so a hung engine fails a build instead of hanging it. */
   BERTH_DOCKER_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   BERTH_IMAGE_PULL_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
+  /** Longest line kept from a container or engine stream; a longer one is split and marked. */
+  BERTH_STREAM_LINE_LIMIT_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+  /** Output kept per stream of one call (exec, script, build, pull); the rest is dropped, marked. */
+  BERTH_STREAM_OUTPUT_LIMIT_BYTES: z.coerce.number().int().min(1024).max(268_435_456).default(1_048_576),
+  /**
+   * The sealed builder: RUN steps run as hardened containers on this bridge, which
+   * scripts/build-network.sh creates with a host firewall rule (it cannot reach the host's services).
+   */
+  BERTH_BUILD_NETWORK: z.string().default('berth-build'),
+  BERTH_BUILD_MEMORY_MB: z.coerce.number().int().min(64).default(2048),
+  BERTH_BUILD_CPUS: z.coerce.number().min(0.1).default(1),
+  BERTH_BUILD_PIDS_LIMIT: z.coerce.number().int().min(16).default(1024),
+  /** The whole build (every step) must finish within this. */
+  BERTH_BUILD_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000),
+  /** How often the worker measures every home volume (also measured at each start with a hard limit). */
+  BERTH_HOME_USAGE_INTERVAL_MS: z.coerce.number().int().min(1000).default(300_000),
+  /** Upper bound of the build context (the template's files, in bytes). */
+  BERTH_BUILD_CONTEXT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   BERTH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Reconciler pass interval: one label-filtered container list per pass. */
   BERTH_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
@@ -62,6 +84,11 @@ export const configSchema = z.object({
   /** On SIGTERM, how long in-flight jobs may run on before they are handed back to the queue. */
   BERTH_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
 
+  /** The built-in SSH gateway (`ssh -p <port> <workspace>@<host>`); 0 turns it off. */
+  BERTH_SSH_PORT: z.coerce.number().int().min(0).max(65535).default(2222),
+  /** Where the SSH gateway listens: loopback unless configured. */
+  BERTH_SSH_HOST: z.string().default('127.0.0.1'),
+
   /** Bearer token that lets a scraper read /metrics from a non-loopback address (loopback needs none). */
   BERTH_METRICS_TOKEN: z.string().min(16).optional(),
   /** The worker's own metrics listener (it has no other HTTP server); port 0 turns it off. */
@@ -70,10 +97,37 @@ export const configSchema = z.object({
 
   /** The URL users reach Berth at; OIDC redirect URIs and cookie `Secure` derive from it. */
   BERTH_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * Wildcard URL whose `*` becomes each forwarded port's own host, `<port>--<workspace>--<owner>`
+   * (default `http://*.apps.localhost:<PORT>`; browsers resolve `*.localhost` to loopback).
+   */
+  BERTH_APPS_URL: z
+    .string()
+    .regex(/^https?:\/\/\*\.[a-z0-9.-]+(:\d+)?\/?$/i, 'a URL such as https://*.apps.example.com')
+    .optional(),
   BERTH_MIN_PASSWORD_LENGTH: z.coerce.number().int().min(8).max(128).default(12),
-  /** Login and token-creation throttling, shared by every API process through Redis. */
+  /**
+   * Failed sign-ins allowed per account (BERTH_LOGIN_LIMIT) and per client address, per window;
+   * each account's failures after the third also delay its next attempt (doubling, up to the max).
+   */
   BERTH_LOGIN_LIMIT: z.coerce.number().int().positive().default(10),
+  BERTH_LOGIN_ADDRESS_LIMIT: z.coerce.number().int().positive().default(30),
   BERTH_LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  BERTH_LOGIN_DELAY_MAX_MS: z.coerce.number().int().min(0).default(5000),
+  /**
+   * Proxies whose X-Forwarded-For names the client (comma-separated IPs or CIDRs; default none):
+   * from anyone else the header is ignored and the peer address is the client's.
+   */
+  BERTH_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  /** Token creation per user, shared by every API process through Redis. */
   BERTH_TOKEN_CREATE_LIMIT: z.coerce.number().int().positive().default(30),
   BERTH_TOKEN_CREATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
 

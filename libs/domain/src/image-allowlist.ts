@@ -1,8 +1,9 @@
+import { dockerfileProblems } from './dockerfile.js';
 import { type SpecProblem, type TemplateSpec } from './template-spec.js';
 
 /**
  * Which images templates may use, as admin-maintained glob patterns (`*` matches anything,
- * e.g. `berth/*`, `registry.example.com/team/*`). Checked for `image` and for every `FROM` of a
+ * e.g. `berth/*`, `registry.example.com/team/*`). Checked for `image` and for every image reference of a
  * Dockerfile, so a build cannot smuggle in an image an `image:` line could not use.
  */
 export function imageAllowed(ref: string, patterns: readonly string[]): boolean {
@@ -17,20 +18,6 @@ export function parseAllowlist(value: string): string[] {
     .filter(Boolean);
 }
 
-/** Base images of a Dockerfile: every FROM except `scratch` and earlier build stages. */
-export function dockerfileBaseImages(dockerfile: string): string[] {
-  const stages = new Set<string>();
-  const bases: string[] = [];
-  for (const raw of dockerfile.split(/\r?\n/)) {
-    const match = /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/i.exec(raw);
-    if (!match?.[1]) continue;
-    const image = match[1];
-    if (image !== 'scratch' && !stages.has(image.toLowerCase())) bases.push(image);
-    if (match[2]) stages.add(match[2].toLowerCase());
-  }
-  return bases;
-}
-
 /** Problems (field + message) for every image of the spec outside the allowlist. */
 export function allowlistProblems(
   spec: Pick<TemplateSpec, 'image' | 'build'>,
@@ -41,15 +28,16 @@ export function allowlistProblems(
       ? []
       : [{ field: 'spec.image', message: `image ${spec.image} is not in the allowlist (${patterns.join(', ')})` }];
   }
-  const bases = spec.build ? dockerfileBaseImages(spec.build.dockerfile) : [];
-  if (spec.build && bases.length === 0)
-    return [{ field: 'spec.build.dockerfile', message: 'the Dockerfile has no FROM line' }];
-  return bases
-    .filter((base) => !imageAllowed(base, patterns))
-    .map((base) => ({
+  if (!spec.build) return [];
+  // Every image reference of the Dockerfile (FROM, COPY --from, RUN --mount from=, ADD <url>), by line.
+  return dockerfileProblems(spec.build.dockerfile, (ref) => imageAllowed(ref, patterns), spec.build.args).map(
+    (problem) => ({
       field: 'spec.build.dockerfile',
-      message: `base image ${base} is not in the allowlist (${patterns.join(', ')})`,
-    }));
+      message: problem.message.endsWith('is not in the allowlist')
+        ? `${problem.message} (${patterns.join(', ')})`
+        : problem.message,
+    }),
+  );
 }
 
 function globToRegExp(pattern: string): RegExp {

@@ -15,9 +15,9 @@ const numberParameter = z
     name: z.enum(['cpus', 'memoryMb']),
     kind: z.literal('number'),
     description: z.string().max(500).optional(),
-    min: z.number().positive(),
-    max: z.number().positive(),
-    default: z.number().positive(),
+    min: z.number().positive().max(1_000_000),
+    max: z.number().positive().max(1_000_000),
+    default: z.number().positive().max(1_000_000),
   })
   .strict()
   .refine((p) => p.min <= p.default && p.default <= p.max, {

@@ -16,6 +16,8 @@ describe('template spec validation', () => {
     expect(parseTemplateSpec({ image: 'berth/debian:bookworm' })).toEqual({
       image: 'berth/debian:bookworm',
       user: '1000:1000',
+      allowRoot: false,
+      maxPortShare: 'owner',
       homePath: '/home/dev',
       env: {},
       ports: [],
@@ -23,6 +25,14 @@ describe('template spec validation', () => {
       resources: { cpus: 2, memoryMb: 2048, pidsLimit: 1024 },
       parameters: [],
     });
+  });
+
+  it('refuses a build file that would shadow the checked Dockerfile, naming it', () => {
+    for (const path of ['Dockerfile', './Dockerfile', 'dockerfile', '.dockerignore'])
+      expect(fieldOf({ build: { dockerfile: 'FROM berth/a', files: { [path]: 'FROM evil/x' } } })).toBe(
+        `spec.build.files.${path}`,
+      );
+    expect(fieldOf({ build: { dockerfile: 'FROM berth/a', files: { 'docker/Dockerfile': 'x' } } })).toBeUndefined();
   });
 
   it('accepts a full spec', () => {

@@ -38,30 +38,55 @@ const FORBIDDEN_KEYS: Record<string, string> = {
   cgroupparent: 'cgroup overrides are never allowed',
 };
 
-const SYSTEM_DIRS = [
-  '/',
-  '/bin',
-  '/boot',
-  '/dev',
-  '/etc',
-  '/lib',
-  '/lib64',
-  '/proc',
-  '/root',
-  '/run',
-  '/sbin',
-  '/sys',
-  '/usr',
-  '/var',
-  '/var/run',
-  '/tmp',
-];
+/** homePath may be none of these, nor inside one (the volume would hide or replace system files). */
+const SYSTEM_TREES = ['/etc', '/usr', '/bin', '/sbin', '/proc', '/sys', '/dev', '/boot', '/run', '/var/run'];
+/** Nor exactly one of these (a home below them is fine, e.g. /var/lib/dev or /tmp/dev). */
+const SYSTEM_DIRS = ['/', '/root', '/var', '/tmp'];
+
+/** Why a home path is refused, or null. The path must already be absolute and clean. */
+function systemPathProblem(p: string): string | null {
+  if (SYSTEM_DIRS.includes(p)) return `must not be ${p}`;
+  // /lib, /lib64, /lib32, /libx32 …: every top-level lib* tree.
+  const top = p.split('/')[1] ?? '';
+  if (top.startsWith('lib')) return `must not be in /${top}`;
+  const tree = SYSTEM_TREES.find((t) => p === t || p.startsWith(`${t}/`));
+  return tree ? `must not be ${tree} or inside it` : null;
+}
+
+/** The clean form of an absolute path: no //, no . or .. segments, no trailing slash. */
+export function cleanAbsolutePath(p: string): string {
+  const parts: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join('/')}`;
+}
+
+/** uid 0 or the name root, alone or before a group: the container would run as root. */
+export function isRootUser(user: string): boolean {
+  const name = user.split(':')[0] ?? '';
+  return name === 'root' || /^0+$/.test(name);
+}
 
 const IMAGE_REF =
   /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 const RELATIVE_FILE = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]{1,200}$/;
+
+/** Context files that would stand in for the checked Dockerfile (or filter the context) if written. */
+const SHADOWING_FILES = new Set(['dockerfile', '.dockerignore', 'dockerfile.dockerignore']);
+
+/** `./a//Dockerfile` → `a/dockerfile`: how a path names a file, whatever its spelling. */
+function normalizedContextPath(path: string): string {
+  return path
+    .split('/')
+    .filter((part) => part !== '' && part !== '.')
+    .join('/')
+    .toLowerCase();
+}
 
 /** A Dockerfile built by the worker; `files` are the rest of the build context (path → text). */
 const buildSchema = z
@@ -71,6 +96,12 @@ const buildSchema = z
       .record(z.string(), z.string().max(1_000_000))
       .refine((f) => Object.keys(f).every((path) => RELATIVE_FILE.test(path)), 'file paths are relative, without ..')
       .refine((f) => Object.keys(f).length <= 50, 'at most 50 files')
+      // Exactly one Dockerfile is built, the checked one: no context file may stand in for it.
+      .superRefine((f, ctx) => {
+        for (const path of Object.keys(f))
+          if (SHADOWING_FILES.has(normalizedContextPath(path)))
+            ctx.addIssue({ code: 'custom', path: [path], message: 'may not replace the checked build.dockerfile' });
+      })
       .default({}),
     args: z
       .record(
@@ -100,10 +131,17 @@ export const templateSpecSchema = z
       .default('1000:1000'),
     homePath: z
       .string()
+      .max(255)
       .regex(/^\/[A-Za-z0-9._/-]*$/, 'must be an absolute path')
-      .refine((p) => !p.split('/').includes('..'), 'must not contain ..')
-      .refine((p) => !SYSTEM_DIRS.includes(p.replace(/\/+$/, '') || '/'), 'must not be / or a system directory')
+      .superRefine((p, ctx) => {
+        const clean = cleanAbsolutePath(p);
+        const problem = systemPathProblem(clean);
+        if (problem) ctx.addIssue({ code: 'custom', message: `${problem}: it is a system path (${clean})` });
+        else if (clean !== p) ctx.addIssue({ code: 'custom', message: `must be a clean path (${clean})` });
+      })
       .default('/home/dev'),
+    /** Running as root (uid 0 or the name root) needs this, and only admins write templates. */
+    allowRoot: z.boolean().default(false),
     env: z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names are letters, digits and _'), z.string().max(8192))
       .default({}),
@@ -119,6 +157,8 @@ export const templateSpecSchema = z
       .max(20)
       .refine((ps) => new Set(ps.map((p) => p.port)).size === ps.length, 'ports must be unique')
       .default([]),
+    /** The highest share level a workspace may give its ports (owner: no sharing). */
+    maxPortShare: z.enum(['owner', 'authenticated', 'public']).default('owner'),
     command: z.array(z.string().max(4096)).min(1).max(64).optional(),
     initScript: z.string().max(65536).optional(),
     startScript: z.string().max(65536).optional(),
@@ -140,6 +180,21 @@ export const templateSpecSchema = z
      * allowed (tests use seconds); no deleteAfterDays means dormant only, never deleted by Berth.
      */
     retention: retentionSchema.optional(),
+    /**
+     * Home volume limits in MiB: over `softMb` the portal warns; over `hardMb` the workspace is
+     * told so and cannot start until it is under again.
+     */
+    homeLimits: z
+      .object({
+        softMb: z.number().int().min(1).max(16_777_216).optional(),
+        hardMb: z.number().int().min(1).max(16_777_216).optional(),
+      })
+      .strict()
+      .refine((l) => l.softMb === undefined || l.hardMb === undefined || l.softMb <= l.hardMb, {
+        message: 'softMb must not be above hardMb',
+        path: ['softMb'],
+      })
+      .optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {
@@ -148,6 +203,12 @@ export const templateSpecSchema = z
       ctx.addIssue({ code: 'custom', path: ['image'], message: 'either image or build.dockerfile is required' });
     if (spec.image && spec.build)
       ctx.addIssue({ code: 'custom', path: ['build'], message: 'give image or build, not both' });
+    if (isRootUser(spec.user) && !spec.allowRoot)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['user'],
+        message: 'runs as root: set allowRoot: true to allow it (admins only)',
+      });
   });
 
 export type TemplateSpec = z.output<typeof templateSpecSchema>;
@@ -193,3 +254,10 @@ export function parseTemplateSpec(input: unknown): TemplateSpec {
     throw new BerthError(ErrorCode.Validation, `${first.field}: ${first.message}`, { field: first.field, problems });
   return templateSpecSchema.parse(input);
 }
+
+/** Who may open a forwarded port: its owner (and admins), any signed-in user, or anyone. */
+export type PortShare = 'owner' | 'authenticated' | 'public';
+export const PORT_SHARES: readonly PortShare[] = ['owner', 'authenticated', 'public'];
+/** The lower of two levels (a template's maximum caps what a workspace set). */
+export const minShare = (a: PortShare, b: PortShare): PortShare =>
+  PORT_SHARES[Math.min(PORT_SHARES.indexOf(a), PORT_SHARES.indexOf(b))] ?? 'owner';

@@ -5,7 +5,7 @@ import { type Prisma } from './records.js';
 export interface AuditEntry {
   actorId: string | null;
   actorEmail: string | null;
-  via: 'session' | 'token' | 'oidc' | 'system' | 'anonymous';
+  via: 'session' | 'token' | 'oidc' | 'ssh' | 'system' | 'anonymous';
   tokenId: string | null;
   action: string;
   targetType: string | null;

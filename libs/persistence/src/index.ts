@@ -11,3 +11,4 @@ export * from './sessions.repository.js';
 export * from './template-versions.repository.js';
 export * from './quotas.repository.js';
 export * from './database-errors.js';
+export * from './ssh-keys.repository.js';

@@ -9,6 +9,7 @@ import { AuditRepository } from './audit.repository.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { TemplateVersionsRepository } from './template-versions.repository.js';
 import { QuotasRepository } from './quotas.repository.js';
+import { SshKeysRepository } from './ssh-keys.repository.js';
 
 const repositories = [
   PrismaService,
@@ -21,6 +22,7 @@ const repositories = [
   SessionsRepository,
   TemplateVersionsRepository,
   QuotasRepository,
+  SshKeysRepository,
 ];
 
 @Global()

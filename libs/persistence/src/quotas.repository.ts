@@ -62,6 +62,15 @@ export class QuotasRepository {
   holdings(ownerId: string): Promise<QuotaHolding[]> {
     return holdingsOf(this.prisma, ownerId);
   }
+
+  /** The owner's home volumes together, as last measured (one aggregate query). */
+  async homeUsageBytes(ownerId: string): Promise<number> {
+    const sum = await this.prisma.workspace.aggregate({
+      where: { ownerId, deletedAt: null },
+      _sum: { homeUsageBytes: true },
+    });
+    return Number(sum._sum.homeUsageBytes ?? 0);
+  }
 }
 
 function scopeOf(tx: Tx, ownerId: string): QuotaScope {

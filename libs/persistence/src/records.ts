@@ -10,6 +10,7 @@ export type {
   Workspace as WorkspaceRecord,
   Build as BuildRecord,
   BuildLog as BuildLogRecord,
+  SshKey as SshKeyRecord,
 } from './generated/client.js';
 export { Prisma } from './generated/client.js';
 

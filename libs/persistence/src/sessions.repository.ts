@@ -11,6 +11,12 @@ export class SessionsRepository {
     return this.prisma.$executeRaw`DELETE FROM "session" WHERE sess -> 'passport' ->> 'user' = ${userId}`;
   }
 
+  /** Every session of the user but one (a password change keeps the session that made it). */
+  deleteForUserExcept(userId: string, keepSid: string): Promise<number> {
+    return this.prisma
+      .$executeRaw`DELETE FROM "session" WHERE sess -> 'passport' ->> 'user' = ${userId} AND sid <> ${keepSid}`;
+  }
+
   countForUser(userId: string): Promise<number> {
     return this.prisma.session.count({ where: { sess: { path: ['passport', 'user'], equals: userId } } });
   }

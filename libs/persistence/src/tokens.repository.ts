@@ -38,6 +38,13 @@ export class TokensRepository {
     return count === 1;
   }
 
+  /** Every live token of the user, for good (deactivation: reactivating brings none back). */
+  async revokeAllForUser(userId: string): Promise<number> {
+    return (
+      await this.prisma.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } })
+    ).count;
+  }
+
   async touch(id: string): Promise<void> {
     await this.prisma.apiToken.update({ where: { id }, data: { lastUsedAt: new Date() } });
   }

@@ -57,10 +57,41 @@ export class UsersRepository {
     data: Partial<
       Pick<
         UserRecord,
-        'role' | 'active' | 'name' | 'quotaMaxWorkspaces' | 'quotaMaxRunning' | 'quotaMaxCpus' | 'quotaMaxMemoryMb'
+        | 'role'
+        | 'active'
+        | 'name'
+        | 'sshStartsStopped'
+        | 'quotaMaxWorkspaces'
+        | 'quotaMaxRunning'
+        | 'quotaMaxCpus'
+        | 'quotaMaxMemoryMb'
       >
     >,
   ): Promise<UserRecord> {
     return this.prisma.user.update({ where: { id }, data });
   }
+
+  /**
+   * The same update, refused (null, nothing written) when it would leave no active admin. One
+   * advisory lock serialises these, so two admins demoting each other cannot both succeed.
+   */
+  async updateKeepingAnAdmin(id: string, data: Parameters<UsersRepository['update']>[1]): Promise<UserRecord | null> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('berth:last-admin'))`;
+        const updated = await tx.user.update({ where: { id }, data });
+        if ((await tx.user.count({ where: { role: 'admin', active: true } })) === 0) throw new LastAdminRollback();
+        return updated;
+      });
+    } catch (error) {
+      if (error instanceof LastAdminRollback) return null;
+      throw error;
+    }
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.prisma.user.update({ where: { id }, data: { passwordHash } });
+  }
 }
+
+class LastAdminRollback extends Error {}

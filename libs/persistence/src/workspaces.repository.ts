@@ -32,6 +32,28 @@ export class WorkspacesRepository {
     return this.prisma.workspace.findFirst({ where: { id, deletedAt: null, ...(ownerId ? { ownerId } : {}) } });
   }
 
+  /** Live workspaces of that name, with their owner's e-mail (to resolve an app host). */
+  findLiveByName(name: string): Promise<(WorkspaceRecord & { owner: { email: string } })[]> {
+    return this.prisma.workspace.findMany({
+      where: { name, deletedAt: null },
+      include: { owner: { select: { email: true } } },
+      take: 50,
+    });
+  }
+
+  async setPortShare(id: string, port: number, share: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const row = await tx.workspace.findUniqueOrThrow({ where: { id }, select: { portShares: true } });
+      const shares = { ...(row.portShares as Record<string, string>), [String(port)]: share };
+      await tx.workspace.update({ where: { id }, data: { portShares: shares } });
+    });
+  }
+
+  /** A live workspace by its name, which is unique per owner (the SSH gateway's user name). */
+  findLiveByOwnerAndName(ownerId: string, name: string): Promise<WorkspaceRecord | null> {
+    return this.prisma.workspace.findFirst({ where: { ownerId, name, deletedAt: null } });
+  }
+
   /** Live workspaces counted by status and template name (one grouped query; for metrics). */
   async countByStatusAndTemplate(): Promise<{ status: WorkspaceStatus; template: string; count: number }[]> {
     const groups = await this.prisma.workspace.groupBy({
@@ -77,6 +99,14 @@ export class WorkspacesRepository {
 
   async setStatus(id: string, status: WorkspaceStatus, lastError: string | null = null): Promise<void> {
     await this.prisma.workspace.update({ where: { id }, data: { status, lastError } });
+  }
+
+  /** One home volume measurement and where it stands against the template's limits. */
+  async recordHomeUsage(id: string, bytes: number, limitState: string): Promise<void> {
+    await this.prisma.workspace.update({
+      where: { id },
+      data: { homeUsageBytes: BigInt(bytes), homeUsageMeasuredAt: new Date(), homeLimitState: limitState },
+    });
   }
 
   async update(id: string, data: Prisma.WorkspaceUpdateInput): Promise<void> {

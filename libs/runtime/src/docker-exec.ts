@@ -1,14 +1,17 @@
-import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { BerthError, ErrorCode } from '#domain';
 import { abortable } from './abort.js';
-import { LineSplitter } from './line-splitter.js';
+import { DockerDemuxer } from './docker-demux.js';
+import { BoundedLineReader, DEFAULT_STREAM_LIMITS } from './bounded-lines.js';
+import { endExecProcesses } from './exec-reaper.js';
 import { type ExecRequest, type LogSink } from './runtime.driver.js';
 
 /**
- * Runs a command in a running container and streams its output, line by line, into `log`.
- * Resolves with the exit code. The command may be silent for long (a start script sleeping), so
- * there is no idle timeout: it ends at `req.timeoutMs`, or when `req.signal` aborts.
+ * Runs a command in a running container and streams its output, line by line, into `log`, through
+ * the bounded reader (line and output caps). Resolves with the exit code. The command may be
+ * silent for long (a start script sleeping), so there is no idle timeout: it ends at
+ * `req.timeoutMs`, or when `req.signal` aborts (the client went away, the stage was cancelled);
+ * either way the process and what it started are ended in the container, not left running.
  */
 export async function runInContainer(
   docker: Docker,
@@ -27,21 +30,21 @@ export async function runInContainer(
     abortSignal: req.signal,
   });
   const stream = await exec.start({ hijack: true, stdin: false, abortSignal: req.signal });
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const outLines = new LineSplitter();
-  const errLines = new LineSplitter();
-  stdout.on('data', (chunk: Buffer) => log('stdout', outLines.push(chunk)));
-  stderr.on('data', (chunk: Buffer) => log('stderr', errLines.push(chunk)));
-  docker.modem.demuxStream(stream, stdout, stderr);
+  const limits = req.limits ?? DEFAULT_STREAM_LIMITS;
+  const outLines = new BoundedLineReader((lines) => log('stdout', lines), limits);
+  const errLines = new BoundedLineReader((lines) => log('stderr', lines), limits);
+  const demuxer = new DockerDemuxer((which, piece) => (which === 'stdout' ? outLines : errLines).push(piece));
+  stream.on('data', (chunk: Buffer) => demuxer.push(chunk));
   const ended = new Promise<void>((resolve, reject) => {
     stream.on('end', resolve);
     stream.on('close', resolve);
     stream.on('error', reject);
   });
   const deadline = AbortSignal.timeout(req.timeoutMs);
+  let finished = false;
   try {
     await abortable(ended, req.signal ? AbortSignal.any([req.signal, deadline]) : deadline);
+    finished = true;
   } catch (error) {
     if (deadline.aborted && !req.signal?.aborted) {
       throw new BerthError(
@@ -51,9 +54,11 @@ export async function runInContainer(
     }
     throw error;
   } finally {
-    log('stdout', outLines.flush());
-    log('stderr', errLines.flush());
+    outLines.end();
+    errLines.end();
     stream.destroy();
+    // Abandoned (timed out, cancelled, client gone): nobody reads it any more, so it ends here.
+    if (!finished) await endExecProcesses(exec, containerId).catch(() => 0);
   }
   const info = await exec.inspect({ abortSignal: req.signal });
   return info.ExitCode ?? -1;

@@ -1,3 +1,4 @@
+import { openInteractiveExec, type InteractiveExec, type InteractiveExecRequest } from './interactive-exec.js';
 import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -5,18 +6,26 @@ import Docker from 'dockerode';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import {
   BerthError,
+  CAPABILITY_ALLOWLIST,
   ErrorCode,
   LABEL_INSTANCE,
   LABEL_MANAGED,
   LABEL_ROLE,
   LABEL_WORKSPACE,
+  ROLE_BUILD_STEP,
+  ROLE_TOOLS,
+  ROLE_VOLUME_USAGE,
   ROLE_VOLUME_HELPER,
+  TOOLS_DIR,
+  TOOLS_IMAGE,
+  TOOLS_VOLUME,
   containerName,
   volumeName,
   workspaceLabels,
 } from '#domain';
+import { type StreamLimits } from './bounded-lines.js';
 import { hardenedCreateOptions } from './hardening.js';
-import { buildImage } from './image-builder.js';
+import { sealedBuild } from './sealed-builder.js';
 import { pullImage } from './image-puller.js';
 import {
   openTerminal,
@@ -28,7 +37,8 @@ import {
 import { statusCodeOf } from './docker-errors.js';
 import { engineCall, type EngineCallOptions } from './engine-call.js';
 import { runInContainer } from './docker-exec.js';
-import { prepareVolumeOwner } from './volume-preparer.js';
+import { prepareVolumeOwner, programExists } from './volume-preparer.js';
+import { measureVolumes } from './volume-usage.js';
 import {
   type ContainerState,
   type ExecRequest,
@@ -55,8 +65,17 @@ export class DockerDriver implements RuntimeDriver {
    */
   private readonly docker = new Docker(engineOptions());
   private networkReady: Promise<void> | null = null;
+  private toolsReady: Promise<void> | null = null;
 
-  constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {}
+  /** Caps on every stream read from the engine or a container (configurable). */
+  private readonly limits: StreamLimits;
+
+  constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {
+    this.limits = {
+      maxLineBytes: config.BERTH_STREAM_LINE_LIMIT_BYTES,
+      maxTotalBytes: config.BERTH_STREAM_OUTPUT_LIMIT_BYTES,
+    };
+  }
 
   /** One engine request: deadline, caller's signal, and engine-away errors as `Unavailable`. */
   private call<T>(
@@ -81,7 +100,7 @@ export class DockerDriver implements RuntimeDriver {
         `pulling ${ref}`,
         this.config.BERTH_IMAGE_PULL_TIMEOUT_MS,
         { signal, operation: 'pulling an image' },
-        (abortSignal) => pullImage(this.docker, ref, log, abortSignal),
+        (abortSignal) => pullImage(this.docker, ref, log, abortSignal, this.limits),
       );
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -96,13 +115,48 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   async buildImage(req: ImageBuildRequest, log: LogSink, signal?: AbortSignal): Promise<ImageInfo> {
+    await this.requireBuildNetwork(signal);
+    const c = this.config;
     const id = await engineCall(
       `building ${req.tag}`,
-      this.config.BERTH_IMAGE_PULL_TIMEOUT_MS,
+      c.BERTH_BUILD_TIMEOUT_MS,
       { signal, operation: 'building an image' },
-      (abortSignal) => buildImage(this.docker, req, log, abortSignal),
+      (abortSignal) =>
+        sealedBuild(
+          this.docker,
+          req,
+          {
+            network: c.BERTH_BUILD_NETWORK,
+            memoryBytes: c.BERTH_BUILD_MEMORY_MB * 1024 * 1024,
+            nanoCpus: Math.round(c.BERTH_BUILD_CPUS * 1e9),
+            pidsLimit: c.BERTH_BUILD_PIDS_LIMIT,
+            // What a template may give a workspace back; the rest (NET_RAW, MKNOD, SYS_CHROOT, …) is dropped.
+            capAdd: CAPABILITY_ALLOWLIST,
+            contextMaxBytes: c.BERTH_BUILD_CONTEXT_MAX_BYTES,
+            streamLimits: this.limits,
+            labels: { [LABEL_MANAGED]: 'true', [LABEL_INSTANCE]: c.BERTH_INSTANCE, [LABEL_ROLE]: ROLE_BUILD_STEP },
+          },
+          log,
+          abortSignal,
+        ),
     );
     return { id, digest: id };
+  }
+
+  /**
+   * The build network is made by scripts/build-network.sh together with the host firewall rule
+   * that keeps it away from the host's services; Berth never makes it itself without that rule.
+   */
+  private async requireBuildNetwork(signal?: AbortSignal): Promise<void> {
+    const name = this.config.BERTH_BUILD_NETWORK;
+    const found = await this.call('listing networks', { signal }, (abortSignal) =>
+      this.docker.listNetworks({ filters: { name: [name] }, abortSignal }),
+    );
+    if (!found.some((n) => n.Name === name))
+      throw new BerthError(
+        ErrorCode.ImageUnavailable,
+        `the build network ${name} does not exist: run scripts/build-network.sh (it also installs the firewall rule)`,
+      );
   }
 
   async hasImage(idOrRef: string, signal?: AbortSignal): Promise<boolean> {
@@ -166,6 +220,7 @@ export class DockerDriver implements RuntimeDriver {
     let existing = await this.findContainer(ws.workspaceId, signal);
     if (!existing) {
       await this.ensureNetwork();
+      await this.ensureTools();
       const options = hardenedCreateOptions(
         ws,
         this.labels(ws.workspaceId, ws.ownerId),
@@ -173,7 +228,12 @@ export class DockerDriver implements RuntimeDriver {
       );
       try {
         await this.call('creating the container', { signal }, (abortSignal) =>
-          this.docker.createContainer({ name: containerName(ws.workspaceId), ...options, abortSignal }),
+          // The cast: @types/dockerode wants every VolumeOptions field; the engine takes NoCopy alone.
+          this.docker.createContainer({
+            name: containerName(ws.workspaceId),
+            ...(options as unknown as Docker.ContainerCreateOptions),
+            abortSignal,
+          }),
         );
       } catch (error) {
         // 409: a concurrent or earlier attempt created it; use that one (idempotent create).
@@ -184,6 +244,15 @@ export class DockerDriver implements RuntimeDriver {
     }
     if (!existing.running) {
       const id = existing.id;
+      // The template's own command is the one program Berth starts from the image: name it when missing.
+      const program = ws.spec.command?.[0];
+      if (
+        program &&
+        !(await this.call('looking for the command', { signal }, (abortSignal) =>
+          programExists(this.docker.getContainer(id), program, abortSignal),
+        ))
+      )
+        throw new BerthError(ErrorCode.RuntimeFailure, `the template's command ${program} is not in the image`);
       try {
         await this.call('starting the container', { signal }, (abortSignal) =>
           this.docker.getContainer(id).start({ abortSignal }),
@@ -217,7 +286,7 @@ export class DockerDriver implements RuntimeDriver {
       `running ${req.cmd[0] ?? 'a command'}`,
       req.timeoutMs,
       { signal: req.signal, extraMs: 5000, operation: 'running a command' },
-      (abortSignal) => runInContainer(this.docker, found.id, { ...req, signal: abortSignal }, log),
+      (abortSignal) => runInContainer(this.docker, found.id, { limits: this.limits, ...req, signal: abortSignal }, log),
     );
   }
 
@@ -237,18 +306,67 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   async removeVolume(workspaceId: string, signal?: AbortSignal): Promise<void> {
-    try {
-      await this.call('removing the volume', { signal }, (abortSignal) =>
+    const remove = (): Promise<unknown> =>
+      this.call('removing the volume', { signal }, (abortSignal) =>
         this.docker.getVolume(volumeName(workspaceId)).remove({ abortSignal }),
       );
+    try {
+      await remove();
     } catch (error) {
-      if (statusCodeOf(error) !== 404) throw error;
+      if (statusCodeOf(error) === 404) return;
+      if (statusCodeOf(error) !== 409) throw error;
+      // In use: a usage measurement may have it mounted this very moment. The measurement gives
+      // way (that batch is measured next pass); anything else holding it is left alone.
+      const measuring = await this.call('listing usage measurements', { signal }, (abortSignal) =>
+        this.docker.listContainers({
+          all: true,
+          filters: { label: [`${LABEL_ROLE}=${ROLE_VOLUME_USAGE}`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] },
+          abortSignal,
+        }),
+      );
+      if (measuring.length === 0) throw error;
+      for (const c of measuring) await this.removeContainerById(c.Id, signal);
+      await remove().catch((again: unknown) => {
+        if (statusCodeOf(again) !== 404) throw again;
+      });
     }
+  }
+
+  async measureHomes(workspaceIds: readonly string[], signal?: AbortSignal): Promise<Map<string, number>> {
+    if (workspaceIds.length === 0) return new Map();
+    await this.ensureTools();
+    const labels = { [LABEL_INSTANCE]: this.config.BERTH_INSTANCE };
+    return engineCall(
+      'measuring home volumes',
+      this.config.BERTH_DOCKER_TIMEOUT_MS,
+      { signal, operation: 'measuring home volumes' },
+      (abortSignal) => measureVolumes(this.docker, workspaceIds, labels, abortSignal),
+    );
+  }
+
+  async hasProgram(workspaceId: string, program: string, signal?: AbortSignal): Promise<boolean> {
+    const id = await this.runningContainerId(workspaceId);
+    return this.call(`looking for ${program}`, { signal }, (abortSignal) =>
+      programExists(this.docker.getContainer(id), program, abortSignal),
+    );
   }
 
   async openTerminal(workspaceId: string, req: TerminalRequest): Promise<TerminalSession> {
     const id = await this.runningContainerId(workspaceId);
+    // The terminal's shell is the image's; a minimal image without one has no terminal.
+    if (!(await this.hasProgram(workspaceId, 'sh')))
+      throw new BerthError(
+        ErrorCode.Conflict,
+        "this workspace's image has no shell (sh), so it has no terminal; use a template image with a shell",
+      );
     return this.call('opening a terminal', {}, () => openTerminal(this.docker.getContainer(id), req));
+  }
+
+  async openExec(workspaceId: string, req: InteractiveExecRequest): Promise<InteractiveExec> {
+    const id = await this.runningContainerId(workspaceId);
+    return this.call('starting a process', {}, () =>
+      openInteractiveExec(this.docker, this.docker.getContainer(id), req),
+    );
   }
 
   async stats(workspaceId: string): Promise<ContainerStats> {
@@ -334,6 +452,42 @@ export class DockerDriver implements RuntimeDriver {
       if (statusCodeOf(error) === 404) return null;
       throw error;
     }
+  }
+
+  /**
+   * Berth's static toolset volume, filled once by the engine from TOOLS_IMAGE (a container of it
+   * is created with the fresh volume at TOOLS_DIR and never started: the engine copies the files).
+   */
+  private ensureTools(): Promise<void> {
+    this.toolsReady ??= this.fillToolsVolume().catch((error: unknown) => {
+      this.toolsReady = null;
+      throw error;
+    });
+    return this.toolsReady;
+  }
+
+  private async fillToolsVolume(): Promise<void> {
+    // Creating a volume that exists is a no-op, and the engine copies only into an empty volume,
+    // so this also completes a fill that a crash interrupted.
+    if (!(await this.inspectImage(TOOLS_IMAGE)))
+      throw new BerthError(
+        ErrorCode.ImageUnavailable,
+        `Berth's toolset image ${TOOLS_IMAGE} is missing: run scripts/images.sh tools`,
+      );
+    const labels = { [LABEL_MANAGED]: 'true', [LABEL_ROLE]: ROLE_TOOLS };
+    await this.call('creating the tools volume', {}, (abortSignal) =>
+      this.docker.createVolume({ Name: TOOLS_VOLUME, Labels: labels, abortSignal }),
+    );
+    const filler = await this.call('filling the tools volume', {}, (abortSignal) =>
+      this.docker.createContainer({
+        Image: TOOLS_IMAGE,
+        Labels: labels,
+        HostConfig: { Mounts: [{ Type: 'volume', Source: TOOLS_VOLUME, Target: TOOLS_DIR }], NetworkMode: 'none' },
+        abortSignal,
+      }),
+    );
+    await filler.remove({ force: true }).catch(() => undefined);
+    this.logger.log(`filled the tools volume ${TOOLS_VOLUME} from ${TOOLS_IMAGE}`);
   }
 
   /** One shared bridge with inter-container traffic off: workspaces cannot reach each other. */

@@ -39,7 +39,10 @@ describe('hardened container options', () => {
   });
 
   it('mounts only the workspace volume, named from the id, at homePath', () => {
-    expect(options.HostConfig.Mounts).toEqual([{ Type: 'volume', Source: 'berth-ws-w1-home', Target: '/home/dev' }]);
+    expect(options.HostConfig.Mounts).toEqual([
+      { Type: 'volume', Source: 'berth-ws-w1-home', Target: '/home/dev', VolumeOptions: { NoCopy: true } },
+      { Type: 'volume', Source: 'berth-tools-1', Target: '/.berth', ReadOnly: true },
+    ]);
     expect(options.WorkingDir).toBe('/home/dev');
     expect(options.Env).toEqual(expect.arrayContaining(['A=1', 'HOME=/home/dev', 'BERTH_WORKSPACE_ID=w1']));
   });
@@ -49,8 +52,9 @@ describe('hardened container options', () => {
     expect(options.HostConfig.NetworkMode).toBe('berth-workspaces');
   });
 
-  it('keeps the container alive with a plain sleep unless the template says otherwise', () => {
+  it("keeps the container alive with Berth's own sleep (not the image's) unless the template says otherwise", () => {
     expect(options.Cmd).toEqual(DEFAULT_COMMAND);
+    expect(DEFAULT_COMMAND[0]).toBe('/.berth/busybox');
   });
 
   it('runs the pinned image id, not a tag that could move', () => {

@@ -1,4 +1,4 @@
-import { volumeName } from '#domain';
+import { TOOLS_DIR, TOOLS_VOLUME, volumeName } from '#domain';
 import { type WorkspaceRuntimeSpec } from './runtime.driver.js';
 
 /**
@@ -16,7 +16,13 @@ export interface HardenedCreateOptions {
   ExposedPorts: Record<string, object>;
   StopTimeout: number;
   HostConfig: {
-    Mounts: { Type: 'volume'; Source: string; Target: string }[];
+    Mounts: {
+      Type: 'volume';
+      Source: string;
+      Target: string;
+      ReadOnly?: boolean;
+      VolumeOptions?: { NoCopy: boolean };
+    }[];
     SecurityOpt: string[];
     CapDrop: string[];
     CapAdd: string[];
@@ -33,8 +39,11 @@ export interface HardenedCreateOptions {
   };
 }
 
-/** Keeps the container alive with no busy work; the init process forwards SIGTERM to it. */
-export const DEFAULT_COMMAND = ['sleep', '2147483647'];
+/**
+ * Keeps the container alive with no busy work when the template names no command; the init
+ * process forwards SIGTERM to it. Berth's own static busybox, so the image needs no `sleep`.
+ */
+export const DEFAULT_COMMAND = [`${TOOLS_DIR}/busybox`, 'sleep', '2147483647'];
 
 export function hardenedCreateOptions(
   ws: WorkspaceRuntimeSpec,
@@ -55,7 +64,14 @@ export function hardenedCreateOptions(
     ExposedPorts: Object.fromEntries(spec.ports.map((p) => [`${p.port}/tcp`, {}])),
     StopTimeout: 10,
     HostConfig: {
-      Mounts: [{ Type: 'volume', Source: volumeName(ws.workspaceId), Target: spec.homePath }],
+      Mounts: [
+        // NoCopy: the volume was filled and given to the user when it was prepared. Without it the
+        // engine copies the image's homePath into a still-empty volume at every start, ownership
+        // included, undoing the preparation (seen with a minimal image that has no homePath).
+        { Type: 'volume', Source: volumeName(ws.workspaceId), Target: spec.homePath, VolumeOptions: { NoCopy: true } },
+        // Berth's toolset, read-only (already filled, so the engine copies nothing of the image into it).
+        { Type: 'volume', Source: TOOLS_VOLUME, Target: TOOLS_DIR, ReadOnly: true },
+      ],
       SecurityOpt: ['no-new-privileges:true'],
       CapDrop: ['ALL'],
       CapAdd: [...spec.capAdd],

@@ -1,4 +1,6 @@
 import type Docker from 'dockerode';
+import { BoundedLineReader, type StreamLimits } from './bounded-lines.js';
+import { followEvents } from './engine-events.js';
 import { type LogSink } from './runtime.driver.js';
 
 interface PullEvent {
@@ -10,9 +12,17 @@ interface PullEvent {
 const formatBytes = (n: number): string => (n < 1e6 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`);
 
 /** Logs each layer's status changes and, at most once a second, download progress in bytes. */
-export async function pullImage(docker: Docker, ref: string, log: LogSink, signal?: AbortSignal): Promise<void> {
+export async function pullImage(
+  docker: Docker,
+  ref: string,
+  log: LogSink,
+  signal?: AbortSignal,
+  limits?: StreamLimits,
+): Promise<void> {
   const stream = await docker.pull(ref, { abortSignal: signal });
   const lastStatus = new Map<string, string>();
+  // A registry may send any number of layers and statuses: the bounded reader caps the pull's log.
+  const output = new BoundedLineReader((lines) => log('system', lines), limits);
   let lastProgressAt = 0;
   const onProgress = (event: PullEvent): void => {
     const status = event.status ?? '';
@@ -26,11 +36,8 @@ export async function pullImage(docker: Docker, ref: string, log: LogSink, signa
     lastStatus.set(layer, status);
     const { current, total } = event.progressDetail ?? {};
     const bytes = current && total ? ` ${formatBytes(current)} of ${formatBytes(total)}` : '';
-    log('system', [
-      `pull ${ref}: ${layer && layer !== ref.split(':').pop() ? `layer ${layer} ` : ''}${status}${bytes}`,
-    ]);
+    const shownLayer = layer && layer !== ref.split(':').pop() ? `layer ${layer} ` : '';
+    output.push(`pull ${ref}: ${shownLayer}${status}${bytes}`.replaceAll('\n', ' ') + '\n');
   };
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve()), onProgress);
-  });
+  await followEvents<PullEvent>(stream, onProgress);
 }

@@ -1,4 +1,6 @@
+import { type InteractiveExec, type InteractiveExecRequest } from './interactive-exec.js';
 import { type TemplateSpec } from '#domain';
+import { type StreamLimits } from './bounded-lines.js';
 import { type ContainerStats, type TerminalRequest, type TerminalSession } from './terminal.js';
 
 /**
@@ -70,8 +72,13 @@ export interface ExecRequest {
   workdir: string;
   env?: Record<string, string>;
   timeoutMs: number;
-  /** Aborting it stops waiting for the command (the build stage was cancelled or timed out). */
+  /**
+   * Aborting it ends the command in the container (the build stage was cancelled or timed out,
+   * the exec's client went away).
+   */
   signal?: AbortSignal;
+  /** Line and output caps for each stream; the driver's configured ones when absent. */
+  limits?: StreamLimits;
 }
 
 /**
@@ -108,8 +115,17 @@ export interface RuntimeDriver {
   removeContainer(workspaceId: string, signal?: AbortSignal): Promise<void>;
   /** Removes the workspace volume: only ever called by the delete transition. */
   removeVolume(workspaceId: string, signal?: AbortSignal): Promise<void>;
-  /** An interactive shell in the running container (the browser terminal). */
+  /**
+   * Bytes used by each of these workspaces' home volumes (which must exist), measured with Berth's
+   * own tool; a volume that could not be measured is missing from the map.
+   */
+  measureHomes(workspaceIds: readonly string[], signal?: AbortSignal): Promise<Map<string, number>>;
+  /** Whether a program is in the running container's filesystem (looked up as exec would; nothing runs). */
+  hasProgram(workspaceId: string, program: string, signal?: AbortSignal): Promise<boolean>;
+  /** An interactive shell in the running container (the browser terminal); Conflict when the image has no sh. */
   openTerminal(workspaceId: string, req: TerminalRequest): Promise<TerminalSession>;
+  /** A process with its stdin open in the running container (SSH sessions, port relays). */
+  openExec(workspaceId: string, req: InteractiveExecRequest): Promise<InteractiveExec>;
   /** Current CPU and memory use of the running container. */
   stats(workspaceId: string): Promise<ContainerStats>;
   /** Every container of this installation, in one label-filtered list call. */

@@ -1,11 +1,17 @@
+import { posix } from 'node:path';
+import { type Readable } from 'node:stream';
+import tar from 'tar-stream';
 import type Docker from 'dockerode';
 import { BerthError, ErrorCode, volumeName } from '#domain';
+import { statusCodeOf } from './docker-errors.js';
 import { type WorkspaceRuntimeSpec } from './runtime.driver.js';
 
 /**
- * Gives a fresh volume's root to the template user with a one-shot helper container. Mounting at
- * homePath lets Docker copy the image's skeleton (e.g. .bashrc) into the new volume first; then
- * only the volume root's owner changes, as root with CHOWN and nothing else, without a network.
+ * Gives a fresh volume to the template user without running any program of the image (a
+ * minimal image may have no chown, no shell): a container of the image is created with the
+ * volume at homePath and never started. Creating it makes the engine copy the image's homePath
+ * (skeleton files, ownership) into the new volume; then one directory entry, owned by the
+ * template user, is written over the volume's root through the engine's archive API.
  */
 export async function prepareVolumeOwner(
   docker: Docker,
@@ -16,30 +22,133 @@ export async function prepareVolumeOwner(
   const { spec } = ws;
   const helper = await docker.createContainer({
     Image: ws.image,
-    User: '0',
-    Cmd: ['chown', spec.user, spec.homePath],
+    // Never started: the command only has to be there for the engine to accept the container.
+    Cmd: ['/'],
+    Entrypoint: [],
     Labels: labels,
     HostConfig: {
       Mounts: [{ Type: 'volume', Source: volumeName(ws.workspaceId), Target: spec.homePath }],
       NetworkMode: 'none',
-      CapDrop: ['ALL'],
-      CapAdd: ['CHOWN'],
-      SecurityOpt: ['no-new-privileges:true'],
     },
     abortSignal: signal,
   });
   try {
-    await helper.start({ abortSignal: signal });
-    const result = (await helper.wait({ abortSignal: signal })) as { StatusCode: number };
-    if (result.StatusCode !== 0) {
-      const output = (await helper.logs({ stdout: true, stderr: true, abortSignal: signal })).toString().trim();
-      throw new BerthError(
-        ErrorCode.RuntimeFailure,
-        `could not give ${spec.homePath} to user ${spec.user} (exit ${result.StatusCode}): ${output.slice(-500)}`,
-      );
-    }
+    const owner = await resolveUser(helper, spec.user, signal);
+    const pack = tar.pack();
+    pack.entry({
+      name: posix.basename(spec.homePath),
+      type: 'directory',
+      mode: 0o755,
+      uid: owner.uid,
+      gid: owner.gid,
+      mtime: new Date(),
+    });
+    pack.finalize();
+    await helper.putArchive(pack as unknown as NodeJS.ReadableStream, {
+      path: posix.dirname(spec.homePath),
+      abortSignal: signal,
+    });
   } finally {
     // Not tied to the signal: the helper is removed even when the stage was aborted.
     await helper.remove({ force: true }).catch(() => undefined);
   }
+}
+
+/** `user[:group]` as numeric ids, names looked up in the image's /etc/passwd and /etc/group (read, not run). */
+export async function resolveUser(
+  container: Docker.Container,
+  user: string,
+  signal: AbortSignal,
+): Promise<{ uid: number; gid: number }> {
+  const [name = '', group] = user.split(':');
+  const numeric = (s: string): boolean => /^\d+$/.test(s);
+  let passwd: string[][] | null = null;
+  const passwdEntry = async (): Promise<string[] | undefined> => {
+    passwd ??= table(await readFile(container, '/etc/passwd', signal));
+    return passwd.find((row) => (numeric(name) ? row[2] === name : row[0] === name));
+  };
+  let uid: number;
+  if (numeric(name)) uid = Number(name);
+  else {
+    const entry = await passwdEntry();
+    if (!entry) throw new BerthError(ErrorCode.RuntimeFailure, `user ${name} is not in the image's /etc/passwd`);
+    uid = Number(entry[2]);
+  }
+  if (group === undefined) {
+    // No group given: the user's primary group when the image knows the user, else the uid.
+    const entry = await passwdEntry().catch(() => undefined);
+    return { uid, gid: entry ? Number(entry[3]) : uid };
+  }
+  if (numeric(group)) return { uid, gid: Number(group) };
+  const found = table(await readFile(container, '/etc/group', signal)).find((row) => row[0] === group);
+  if (!found) throw new BerthError(ErrorCode.RuntimeFailure, `group ${group} is not in the image's /etc/group`);
+  return { uid, gid: Number(found[2]) };
+}
+
+const table = (text: string): string[][] =>
+  text
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => line.split(':'));
+
+/** A small text file of the container's filesystem (missing: empty), read through the archive API. */
+async function readFile(container: Docker.Container, path: string, signal: AbortSignal): Promise<string> {
+  let archive: Readable;
+  try {
+    archive = (await container.getArchive({ path, abortSignal: signal })) as Readable;
+  } catch (error) {
+    if (statusCodeOf(error) === 404) return '';
+    throw error;
+  }
+  const extract = tar.extract();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  await new Promise<void>((resolve, reject) => {
+    extract.on('entry', (_header, stream, next) => {
+      stream.on('data', (data: unknown) => {
+        const chunk = data as Buffer;
+        size += chunk.length;
+        // /etc/passwd is small; anything huge is not read whole.
+        if (size <= 1024 * 1024) chunks.push(chunk);
+      });
+      stream.on('end', () => next());
+      stream.resume();
+    });
+    extract.on('finish', resolve);
+    extract.on('error', reject);
+    archive.pipe(extract);
+  });
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/**
+ * Whether a program exists in the container's filesystem, looked up the way exec does (a path,
+ * or each PATH entry of the container), through the archive API: nothing runs.
+ */
+export async function programExists(
+  container: Docker.Container,
+  program: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const info = await container.inspect({ abortSignal: signal });
+  const pathVar = (info.Config.Env ?? []).find((e) => e.startsWith('PATH='))?.slice(5) ?? DEFAULT_PATH;
+  const workdir = info.Config.WorkingDir || '/';
+  const candidates = program.includes('/')
+    ? [posix.resolve(workdir, program)]
+    : pathVar
+        .split(':')
+        .filter(Boolean)
+        .map((dir) => posix.join(posix.resolve('/', dir), program));
+  for (const candidate of candidates) {
+    try {
+      const res = (await container.infoArchive({ path: candidate, abortSignal: signal })) as Readable;
+      res.resume();
+      return true;
+    } catch (error) {
+      if (statusCodeOf(error) !== 404) throw error;
+    }
+  }
+  return false;
 }

@@ -35,6 +35,10 @@ export class ApiClient {
     return this.agent().patch(`/api/v1${path}`).set('Authorization', `Bearer ${this.token}`).send(body);
   }
 
+  put(path: string, body: object): request.Test {
+    return this.agent().put(`/api/v1${path}`).set('Authorization', `Bearer ${this.token}`).send(body);
+  }
+
   delete(path: string): request.Test {
     return this.agent().delete(`/api/v1${path}`).set('Authorization', `Bearer ${this.token}`);
   }

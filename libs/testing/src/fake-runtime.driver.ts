@@ -5,6 +5,8 @@ import {
   type ContainerStats,
   type TerminalRequest,
   type TerminalSession,
+  type InteractiveExec,
+  type InteractiveExecRequest,
   type ContainerState,
   type ExecRequest,
   type ImageBuildRequest,
@@ -139,10 +141,45 @@ export class FakeRuntimeDriver implements RuntimeDriver {
   }
 
   /** An echoing "shell": what is written comes back, enough to test the plumbing around it. */
+  /** Home usage the fake reports, per workspace (tests set it); 0 when unset. */
+  readonly homeUsage = new Map<string, number>();
+
+  measureHomes(workspaceIds: readonly string[]): Promise<Map<string, number>> {
+    return Promise.resolve(new Map(workspaceIds.map((id) => [id, this.homeUsage.get(id) ?? 0])));
+  }
+
+  /** Every program exists, except in images whose name says they are minimal (`…static…`). */
+  hasProgram(workspaceId: string, _program: string): Promise<boolean> {
+    return Promise.resolve(!(this.containers.get(workspaceId)?.spec.image ?? '').includes('static'));
+  }
+
   openTerminal(workspaceId: string, _req: TerminalRequest): Promise<TerminalSession> {
     if (!this.containers.get(workspaceId)?.running)
       return Promise.reject(new BerthError(ErrorCode.Conflict, 'the workspace is not running'));
-    return Promise.resolve({ stream: new PassThrough(), resize: () => Promise.resolve() });
+    const stream = new PassThrough();
+    return Promise.resolve({
+      stream,
+      resize: () => Promise.resolve(),
+      close: () => Promise.resolve(void stream.destroy()),
+    });
+  }
+
+  /** Echoes stdin to stdout and exits 0 when stdin ends. */
+  openExec(workspaceId: string, _req: InteractiveExecRequest): Promise<InteractiveExec> {
+    if (!this.containers.get(workspaceId)?.running)
+      return Promise.reject(new BerthError(ErrorCode.Conflict, 'the workspace is not running'));
+    const io = new PassThrough();
+    const stderr = new PassThrough();
+    const exited = new Promise<number>((resolve) => io.on('end', () => resolve(0)));
+    io.on('end', () => stderr.end());
+    return Promise.resolve({
+      stdin: io,
+      stdout: io,
+      stderr,
+      resize: () => Promise.resolve(),
+      exited,
+      close: () => io.destroy(),
+    });
   }
 
   stats(workspaceId: string): Promise<ContainerStats> {

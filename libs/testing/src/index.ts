@@ -5,3 +5,5 @@ export * from './fake-runtime.driver.js';
 export * from './berth-processes.js';
 export * from './event-stream.js';
 export * from './lab/index.js';
+export * from './ssh-keys.js';
+export * from './openssh.js';

@@ -1,3 +1,4 @@
+import { LoginLimiter } from './login-limiter.service.js';
 import { Module } from '@nestjs/common';
 import { OidcModule } from '#auth';
 import { AuthController } from './auth.controller.js';
@@ -5,5 +6,9 @@ import { OidcController } from './oidc.controller.js';
 import { OidcLoginService } from './oidc/oidc-login.service.js';
 
 /** HTTP side of authentication: password login/logout and single sign-on routes. */
-@Module({ imports: [OidcModule], controllers: [AuthController, OidcController], providers: [OidcLoginService] })
+@Module({
+  imports: [OidcModule],
+  controllers: [AuthController, OidcController],
+  providers: [OidcLoginService, LoginLimiter],
+})
 export class AuthHttpModule {}

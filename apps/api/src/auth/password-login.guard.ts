@@ -1,31 +1,47 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
 import { type Request } from 'express';
 import { LocalLoginGuard } from '#auth';
 import { loginFailures } from '#metrics';
 import { AuditService } from '../audit/audit.service.js';
+import { LoginLimiter } from './login-limiter.service.js';
 
-/** Password sign-in that leaves an audit row when it fails (guards run before interceptors). */
+/**
+ * Password sign-in, limited per address and per account (LoginLimiter), leaving an audit row when
+ * it fails or is refused (guards run before interceptors). `req.ip` is the real peer unless a
+ * proxy in BERTH_TRUSTED_PROXIES names the client.
+ */
 @Injectable()
 export class PasswordLoginGuard extends LocalLoginGuard {
-  constructor(private readonly audit: AuditService) {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly limiter: LoginLimiter,
+  ) {
     super();
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request>();
+    const raw = (req.body as { email?: unknown } | undefined)?.email;
+    const email = typeof raw === 'string' ? raw.toLowerCase().slice(0, 254) : '';
+    const address = req.ip ?? 'unknown';
     try {
-      return await super.canActivate(context);
+      await this.limiter.admit(address, email);
+      const ok = await super.canActivate(context);
+      await this.limiter.succeeded(email);
+      return ok;
     } catch (error) {
-      const req = context.switchToHttp().getRequest<Request>();
-      loginFailures.inc({ method: 'password' });
-      const email = (req.body as { email?: unknown } | undefined)?.email;
+      const refused = error instanceof ThrottlerException;
+      if (!refused) loginFailures.inc({ method: 'password' });
+      if (!refused) await this.limiter.failed(address, email);
       await this.audit.record({
         actor: null,
-        actorEmail: typeof email === 'string' ? email.toLowerCase().slice(0, 254) : undefined,
+        actorEmail: email || undefined,
         action: 'auth.login',
         targetType: 'auth',
         ip: req.ip ?? null,
         outcome: 'failure',
-        details: { reason: 'invalid credentials' },
+        details: { reason: refused ? 'rate limited (429)' : 'invalid credentials' },
       });
       throw error;
     }

@@ -1,8 +1,10 @@
 import { STATUS_CODES } from 'node:http';
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
 import { type Response } from 'express';
 import { BerthError, ErrorCode } from '#domain';
 import { isDatabaseUnavailable } from '#persistence';
+import { AuditService } from '../audit/audit.service.js';
+import { auditRefusal } from '../audit/refusals.js';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.Validation]: 400,
@@ -32,8 +34,12 @@ export interface Problem {
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
 
+  /** With an AuditService (the global filter), refusals (403 role/scope/CSRF/Origin, 429) are audited. */
+  constructor(@Optional() private readonly audit?: AuditService) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    auditRefusal(this.audit, host.switchToHttp().getRequest(), exception);
     const problem = this.toProblem(exception);
     if (response.headersSent) return;
     if (problem.status === 503) response.setHeader('Retry-After', '5');
@@ -66,6 +72,8 @@ export class ProblemFilter implements ExceptionFilter {
           : typeof message === 'string'
             ? message
             : exception.message;
+      // Nest wraps middleware errors (body parser) in an HttpException; the field is on the cause.
+      const field = (exception.cause as { field?: unknown } | undefined)?.field;
       return {
         type: `urn:berth:problem:http-${status}`,
         title: title(status),
@@ -73,6 +81,7 @@ export class ProblemFilter implements ExceptionFilter {
         detail,
         ...(errors ? { errors } : {}),
         ...(checks ? { checks } : {}),
+        ...(typeof field === 'string' ? { field } : {}),
       };
     }
     // The database restarting or away: the client may simply try again (Retry-After is set).

@@ -2,15 +2,13 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
-export const LOGIN_THROTTLE = 'login';
 export const TOKEN_THROTTLE = 'tokens';
 
-/** Named throttlers; routes opt in with @UseGuards(BerthThrottlerGuard) and skip the others. */
+/** Named throttlers; routes opt in with @UseGuards(BerthThrottlerGuard). Sign-in has its own LoginLimiter. */
 export const throttlingModule = ThrottlerModule.forRootAsync({
   inject: [BERTH_CONFIG],
   useFactory: (config: BerthConfig) => ({
     throttlers: [
-      { name: LOGIN_THROTTLE, ttl: config.BERTH_LOGIN_WINDOW_SECONDS * 1000, limit: config.BERTH_LOGIN_LIMIT },
       {
         name: TOKEN_THROTTLE,
         ttl: config.BERTH_TOKEN_CREATE_WINDOW_SECONDS * 1000,

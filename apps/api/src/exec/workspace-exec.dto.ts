@@ -23,9 +23,12 @@ export class ExecRequestDto {
 
 export interface ExecResultView {
   exitCode: number;
-  /** Output as lines (each ending with a newline), at most 1 MB per stream. */
+  /**
+   * Output as lines (each ending with a newline), at most BERTH_STREAM_OUTPUT_LIMIT_BYTES (1 MiB)
+   * per stream; longer lines are split and marked.
+   */
   stdout: string;
   stderr: string;
-  /** True when output beyond the limit was dropped. */
+  /** True when output beyond the limit was dropped (the last line is the truncation marker). */
   truncated: boolean;
 }

@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AuthenticatedUser } from '#auth';
-import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
+import { RUNTIME_DRIVER, isTruncationMarker, type RuntimeDriver } from '#runtime';
 import { WorkspaceAccessService } from '../terminal/workspace-access.service.js';
 import { type ExecRequestDto, type ExecResultView } from './workspace-exec.dto.js';
-
-const OUTPUT_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * Runs one command in a running workspace for a script (the REST counterpart of the terminal):
@@ -18,13 +16,24 @@ export class WorkspaceExecService {
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
   ) {}
 
-  async run(user: AuthenticatedUser, workspaceId: string, req: ExecRequestDto): Promise<ExecResultView> {
+  async run(
+    user: AuthenticatedUser,
+    workspaceId: string,
+    req: ExecRequestDto,
+    clientGone?: AbortSignal,
+  ): Promise<ExecResultView> {
     const target = await this.access.runningTarget(user, workspaceId);
     this.access.recordActivity(workspaceId);
     const output = { stdout: new Collector(), stderr: new Collector() };
     const exitCode = await this.runtime.exec(
       workspaceId,
-      { cmd: req.command, user: target.user, workdir: target.homePath, timeoutMs: (req.timeoutSeconds ?? 60) * 1000 },
+      {
+        cmd: req.command,
+        user: target.user,
+        workdir: target.homePath,
+        timeoutMs: (req.timeoutSeconds ?? 60) * 1000,
+        signal: clientGone,
+      },
       (stream, lines) => {
         if (stream !== 'system') output[stream].add(lines);
       },
@@ -40,19 +49,14 @@ export class WorkspaceExecService {
   }
 }
 
+/** The driver's bounded reader caps what arrives (BERTH_STREAM_OUTPUT_LIMIT_BYTES) and marks a cut. */
 class Collector {
   private readonly lines: string[] = [];
-  private bytes = 0;
   truncated = false;
 
   add(lines: string[]): void {
     for (const line of lines) {
-      const size = Buffer.byteLength(line) + 1;
-      if (this.bytes + size > OUTPUT_LIMIT_BYTES) {
-        this.truncated = true;
-        return;
-      }
-      this.bytes += size;
+      if (isTruncationMarker(line)) this.truncated = true;
       this.lines.push(line);
     }
   }

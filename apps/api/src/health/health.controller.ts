@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
-import { Public } from '#auth';
+
 import { PrismaService } from '#persistence';
 import { WorkspaceJobsProducer } from '#queue';
 import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
@@ -9,7 +9,6 @@ import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
 const CHECK_TIMEOUT_MS = 2000;
 
 @ApiTags('health')
-@Public()
 @Controller()
 export class HealthController {
   constructor(

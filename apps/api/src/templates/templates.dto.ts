@@ -59,6 +59,10 @@ export class ImportDevcontainerDto {
   @IsOptional()
   @IsBoolean()
   dryRun?: boolean;
+  @ApiPropertyOptional({ description: 'map a root remoteUser (sets allowRoot: true); without it root is reported' })
+  @IsOptional()
+  @IsBoolean()
+  allowRoot?: boolean;
 }
 
 export interface TemplateVersionView {

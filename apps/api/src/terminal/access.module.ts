@@ -4,7 +4,10 @@ import { AdminController } from '../admin/admin.controller.js';
 import { QueuesController } from '../admin/queues.controller.js';
 import { QueueJobsService } from '../admin/queue-jobs.service.js';
 import { PortProxyMiddleware } from '../proxy/port-proxy.middleware.js';
-import { PortProxyService } from '../proxy/port-proxy.service.js';
+import { AppOriginProxy } from '../proxy/app-origin.proxy.js';
+import { AppPortsController } from '../proxy/app-ports.controller.js';
+import { AppPortsService } from '../proxy/app-ports.service.js';
+import { AppSessionsStore } from '../proxy/app-sessions.store.js';
 import { TerminalGateway } from './terminal.gateway.js';
 import { UpgradeRouter } from './upgrade.router.js';
 import { WorkspaceAccessService } from './workspace-access.service.js';
@@ -14,16 +17,18 @@ import { WorkspaceExecService } from '../exec/workspace-exec.service.js';
 /** Reaching inside workspaces (terminal, exec, ports) and the admin system view. */
 @Module({
   imports: [QueueModule.register('producer')],
-  controllers: [AdminController, QueuesController, WorkspaceExecController],
+  controllers: [AdminController, QueuesController, WorkspaceExecController, AppPortsController],
   providers: [
     QueueJobsService,
     WorkspaceAccessService,
     WorkspaceExecService,
     TerminalGateway,
-    PortProxyService,
+    AppOriginProxy,
+    AppPortsService,
+    AppSessionsStore,
     PortProxyMiddleware,
     UpgradeRouter,
   ],
-  exports: [UpgradeRouter, PortProxyMiddleware],
+  exports: [UpgradeRouter, PortProxyMiddleware, AppOriginProxy, WorkspaceAccessService],
 })
 export class AccessModule {}

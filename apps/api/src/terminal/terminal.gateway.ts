@@ -72,7 +72,8 @@ export class TerminalGateway {
       const unregister = this.live.add(() => ws.close(1001, 'the server is restarting'), 'websocket');
       ws.on('close', () => {
         unregister();
-        terminal.stream.destroy();
+        // The shell and its children are ended in the container, not just detached from.
+        void terminal.close().catch(() => terminal.stream.destroy());
       });
       this.access.recordActivity(workspaceId);
       this.logger.log(`terminal opened on workspace ${workspaceId} by ${user.email}`);

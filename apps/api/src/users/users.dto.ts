@@ -67,3 +67,8 @@ export class UpdateUserDto {
   @Type(() => QuotaOverridesDto)
   quota?: QuotaOverridesDto;
 }
+
+export class ChangePasswordDto {
+  @ApiProperty() @IsString() @MaxLength(1024) currentPassword!: string;
+  @ApiProperty() @IsString() @MaxLength(1024) newPassword!: string;
+}

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { hashPassword, type AuthenticatedUser } from '#auth';
+import { hashPassword, verifyPassword, type AuthenticatedUser } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { conflict, invalid, notFound } from '#domain';
-import { isUniqueViolation, SessionsRepository, UsersRepository } from '#persistence';
+import { BerthError, conflict, ErrorCode, invalid, notFound } from '#domain';
+import { isUniqueViolation, SessionsRepository, TokensRepository, UsersRepository } from '#persistence';
 import { type CreatedTokenView, type CreateTokenDto } from '../tokens/tokens.dto.js';
 import { TokensService } from '../tokens/tokens.service.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
@@ -16,6 +16,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
     private readonly tokens: TokensService,
+    private readonly tokensRepo: TokensRepository,
     private readonly workspaces: WorkspacesService,
     private readonly quota: QuotaService,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
@@ -44,11 +45,17 @@ export class UsersService {
     return (await this.users.list()).map((u) => toUserView(u));
   }
 
+  async get(id: string): Promise<UserView> {
+    const user = await this.existing(id);
+    return toUserView(user, await this.quota.summary(user));
+  }
+
   async update(actor: AuthenticatedUser, id: string, dto: UpdateUserDto): Promise<UserView> {
     await this.existing(id);
     const { quota, ...fields } = dto;
     // Lowering a quota below current usage stops nothing: it only refuses what would add to it.
-    const updated = await this.users.update(id, { ...fields, ...(quota ? quotaColumns(quota) : {}) });
+    const updated = await this.users.updateKeepingAnAdmin(id, { ...fields, ...(quota ? quotaColumns(quota) : {}) });
+    if (!updated) throw conflict('the last active admin cannot be demoted or deactivated');
     if (dto.active === false) await this.endAccess(actor, id);
     return toUserView(updated, await this.quota.summary(updated));
   }
@@ -56,7 +63,8 @@ export class UsersService {
   /** Deactivation, not deletion: workspaces and audit history keep their owner. */
   async deactivate(actor: AuthenticatedUser, id: string): Promise<void> {
     await this.existing(id);
-    await this.users.update(id, { active: false });
+    if (!(await this.users.updateKeepingAnAdmin(id, { active: false })))
+      throw conflict('the last active admin cannot be demoted or deactivated');
     await this.endAccess(actor, id);
   }
 
@@ -68,11 +76,32 @@ export class UsersService {
   }
 
   /**
-   * Sessions end now (their rows are deleted), tokens stop working on the next request (the
-   * bearer check reads `active`), and running workspaces are asked to stop.
+   * Changing one's own password needs the current one; every other session of the user ends
+   * (the one making the change stays signed in).
+   */
+  async changeOwnPassword(
+    user: AuthenticatedUser,
+    sid: string | undefined,
+    current: string,
+    next: string,
+  ): Promise<void> {
+    const record = await this.existing(user.id);
+    if (!record.passwordHash || !(await verifyPassword(record.passwordHash, current)))
+      throw new BerthError(ErrorCode.Forbidden, 'the current password is wrong', { field: 'currentPassword' });
+    if (next.length < this.config.BERTH_MIN_PASSWORD_LENGTH)
+      throw invalid(`password must be at least ${this.config.BERTH_MIN_PASSWORD_LENGTH} characters`, 'newPassword');
+    await this.users.setPasswordHash(user.id, await hashPassword(next));
+    if (sid) await this.sessions.deleteForUserExcept(user.id, sid);
+    else await this.sessions.deleteForUser(user.id);
+  }
+
+  /**
+   * Sessions end now (their rows are deleted), tokens are revoked for good (reactivation brings
+   * none back), and running workspaces are asked to stop.
    */
   private async endAccess(actor: AuthenticatedUser, id: string): Promise<void> {
     await this.sessions.deleteForUser(id);
+    await this.tokensRepo.revokeAllForUser(id);
     await this.workspaces.stopAllOwnedBy(actor, id);
   }
 

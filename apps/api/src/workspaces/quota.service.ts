@@ -25,6 +25,8 @@ export interface QuotaSummary {
   /** Only the limits an admin set for this user; the others come from the configuration. */
   overrides: Partial<QuotaLimits>;
   usage: QuotaUsage;
+  /** The user's home volumes together, as last measured (informational; limits are per template). */
+  homeUsageBytes: number;
 }
 
 export interface QuotaAdmission {
@@ -67,7 +69,12 @@ export class QuotaService {
     if (user.quotaMaxRunning !== null) overrides.maxRunning = user.quotaMaxRunning;
     if (user.quotaMaxCpus !== null) overrides.maxCpus = user.quotaMaxCpus;
     if (user.quotaMaxMemoryMb !== null) overrides.maxMemoryMb = user.quotaMaxMemoryMb;
-    return { limits: this.limitsFor(user), overrides, usage: this.usageOf(await this.quotas.holdings(user.id)) };
+    return {
+      limits: this.limitsFor(user),
+      overrides,
+      usage: this.usageOf(await this.quotas.holdings(user.id)),
+      homeUsageBytes: await this.quotas.homeUsageBytes(user.id),
+    };
   }
 
   /** What a workspace costs when it runs `templateVersion` (rebuild/update move it to the promoted one). */

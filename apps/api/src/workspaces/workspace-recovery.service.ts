@@ -5,6 +5,7 @@ import { BuildsRepository, TemplatesRepository, WorkspacesRepository } from '#pe
 import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
 import { type WorkspaceView } from './workspaces.dto.js';
 import { toWorkspaceView } from './workspace.views.js';
+import { PortUrls } from './port-urls.service.js';
 
 const RECOVERABLE = new Set(['failed', 'starting', 'stopping', 'pending']);
 
@@ -20,6 +21,7 @@ export class WorkspaceRecoveryService {
     private readonly builds: BuildsRepository,
     private readonly templates: TemplatesRepository,
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
+    private readonly portUrls: PortUrls,
   ) {}
 
   async recover(user: AuthenticatedUser, id: string): Promise<WorkspaceView> {
@@ -62,6 +64,7 @@ export class WorkspaceRecoveryService {
     return toWorkspaceView(
       updated,
       (await this.workspaces.activeVersions([updated.templateId])).get(updated.templateId),
+      (await this.portUrls.for([updated]))(updated),
     );
   }
 }

@@ -1,8 +1,13 @@
 import { type BuildLogRecord, type BuildRecord, type WorkspaceRecord } from '#persistence';
 import { type BuildView, type WorkspaceView } from './workspaces.dto.js';
 
-/** `promotedVersion`: the template's active version, for the `outdated` flag. */
-export function toWorkspaceView(w: WorkspaceRecord, promotedVersion?: number): WorkspaceView {
+/** `promotedVersion`: the template's active version, for the `outdated` flag; `portUrl`: a port's own origin. */
+export function toWorkspaceView(
+  w: WorkspaceRecord,
+  promotedVersion: number | undefined,
+  portUrl: (port: number) => string,
+): WorkspaceView {
+  const shares = w.portShares as Record<string, WorkspaceView['ports'][number]['share']>;
   return {
     id: w.id,
     name: w.name,
@@ -13,11 +18,20 @@ export function toWorkspaceView(w: WorkspaceRecord, promotedVersion?: number): W
     parameters: w.parameters as WorkspaceView['parameters'],
     status: w.status,
     lastError: w.lastError,
-    ports: w.ports as WorkspaceView['ports'],
+    ports: (w.ports as { port: number; name: string; hostPort: number }[]).map((p) => ({
+      ...p,
+      url: portUrl(p.port),
+      share: shares[String(p.port)] ?? 'owner',
+    })),
     lastActivityAt: w.lastActivityAt?.toISOString() ?? null,
     stopReason: w.stopReason,
     dormantAt: w.dormantAt?.toISOString() ?? null,
     deletesAt: w.deletesAt?.toISOString() ?? null,
+    home: {
+      usageBytes: w.homeUsageBytes === null ? null : Number(w.homeUsageBytes),
+      measuredAt: w.homeUsageMeasuredAt?.toISOString() ?? null,
+      limitState: (w.homeLimitState as WorkspaceView['home']['limitState']) ?? null,
+    },
     createdAt: w.createdAt.toISOString(),
     updatedAt: w.updatedAt.toISOString(),
   };

@@ -16,7 +16,7 @@ import { type Request, type Response } from 'express';
 import { type ContainerStats } from '#runtime';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
-import { assertAllowedOrigin, CurrentUser, RequiresScope, type AuthenticatedUser } from '#auth';
+import { assertAllowedOrigin, CurrentUser, type AuthenticatedUser } from '#auth';
 import { pipeSse } from '../common/sse.js';
 import { LiveConnections } from '../common/live-connections.js';
 import { WorkspaceEventsService } from './workspace-events.service.js';
@@ -25,7 +25,6 @@ import { type BuildView, CreateWorkspaceDto, RebuildOptionsDto, type WorkspaceVi
 import { WorkspacesService } from './workspaces.service.js';
 
 @ApiTags('workspaces')
-@RequiresScope('workspaces:read')
 @Controller('workspaces')
 export class WorkspacesController {
   constructor(
@@ -35,8 +34,6 @@ export class WorkspacesController {
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     private readonly live: LiveConnections,
   ) {}
-
-  @RequiresScope('workspaces:write')
   @Post()
   @HttpCode(202)
   create(@CurrentUser() user: AuthenticatedUser, @Body() dto: CreateWorkspaceDto): Promise<WorkspaceView> {
@@ -52,8 +49,6 @@ export class WorkspacesController {
   get(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<WorkspaceView> {
     return this.workspaces.get(user, id);
   }
-
-  @RequiresScope('workspaces:write')
   @Post(':id/start')
   @HttpCode(202)
   async start(
@@ -62,8 +57,6 @@ export class WorkspacesController {
   ): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'start') };
   }
-
-  @RequiresScope('workspaces:write')
   @Post(':id/stop')
   @HttpCode(202)
   async stop(
@@ -72,8 +65,6 @@ export class WorkspacesController {
   ): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'stop') };
   }
-
-  @RequiresScope('workspaces:write')
   @Post(':id/restart')
   @HttpCode(202)
   async restart(
@@ -82,8 +73,6 @@ export class WorkspacesController {
   ): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'restart') };
   }
-
-  @RequiresScope('workspaces:write')
   @Post(':id/rebuild')
   @HttpCode(202)
   async rebuild(
@@ -95,7 +84,6 @@ export class WorkspacesController {
   }
 
   /** Moves the workspace to the template's promoted version, keeping its volume (409 if already there). */
-  @RequiresScope('workspaces:write')
   @Post(':id/update')
   @HttpCode(202)
   async update(
@@ -107,7 +95,6 @@ export class WorkspacesController {
   }
 
   /** Counts as activity, postponing an idle stop (the portal's "keep it running"). */
-  @RequiresScope('workspaces:write')
   @Post(':id/activity')
   @HttpCode(204)
   activity(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
@@ -115,14 +102,11 @@ export class WorkspacesController {
   }
 
   /** Repairs a failed or stuck workspace from the container's actual state; the volume is untouched. */
-  @RequiresScope('workspaces:write')
   @Post(':id/recover')
   @HttpCode(200)
   recover(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<WorkspaceView> {
     return this.recovery.recover(user, id);
   }
-
-  @RequiresScope('workspaces:write')
   @Delete(':id')
   @HttpCode(202)
   async remove(
@@ -158,8 +142,6 @@ export class WorkspacesController {
   builds(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<BuildView[]> {
     return this.workspaces.listBuilds(user, id);
   }
-
-  @RequiresScope('workspaces:write')
   @Post(':id/builds/:buildId/cancel')
   @HttpCode(202)
   async cancel(

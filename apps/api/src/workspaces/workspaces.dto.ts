@@ -34,7 +34,14 @@ export interface WorkspaceView {
   parameters: Record<string, unknown>;
   status: string;
   lastError: string | null;
-  ports: { port: number; name: string; hostPort: number }[];
+  /** Forwarded ports: `url` is the port's own origin; `share` who may open it. */
+  ports: {
+    port: number;
+    name: string;
+    hostPort: number;
+    url: string;
+    share: 'owner' | 'authenticated' | 'public';
+  }[];
   /** Last terminal or proxied-port use (minute precision). */
   lastActivityAt: string | null;
   /** Why Berth stopped it by itself (idle timeout), until the next transition. */
@@ -45,6 +52,12 @@ export interface WorkspaceView {
    */
   dormantAt: string | null;
   deletesAt: string | null;
+  /**
+   * Home volume usage (measured by the worker every BERTH_HOME_USAGE_INTERVAL_MS and at each
+   * start; null until first measured) and where it stands against the template's `homeLimits`:
+   * `soft` warns, `hard` means the workspace cannot start until it is under again.
+   */
+  home: { usageBytes: number | null; measuredAt: string | null; limitState: 'ok' | 'soft' | 'hard' | null };
   createdAt: string;
   updatedAt: string;
 }

@@ -1,3 +1,4 @@
+import { PortUrls } from './port-urls.service.js';
 import { Module } from '@nestjs/common';
 import { QueueModule } from '#queue';
 import { WorkspacesController } from './workspaces.controller.js';
@@ -9,7 +10,7 @@ import { WorkspaceRecoveryService } from './workspace-recovery.service.js';
 @Module({
   imports: [QueueModule.register('producer')],
   controllers: [WorkspacesController],
-  providers: [WorkspacesService, WorkspaceEventsService, WorkspaceRecoveryService, QuotaService],
+  providers: [WorkspacesService, WorkspaceEventsService, WorkspaceRecoveryService, QuotaService, PortUrls],
   exports: [WorkspacesService, QuotaService],
 })
 export class WorkspacesModule {}

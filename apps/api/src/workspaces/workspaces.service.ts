@@ -27,6 +27,7 @@ import { WorkspaceJobsProducer } from '#queue';
 import { type BuildView, type CreateWorkspaceDto, type WorkspaceView } from './workspaces.dto.js';
 import { toBuildView, toWorkspaceView } from './workspace.views.js';
 import { QuotaService } from './quota.service.js';
+import { PortUrls } from './port-urls.service.js';
 
 /** Transitions that move the workspace onto the template's promoted version. */
 const MOVES_TO_PROMOTED = new Set<TransitionKind>(['rebuild', 'update']);
@@ -46,6 +47,7 @@ export class WorkspacesService {
     private readonly jobs: WorkspaceJobsProducer,
     private readonly quota: QuotaService,
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
+    private readonly portUrls: PortUrls,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(WorkspacesService.name);
@@ -92,7 +94,8 @@ export class WorkspacesService {
   async list(user: AuthenticatedUser): Promise<WorkspaceView[]> {
     const rows = await this.workspaces.listLive(scope(user));
     const active = await this.workspaces.activeVersions(rows.map((w) => w.templateId));
-    return rows.map((w) => toWorkspaceView(w, active.get(w.templateId)));
+    const urls = await this.portUrls.for(rows);
+    return rows.map((w) => toWorkspaceView(w, active.get(w.templateId), urls(w)));
   }
 
   async get(user: AuthenticatedUser, id: string): Promise<WorkspaceView> {
@@ -221,6 +224,7 @@ export class WorkspacesService {
     return toWorkspaceView(
       workspace,
       (await this.workspaces.activeVersions([workspace.templateId])).get(workspace.templateId),
+      (await this.portUrls.for([workspace]))(workspace),
     );
   }
 

@@ -42,7 +42,7 @@ export function readCookie(name: string): string | null {
 
 export const hasSessionHint = (): boolean => readCookie(CSRF_COOKIE) !== null;
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 interface RequestOptions {
   /** Do not treat 401 as an expired session (the sign-in form itself). */
@@ -109,6 +109,7 @@ export const api = {
   post: <T>(path: string, body?: unknown, options?: RequestOptions) =>
     request<T>('POST', API_BASE + path, body ?? {}, options),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', API_BASE + path, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', API_BASE + path, body),
   delete: <T>(path: string) => request<T>('DELETE', API_BASE + path),
 };
 

@@ -18,10 +18,15 @@ export interface AuthProviders {
 export type WorkspaceStatus =
   'pending' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed' | 'deleting' | 'deleted';
 
+export type PortShare = 'owner' | 'authenticated' | 'public';
+
 export interface WorkspacePort {
   port: number;
   name: string;
   hostPort: number;
+  /** The port's own origin (BERTH_APPS_URL); opened through the ticket route. */
+  url: string;
+  share: PortShare;
 }
 
 export interface Workspace {
@@ -39,6 +44,8 @@ export interface Workspace {
   dormantAt: string | null;
   /** When a dormant workspace will be deleted unless started (null: never). */
   deletesAt: string | null;
+  /** Home volume usage and where it stands against the template's limits (soft: warning; hard: cannot start). */
+  home: { usageBytes: number | null; measuredAt: string | null; limitState: 'ok' | 'soft' | 'hard' | null };
   createdAt: string;
   updatedAt: string;
 }
@@ -237,4 +244,19 @@ export interface QueueJob {
   queuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+}
+
+export interface SshKey {
+  id: string;
+  name: string;
+  type: string;
+  fingerprint: string;
+  publicKey: string;
+  lastUsedAt: string | null;
+  createdAt: string;
+}
+
+export interface SshSettings {
+  startsStopped: boolean;
+  gateway: { host: string; port: number } | null;
 }

@@ -5,6 +5,7 @@ import { Link, useLocation } from '../lib/router';
 const DEV_LINKS = [
   { href: '/', label: 'Workspaces' },
   { href: '/workspaces/new', label: 'New workspace' },
+  { href: '/ssh-keys', label: 'SSH keys' },
 ];
 const ADMIN_LINKS = [
   { href: '/admin/templates', label: 'Templates' },

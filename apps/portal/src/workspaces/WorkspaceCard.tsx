@@ -9,6 +9,7 @@ import { PortLinks } from './PortLinks';
 import { statusPatch } from './status-patch';
 import { WorkspaceActions } from './WorkspaceActions';
 import { WorkspaceStats } from './WorkspaceStats';
+import { HomeUsage } from './HomeUsage';
 
 interface Props {
   workspace: Workspace;
@@ -59,6 +60,12 @@ export function WorkspaceCard({ workspace: ws, template, live, showOwner, onChan
             <time dateTime={ws.updatedAt} title={formatDateTime(ws.updatedAt)}>
               {formatRelative(ws.updatedAt)}
             </time>
+          </dd>
+        </div>
+        <div className="wide">
+          <dt>Home</dt>
+          <dd>
+            <HomeUsage workspace={ws} />
           </dd>
         </div>
         {ws.status === 'running' && (

@@ -18,6 +18,7 @@ import { useLatestBuild } from './use-latest-build';
 import { useTemplates } from './use-templates';
 import { WorkspaceActions } from './WorkspaceActions';
 import { WorkspaceStats } from './WorkspaceStats';
+import { ConnectPanel } from '../ssh/ConnectPanel';
 
 export function WorkspaceDetailPage({ id }: { id: string }) {
   const ws = useAsync((signal) => api.get<Workspace>(`/workspaces/${encodeURIComponent(id)}`, signal), [id]);
@@ -175,6 +176,8 @@ export function WorkspaceDetailPage({ id }: { id: string }) {
         <h2 id="log-title">Build log</h2>
         <BuildLog lines={latest.lines} />
       </section>
+
+      <ConnectPanel workspaceName={w.name} />
 
       <section className="panel" id="terminal" aria-labelledby="terminal-title">
         <h2 id="terminal-title">Terminal</h2>

@@ -63,7 +63,7 @@ export class IdleStopperService extends PeriodicTask {
       return;
     }
     this.warned.delete(ws.id);
-    const reason = `idle ${minutes} min: no terminal, proxy or exec activity since ${since.toISOString()}`;
+    const reason = `idle ${minutes} min: no terminal, SSH, proxy or exec activity since ${since.toISOString()}`;
     // Nothing is done when the user acted meanwhile (a transition started, it is no longer running,
     // or it was used after `since`): re-checked under the row lock, after this pass read it.
     if (await this.transitions.request(ws, 'stop', reason, { allowedFrom: ['running'], unusedSince: since }))

@@ -3,7 +3,10 @@ import { BERTH_CONFIG, type BerthConfig } from '#config';
 import {
   applyParameters,
   BerthError,
+  containerHostname,
   ErrorCode,
+  homeLimitState,
+  overHardLimitMessage,
   parseTemplateSpec,
   type ResolvedParameters,
   type TemplateSpec,
@@ -205,6 +208,17 @@ export class WorkspaceLifecycleService {
         await this.runtime.prepareVolume(runtimeSpec, signal);
         await this.workspaces.update(ws.id, { volumePreparedAt: new Date() });
       }
+      // Over the template's hard limit, the workspace does not start until it is under again.
+      const hardMb = spec.homeLimits?.hardMb;
+      const bytes =
+        hardMb === undefined || created ? undefined : (await this.runtime.measureHomes([ws.id], signal)).get(ws.id);
+      if (bytes !== undefined) {
+        const state = homeLimitState(bytes, spec.homeLimits);
+        await this.workspaces.recordHomeUsage(ws.id, bytes, state);
+        rec.log('system', [`home volume uses ${bytes} bytes (${state})`]);
+        if (state === 'hard' && hardMb !== undefined)
+          throw new BerthError(ErrorCode.QuotaExceeded, overHardLimitMessage(bytes, hardMb));
+      }
     });
     const container = await rec.stage('container', (signal) => this.runtime.startContainer(runtimeSpec, signal));
 
@@ -269,6 +283,9 @@ export class WorkspaceLifecycleService {
     signal: AbortSignal,
   ): Promise<void> {
     rec.log('system', [`running ${which} as ${spec.user}`]);
+    // A script's interpreter is the image's own: a minimal image without sh fails naming it.
+    if (!(await this.runtime.hasProgram(workspaceId, 'sh', signal)))
+      throw new BerthError(ErrorCode.ScriptFailed, `${which} needs sh to run, and the template's image has no sh`);
     const exitCode = await this.runtime.exec(
       workspaceId,
       {
@@ -300,7 +317,7 @@ export class WorkspaceLifecycleService {
     return {
       workspaceId: ws.id,
       ownerId: ws.ownerId,
-      hostname: ws.name,
+      hostname: containerHostname(ws.id),
       image,
       spec,
       env: { BERTH_WORKSPACE_ID: ws.id, BERTH_WORKSPACE_NAME: ws.name, BERTH_OWNER_ID: ws.ownerId },

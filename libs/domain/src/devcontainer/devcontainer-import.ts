@@ -1,3 +1,4 @@
+import { isRootUser } from '../template-spec.js';
 import { mapBuild } from './build.js';
 import { parseDevcontainerJsonc } from './jsonc.js';
 import { INIT_STAGES, START_STAGES, lifecycleScripts } from './lifecycle.js';
@@ -28,6 +29,8 @@ export interface DevcontainerImportInput {
   files?: Record<string, string>;
   /** Where devcontainer.json sits in the repository; default .devcontainer/devcontainer.json. */
   devcontainerPath?: string;
+  /** Map a root remoteUser/containerUser (with allowRoot: true); without it root is reported and dropped. */
+  allowRoot?: boolean;
 }
 
 export interface DevcontainerImport {
@@ -180,8 +183,9 @@ export function importDevcontainer(input: DevcontainerImportInput): Devcontainer
   if (image !== undefined) spec.image = image;
   const build = mapBuild(devcontainer, { files: input.files ?? {}, devcontainerPath: input.devcontainerPath }, report);
   if (build !== undefined) spec.build = build;
-  const user = mapUser(devcontainer, report);
+  const user = mapUser(devcontainer, report, input.allowRoot ?? false);
   if (user !== undefined) spec.user = user;
+  if (user !== undefined && isRootUser(user)) spec.allowRoot = true;
   const env = mapEnv(devcontainer, report);
   if (Object.keys(env).length > 0) spec.env = env;
   const ports = mapPorts(devcontainer, report);

@@ -1,3 +1,4 @@
+import { isRootUser } from '../template-spec.js';
 import { type ImportReport, devcontainerVariable, isRecord, toDnsLabel, variableReason } from './report.js';
 
 /**
@@ -106,7 +107,11 @@ export function mapPorts(
  * remoteUser, else containerUser → user. The dev container tools run lifecycle scripts and
  * terminals as remoteUser, which is what Berth's user is used for.
  */
-export function mapUser(devcontainer: Record<string, unknown>, report: ImportReport): string | undefined {
+export function mapUser(
+  devcontainer: Record<string, unknown>,
+  report: ImportReport,
+  allowRoot = false,
+): string | undefined {
   const { remoteUser, containerUser } = devcontainer;
   let user: string | undefined;
   for (const [key, value] of [
@@ -117,6 +122,11 @@ export function mapUser(devcontainer: Record<string, unknown>, report: ImportRep
     const variable = typeof value === 'string' ? devcontainerVariable(value) : undefined;
     if (typeof value !== 'string') report.drop(key, 'must be a user name');
     else if (variable) report.drop(key, variableReason(variable));
+    else if (user === undefined && isRootUser(value) && !allowRoot)
+      report.drop(
+        key,
+        `"${value}" is root: Berth maps it only when asked (allowRoot: true), else it runs as 1000:1000`,
+      );
     else if (user === undefined) user = value;
     else if (value !== user)
       report.drop(key, `Berth runs the container and its scripts as one user; remoteUser "${user}" was used`);

@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { BerthApi } from './api.js';
+import { loadCredentials, saveCredentials } from './credentials.js';
+import { berthSshBlock, replaceBerthBlock } from './ssh-config.js';
+import { sshStdio } from './ssh-stdio.js';
+
+/** Prints a result: JSON with --json, else the human line. */
+function out(json: boolean, value: unknown, human: string): void {
+  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human}\n`);
+}
+
+/** How OpenSSH should run this same CLI again (node + this file), quoted for ssh_config. */
+function selfCommand(): string {
+  const quote = (s: string): string => (/^[A-Za-z0-9_./:@%+-]+$/.test(s) ? s : `"${s.replace(/(["\\])/g, '\\$1')}"`);
+  return [process.execPath, fileURLToPath(import.meta.url)].map(quote).join(' ');
+}
+
+const program = new Command()
+  .name('berth')
+  .description('Berth from the command line (BERTH_URL and BERTH_TOKEN override `berth login`)')
+  .option('--json', 'print machine-readable JSON', false)
+  .showHelpAfterError();
+const json = (): boolean => Boolean(program.opts<{ json: boolean }>().json);
+
+program
+  .command('login')
+  .description('check a URL and API token and keep them for the next commands')
+  .option('--url <url>', 'Berth URL', process.env.BERTH_URL)
+  .option('--token <token>', 'API token (made in the portal or with POST /tokens)', process.env.BERTH_TOKEN)
+  .option('--json', 'print machine-readable JSON')
+  .action(async (opts: { url?: string; token?: string; json?: boolean }) => {
+    if (!opts.url || !opts.token) throw new Error('give --url and --token (or BERTH_URL and BERTH_TOKEN)');
+    const credentials = { url: opts.url.replace(/\/+$/, ''), token: opts.token };
+    const me = await new BerthApi(credentials).get<{ email: string }>('/users/me');
+    saveCredentials(credentials);
+    out(
+      json() || Boolean(opts.json),
+      { url: credentials.url, email: me.email },
+      `logged in to ${credentials.url} as ${me.email}`,
+    );
+  });
+
+program
+  .command('ssh <workspace> [command...]')
+  .description('open a shell (or run a command) in a workspace over the API; --stdio for ProxyCommand')
+  .option('--stdio', 'carry the raw SSH connection on stdin/stdout (for OpenSSH ProxyCommand)')
+  .option('--json', 'print machine-readable JSON (errors only)')
+  .action(async (workspace: string, command: string[], opts: { stdio?: boolean }) => {
+    const api = new BerthApi(loadCredentials());
+    if (opts.stdio) {
+      process.exitCode = await sshStdio(api, workspace);
+      return;
+    }
+    await api.workspaceByName(workspace); // a clear error before OpenSSH starts
+    const child = spawn(
+      'ssh',
+      [
+        '-o',
+        `ProxyCommand=${selfCommand()} ssh --stdio ${workspace}`,
+        '-o',
+        'HostKeyAlias=berth-gateway',
+        `${workspace}@berth-${workspace}`,
+        ...command,
+      ],
+      { stdio: 'inherit' },
+    );
+    process.exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 255)));
+  });
+
+program
+  .command('config-ssh')
+  .description('write Host berth-<workspace> entries into ~/.ssh/config (between markers it owns)')
+  .option('--ssh-config <file>', 'the OpenSSH config file to update', path.join(os.homedir(), '.ssh', 'config'))
+  .option('--json', 'print machine-readable JSON')
+  .action(async (opts: { sshConfig: string; json?: boolean }) => {
+    const api = new BerthApi(loadCredentials());
+    const names = (await api.workspaces()).map((w) => w.name);
+    const block = berthSshBlock(names, (ws) => `${selfCommand()} ssh --stdio ${ws}`);
+    let current = '';
+    try {
+      current = fs.readFileSync(opts.sshConfig, 'utf8');
+    } catch {
+      // no config yet
+    }
+    fs.mkdirSync(path.dirname(opts.sshConfig), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(opts.sshConfig, replaceBerthBlock(current, block), { mode: 0o600 });
+    out(
+      json() || Boolean(opts.json),
+      { file: opts.sshConfig, hosts: names.map((n) => `berth-${n}`) },
+      `${opts.sshConfig}: ${names.length} workspace(s): ${names.map((n) => `berth-${n}`).join(' ') || 'none'}`,
+    );
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  if (json()) process.stderr.write(`${JSON.stringify({ error: message })}\n`);
+  else process.stderr.write(`berth: ${message}\n`);
+  process.exit(1);
+});
