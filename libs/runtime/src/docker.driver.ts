@@ -24,6 +24,7 @@ import {
   workspaceLabels,
 } from '#domain';
 import { type StreamLimits } from './bounded-lines.js';
+import { sleep } from './abort.js';
 import { hardenedCreateOptions } from './hardening.js';
 import { sealedBuild } from './sealed-builder.js';
 import { pullImage } from './image-puller.js';
@@ -306,39 +307,32 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   async removeVolume(workspaceId: string, signal?: AbortSignal): Promise<void> {
-    const remove = (): Promise<unknown> =>
-      this.call('removing the volume', { signal }, (abortSignal) =>
-        this.docker.getVolume(volumeName(workspaceId)).remove({ abortSignal }),
-      );
-    try {
-      await remove();
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return;
-      if (statusCodeOf(error) !== 409) throw error;
-      // In use: a usage measurement may have it mounted this very moment. The measurement gives
-      // way (that batch is measured next pass); anything else holding it is left alone. A pass
-      // that began just before the delete may mount it again, hence a few rounds.
-      for (let round = 0; ; round++) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.call('removing the volume', { signal }, (abortSignal) =>
+          this.docker.getVolume(volumeName(workspaceId)).remove({ abortSignal }),
+        );
+        return;
+      } catch (error) {
+        if (statusCodeOf(error) === 404) return;
+        if (statusCodeOf(error) !== 409 || attempt >= 12) throw error;
+        // In use: a usage measurement may have it mounted this very moment. The measurement gives
+        // way (that batch is measured next pass); anything else holding it is left alone, and
+        // the delete fails after about 9 s of trying.
         const measuring = await this.call('listing usage measurements', { signal }, (abortSignal) =>
           this.docker.listContainers({
             all: true,
             filters: {
               label: [`${LABEL_ROLE}=${ROLE_VOLUME_USAGE}`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`],
-              volume: [volumeName(workspaceId)],
             },
             abortSignal,
           }),
         );
-        if (measuring.length === 0 && round > 0) throw error;
-        for (const c of measuring) await this.removeContainerById(c.Id, signal);
-        try {
-          await remove();
-          return;
-        } catch (again) {
-          if (statusCodeOf(again) === 404) return;
-          if (statusCodeOf(again) !== 409 || round >= 4) throw again;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 250));
+        // None listed: one may still be on its way out (removal in progress), so wait and try again.
+        // Its own removal may already be under way (409): either way it is going.
+        for (const c of measuring) await this.removeContainerById(c.Id, signal).catch(() => undefined);
+        // A measurement lasts about a second; its removal may take a moment more.
+        await sleep(Math.min(1000, 150 * attempt), signal);
       }
     }
   }
