@@ -64,17 +64,17 @@ describe('faults: idle auto-stop', () => {
     const startedAt = Date.parse(
       ((await dev.get(`/workspaces/${id}/builds`)).body as { finishedAt: string }[])[0]!.finishedAt,
     );
-    // The port's own origin (BERTH_APPS_URL), reached by its Host header.
-    const view = (await dev.get(`/workspaces/${id}`)).body as { ports: { url: string }[] };
-    const appHost = new URL(view.ports[0]!.url).host;
     // Only proxied requests, for twice the idle timeout.
+    // The port lives on its own origin: trade a ticket for the app cookie, as a browser would.
+    const open = await dev.get(`/workspaces/${id}/ports/8000/open?path=%2F`);
+    expect(open.status).toBe(302);
+    const location = new URL(String(open.headers.location));
+    const trade = await request(testBaseUrl()).get(`${location.pathname}${location.search}`).set('Host', location.host);
+    const cookie = String(trade.headers['set-cookie']).split(';')[0]!;
     let lastSentAt = 0; // taken before sending: the server records the use after this instant
     while (Date.now() - startedAt < 2 * timeoutMinutes * 60_000) {
       lastSentAt = Date.now();
-      const page = await request(testBaseUrl())
-        .get('/')
-        .set('Host', appHost)
-        .set('Authorization', `Bearer ${dev.token}`);
+      const page = await request(testBaseUrl()).get('/').set('Host', location.host).set('Cookie', cookie);
       expect(page.status).toBe(200);
       expect(page.text).toBe('up\n');
       await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -411,7 +411,27 @@ export class DockerDriver implements RuntimeDriver {
         this.docker.getContainer(id).remove({ force: true, abortSignal }),
       );
     } catch (error) {
-      if (statusCodeOf(error) !== 404) throw error;
+      if (statusCodeOf(error) === 404) return;
+      // Another removal of the same container is under way (seen at full load): wait for it to end.
+      if (statusCodeOf(error) !== 409 || !/removal .*already in progress/.test((error as Error).message)) throw error;
+      const until = Date.now() + this.config.BERTH_DOCKER_TIMEOUT_MS;
+      while (await this.findById(id, signal)) {
+        if (Date.now() > until) throw error;
+        await sleep(200, signal);
+      }
+    }
+  }
+
+  /** True while a container with this id exists. */
+  private async findById(id: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      await this.call('inspecting the container', { signal }, (abortSignal) =>
+        this.docker.getContainer(id).inspect({ abortSignal }),
+      );
+      return true;
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return false;
+      throw error;
     }
   }
 
