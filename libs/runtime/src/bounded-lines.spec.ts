@@ -27,6 +27,15 @@ describe('BoundedLineReader', () => {
     expect(exact.lines).toEqual(['abcd', 'efgh']);
   });
 
+  it('keeps its own copy of an unfinished line: the caller reuses one read buffer', () => {
+    const { r, lines } = reader(100, 1000);
+    const buffer = Buffer.from('abc');
+    r.push(buffer);
+    buffer.write('xyz');
+    r.push(Buffer.from('\n'));
+    expect(lines).toEqual(['abc']);
+  });
+
   it('stops keeping output past the limit, says so once, and still counts what it dropped', () => {
     const { r, lines } = reader(100, 10);
     r.push('12345\n1234\n');

@@ -1,7 +1,7 @@
 /**
  * The one reader for every byte stream that comes from a container or the engine (exec, scripts,
  * build output, pulls, logs). Each chunk costs time linear in its own size: it is scanned once
- * for newlines and only the unfinished line is kept, as a list of pieces, never re-joined. A line
+ * for newlines and only the unfinished line is kept, copied into one buffer of the line limit. A line
  * longer than `maxLineBytes` is cut there and marked; past `maxTotalBytes` for the whole call the
  * rest is counted but dropped, and one `truncated after N bytes` line says so.
  */
@@ -22,7 +22,8 @@ export const isTruncationMarker = (line: string): boolean => /^\[output truncate
 const NEWLINE = 0x0a;
 
 export class BoundedLineReader {
-  private pending: Buffer[] = [];
+  /** The unfinished line, copied in: callers may reuse the chunk they pushed (a fixed read buffer). */
+  private pending: Buffer | null = null;
   private pendingBytes = 0;
   private keptBytes = 0;
   /** Every byte seen, kept or not. */
@@ -68,19 +69,20 @@ export class BoundedLineReader {
         continue;
       }
       const part = rest.subarray(0, this.limits.maxLineBytes - this.pendingBytes);
-      this.pending.push(part);
+      this.pending ??= Buffer.allocUnsafe(this.limits.maxLineBytes);
+      part.copy(this.pending, this.pendingBytes);
       this.pendingBytes += part.length;
       rest = rest.subarray(part.length);
     }
   }
 
   private finishLine(lines: string[], split: boolean): void {
-    const raw = Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [];
+    const raw = this.pending?.subarray(0, this.pendingBytes) ?? Buffer.alloc(0);
     const size = this.pendingBytes + 1;
     this.pendingBytes = 0;
     if (this.keptBytes + size > this.limits.maxTotalBytes) {
       this.truncated = true;
+      this.pending = null;
       lines.push(truncatedMarker(this.limits.maxTotalBytes));
       return;
     }

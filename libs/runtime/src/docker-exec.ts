@@ -1,8 +1,10 @@
+import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { BerthError, ErrorCode } from '#domain';
 import { abortable } from './abort.js';
 import { DockerDemuxer } from './docker-demux.js';
 import { BoundedLineReader, DEFAULT_STREAM_LIMITS } from './bounded-lines.js';
+import { attachExecOutput, type EngineAddress } from './exec-attach.js';
 import { endExecProcesses } from './exec-reaper.js';
 import { type ExecRequest, type LogSink } from './runtime.driver.js';
 
@@ -29,12 +31,22 @@ export async function runInContainer(
     Env: Object.entries(req.env ?? {}).map(([k, v]) => `${k}=${v}`),
     abortSignal: req.signal,
   });
-  const stream = await exec.start({ hijack: true, stdin: false, abortSignal: req.signal });
   const limits = req.limits ?? DEFAULT_STREAM_LIMITS;
   const outLines = new BoundedLineReader((lines) => log('stdout', lines), limits);
   const errLines = new BoundedLineReader((lines) => log('stderr', lines), limits);
   const demuxer = new DockerDemuxer((which, piece) => (which === 'stdout' ? outLines : errLines).push(piece));
-  stream.on('data', (chunk: Buffer) => demuxer.push(chunk));
+  // One fixed read buffer where the engine is a plain socket (see attachExecOutput); dockerode's
+  // hijack otherwise. The reader copies only the bytes it keeps, so either source is safe.
+  let stream: Duplex | null = await attachExecOutput(
+    docker.modem as EngineAddress,
+    exec.id,
+    (bytes) => demuxer.push(bytes),
+    req.signal,
+  );
+  if (!stream) {
+    stream = await exec.start({ hijack: true, stdin: false, abortSignal: req.signal });
+    stream.on('data', (chunk: Buffer) => demuxer.push(chunk));
+  }
   const ended = new Promise<void>((resolve, reject) => {
     stream.on('end', resolve);
     stream.on('close', resolve);
