@@ -79,6 +79,10 @@ async function main(): Promise<void> {
     const res = await exec;
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
+    // Peak minus baseline includes garbage the GC has not returned yet; what is still held two
+    // seconds after the call tells retention (user-sized data kept) from allocation churn.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const rssAfter = rssMb(apiPid);
     const body = res.body as { exitCode: number; truncated: boolean; stdout: string };
     await admin.delete(`/workspaces/${id}`);
     await admin.waitForGone(id);
@@ -96,7 +100,13 @@ async function main(): Promise<void> {
       stdoutBytesReturned: Buffer.byteLength(body.stdout ?? ''),
       seconds: Math.round(seconds * 10) / 10,
       throughputMBps: Math.round(BYTES / 1e6 / seconds),
-      apiRssMb: { before: Math.round(rssBefore), max: Math.round(rssMax), growth: Math.round(rssMax - rssBefore) },
+      apiRssMb: {
+        before: Math.round(rssBefore),
+        max: Math.round(rssMax),
+        growth: Math.round(rssMax - rssBefore),
+        after: Math.round(rssAfter),
+        retained: Math.round(rssAfter - rssBefore),
+      },
       healthzWithoutExec: {
         requests: idle.length,
         p50Ms: Math.round(percentile(idle, 50) * 10) / 10,
