@@ -6,6 +6,7 @@ import {
   ApiClient,
   createDeveloper,
   bundleBinary,
+  containersOf,
   makeSshKey,
   runCommand,
   scpOptions,
@@ -14,6 +15,7 @@ import {
   startCommand,
   startSshAgent,
   testAdmin,
+  testDocker,
   uniqueName,
   waitFor,
   type TestSshKey,
@@ -162,6 +164,48 @@ describe('SSH gateway', () => {
       expect(plain.stdout).toBe('sock=\n');
     } finally {
       agent.stop();
+    }
+  });
+
+  it('forwards ssh -L in an image with no shell, nc or bash (Berth’s own relay)', async () => {
+    const staticTemplate = (
+      (
+        await admin.post('/templates', {
+          name: uniqueName('sshstatic'),
+          spec: { image: 'berth/static:test', user: '1234:2345', homePath: '/home/dev' },
+        })
+      ).body as { id: string }
+    ).id;
+    const bare = (await dev.post('/workspaces', { name: uniqueName('sshbare'), templateId: staticTemplate })).body as {
+      id: string;
+      name: string;
+    };
+    await dev.waitForStatus(bare.id, 'running');
+    // The test's own HTTP server (busybox httpd from the toolset), on the workspace's 127.0.0.1.
+    const [info] = await containersOf(bare.id);
+    const exec = await testDocker()
+      .getContainer(info!.Id)
+      .exec({ Cmd: ['/.berth/busybox', 'httpd', '-f', '-p', '127.0.0.1:8000', '-h', '/.berth'], User: '1234' });
+    await exec.start({ Detach: true });
+    const tunnel = startCommand('ssh', [
+      ...sshOptions(port, key.path, ['-N', '-L', `127.0.0.1:${forwardPort}:127.0.0.1:8000`]),
+      `${bare.name}@127.0.0.1`,
+    ]);
+    try {
+      const answer = await waitFor(
+        () =>
+          fetch(`http://127.0.0.1:${forwardPort}/no-such-page`).then(
+            async (r) => ({ status: r.status, body: await r.text() }),
+            () => null,
+          ),
+        (r) => r !== null,
+        'the tunnel to answer',
+        30_000,
+      );
+      expect(answer).toMatchObject({ status: 404, body: expect.stringContaining('404 Not Found') as string });
+    } finally {
+      tunnel.kill();
+      await dev.delete(`/workspaces/${bare.id}`);
     }
   });
 
