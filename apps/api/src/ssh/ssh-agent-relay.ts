@@ -33,7 +33,10 @@ function openAgentChannel(client: ssh2.Connection): Promise<ssh2.ServerChannel> 
  */
 export function startAgentRelay(client: ssh2.Connection, proc: InteractiveExec): Promise<string> {
   const channels = new Map<number, Promise<ssh2.ServerChannel | null>>();
+  // A client channel may still speak after the relay ended: that write is dropped, not thrown.
+  proc.stdin.on('error', () => undefined);
   const send = (type: 'D' | 'C', id: number, payload: Buffer = Buffer.alloc(0)): void => {
+    if (proc.stdin.writableEnded || proc.stdin.destroyed) return;
     for (let at = 0; at === 0 || at < payload.length; at += MAX_PAYLOAD) {
       const part = payload.subarray(at, at + MAX_PAYLOAD);
       const header = Buffer.alloc(HEADER);
