@@ -162,6 +162,14 @@ describe('SSH gateway', () => {
         },
       );
       expect(plain.stdout).toBe('sock=\n');
+      // The socket lives as long as its connection: gone once `ssh -A` has ended.
+      const left = await waitFor(
+        () => ssh(ws.name, key, ['ls /tmp | grep -c berth-agent || true']).then((r) => r.stdout),
+        (out) => out === '0\n',
+        'the agent socket to be removed',
+        15_000,
+      );
+      expect(left).toBe('0\n');
     } finally {
       agent.stop();
     }
