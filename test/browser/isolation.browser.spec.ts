@@ -68,6 +68,8 @@ describe('portal: one developer cannot reach another one’s workspace (real Chr
     const ws = await tryTerminal(owner.page);
     expect(ws).toMatchObject({ opened: true, ended: 'closed' });
     expect(ws.output).toContain('owner-42');
+    // The app's own origin asks for a favicon the workspace's server does not have: not our error.
+    owner.expect(/favicon\.ico/);
     const port = await owner.page.goto(`/w/${workspaceId}/ports/8000/`);
     expect(port?.status()).toBe(200);
     expect(await port?.text()).toBe('owner-page\n');

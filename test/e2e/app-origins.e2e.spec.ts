@@ -80,6 +80,11 @@ describe('app origins: each forwarded port on its own origin, behind a one-time 
     // The cookie is bound to its port: another port's host does not accept it.
     const otherPort = appHost.replace(/^8000--/, '8001--');
     expect((await request(base).get('/').set('Host', otherPort).set('Cookie', cookie)).status).toBe(401);
+    // The first use per sign-in (the ticket trade) is audited.
+    const audit = (await admin.get(`/audit?action=workspace.port.open&targetId=${workspaceId}`)).body as {
+      events: { details: { port: number } }[];
+    };
+    expect(audit.events[0]?.details).toEqual({ port: 8000 });
   });
 
   it('never lets a Berth cookie, the CSRF header or a token reach the app, nor the app set a Berth cookie', async () => {

@@ -1,7 +1,9 @@
 import http from 'node:http';
 import request from 'supertest';
+import ssh2 from 'ssh2';
 import { type Door, DOORS, type DoorKey } from '#auth';
 import { ApiClient, createDeveloper, signIn, testAdmin, testBaseUrl, uniqueName } from '#testing';
+import { testEnv } from '../setup/test-env.js';
 
 /**
  * Walks the door table (libs/auth/src/doors.ts), the one rule every entry point reads: each door
@@ -102,7 +104,10 @@ describe('door table: one rule for REST, SSE, terminal, exec and the port proxy'
     return probe(verb, url, token, body);
   };
 
-  const restDoors = (): DoorKey[] => (Object.keys(DOORS) as DoorKey[]).filter((k) => !/^(WS|HTTP) /.test(k));
+  const restDoors = (): DoorKey[] => (Object.keys(DOORS) as DoorKey[]).filter((k) => !/^(WS|HTTP|SSH) /.test(k));
+  /** SSH keys, not tokens, open the SSH gateway: walked below with a real SSH client instead. */
+  const tokenDoors = (): [DoorKey, Door][] =>
+    (Object.entries(DOORS) as [DoorKey, Door][]).filter(([, door]) => door.kind !== 'ssh');
 
   /** A token of `user` carrying exactly `scopes`. */
   const tokens = new Map<string, string>();
@@ -162,8 +167,7 @@ describe('door table: one rule for REST, SSE, terminal, exec and the port proxy'
     const routes = Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.keys(methods).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
     );
-    // GET /metrics is left out of the document on purpose (a scrape endpoint, not part of the API).
-    expect([...routes, 'GET /metrics'].sort()).toEqual([...restDoors()].sort());
+    expect(routes.sort()).toEqual([...restDoors()].sort());
     // Each operation carries its door's scope, for clients reading the document.
     const exec = doc.paths['/api/v1/workspaces/{id}/exec']?.post as Record<string, unknown>;
     expect(exec['x-berth-scope']).toBe('workspaces:write');
@@ -171,7 +175,7 @@ describe('door table: one rule for REST, SSE, terminal, exec and the port proxy'
 
   it('refuses every non-public door without credentials', async () => {
     const wrong: string[] = [];
-    for (const [key, door] of Object.entries(DOORS) as [DoorKey, Door][]) {
+    for (const [key, door] of tokenDoors()) {
       if (door.roles === 'public') continue;
       const status = await call(key, null);
       if (status !== 401) wrong.push(`${key} → ${status}`);
@@ -184,7 +188,7 @@ describe('door table: one rule for REST, SSE, terminal, exec and the port proxy'
     const adminReadOnly = await tokenWith(admin, ['workspaces:read']);
     const refused: string[] = [];
     const wrong: string[] = [];
-    for (const [key, door] of Object.entries(DOORS) as [DoorKey, Door][]) {
+    for (const [key, door] of tokenDoors()) {
       if (door.roles === 'public' || door.scope === 'any' || door.scope === 'workspaces:read') continue;
       const status = await call(key, door.roles.includes('developer') ? readOnly : adminReadOnly);
       if (status === 403) refused.push(key);
@@ -207,9 +211,9 @@ describe('door table: one rule for REST, SSE, terminal, exec and the port proxy'
   it('a token with exactly the right scope gets through every door', async () => {
     const wrong: string[] = [];
     // Destructive doors last, so the objects the others reach still exist while they are walked.
-    const keys = (Object.keys(DOORS) as DoorKey[]).sort(
-      (a, b) => Number(a.startsWith('DELETE')) - Number(b.startsWith('DELETE')),
-    );
+    const keys = tokenDoors()
+      .map(([key]) => key)
+      .sort((a, b) => Number(a.startsWith('DELETE')) - Number(b.startsWith('DELETE')));
     for (const key of keys) {
       const door: Door = DOORS[key];
       if (door.roles === 'public') continue;
@@ -219,5 +223,28 @@ describe('door table: one rule for REST, SSE, terminal, exec and the port proxy'
       if (status === 401 || status === 403) wrong.push(`${key} → ${status}`);
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('the SSH gateway door refuses a caller without a registered key (keys are walked in ssh-gateway.e2e)', async () => {
+    const sshDoors = (Object.entries(DOORS) as [DoorKey, Door][]).filter(([, door]) => door.kind === 'ssh');
+    expect(sshDoors.map(([key]) => key)).toEqual(['SSH <workspace>@gateway']);
+    // A bearer token is not an SSH credential: offered as a password, it must not open the door.
+    const outcome = await new Promise<string>((resolve) => {
+      const client = new ssh2.Client();
+      client
+        .on('ready', () => {
+          client.end();
+          resolve('signed in');
+        })
+        .on('error', (error: Error & { level?: string }) => resolve(error.level ?? error.message))
+        .connect({
+          host: '127.0.0.1',
+          port: Number(testEnv().BERTH_SSH_PORT),
+          username: 'doors',
+          password: owner.token,
+          readyTimeout: 20_000,
+        });
+    });
+    expect(outcome).toBe('client-authentication');
   });
 });

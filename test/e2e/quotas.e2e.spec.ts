@@ -256,6 +256,7 @@ describe('quotas', () => {
       limits: { maxWorkspaces: 10, maxRunning: 5, maxCpus: 8, maxMemoryMb: 16384 },
       overrides: {},
       usage: { workspaces: 0, running: 0, cpus: 0, memoryMb: 0 },
+      homeUsageBytes: 0,
     });
   });
 });

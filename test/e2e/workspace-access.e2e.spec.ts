@@ -102,6 +102,21 @@ describe('workspace access: terminal, ports, stats (real Docker)', () => {
     expect((await stranger.post(`/workspaces/${workspaceId}/exec`, { command: ['true'] })).status).toBe(404);
   });
 
+  it('audits terminal sessions when they open and when they close', async () => {
+    const { ws } = await openTerminal(workspaceId, { Authorization: `Bearer ${owner.token}`, Origin: origin });
+    expect(ws).toBeDefined();
+    ws!.close();
+    const actions = await waitFor(
+      async () =>
+        (
+          (await admin.get(`/audit?action=terminal.*&targetId=${workspaceId}`)).body as { events: { action: string }[] }
+        ).events.map((e) => e.action),
+      (a) => a.includes('terminal.open') && a.includes('terminal.close'),
+      'terminal.open and terminal.close in the audit log',
+    );
+    expect(actions).toEqual(expect.arrayContaining(['terminal.open', 'terminal.close']));
+  });
+
   it('refuses the terminal to a foreign Origin, to no credentials, and to another developer', async () => {
     expect(
       (await openTerminal(workspaceId, { Authorization: `Bearer ${owner.token}`, Origin: 'https://evil.example' }))

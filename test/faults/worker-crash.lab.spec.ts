@@ -60,7 +60,9 @@ describe('faults: worker killed mid-build', () => {
 
   it('killed while the volume is prepared: the leftover helper is never taken for the workspace container, and is cleaned up', async () => {
     const templateId = await template('crash-volume', {});
-    lab.proxy!.hold((method, path) => method === 'POST' && /\/containers\/[^/]+\/start/.test(path));
+    // The volume is prepared by a helper container that is created, never started: its home
+    // directory's owner is written through the archive API, and that write is held.
+    lab.proxy!.hold((method, path) => method === 'PUT' && /\/containers\/[^/]+\/archive/.test(path));
     const id = ((await admin.post('/workspaces', { name: 'crash-volume', templateId })).body as { id: string }).id;
     await lab.proxy!.nextHeld();
     const [helper] = await containersOf(id, lab.docker);

@@ -15,6 +15,7 @@ import {
   type ApiClient,
 } from '#testing';
 import { testEnv } from './test-env.js';
+import { TOOLS_IMAGE } from '#domain';
 
 export interface LabOptions {
   /** Short, DNS-label-like: it names the lab's folders, instance label and database. */
@@ -76,6 +77,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     lab.dockerd = new PrivateDockerd(`${dir}/engine`, `berth-${instance}`);
     await lab.dockerd.start();
     await lab.dockerd.loadImage('berth/busybox:test');
+    // Berth's own toolset (mounted at /.berth in every workspace) comes from this image.
+    await lab.dockerd.loadImage(TOOLS_IMAGE);
     engineSocket = lab.dockerd.socket;
   }
   if (options.proxy) {

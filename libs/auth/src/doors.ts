@@ -119,8 +119,8 @@ export const DOORS = {
   'POST /api/v1/admin/queues/:queue/jobs/:id/retry': admin('all'),
   'DELETE /api/v1/admin/queues/:queue/jobs/:id': admin('all'),
 
-  // Prometheus: not in the OpenAPI document; the controller itself admits loopback or
-  // BERTH_METRICS_TOKEN (a scrape credential, not a user).
+  // Prometheus: the controller itself admits loopback or BERTH_METRICS_TOKEN (a scrape
+  // credential, not a user).
   'GET /metrics': pub(),
 } as const satisfies Record<string, Door>;
 

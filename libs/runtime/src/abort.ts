@@ -6,7 +6,12 @@
 /** Settles like `work`, or rejects with the signal's reason as soon as it aborts. */
 export function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
-  if (signal.aborted) return Promise.reject(reasonOf(signal));
+  if (signal.aborted) {
+    // `work` has started already; its own rejection (often the same abort) must not go unhandled,
+    // which would end the process (found by the hand-back test at full load).
+    work.catch(() => undefined);
+    return Promise.reject(reasonOf(signal));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(reasonOf(signal));
     signal.addEventListener('abort', onAbort, { once: true });

@@ -24,6 +24,7 @@ import {
   workspaceLabels,
 } from '#domain';
 import { type StreamLimits } from './bounded-lines.js';
+import { sleep } from './abort.js';
 import { hardenedCreateOptions } from './hardening.js';
 import { sealedBuild } from './sealed-builder.js';
 import { pullImage } from './image-puller.js';
@@ -306,29 +307,33 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   async removeVolume(workspaceId: string, signal?: AbortSignal): Promise<void> {
-    const remove = (): Promise<unknown> =>
-      this.call('removing the volume', { signal }, (abortSignal) =>
-        this.docker.getVolume(volumeName(workspaceId)).remove({ abortSignal }),
-      );
-    try {
-      await remove();
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return;
-      if (statusCodeOf(error) !== 409) throw error;
-      // In use: a usage measurement may have it mounted this very moment. The measurement gives
-      // way (that batch is measured next pass); anything else holding it is left alone.
-      const measuring = await this.call('listing usage measurements', { signal }, (abortSignal) =>
-        this.docker.listContainers({
-          all: true,
-          filters: { label: [`${LABEL_ROLE}=${ROLE_VOLUME_USAGE}`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] },
-          abortSignal,
-        }),
-      );
-      if (measuring.length === 0) throw error;
-      for (const c of measuring) await this.removeContainerById(c.Id, signal);
-      await remove().catch((again: unknown) => {
-        if (statusCodeOf(again) !== 404) throw again;
-      });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.call('removing the volume', { signal }, (abortSignal) =>
+          this.docker.getVolume(volumeName(workspaceId)).remove({ abortSignal }),
+        );
+        return;
+      } catch (error) {
+        if (statusCodeOf(error) === 404) return;
+        if (statusCodeOf(error) !== 409 || attempt >= 12) throw error;
+        // In use: a usage measurement may have it mounted this very moment. The measurement gives
+        // way (that batch is measured next pass); anything else holding it is left alone, and
+        // the delete fails after about 9 s of trying.
+        const measuring = await this.call('listing usage measurements', { signal }, (abortSignal) =>
+          this.docker.listContainers({
+            all: true,
+            filters: {
+              label: [`${LABEL_ROLE}=${ROLE_VOLUME_USAGE}`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`],
+            },
+            abortSignal,
+          }),
+        );
+        // None listed: one may still be on its way out (removal in progress), so wait and try again.
+        // Its own removal may already be under way (409): either way it is going.
+        for (const c of measuring) await this.removeContainerById(c.Id, signal).catch(() => undefined);
+        // A measurement lasts about a second; its removal may take a moment more.
+        await sleep(Math.min(1000, 150 * attempt), signal);
+      }
     }
   }
 
@@ -406,7 +411,27 @@ export class DockerDriver implements RuntimeDriver {
         this.docker.getContainer(id).remove({ force: true, abortSignal }),
       );
     } catch (error) {
-      if (statusCodeOf(error) !== 404) throw error;
+      if (statusCodeOf(error) === 404) return;
+      // Another removal of the same container is under way (seen at full load): wait for it to end.
+      if (statusCodeOf(error) !== 409 || !/removal .*already in progress/.test((error as Error).message)) throw error;
+      const until = Date.now() + this.config.BERTH_DOCKER_TIMEOUT_MS;
+      while (await this.findById(id, signal)) {
+        if (Date.now() > until) throw error;
+        await sleep(200, signal);
+      }
+    }
+  }
+
+  /** True while a container with this id exists. */
+  private async findById(id: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      await this.call('inspecting the container', { signal }, (abortSignal) =>
+        this.docker.getContainer(id).inspect({ abortSignal }),
+      );
+      return true;
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return false;
+      throw error;
     }
   }
 

@@ -13,6 +13,7 @@ import {
   type DockerfileInstruction,
 } from '#domain';
 import { BoundedLineReader, type StreamLimits } from './bounded-lines.js';
+import { followEvents } from './engine-events.js';
 import { pullImage } from './image-puller.js';
 import { statusCodeOf } from './docker-errors.js';
 import { type ImageBuildRequest, type LogSink } from './runtime.driver.js';
@@ -282,9 +283,7 @@ class StepRunner {
       tag,
       abortSignal: this.signal,
     });
-    await new Promise<void>((resolve, reject) =>
-      this.docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())),
-    );
+    await followEvents(stream, () => undefined);
     return (await this.docker.getImage(SCRATCH_TAG).inspect()).Id;
   }
 

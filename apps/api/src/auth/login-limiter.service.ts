@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import { Redis } from 'ioredis';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { BerthError, ErrorCode } from '#domain';
 
 /**
  * Password guessing, limited twice over, in Redis so every API process shares the counts:
@@ -25,9 +26,9 @@ export class LoginLimiter implements OnApplicationShutdown {
 
   /** Before the password is checked: 429 when either budget is spent, else the account's delay. */
   async admit(address: string, account: string): Promise<void> {
-    const [byAddress, byAccount] = (await this.redis.mget(this.key('ip', address), this.key('account', account))).map(
-      (v) => Number(v ?? 0),
-    ) as [number, number];
+    const [byAddress, byAccount] = (
+      await this.shared(() => this.redis.mget(this.key('ip', address), this.key('account', account)))
+    ).map((v) => Number(v ?? 0)) as [number, number];
     if (byAddress >= this.config.BERTH_LOGIN_ADDRESS_LIMIT)
       throw new ThrottlerException('too many failed sign-ins from this address; wait and try again');
     if (byAccount >= this.config.BERTH_LOGIN_LIMIT)
@@ -38,18 +39,32 @@ export class LoginLimiter implements OnApplicationShutdown {
 
   async failed(address: string, account: string): Promise<void> {
     const ttl = this.config.BERTH_LOGIN_WINDOW_SECONDS;
-    await this.redis
-      .multi()
-      .incr(this.key('ip', address))
-      .expire(this.key('ip', address), ttl)
-      .incr(this.key('account', account))
-      .expire(this.key('account', account), ttl)
-      .exec();
+    await this.shared(() =>
+      this.redis
+        .multi()
+        .incr(this.key('ip', address))
+        .expire(this.key('ip', address), ttl)
+        .incr(this.key('account', account))
+        .expire(this.key('account', account), ttl)
+        .exec(),
+    );
   }
 
   /** A correct password ends the account's delay (not the address count: that one is about guessing). */
   async succeeded(account: string): Promise<void> {
-    await this.redis.del(this.key('account', account));
+    await this.shared(() => this.redis.del(this.key('account', account)));
+  }
+
+  /** Fail closed: without the shared counters, password guessing would be unlimited (503, not 500). */
+  private async shared<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch {
+      throw new BerthError(
+        ErrorCode.Unavailable,
+        'the sign-in limiter cannot reach Redis; sign-in is paused until it is back',
+      );
+    }
   }
 
   private key(kind: 'ip' | 'account', value: string): string {

@@ -2,6 +2,7 @@ import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import { type Request } from 'express';
 import { LocalLoginGuard } from '#auth';
+import { BerthError, ErrorCode } from '#domain';
 import { loginFailures } from '#metrics';
 import { AuditService } from '../audit/audit.service.js';
 import { LoginLimiter } from './login-limiter.service.js';
@@ -31,6 +32,8 @@ export class PasswordLoginGuard extends LocalLoginGuard {
       await this.limiter.succeeded(email);
       return ok;
     } catch (error) {
+      // Redis away: the limiter already answers 503 (fail closed); nothing to count.
+      if (error instanceof BerthError && error.code === ErrorCode.Unavailable) throw error;
       const refused = error instanceof ThrottlerException;
       if (!refused) loginFailures.inc({ method: 'password' });
       if (!refused) await this.limiter.failed(address, email);

@@ -17,6 +17,7 @@ import {
   parseAppHost,
 } from './app-origins.js';
 import { AppSessionsStore } from './app-sessions.store.js';
+import { AuditService } from '../audit/audit.service.js';
 
 export const TICKET_PATH = '/__berth/ticket';
 
@@ -41,6 +42,7 @@ export class AppOriginProxy {
     private readonly workspaces: WorkspacesRepository,
     private readonly users: UsersRepository,
     private readonly store: AppSessionsStore,
+    private readonly audit: AuditService,
   ) {
     this.domain = appsDomain(config);
     // `__Host-`: only settable by this very host over https, so no sibling subdomain can plant it.
@@ -102,6 +104,17 @@ export class AppOriginProxy {
     if (!grant || grant.workspaceId !== workspaceId || grant.port !== address.port)
       throw new BerthError(ErrorCode.Unauthenticated, 'this sign-in link is used up, expired or for another app');
     const secret = await this.store.startSession({ userId: grant.userId, workspaceId, port: address.port });
+    // A ticket is traded once per sign-in on an app origin: its first use is what the audit keeps.
+    const user = await this.users.findById(grant.userId);
+    void this.audit.record({
+      actor: user ? toAuthenticatedUser(user, 'session') : null,
+      action: 'workspace.port.open',
+      targetType: 'workspace',
+      targetId: workspaceId,
+      ip: null,
+      outcome: 'success',
+      details: { port: address.port },
+    });
     const secure = this.domain.scheme === 'https' ? '; Secure' : '';
     res.writeHead(302, {
       // Host-only (no Domain): valid for this one app origin, never for the portal or a sibling.

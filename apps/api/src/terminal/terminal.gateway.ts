@@ -6,6 +6,7 @@ import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
 import { WorkspaceAccessService } from './workspace-access.service.js';
 import { LiveConnections } from '../common/live-connections.js';
 import { TtySession } from './tty-session.js';
+import { AuditService } from '../audit/audit.service.js';
 
 type ClientMessage = { type: 'input'; data: string } | { type: 'resize'; cols: number; rows: number };
 
@@ -26,7 +27,27 @@ export class TerminalGateway {
     private readonly access: WorkspaceAccessService,
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
     private readonly live: LiveConnections,
+    private readonly audit: AuditService,
   ) {}
+
+  /** Terminal sessions are audited when they open and when they close (with how long they lasted). */
+  private record(
+    user: AuthenticatedUser,
+    req: IncomingMessage,
+    workspaceId: string,
+    action: string,
+    details = {},
+  ): void {
+    void this.audit.record({
+      actor: user,
+      action,
+      targetType: 'workspace',
+      targetId: workspaceId,
+      ip: (req as IncomingMessage & { ip?: string }).ip ?? req.socket.remoteAddress ?? null,
+      outcome: 'success',
+      details,
+    });
+  }
 
   /** Resolves once the shell is attached; rejects (before the upgrade) when it cannot be. */
   async open(
@@ -70,12 +91,15 @@ export class TerminalGateway {
       });
       // 1001 "going away": the portal reconnects the terminal to the restarted server.
       const unregister = this.live.add(() => ws.close(1001, 'the server is restarting'), 'websocket');
+      const openedAt = Date.now();
       ws.on('close', () => {
         unregister();
+        this.record(user, req, workspaceId, 'terminal.close', { seconds: Math.round((Date.now() - openedAt) / 1000) });
         // The shell and its children are ended in the container, not just detached from.
         void terminal.close().catch(() => terminal.stream.destroy());
       });
       this.access.recordActivity(workspaceId);
+      this.record(user, req, workspaceId, 'terminal.open');
       this.logger.log(`terminal opened on workspace ${workspaceId} by ${user.email}`);
     });
   }

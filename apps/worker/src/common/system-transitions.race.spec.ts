@@ -31,7 +31,8 @@ class RacingTransitions extends SystemTransitions {
 }
 
 describe('system transitions racing the user (row-lock re-check)', () => {
-  const fixture = lifecycleFixture();
+  // Its own database: the e2e worker's retention and idle passes must not act on these rows.
+  const fixture = lifecycleFixture({}, { ownDatabase: 'races' });
   const { builds, workspaces, templates, events, prisma, newWorkspace } = fixture;
   // Jobs are not run by a queue worker here: the spec runs every build itself, in order.
   const jobs = { enqueue: () => Promise.resolve() } as unknown as WorkspaceJobsProducer;

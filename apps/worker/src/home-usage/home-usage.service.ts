@@ -5,6 +5,8 @@ import { TemplatesRepository, WorkspacesRepository } from '#persistence';
 import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
 import { PeriodicTask } from '../common/periodic-task.js';
 
+const MEASURED_NOT = new Set(['deleting', 'deleted']);
+
 /**
  * Measures every live workspace's home volume (Berth's own `du` in one small container per 100
  * volumes; nothing of the template's image runs) and records the usage and where it stands
@@ -28,10 +30,14 @@ export class HomeUsageService extends PeriodicTask {
   }
 
   protected async pass(): Promise<void> {
-    const live = await this.workspaces.listLive(null);
+    // Not one being deleted: its volume is about to go, and a mount would hold the delete up.
+    const live = (await this.workspaces.listLive(null)).filter((w) => !MEASURED_NOT.has(w.status));
     // Only volumes that exist: mounting a missing one would create it.
     const volumes = new Set(await this.runtime.listManagedVolumes());
-    const measured = await this.runtime.measureHomes(live.filter((w) => volumes.has(w.id)).map((w) => w.id));
+    // Not a workspace being deleted: the measurement would hold its volume (the delete then
+    // meets "volume is in use"), or re-create it by mounting it just after the delete.
+    const measurable = live.filter((w) => volumes.has(w.id) && w.status !== 'deleting');
+    const measured = await this.runtime.measureHomes(measurable.map((w) => w.id));
     const specs = new Map<string, TemplateSpec | null>();
     for (const ws of live) {
       const bytes = measured.get(ws.id);

@@ -10,7 +10,7 @@ import {
   WorkspacesRepository,
 } from '#persistence';
 import { WorkspaceEventsPublisher, WorkspaceEventsSubscriber } from '#queue';
-import { FakeRuntimeDriver } from '#testing';
+import { cloneDatabase, FakeRuntimeDriver } from '#testing';
 import { testEnv } from '../../../../test/setup/test-env.js';
 import { TemplateImageService } from '../templates/template-image.service.js';
 import { WorkspaceLifecycleService } from './workspace-lifecycle.service.js';
@@ -19,8 +19,14 @@ import { WorkspaceLifecycleService } from './workspace-lifecycle.service.js';
  * What the orchestration specs share: the real test database and Redis, a fake runtime, and
  * helpers to make a workspace and request a transition the way the API does.
  */
-export function lifecycleFixture(overrides: Record<string, string> = {}) {
-  const config: BerthConfig = configSchema.parse({ ...testEnv(), ...overrides });
+export function lifecycleFixture(overrides: Record<string, string> = {}, options: { ownDatabase?: string } = {}) {
+  const base = testEnv();
+  // A database of its own (a copy of the test schema) keeps the suite's rows away from the e2e
+  // worker's control loops (reconciler, reaper, idle, retention), which judge every row they see.
+  const adminUrl = base.DATABASE_URL!.replace(/\/[^/?]*(\?.*)?$/, '/postgres');
+  const ownName = options.ownDatabase && `berth_unit_${options.ownDatabase}_${base.BERTH_INSTANCE}`.replace(/-/g, '_');
+  const databaseUrl = ownName ? adminUrl.replace(/\/postgres$/, `/${ownName}`) : base.DATABASE_URL;
+  const config: BerthConfig = configSchema.parse({ ...base, DATABASE_URL: databaseUrl, ...overrides });
   const prisma = new PrismaService(config);
   const builds = new BuildsRepository(prisma);
   const workspaces = new WorkspacesRepository(prisma);
@@ -40,6 +46,7 @@ export function lifecycleFixture(overrides: Record<string, string> = {}) {
     events,
     subscriber,
     async setUp(): Promise<void> {
+      if (ownName) await cloneDatabase(adminUrl, ownName, base.DATABASE_URL!);
       const users = new UsersRepository(prisma);
       ownerId = (
         await users.create({

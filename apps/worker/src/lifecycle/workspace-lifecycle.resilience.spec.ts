@@ -13,7 +13,8 @@ const engineAway = (): BerthError =>
  */
 describe('WorkspaceLifecycleService when things go away (fake runtime, real Postgres)', () => {
   // A short retry window so giving up is quick to see.
-  const fixture = lifecycleFixture({ BERTH_TRANSIENT_RETRY_MS: '2500' });
+  // Its own database: a build handed back to `queued` must not be taken by the e2e worker's reaper.
+  const fixture = lifecycleFixture({ BERTH_TRANSIENT_RETRY_MS: '2500' }, { ownDatabase: 'resilience' });
   const { builds, workspaces, newWorkspace, transition } = fixture;
 
   beforeAll(() => fixture.setUp());
@@ -70,10 +71,17 @@ describe('WorkspaceLifecycleService when things go away (fake runtime, real Post
     const id = await newWorkspace({ image: 'berth/busybox:test', startScript: 'long' });
     const buildId = await transition(id, 'start');
     const shutdown = new AbortController();
-    setTimeout(() => shutdown.abort(new HandBack()), 300);
-    const started = Date.now();
+    // The worker starts shutting down exactly while the script runs (not after a guessed delay).
+    const exec = runtime.exec.bind(runtime);
+    runtime.exec = (...args) => {
+      const running = exec(...args);
+      shutdown.abort(new HandBack());
+      return running;
+    };
     await expect(fixture.service(runtime).run(buildId, shutdown.signal)).rejects.toBeInstanceOf(HandBack);
-    expect(Date.now() - started).toBeLessThan(3000);
+    runtime.exec = exec;
+    // The script was interrupted, not waited for: it never logged its end.
+    expect(await logLines(buildId)).not.toContain('ran: long');
 
     expect(await builds.findById(buildId)).toMatchObject({ status: 'queued', error: null });
     expect((await workspaces.findById(id))?.status).toBe('starting');

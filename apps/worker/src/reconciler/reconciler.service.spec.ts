@@ -30,7 +30,7 @@ describe('ReconcilerService (fake runtime, own database)', () => {
     const base = testEnv();
     const url = await cloneDatabase(
       base.DATABASE_URL!.replace(/\/[^/?]*$/, '/postgres'),
-      'berth_unit_reconciler',
+      `berth_unit_reconciler_${base.BERTH_INSTANCE!.replace(/-/g, '_')}`,
       base.DATABASE_URL!,
     );
     config = configSchema.parse({ ...base, DATABASE_URL: url });

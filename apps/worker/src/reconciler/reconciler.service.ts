@@ -53,9 +53,11 @@ export class ReconcilerService extends PeriodicTask {
       if (busy.has(ws.id)) continue;
       const container = byWorkspace.get(ws.id);
       if (ws.status === 'running' && !container?.running) {
-        const why = container
-          ? `the container stopped outside Berth (${container.status})`
-          : 'the container was removed outside Berth';
+        // "Removal In Progress": a `docker rm -f` caught between its kill and its removal.
+        const why =
+          container && !container.status.startsWith('Removal In Progress')
+            ? `the container stopped outside Berth (${container.status})`
+            : 'the container was removed outside Berth';
         await this.follow(ws.id, why);
       } else if (ws.status === 'stopped' && container?.running) {
         // Desired stopped: containers are disposable, so an out-of-band start is undone.
