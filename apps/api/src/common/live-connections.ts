@@ -51,11 +51,19 @@ export class LiveConnections implements BeforeApplicationShutdown {
     this.logger.log(
       `shutting down: ending ${this.streams.size} live stream(s), draining ${this.sockets.size} connection(s)`,
     );
+    // A shutdown hook that never settles would leave a process that ignores SIGTERM until it is
+    // killed; past the grace period and a margin, say so and exit (a supervisor restarts it).
+    const margin = 10_000;
+    setTimeout(() => {
+      this.logger.error(`shutdown did not finish within ${this.config.BERTH_SHUTDOWN_GRACE_MS + margin} ms; exiting`);
+      process.exit(1);
+    }, this.config.BERTH_SHUTDOWN_GRACE_MS + margin).unref();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const close of [...this.streams]) close();
     server.closeIdleConnections();
     await Promise.race([closed, sleep(this.config.BERTH_SHUTDOWN_GRACE_MS)]);
     for (const socket of this.sockets) socket.destroy();
+    this.logger.log('connections drained; closing the database and Redis');
   }
 }
 
