@@ -8,6 +8,7 @@ import { TemplatesPage } from './admin/TemplatesPage';
 import { UsersPage } from './admin/UsersPage';
 import { useSession, useUser } from './auth/session';
 import { SignInPage } from './auth/SignInPage';
+import { ResetPasswordPage } from './auth/ResetPasswordPage';
 import { Layout } from './components/Layout';
 import { Empty, Loading } from './components/States';
 import { Link, match, useLocation } from './lib/router';
@@ -18,6 +19,9 @@ import { SshKeysPage } from './ssh/SshKeysPage';
 
 export function App() {
   const { state } = useSession();
+  const { path } = useLocation();
+  // Public: redeeming a reset code needs no session (and must not wait for one).
+  if (path === '/reset-password') return <ResetPasswordPage />;
   if (state.kind === 'loading') return <Loading label="Starting Berth…" />;
   if (state.kind === 'signed-out') return <SignInPage reason={state.reason} />;
   return (

@@ -6,11 +6,34 @@ import { issueCsrfToken, type SessionRequest } from './csrf-token.js';
 import { PasswordLoginGuard } from './password-login.guard.js';
 import { SESSION_COOKIE } from '../common/session.js';
 import { toUserView, type UserView } from '../users/user.view.js';
-import { LoginDto } from './login.dto.js';
+import { LoginDto, RedeemPasswordResetDto } from './login.dto.js';
+import { AuditService } from '../audit/audit.service.js';
+import { PasswordResetsService } from './password-resets.service.js';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
+  constructor(
+    private readonly resets: PasswordResetsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Redeems an admin-made reset code (no sign-in): new password, every session of that user ends. */
+  @Post('password-reset')
+  @HttpCode(204)
+  async redeemPasswordReset(@Body() dto: RedeemPasswordResetDto, @Req() req: Request): Promise<void> {
+    const userId = await this.resets.redeem(req.ip ?? 'unknown', dto.code, dto.password);
+    await this.audit.record({
+      actor: null,
+      action: 'auth.password-reset.redeemed',
+      targetType: 'user',
+      targetId: userId,
+      ip: req.ip ?? null,
+      outcome: 'success',
+      details: {},
+    });
+  }
+
   // Limited per address and per account before the password is even checked (429 learns nothing).
   @UseGuards(PasswordLoginGuard)
   @Post('login')
