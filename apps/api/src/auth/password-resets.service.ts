@@ -5,6 +5,7 @@ import { hashPassword } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { BerthError, ErrorCode, invalid } from '#domain';
 import { SessionsRepository, UsersRepository } from '#persistence';
+import { portalUrl } from '../common/portal-url.js';
 import { LoginLimiter } from './login-limiter.service.js';
 
 export interface PasswordResetView {
@@ -46,11 +47,10 @@ export class PasswordResetsService implements OnApplicationShutdown {
       .set(`${this.prefix}:code:${hash(code)}`, userId, 'EX', ttl)
       .expire(`${this.prefix}:user:${userId}`, ttl)
       .exec();
-    const base = (this.config.BERTH_PUBLIC_URL ?? `http://localhost:${this.config.PORT}`).replace(/\/$/, '');
     return {
       code,
       // The code travels in the fragment: browsers never send it to a server or in a Referer.
-      url: `${base}/reset-password#code=${code}`,
+      url: `${portalUrl(this.config)}/reset-password#code=${code}`,
       expiresAt: new Date(Date.now() + ttl * 1000).toISOString(),
     };
   }
