@@ -1,10 +1,10 @@
-import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
-import { CSRF_COOKIE, CurrentUser, type AuthenticatedUser } from '#auth';
+import { berthCookies, CurrentUser, type AuthenticatedUser } from '#auth';
+import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { issueCsrfToken, type SessionRequest } from './csrf-token.js';
 import { PasswordLoginGuard } from './password-login.guard.js';
-import { SESSION_COOKIE } from '../common/session.js';
 import { toUserView, type UserView } from '../users/user.view.js';
 import { LoginDto, RedeemPasswordResetDto } from './login.dto.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -16,6 +16,7 @@ export class AuthController {
   constructor(
     private readonly resets: PasswordResetsService,
     private readonly audit: AuditService,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
   /** Redeems an admin-made reset code (no sign-in): new password, every session of that user ends. */
@@ -44,7 +45,7 @@ export class AuthController {
     @Req() req: SessionRequest,
     @Res({ passthrough: true }) res: Response,
   ): { user: UserView } {
-    issueCsrfToken(req, res);
+    issueCsrfToken(req, res, this.config);
     return { user: toUserView(user) };
   }
 
@@ -53,7 +54,9 @@ export class AuthController {
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     await new Promise<void>((resolve, reject) => req.logout((error) => (error ? reject(error as Error) : resolve())));
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
-    res.clearCookie(SESSION_COOKIE);
-    res.clearCookie(CSRF_COOKIE);
+    const cookies = berthCookies(this.config);
+    const options = { path: '/', secure: cookies.hostPrefixed };
+    res.clearCookie(cookies.session, options);
+    res.clearCookie(cookies.csrf, options);
   }
 }
