@@ -5,7 +5,7 @@
 #   scripts/images.sh [all|busybox|debian|tools|static]... [--force] [--no-cache]
 #     all (default)  every image below
 #     busybox        only berth/busybox:test (under 1 s; for tests)
-#     tools          only berth/tools:1 (Berth's own static toolset; needed to run workspaces)
+#     tools          only berth/tools:2 (Berth's own toolset; needed to run workspaces)
 #     static         only berth/static:test (one static binary, no shell; for tests)
 #     debian         only berth/debian:bookworm (debootstrap, about a minute the first time)
 #     --force        rebuild even if the image exists
@@ -17,9 +17,12 @@
 #                        user dev (1000:1000, /home/dev, bash, passwordless sudo).
 #                        CMD sleep infinity. The rootfs tarball is cached outside the clone, in
 #                        $BERTH_CACHE (default /var/cache/berth/debian-bookworm-<recipe>.tar).
-# berth/tools:1          only /.berth/busybox (static). Berth copies it into the read-only volume
-#                        berth-tools-1 mounted in every workspace, so its own plumbing (the idle
-#                        command when a template names none) needs nothing from the template image.
+# berth/tools:2          Berth's toolset under /.berth: busybox (static), relay (tools/berth-relay.c,
+#                        gcc -static: TCP for `ssh -L`, the SSH agent socket), libexec/sftp-server
+#                        (Debian's openssh-sftp-server) with its shared libraries and the glibc
+#                        loader in lib/. Berth copies it into the read-only volume berth-tools-2
+#                        mounted in every workspace, so its own plumbing (the idle command, SSH
+#                        forwarding, SFTP) needs nothing from the template image.
 # berth/static:test      only /tini (tini-static from Debian's tini): no shell, no coreutils, no
 #                        /etc/passwd. Tests prove a workspace runs from such an image.
 #   mirror         print the Debian mirror and security mirror debootstrap would use, and exit
@@ -35,7 +38,7 @@
 IMAGE_BUSYBOX=berth/busybox:test
 IMAGE_DEBIAN=berth/debian:bookworm
 # Keep in step with TOOLS_IMAGE in libs/domain/src/docker-objects.ts.
-IMAGE_TOOLS=berth/tools:1
+IMAGE_TOOLS=berth/tools:2
 IMAGE_STATIC=berth/static:test
 # Bump when the Debian recipe changes, so the cached rootfs is rebuilt.
 DEBIAN_RECIPE=v1
@@ -238,7 +241,30 @@ build_tools() {
   lock image-tools
   busybox_static_ok || apt_install busybox-static
   busybox_static_ok || die "cannot build $IMAGE_TOOLS: /bin/busybox is not a static binary"
-  one_file_image "$IMAGE_TOOLS" /bin/busybox /.berth/busybox 'CMD ["/.berth/busybox","true"]'
+  local sftp=/usr/lib/openssh/sftp-server
+  [[ -x $sftp ]] || apt_install openssh-sftp-server
+  [[ -x $sftp ]] || die "cannot build $IMAGE_TOOLS: $sftp is missing (Debian package openssh-sftp-server)"
+  [[ -f /usr/lib/x86_64-linux-gnu/libc.a ]] || apt_install gcc libc6-dev
+  have gcc || die "cannot build $IMAGE_TOOLS: gcc is missing (Debian packages gcc libc6-dev)"
+  local r
+  r=$(mktemp -d "$BERTH_RUN/tools-rootfs.XXXXXX")
+  CLEANUP_DIRS+=("$r")
+  mkdir -p "$r/.berth/lib" "$r/.berth/libexec"
+  cp /bin/busybox "$r/.berth/busybox"
+  gcc -static -O2 -s -Wall -o "$r/.berth/relay" "$BERTH_ROOT/tools/berth-relay.c" >>"$BERTH_LOGS/images.log" 2>&1 ||
+    die "cannot build $IMAGE_TOOLS: gcc -static tools/berth-relay.c failed (see .berth/logs/images.log)"
+  cp "$sftp" "$r/.berth/libexec/sftp-server"
+  # The dynamic sftp-server runs through the loader it was linked against, with only these
+  # libraries (workspaces run it as /.berth/lib/ld-linux-x86-64.so.2 --library-path /.berth/lib).
+  local lib
+  while read -r lib; do
+    cp -L "$lib" "$r/.berth/lib/$(basename "$lib")"
+  done < <(LC_ALL=C ldd "$sftp" | grep -oE '/[^ ]+\.so[^ ]*')
+  [[ -f "$r/.berth/lib/ld-linux-x86-64.so.2" ]] ||
+    die "cannot build $IMAGE_TOOLS: sftp-server is not linked against /lib64/ld-linux-x86-64.so.2"
+  chmod -R a+rX,go-w "$r/.berth"
+  tar --numeric-owner --owner=0 --group=0 -C "$r" -c . | docker_import "$IMAGE_TOOLS" 'CMD ["/.berth/busybox","true"]' ||
+    die "cannot build $IMAGE_TOOLS: docker import failed: $(tail -n 1 "$BERTH_LOGS/images.log") (see .berth/logs/images.log)"
   log "built $IMAGE_TOOLS"
 }
 

@@ -1,14 +1,21 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import ssh2 from 'ssh2';
 import {
   ApiClient,
   createDeveloper,
+  bundleBinary,
+  containersOf,
   makeSshKey,
   runCommand,
+  scpOptions,
   signIn,
   sshOptions,
   startCommand,
+  startSshAgent,
   testAdmin,
+  testDocker,
   uniqueName,
   waitFor,
   type TestSshKey,
@@ -95,6 +102,118 @@ describe('SSH gateway', () => {
       expect(body).toBe('hello-from-workspace\n');
     } finally {
       tunnel.kill();
+    }
+  });
+
+  it('serves SFTP as the template user: scp both ways, sftp put, get and ls', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-scp-'));
+    fs.writeFileSync(path.join(dir, 'up.txt'), 'sent by scp\n');
+    const scp = (...args: string[]) => runCommand('scp', [...scpOptions(port, key.path), ...args]);
+    expect(await scp(path.join(dir, 'up.txt'), `${ws.name}@127.0.0.1:up.txt`)).toMatchObject({ code: 0 });
+    const owned = await ssh(ws.name, key, ['/bin/busybox stat -c "%u %n" /home/dev/up.txt; cat up.txt']);
+    expect(owned.stdout).toBe('1000 /home/dev/up.txt\nsent by scp\n');
+
+    expect((await ssh(ws.name, key, ['echo made inside > down.txt'])).code).toBe(0);
+    expect(await scp(`${ws.name}@127.0.0.1:down.txt`, path.join(dir, 'down.txt'))).toMatchObject({ code: 0 });
+    expect(fs.readFileSync(path.join(dir, 'down.txt'), 'utf8')).toBe('made inside\n');
+
+    fs.writeFileSync(path.join(dir, 'put.txt'), 'sent by sftp\n');
+    const batch = [`put ${path.join(dir, 'put.txt')} put.txt`, `get up.txt ${path.join(dir, 'got.txt')}`, 'ls -1'];
+    const sftp = await runCommand('sftp', [...scpOptions(port, key.path), '-b', '-', `${ws.name}@127.0.0.1`], {
+      input: batch.join('\n') + '\n',
+    });
+    expect(sftp.code).toBe(0);
+    expect(sftp.stdout).toMatch(/^put\.txt$/m);
+    expect(fs.readFileSync(path.join(dir, 'got.txt'), 'utf8')).toBe('sent by scp\n');
+    expect((await ssh(ws.name, key, ['cat put.txt'])).stdout).toBe('sent by sftp\n');
+    // The container's own view, as its user: a root-only path stays closed.
+    const denied = await runCommand('sftp', [...scpOptions(port, key.path), '-b', '-', `${ws.name}@127.0.0.1`], {
+      input: `put ${path.join(dir, 'put.txt')} /etc/berth-should-not-exist\n`,
+    });
+    expect(denied.code).not.toBe(0);
+    expect(denied.stderr).toMatch(/Permission denied/);
+  });
+
+  it('forwards the client’s agent with ssh -A: ssh-add -l inside lists the key', async () => {
+    const agent = await startSshAgent(key.path);
+    try {
+      const bundle = bundleBinary('/usr/bin/ssh-add');
+      const copied = await runCommand('scp', [...scpOptions(port, key.path), '-r', bundle, `${ws.name}@127.0.0.1:sa`]);
+      expect(copied.code).toBe(0);
+      const listed = await runCommand(
+        'ssh',
+        [
+          ...sshOptions(port, key.path, ['-A']),
+          `${ws.name}@127.0.0.1`,
+          'echo "sock=$SSH_AUTH_SOCK"; ./sa/ld-linux-x86-64.so.2 --library-path ./sa ./sa/ssh-add -l',
+        ],
+        { env: agent.env },
+      );
+      const fingerprint = (await runCommand('ssh-keygen', ['-l', '-f', `${key.path}.pub`])).stdout.split(' ')[1]!;
+      expect(listed.stdout).toMatch(/^sock=\/tmp\/berth-agent-\w+\/agent$/m);
+      expect(listed.stdout).toContain(fingerprint);
+      expect(listed.code).toBe(0);
+      // Without -A there is no socket.
+      const plain = await runCommand(
+        'ssh',
+        [...sshOptions(port, key.path), `${ws.name}@127.0.0.1`, 'echo "sock=$SSH_AUTH_SOCK"'],
+        {
+          env: agent.env,
+        },
+      );
+      expect(plain.stdout).toBe('sock=\n');
+      // The socket lives as long as its connection: gone once `ssh -A` has ended.
+      const left = await waitFor(
+        () => ssh(ws.name, key, ['ls /tmp | grep -c berth-agent || true']).then((r) => r.stdout),
+        (out) => out === '0\n',
+        'the agent socket to be removed',
+        15_000,
+      );
+      expect(left).toBe('0\n');
+    } finally {
+      agent.stop();
+    }
+  });
+
+  it('forwards ssh -L in an image with no shell, nc or bash (Berth’s own relay)', async () => {
+    const staticTemplate = (
+      (
+        await admin.post('/templates', {
+          name: uniqueName('sshstatic'),
+          spec: { image: 'berth/static:test', user: '1234:2345', homePath: '/home/dev' },
+        })
+      ).body as { id: string }
+    ).id;
+    const bare = (await dev.post('/workspaces', { name: uniqueName('sshbare'), templateId: staticTemplate })).body as {
+      id: string;
+      name: string;
+    };
+    await dev.waitForStatus(bare.id, 'running');
+    // The test's own HTTP server (busybox httpd from the toolset), on the workspace's 127.0.0.1.
+    const [info] = await containersOf(bare.id);
+    const exec = await testDocker()
+      .getContainer(info!.Id)
+      .exec({ Cmd: ['/.berth/busybox', 'httpd', '-f', '-p', '127.0.0.1:8000', '-h', '/.berth'], User: '1234' });
+    await exec.start({ Detach: true });
+    const tunnel = startCommand('ssh', [
+      ...sshOptions(port, key.path, ['-N', '-L', `127.0.0.1:${forwardPort}:127.0.0.1:8000`]),
+      `${bare.name}@127.0.0.1`,
+    ]);
+    try {
+      const answer = await waitFor(
+        () =>
+          fetch(`http://127.0.0.1:${forwardPort}/no-such-page`).then(
+            async (r) => ({ status: r.status, body: await r.text() }),
+            () => null,
+          ),
+        (r) => r !== null,
+        'the tunnel to answer',
+        30_000,
+      );
+      expect(answer).toMatchObject({ status: 404, body: expect.stringContaining('404 Not Found') as string });
+    } finally {
+      tunnel.kill();
+      await dev.delete(`/workspaces/${bare.id}`);
     }
   });
 

@@ -4,12 +4,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ApiClient,
+  bundleBinary,
   createDeveloper,
   makeSshKey,
   runCommand,
+  scpOptions,
   signIn,
   sshOptions,
   startCommand,
+  startSshAgent,
   testAdmin,
   testBaseUrl,
   uniqueName,
@@ -72,6 +75,52 @@ describe('SSH over the API WebSocket and the berth CLI', () => {
     const pty = await viaProxy(dev.token, key, [], ['-tt'], 'echo $((6*7)); exit 4\n');
     expect(pty.stdout).toMatch(/\r\n42\r\n/);
     expect(pty.code).toBe(4);
+  });
+
+  it('serves scp both ways and sftp through ProxyCommand', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-scp-ws-'));
+    fs.writeFileSync(path.join(dir, 'up.txt'), 'over the websocket\n');
+    const proxied = (cmd: string, args: string[], input?: string) =>
+      runCommand(
+        cmd,
+        [
+          ...scpOptions(22, key.path, ['-o', `ProxyCommand=${process.execPath} ${CLI} ssh --stdio ${ws.name}`]),
+          ...args,
+        ],
+        { env: cliEnv(dev.token), input },
+      );
+    const host = `${ws.name}@berth-${ws.name}`;
+    expect(await proxied('scp', [path.join(dir, 'up.txt'), `${host}:ws-up.txt`])).toMatchObject({ code: 0 });
+    expect(await proxied('scp', [`${host}:ws-up.txt`, path.join(dir, 'down.txt')])).toMatchObject({ code: 0 });
+    expect(fs.readFileSync(path.join(dir, 'down.txt'), 'utf8')).toBe('over the websocket\n');
+    const sftp = await proxied('sftp', ['-b', '-', host], 'ls -1\n');
+    expect(sftp).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ws-up\.txt$/m) as string });
+  });
+
+  it('forwards the agent through ProxyCommand: ssh-add -l inside lists the key', async () => {
+    const agent = await startSshAgent(key.path);
+    try {
+      const bundle = bundleBinary('/usr/bin/ssh-add');
+      const proxy = ['-o', `ProxyCommand=${process.execPath} ${CLI} ssh --stdio ${ws.name}`];
+      const env = { ...cliEnv(dev.token), SSH_AUTH_SOCK: agent.env.SSH_AUTH_SOCK };
+      const host = `${ws.name}@berth-${ws.name}`;
+      expect(
+        await runCommand('scp', [...scpOptions(22, key.path, proxy), '-r', bundle, `${host}:sa`], { env }),
+      ).toMatchObject({ code: 0 });
+      const listed = await runCommand(
+        'ssh',
+        [
+          ...sshOptions(22, key.path, [...proxy, '-A']),
+          host,
+          './sa/ld-linux-x86-64.so.2 --library-path ./sa ./sa/ssh-add -l',
+        ],
+        { env },
+      );
+      const fingerprint = (await runCommand('ssh-keygen', ['-l', '-f', `${key.path}.pub`])).stdout.split(' ')[1]!;
+      expect(listed).toMatchObject({ code: 0, stdout: expect.stringContaining(fingerprint) as string });
+    } finally {
+      agent.stop();
+    }
   });
 
   it('forwards ssh -L to the workspace’s loopback through ProxyCommand', async () => {

@@ -101,7 +101,7 @@ describe('workspace lifecycle (real Docker)', () => {
     expect(info.Mounts).toEqual([
       expect.objectContaining({ Type: 'volume', Name: `berth-ws-${workspaceId}-home`, Destination: '/home/dev' }),
       // Berth's own static toolset, read-only (no host path: a volume the engine filled).
-      expect.objectContaining({ Type: 'volume', Name: 'berth-tools-1', Destination: '/.berth', RW: false }),
+      expect.objectContaining({ Type: 'volume', Name: 'berth-tools-2', Destination: '/.berth', RW: false }),
     ]);
     expect(Object.keys(info.NetworkSettings.Networks)).toEqual([testEnv().BERTH_WORKSPACE_NETWORK!]);
 

@@ -18,8 +18,8 @@ export const ROLE_BUILD_STEP = 'build-step';
  * volume mounted in every workspace at TOOLS_DIR, so Berth's plumbing runs nothing of the
  * template's image. Bump the version with the image's content.
  */
-export const TOOLS_IMAGE = 'berth/tools:1';
-export const TOOLS_VOLUME = 'berth-tools-1';
+export const TOOLS_IMAGE = 'berth/tools:2';
+export const TOOLS_VOLUME = 'berth-tools-2';
 export const TOOLS_DIR = '/.berth';
 export const ROLE_TOOLS = 'tools';
 /** A short-lived home usage measurement (Berth's `du` with volumes mounted read-only). */

@@ -41,7 +41,7 @@ describe('hardened container options', () => {
   it('mounts only the workspace volume, named from the id, at homePath', () => {
     expect(options.HostConfig.Mounts).toEqual([
       { Type: 'volume', Source: 'berth-ws-w1-home', Target: '/home/dev', VolumeOptions: { NoCopy: true } },
-      { Type: 'volume', Source: 'berth-tools-1', Target: '/.berth', ReadOnly: true },
+      { Type: 'volume', Source: 'berth-tools-2', Target: '/.berth', ReadOnly: true },
     ]);
     expect(options.WorkingDir).toBe('/home/dev');
     expect(options.Env).toEqual(expect.arrayContaining(['A=1', 'HOME=/home/dev', 'BERTH_WORKSPACE_ID=w1']));

@@ -1,4 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 
 export interface SshRun {
   code: number | null;
@@ -54,4 +57,32 @@ export function runCommand(
 /** A long-running child (e.g. `ssh -N -L`), stopped by the caller. */
 export function startCommand(cmd: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
   return spawn(cmd, args, { env: env ?? process.env, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** sshOptions for scp and sftp, whose port flag is -P. */
+export function scpOptions(port: number, keyPath: string | null, extra: string[] = []): string[] {
+  return ['-P', ...sshOptions(port, keyPath, extra).slice(1)];
+}
+
+/** A throwaway ssh-agent holding one key; `env` points SSH_AUTH_SOCK at it. */
+export async function startSshAgent(keyPath: string): Promise<{ env: NodeJS.ProcessEnv; stop(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-agent-'));
+  const sock = join(dir, 'agent.sock');
+  const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+  const env = { ...process.env, SSH_AUTH_SOCK: sock };
+  for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+  const added = await runCommand('ssh-add', [keyPath], { env });
+  if (added.code !== 0) throw new Error(`ssh-add failed: ${added.stderr}`);
+  return { env, stop: () => agent.kill() };
+}
+
+/**
+ * A host binary with its shared libraries and glibc loader in one directory, to copy into a
+ * workspace whose image lacks it (run there as `DIR/ld-linux-x86-64.so.2 --library-path DIR DIR/NAME`).
+ */
+export function bundleBinary(binary: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-bundle-'));
+  const libs = execFileSync('ldd', [binary], { encoding: 'utf8' }).match(/\/\S+\.so\S*/g) ?? [];
+  for (const file of [binary, ...libs]) copyFileSync(realpathSync(file), join(dir, basename(file)));
+  return dir;
 }

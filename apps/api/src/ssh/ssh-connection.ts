@@ -1,9 +1,10 @@
 import { finished } from 'node:stream/promises';
 import { type Logger } from '@nestjs/common';
 import type ssh2 from 'ssh2';
-import { LOGIN_SHELL, tcpRelayCommand, type InteractiveExec } from '#runtime';
+import { AGENT_RELAY_COMMAND, LOGIN_SHELL, SFTP_SERVER_COMMAND, tcpRelayCommand, type InteractiveExec } from '#runtime';
 import { TtySession } from '../terminal/tty-session.js';
 import { type WorkspaceTarget } from '../terminal/workspace-access.service.js';
+import { startAgentRelay } from './ssh-agent-relay.js';
 import { type SshIdentity } from './ssh-gateway.service.js';
 import { type SshWorkspaces } from './ssh-workspaces.js';
 
@@ -23,6 +24,8 @@ const clamp = (n: number, min: number, max: number): number => Math.min(max, Mat
 export class SshConnection {
   private activityTimer: NodeJS.Timeout | null = null;
   private target: Promise<WorkspaceTarget> | null = null;
+  /** The agent socket's path in the workspace, once `ssh -A` asked for one (one per connection). */
+  private agent: Promise<string> | null = null;
 
   constructor(
     private readonly client: ssh2.Connection,
@@ -52,9 +55,27 @@ export class SshConnection {
     return this.target;
   }
 
+  /** Starts Berth's agent relay in the workspace as its user, ended with the connection. */
+  private agentSocket(): Promise<string> {
+    this.agent ??= (async () => {
+      const target = await this.running(() => undefined);
+      const proc = await this.workspaces.openExec(this.identity.workspace.id, {
+        cmd: AGENT_RELAY_COMMAND,
+        user: target.user,
+        workdir: '/',
+        env: { HOME: target.homePath },
+        tty: null,
+      });
+      this.client.on('close', () => proc.close());
+      return startAgentRelay(this.client, proc);
+    })();
+    return this.agent;
+  }
+
   private session(session: ssh2.Session): void {
     const env: Record<string, string> = { LANG: 'C.UTF-8' };
     let pty: { cols: number; rows: number } | null = null;
+    let agent = false;
     // The same TTY path as the browser terminal: window changes that arrive before the process is
     // attached are kept and applied once it is, in order with the input around them.
     const tty = new TtySession();
@@ -72,6 +93,10 @@ export class SshConnection {
       void tty.resize(clamp(info.cols, 10, 1000), clamp(info.rows, 2, 500)).catch(() => undefined);
       accept?.();
     });
+    session.on('auth-agent', (accept) => {
+      agent = true;
+      accept?.();
+    });
     const run = (accept: () => ssh2.ServerChannel, cmd: string[] | null): void => {
       const channel = accept();
       this.workspaces.recordActivity(this.identity.workspace.id);
@@ -79,6 +104,16 @@ export class SshConnection {
       void (async () => {
         try {
           const target = await this.running(progress);
+          if (agent) {
+            // Like sshd, a broken agent relay costs the forwarding, not the session.
+            await this.agentSocket().then(
+              (path) => (env.SSH_AUTH_SOCK = path),
+              (error: unknown) =>
+                progress(
+                  `berth: agent forwarding unavailable: ${error instanceof Error ? error.message : String(error)}`,
+                ),
+            );
+          }
           const proc = await this.workspaces.openExec(this.identity.workspace.id, {
             cmd: cmd ?? LOGIN_SHELL,
             user: target.user,
@@ -114,7 +149,11 @@ export class SshConnection {
     };
     session.on('shell', (accept) => run(accept, null));
     session.on('exec', (accept, _reject, info) => run(accept, ['sh', '-c', info.command]));
-    session.on('subsystem', (_accept, reject) => reject());
+    // SFTP (and so OpenSSH 9's scp) is OpenSSH's own sftp-server run inside the workspace as its
+    // user: it sees what that user sees in the container, never the volume from the host side.
+    session.on('subsystem', (accept, reject, info) =>
+      info.name === 'sftp' ? run(accept, SFTP_SERVER_COMMAND) : reject(),
+    );
   }
 
   private async forward(accept: () => ssh2.ServerChannel, reject: () => void, port: number): Promise<void> {
