@@ -50,7 +50,12 @@ describe('app origins: each forwarded port on its own origin, behind a one-time 
       (
         await admin.post('/templates', {
           name: uniqueName('apps'),
-          spec: { image: 'berth/busybox:test', ports: [{ port: 8000, name: 'web' }], command: ['sh', '-c', ECHO_APP] },
+          spec: {
+            image: 'berth/busybox:test',
+            maxPortShare: 'public',
+            ports: [{ port: 8000, name: 'web' }],
+            command: ['sh', '-c', ECHO_APP],
+          },
         })
       ).body as { id: string }
     ).id;
@@ -85,6 +90,41 @@ describe('app origins: each forwarded port on its own origin, behind a one-time 
       events: { details: { port: number } }[];
     };
     expect(audit.events[0]?.details).toEqual({ port: 8000 });
+  });
+
+  it('sends an anonymous browser to the portal sign-in, which returns through the ticket route', async () => {
+    const navigate = (path: string) =>
+      request(base)
+        .get(path)
+        .set('Host', appHost)
+        .set('Accept', 'text/html,application/xhtml+xml')
+        .set('Sec-Fetch-Mode', 'navigate');
+    for (const share of ['owner', 'authenticated'] as const) {
+      expect((await owner.patch(`/workspaces/${workspaceId}/ports/8000`, { share })).status).toBe(204);
+      const bounced = await navigate('/index.html?x=1');
+      expect(bounced.status).toBe(302);
+      const signInUrl = new URL(String(bounced.headers.location));
+      expect(signInUrl.origin).toBe(new URL(base).origin); // BERTH_PUBLIC_URL
+      expect(signInUrl.pathname).toBe('/');
+      const back = signInUrl.searchParams.get('return')!;
+      expect(back).toBe(`/api/v1/workspaces/${workspaceId}/ports/8000/open?path=%2Findex.html%3Fx%3D1`);
+      // After signing in, the portal follows `return`: the ticket route, then the trade on the app origin.
+      const open = await owner.get(back.replace(/^\/api\/v1/, ''));
+      expect(open.status).toBe(302);
+      const ticket = new URL(String(open.headers.location));
+      expect(ticket.host).toBe(appHost);
+      const trade = await request(base).get(`${ticket.pathname}${ticket.search}`).set('Host', appHost);
+      expect(trade.status).toBe(302);
+      expect(trade.headers.location).toBe('/index.html?x=1');
+      // Scripts and fetches (no navigation) keep their plain 401.
+      const fetched = await request(base).get('/index.html').set('Host', appHost).set('Sec-Fetch-Mode', 'cors');
+      expect(fetched.status).toBe(401);
+      expect((await request(base).get('/index.html').set('Host', appHost)).status).toBe(401);
+    }
+    // A public port is served to the anonymous browser directly.
+    expect((await owner.patch(`/workspaces/${workspaceId}/ports/8000`, { share: 'public' })).status).toBe(204);
+    expect((await navigate('/index.html')).status).toBe(200);
+    expect((await owner.patch(`/workspaces/${workspaceId}/ports/8000`, { share: 'owner' })).status).toBe(204);
   });
 
   it('never lets a Berth cookie, the CSRF header or a token reach the app, nor the app set a Berth cookie', async () => {

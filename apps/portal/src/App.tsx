@@ -8,6 +8,7 @@ import { TemplatesPage } from './admin/TemplatesPage';
 import { UsersPage } from './admin/UsersPage';
 import { useSession, useUser } from './auth/session';
 import { SignInPage } from './auth/SignInPage';
+import { ResetPasswordPage } from './auth/ResetPasswordPage';
 import { Layout } from './components/Layout';
 import { Empty, Loading } from './components/States';
 import { Link, match, useLocation } from './lib/router';
@@ -18,8 +19,17 @@ import { SshKeysPage } from './ssh/SshKeysPage';
 
 export function App() {
   const { state } = useSession();
+  const { path } = useLocation();
+  // Public: redeeming a reset code needs no session (and must not wait for one).
+  if (path === '/reset-password') return <ResetPasswordPage />;
   if (state.kind === 'loading') return <Loading label="Starting Berth…" />;
   if (state.kind === 'signed-out') return <SignInPage reason={state.reason} />;
+  const back = returnTo();
+  if (back) {
+    // Signed in: continue to the forwarded port that sent the browser here (its ticket route).
+    window.location.replace(back);
+    return <Loading label="Opening the app…" />;
+  }
   return (
     <Layout>
       <Routes />
@@ -59,4 +69,12 @@ function NotFound() {
       </Empty>
     </section>
   );
+}
+
+/** `?return=` from an app origin: only the ticket route of a port, so it is no open redirect. */
+function returnTo(): string | null {
+  const value = new URLSearchParams(window.location.search).get('return');
+  return value && /^\/api\/v1\/workspaces\/[0-9a-f-]{36}\/ports\/\d{1,5}\/open(\?path=[^#]*)?$/i.test(value)
+    ? value
+    : null;
 }

@@ -10,3 +10,4 @@ export * from './scopes.js';
 export * from './origin.js';
 export * from './oidc/index.js';
 export * from './request-authenticator.js';
+export * from './cookie-names.js';

@@ -106,6 +106,8 @@ export const configSchema = z.object({
     .regex(/^https?:\/\/\*\.[a-z0-9.-]+(:\d+)?\/?$/i, 'a URL such as https://*.apps.example.com')
     .optional(),
   BERTH_MIN_PASSWORD_LENGTH: z.coerce.number().int().min(8).max(128).default(12),
+  /** How long an admin-made password reset code stays valid (single use either way). */
+  BERTH_PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
   /**
    * Failed sign-ins allowed per account (BERTH_LOGIN_LIMIT) and per client address, per window;
    * each account's failures after the third also delay its next attempt (doubling, up to the max).

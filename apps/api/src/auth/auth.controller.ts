@@ -1,16 +1,40 @@
-import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
-import { CSRF_COOKIE, CurrentUser, type AuthenticatedUser } from '#auth';
+import { berthCookies, CurrentUser, type AuthenticatedUser } from '#auth';
+import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { issueCsrfToken, type SessionRequest } from './csrf-token.js';
 import { PasswordLoginGuard } from './password-login.guard.js';
-import { SESSION_COOKIE } from '../common/session.js';
 import { toUserView, type UserView } from '../users/user.view.js';
-import { LoginDto } from './login.dto.js';
+import { LoginDto, RedeemPasswordResetDto } from './login.dto.js';
+import { AuditService } from '../audit/audit.service.js';
+import { PasswordResetsService } from './password-resets.service.js';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
+  constructor(
+    private readonly resets: PasswordResetsService,
+    private readonly audit: AuditService,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+  ) {}
+
+  /** Redeems an admin-made reset code (no sign-in): new password, every session of that user ends. */
+  @Post('password-reset')
+  @HttpCode(204)
+  async redeemPasswordReset(@Body() dto: RedeemPasswordResetDto, @Req() req: Request): Promise<void> {
+    const userId = await this.resets.redeem(req.ip ?? 'unknown', dto.code, dto.password);
+    await this.audit.record({
+      actor: null,
+      action: 'auth.password-reset.redeemed',
+      targetType: 'user',
+      targetId: userId,
+      ip: req.ip ?? null,
+      outcome: 'success',
+      details: {},
+    });
+  }
+
   // Limited per address and per account before the password is even checked (429 learns nothing).
   @UseGuards(PasswordLoginGuard)
   @Post('login')
@@ -21,7 +45,7 @@ export class AuthController {
     @Req() req: SessionRequest,
     @Res({ passthrough: true }) res: Response,
   ): { user: UserView } {
-    issueCsrfToken(req, res);
+    issueCsrfToken(req, res, this.config);
     return { user: toUserView(user) };
   }
 
@@ -30,7 +54,9 @@ export class AuthController {
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     await new Promise<void>((resolve, reject) => req.logout((error) => (error ? reject(error as Error) : resolve())));
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
-    res.clearCookie(SESSION_COOKIE);
-    res.clearCookie(CSRF_COOKIE);
+    const cookies = berthCookies(this.config);
+    const options = { path: '/', secure: cookies.hostPrefixed };
+    res.clearCookie(cookies.session, options);
+    res.clearCookie(cookies.csrf, options);
   }
 }

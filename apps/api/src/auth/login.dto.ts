@@ -5,3 +5,8 @@ export class LoginDto {
   @ApiProperty() @IsEmail() email!: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(256) password!: string;
 }
+
+export class RedeemPasswordResetDto {
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(256) code!: string;
+  @ApiProperty() @IsString() @MaxLength(1024) password!: string;
+}

@@ -1,7 +1,8 @@
-import { Controller, Get, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiFoundResponse, ApiTags } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
 import { OidcAuthenticator } from '#auth';
+import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { OidcLoginService } from './oidc/oidc-login.service.js';
 import { startSession } from './oidc/start-session.js';
 
@@ -21,6 +22,7 @@ export class OidcController {
   constructor(
     private readonly oidc: OidcAuthenticator,
     private readonly logins: OidcLoginService,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
   /** Which sign-in methods the portal should offer. */
@@ -39,7 +41,7 @@ export class OidcController {
   @ApiFoundResponse({ description: 'signed in; redirect to the portal' })
   async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
     const user = await this.logins.signIn(await this.oidc.completeLogin(req, res), req.ip ?? null);
-    await startSession(req, res, user);
+    await startSession(req, res, user, this.config);
     res.redirect(302, '/');
   }
 }

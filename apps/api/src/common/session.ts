@@ -5,9 +5,8 @@ import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import pg from 'pg';
 import { type RequestHandler } from 'express';
+import { berthCookies } from '#auth';
 import { type BerthConfig } from '#config';
-
-export const SESSION_COOKIE = 'berth_session';
 
 /** Sessions live in Postgres (the `session` table), so logout and deactivation end them everywhere. */
 export function sessionMiddleware(config: BerthConfig): { middleware: RequestHandler; close: () => Promise<void> } {
@@ -17,14 +16,23 @@ export function sessionMiddleware(config: BerthConfig): { middleware: RequestHan
   // The broken client is dropped by the pool; the next request connects anew.
   pool.on('error', () => undefined);
   const PgStore = connectPgSimple(session);
+  const cookies = berthCookies(config);
   const middleware = session({
-    name: SESSION_COOKIE,
+    name: cookies.session,
+    // `__Host-` needs Secure; behind the TLS proxy the scheme comes from X-Forwarded-Proto.
+    ...(cookies.hostPrefixed ? { proxy: true } : {}),
     secret: sessionSecret(config),
     store: new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 600 }),
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: config.BERTH_SESSION_TTL_HOURS * 3600_000 },
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure: cookies.hostPrefixed ? true : 'auto',
+      maxAge: config.BERTH_SESSION_TTL_HOURS * 3600_000,
+    },
   });
   return { middleware, close: () => pool.end() };
 }

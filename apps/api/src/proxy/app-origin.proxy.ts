@@ -18,6 +18,7 @@ import {
 } from './app-origins.js';
 import { AppSessionsStore } from './app-sessions.store.js';
 import { AuditService } from '../audit/audit.service.js';
+import { portalUrl } from '../common/portal-url.js';
 
 export const TICKET_PATH = '/__berth/ticket';
 
@@ -34,6 +35,7 @@ export class AppOriginProxy {
   private readonly proxy = httpProxy.createProxyServer({ ws: true, xfwd: true, proxyTimeout: 120_000 });
   readonly domain: AppsDomain;
   private readonly cookieName: string;
+  private readonly portal: string;
 
   constructor(
     @Inject(BERTH_CONFIG) config: BerthConfig,
@@ -45,6 +47,7 @@ export class AppOriginProxy {
     private readonly audit: AuditService,
   ) {
     this.domain = appsDomain(config);
+    this.portal = portalUrl(config);
     // `__Host-`: only settable by this very host over https, so no sibling subdomain can plant it.
     this.cookieName = this.domain.scheme === 'https' ? '__Host-berth_app' : 'berth_app';
     this.proxy.on('proxyRes', (proxyRes) => {
@@ -82,7 +85,22 @@ export class AppOriginProxy {
     const workspace = await this.resolve(address);
     if (url.pathname === TICKET_PATH) return this.redeem(url.searchParams.get('t') ?? '', workspace.id, address, res);
     const user = await this.caller(req, workspace.id, address.port);
-    const target = await this.admit('HTTP', user, workspace.id, address.port);
+    let target: string;
+    try {
+      target = await this.admit('HTTP', user, workspace.id, address.port);
+    } catch (error) {
+      // A browser with no app cookie yet: off to the portal's sign-in, which comes back through the
+      // ticket route (scripts and fetches keep their 401).
+      if (user || !isNavigation(req) || !(error instanceof BerthError) || error.code !== ErrorCode.Unauthenticated)
+        throw error;
+      const ticketRoute = `/api/v1/workspaces/${workspace.id}/ports/${address.port}/open?path=${encodeURIComponent(`${url.pathname}${url.search}`)}`;
+      res.writeHead(302, {
+        location: `${this.portal}/?return=${encodeURIComponent(ticketRoute)}`,
+        'cache-control': 'no-store',
+      });
+      res.end();
+      return;
+    }
     strip(req);
     this.proxy.web(req, res, { target });
   }
@@ -186,6 +204,15 @@ function strip(req: IncomingMessage): void {
   const kept = (req.headers.cookie ?? '').split(/;\s*/).filter((c) => c && !BERTH_COOKIE.test(c));
   if (kept.length) req.headers.cookie = kept.join('; ');
   else delete req.headers.cookie;
+}
+
+/** A top-level page load in a browser (not a fetch, script or API client). */
+function isNavigation(req: IncomingMessage): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  if (req.headers.authorization) return false;
+  const mode = req.headers['sec-fetch-mode'];
+  if (mode !== undefined) return mode === 'navigate';
+  return (req.headers.accept ?? '').includes('text/html');
 }
 
 function readCookie(header: string | undefined, name: string): string | undefined {

@@ -5,6 +5,7 @@ import { CurrentUser, type AuthenticatedUser } from '#auth';
 import { CreateTokenDto, type CreatedTokenView } from '../tokens/tokens.dto.js';
 import { ChangePasswordDto, CreateUserDto, UpdateUserDto } from './users.dto.js';
 import { UsersService } from './users.service.js';
+import { type PasswordResetView } from '../auth/password-resets.service.js';
 import { type UserView } from './user.view.js';
 
 @ApiTags('users')
@@ -66,5 +67,11 @@ export class UsersController {
     @Body() dto: CreateTokenDto,
   ): Promise<CreatedTokenView> {
     return this.users.createTokenFor(actor, id, dto);
+  }
+
+  /** A one-time password reset code and portal link for the user, shown once; short-lived. */
+  @Post(':id/password-reset')
+  createPasswordReset(@Param('id', ParseUUIDPipe) id: string): Promise<PasswordResetView> {
+    return this.users.createPasswordReset(id);
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthHttpModule } from '../auth/auth-http.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { WorkspacesModule } from '../workspaces/workspaces.module.js';
 import { BootstrapAdminService } from './bootstrap-admin.service.js';
@@ -6,7 +7,7 @@ import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
 @Module({
-  imports: [TokensModule, WorkspacesModule],
+  imports: [AuthHttpModule, TokensModule, WorkspacesModule],
   controllers: [UsersController],
   providers: [UsersService, BootstrapAdminService],
 })

@@ -3,6 +3,7 @@ import { hashPassword, verifyPassword, type AuthenticatedUser } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { BerthError, conflict, ErrorCode, invalid, notFound } from '#domain';
 import { isUniqueViolation, SessionsRepository, TokensRepository, UsersRepository } from '#persistence';
+import { PasswordResetsService, type PasswordResetView } from '../auth/password-resets.service.js';
 import { type CreatedTokenView, type CreateTokenDto } from '../tokens/tokens.dto.js';
 import { TokensService } from '../tokens/tokens.service.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
@@ -19,6 +20,7 @@ export class UsersService {
     private readonly tokensRepo: TokensRepository,
     private readonly workspaces: WorkspacesService,
     private readonly quota: QuotaService,
+    private readonly resets: PasswordResetsService,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
@@ -73,6 +75,12 @@ export class UsersService {
     const user = await this.existing(id);
     if (!user.active) throw conflict('the user is deactivated');
     return this.tokens.create(id, dto, actor.id);
+  }
+
+  async createPasswordReset(id: string): Promise<PasswordResetView> {
+    const user = await this.existing(id);
+    if (!user.active) throw conflict('the user is deactivated');
+    return this.resets.create(id);
   }
 
   /**

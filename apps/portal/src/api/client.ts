@@ -6,6 +6,8 @@
 
 export const API_BASE = '/api/v1';
 export const CSRF_COOKIE = 'berth_csrf';
+/** Over https the API names it with the `__Host-` prefix. */
+const csrfCookie = (): string | null => readCookie(`__Host-${CSRF_COOKIE}`) ?? readCookie(CSRF_COOKIE);
 
 export class ApiError extends Error {
   constructor(
@@ -40,7 +42,7 @@ export function readCookie(name: string): string | null {
   return null;
 }
 
-export const hasSessionHint = (): boolean => readCookie(CSRF_COOKIE) !== null;
+export const hasSessionHint = (): boolean => csrfCookie() !== null;
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -60,7 +62,7 @@ export async function request<T>(
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') {
-    const csrf = readCookie(CSRF_COOKIE);
+    const csrf = csrfCookie();
     if (csrf) headers['x-csrf-token'] = csrf;
   }
   let res: Response;
