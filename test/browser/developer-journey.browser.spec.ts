@@ -33,6 +33,8 @@ describe('portal: developer journey (real Chromium)', () => {
     await screenshot(page, 'sign-in');
     await signInUi(page, dev.email, dev.password);
     await page.getByRole('heading', { name: 'Your workspaces' }).waitFor();
+    // The user's home volumes together, as measured (per workspace on each card).
+    expect(await page.getByTestId('home-total').innerText()).toMatch(/^Your home volumes use \d.* in total\.$/);
     await page.getByText('You have no workspaces yet.').waitFor();
     await screenshot(page, 'workspaces-empty');
 

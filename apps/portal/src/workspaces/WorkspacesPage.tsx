@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
 import type { Workspace } from '../api/types';
 import { Empty, ErrorBanner, Loading } from '../components/States';
+import { formatBytes } from '../lib/format';
 import { useAsync } from '../lib/use-async';
 import { Link } from '../lib/router';
 import { TRANSITIONAL } from './actions';
@@ -17,6 +18,9 @@ const MAX_LIVE = 4;
 
 export function WorkspacesPage() {
   const list = useAsync((signal) => api.get<Workspace[]>('/workspaces', signal), []);
+  // The user's homes together (the worker measures them; each card shows its own).
+  const me = useAsync((signal) => api.get<{ quota?: { homeUsageBytes?: number } }>('/users/me', signal), []);
+  const homeTotal = me.data?.quota?.homeUsageBytes;
   const templates = useTemplates();
   const [touched, setTouched] = useState<string[]>([]);
 
@@ -49,6 +53,11 @@ export function WorkspacesPage() {
           New workspace
         </Link>
       </div>
+      {homeTotal !== undefined && (
+        <p className="muted" data-testid="home-total">
+          Your home volumes use {formatBytes(homeTotal)} in total.
+        </p>
+      )}
       <ErrorBanner message={list.error} onRetry={list.reload} />
       {list.loading && !list.data && <Loading label="Loading workspaces…" />}
       {list.data && workspaces.length === 0 && (
