@@ -64,7 +64,8 @@ describe('admin queue view', () => {
 
     const retried = await admin.post(`/admin/queues/${WORKSPACE_QUEUE}/jobs/${id}/retry`);
     expect(retried.status).toBe(200);
-    expect((retried.body as JobView).state).not.toBe('failed');
+    // No assertion on the state in the answer: a free worker may already have run and failed the
+    // job again by then. That it ran again is what proves the retry.
     // The worker takes it again (and it fails again: its data is still wrong).
     await waitFor(
       async () => (await jobs('failed')).find((j) => j.id === id),
