@@ -98,10 +98,11 @@ describe('workspace lifecycle (real Docker)', () => {
       HostIp: '127.0.0.1',
       HostPort: String(ports[0]!.hostPort),
     });
-    expect(info.Mounts).toEqual([
-      expect.objectContaining({ Type: 'volume', Name: `berth-ws-${workspaceId}-home`, Destination: '/home/dev' }),
+    // In no particular order: the engine lists mounts as it keeps them.
+    expect([...info.Mounts].sort((a, b) => a.Destination.localeCompare(b.Destination))).toEqual([
       // Berth's own static toolset, read-only (no host path: a volume the engine filled).
       expect.objectContaining({ Type: 'volume', Name: 'berth-tools-2', Destination: '/.berth', RW: false }),
+      expect.objectContaining({ Type: 'volume', Name: `berth-ws-${workspaceId}-home`, Destination: '/home/dev' }),
     ]);
     expect(Object.keys(info.NetworkSettings.Networks)).toEqual([testEnv().BERTH_WORKSPACE_NETWORK!]);
 
