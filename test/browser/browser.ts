@@ -48,6 +48,19 @@ export async function openPage(browser: Browser, viewport = DESKTOP): Promise<Tr
     timezoneId: 'Europe/Berlin',
   });
   const page = await context.newPage();
+  // A navigation that Chromium aborts with ERR_NETWORK_CHANGED (Docker changed the host's
+  // interfaces for another suite at that moment) is sent again, at most twice: the abort is the
+  // machine's doing. Any other failure, and any answer the server gave, is the test's to judge.
+  const navigate = page.goto.bind(page);
+  page.goto = async (url, options) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await navigate(url, options);
+      } catch (error) {
+        if (attempt >= 3 || !/net::ERR_NETWORK_CHANGED/.test(String(error))) throw error;
+      }
+    }
+  };
   // Chromium aborts requests in flight with ERR_NETWORK_CHANGED whenever the host's interfaces
   // change, which Docker does as other suites create networks and containers: the machine's doing,
   // not the portal's (its requests are repeated on the next refresh).
