@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import Docker from 'dockerode';
-import { volumeName } from '#domain';
-import { measureVolumes } from '#runtime';
+import { measureVolumes, volumeName } from '#runtime';
 
 /**
  * The cost of measuring home volumes (`npm run bench`): 200 volumes, each with a few small files

@@ -15,7 +15,7 @@ import {
   type ApiClient,
 } from '#testing';
 import { testEnv } from './test-env.js';
-import { TOOLS_IMAGE } from '#domain';
+import { TOOLS_IMAGE } from '#runtime';
 
 export interface LabOptions {
   /** Short, DNS-label-like: it names the lab's folders, instance label and database. */

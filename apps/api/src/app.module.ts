@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '#auth';
-import { ConfigModule, loggerOptions } from '#config';
+import { ConfigModule, loadConfig, loggerOptions } from '#config';
 import { PersistenceModule } from '#persistence';
 import { RuntimeModule } from '#runtime';
 import { AuditModule } from './audit/audit.module.js';
@@ -24,7 +24,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module.js';
     LoggerModule.forRoot(loggerOptions('api')),
     ConfigModule,
     PersistenceModule,
-    RuntimeModule,
+    RuntimeModule.forRoot(loadConfig()),
     throttlingModule,
     LiveConnectionsModule,
     AuthModule,

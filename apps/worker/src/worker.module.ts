@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { ConfigModule, loggerOptions } from '#config';
+import { ConfigModule, loadConfig, loggerOptions } from '#config';
 import { PersistenceModule } from '#persistence';
 import { QueueModule } from '#queue';
 import { RuntimeModule } from '#runtime';
@@ -22,7 +22,7 @@ import { HomeUsageService } from './home-usage/home-usage.service.js';
     LoggerModule.forRoot(loggerOptions('worker')),
     ConfigModule,
     PersistenceModule,
-    RuntimeModule,
+    RuntimeModule.forRoot(loadConfig()),
     QueueModule.register('worker'),
   ],
   providers: [

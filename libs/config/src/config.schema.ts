@@ -19,6 +19,11 @@ export const configSchema = z.object({
   /** Signs session cookies; generated once and kept in BERTH_DATA_DIR when not given. */
   BERTH_SESSION_SECRET: z.string().min(16).optional(),
   BERTH_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  /**
+   * Which engine runs workspaces (DESIGN.md "Runtime"): RuntimeModule.forRoot picks its driver.
+   * `swarm` is part of the contract; a build without its driver refuses to start.
+   */
+  BERTH_RUNTIME: z.enum(['docker', 'swarm']).default('docker'),
   /** Label value separating installations that share one Docker engine. */
   BERTH_INSTANCE: z
     .string()

@@ -4,10 +4,8 @@ import { connect } from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Docker from 'dockerode';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { BerthError, CAPABILITY_ALLOWLIST, ErrorCode } from '#domain';
 import {
-  BerthError,
-  CAPABILITY_ALLOWLIST,
-  ErrorCode,
   LABEL_INSTANCE,
   LABEL_MANAGED,
   LABEL_ROLE,
@@ -22,7 +20,7 @@ import {
   containerName,
   volumeName,
   workspaceLabels,
-} from '#domain';
+} from './docker-objects.js';
 import { type StreamLimits } from './bounded-lines.js';
 import { sleep } from './abort.js';
 import { hardenedCreateOptions } from './hardening.js';
@@ -49,6 +47,7 @@ import {
   type LogSink,
   type PublishedPort,
   type RuntimeDriver,
+  type RuntimeInfo,
   type WorkspaceRuntimeSpec,
 } from './runtime.driver.js';
 
@@ -57,6 +56,7 @@ const STOP_GRACE_SECONDS = 10;
 
 @Injectable()
 export class DockerDriver implements RuntimeDriver {
+  readonly kind = 'docker';
   private readonly logger = new Logger(DockerDriver.name);
   /**
    * DOCKER_HOST (or the local socket) as docker-modem reads it; deadlines are per request. No
@@ -435,13 +435,18 @@ export class DockerDriver implements RuntimeDriver {
     }
   }
 
-  async info(): Promise<{ serverVersion: string; containersRunning: number; images: number }> {
+  async info(): Promise<RuntimeInfo> {
     const info = (await this.call('reading engine info', {}, () => this.docker.info())) as {
       ServerVersion: string;
       ContainersRunning: number;
       Images: number;
     };
-    return { serverVersion: info.ServerVersion, containersRunning: info.ContainersRunning, images: info.Images };
+    return {
+      kind: this.kind,
+      serverVersion: info.ServerVersion,
+      containersRunning: info.ContainersRunning,
+      images: info.Images,
+    };
   }
 
   private async runningContainerId(workspaceId: string): Promise<string> {

@@ -1,4 +1,4 @@
-import { TOOLS_DIR, TOOLS_VOLUME, volumeName } from '#domain';
+import { TOOLS_DIR, TOOLS_VOLUME, volumeName } from './docker-objects.js';
 import { type WorkspaceRuntimeSpec } from './runtime.driver.js';
 
 /**

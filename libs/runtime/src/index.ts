@@ -12,3 +12,5 @@ export * from './engine-call.js';
 export * from './volume-usage.js';
 export * from './interactive-exec.js';
 export * from './tcp-relay.js';
+export * from './docker-objects.js';
+export * from './runtime-drivers.js';

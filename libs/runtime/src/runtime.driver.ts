@@ -56,6 +56,14 @@ export interface ImageInfo {
   id: string;
 }
 
+/** Engine facts for the admin system page (`GET /admin/system`, key `runtime`). */
+export interface RuntimeInfo {
+  kind: string;
+  serverVersion: string;
+  containersRunning: number;
+  images: number;
+}
+
 export interface ImageBuildRequest {
   tag: string;
   dockerfile: string;
@@ -87,6 +95,8 @@ export interface ExecRequest {
  * a build's path take the stage's AbortSignal, so a cancelled or timed-out stage closes its request.
  */
 export interface RuntimeDriver {
+  /** The `BERTH_RUNTIME` value this driver serves; also the name of its readiness check. */
+  readonly kind: string;
   /** Throws when the engine does not answer. */
   ping(): Promise<void>;
   /** Uses the local image, or pulls it with progress logged; throws ImageUnavailable otherwise. */
@@ -135,5 +145,5 @@ export interface RuntimeDriver {
   /** Removes a container by id (orphans). */
   removeContainerById(id: string): Promise<void>;
   /** Engine facts for the admin health page. */
-  info(): Promise<{ serverVersion: string; containersRunning: number; images: number }>;
+  info(): Promise<RuntimeInfo>;
 }

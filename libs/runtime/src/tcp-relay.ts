@@ -1,4 +1,4 @@
-import { TOOLS_DIR } from '#domain';
+import { TOOLS_DIR } from './docker-objects.js';
 
 /**
  * The one place that decides how Berth reaches a TCP port inside a workspace's own network

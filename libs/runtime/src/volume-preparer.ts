@@ -2,7 +2,8 @@ import { posix } from 'node:path';
 import { type Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type Docker from 'dockerode';
-import { BerthError, ErrorCode, volumeName } from '#domain';
+import { BerthError, ErrorCode } from '#domain';
+import { volumeName } from './docker-objects.js';
 import { statusCodeOf } from './docker-errors.js';
 import { type WorkspaceRuntimeSpec } from './runtime.driver.js';
 

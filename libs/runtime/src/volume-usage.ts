@@ -1,14 +1,6 @@
 import type Docker from 'dockerode';
-import {
-  BerthError,
-  ErrorCode,
-  LABEL_MANAGED,
-  LABEL_ROLE,
-  ROLE_VOLUME_USAGE,
-  TOOLS_DIR,
-  TOOLS_IMAGE,
-  volumeName,
-} from '#domain';
+import { BerthError, ErrorCode } from '#domain';
+import { LABEL_MANAGED, LABEL_ROLE, ROLE_VOLUME_USAGE, TOOLS_DIR, TOOLS_IMAGE, volumeName } from './docker-objects.js';
 
 /** Volumes measured by one helper container (one engine round trip per batch). */
 export const USAGE_BATCH = 100;

@@ -14,6 +14,7 @@ import {
   type LogSink,
   type ManagedContainer,
   type RuntimeDriver,
+  type RuntimeInfo,
   type WorkspaceRuntimeSpec,
 } from '#runtime';
 
@@ -23,6 +24,7 @@ import {
  * removed by removeVolume. Every behaviour tested with it is also covered against real Docker.
  */
 export class FakeRuntimeDriver implements RuntimeDriver {
+  readonly kind = 'fake';
   readonly images = new Set<string>();
   readonly volumes = new Map<string, { preparedFor: string | null; files: Map<string, string> }>();
   readonly containers = new Map<string, ContainerState & { spec: WorkspaceRuntimeSpec }>();
@@ -211,8 +213,9 @@ export class FakeRuntimeDriver implements RuntimeDriver {
     return Promise.resolve();
   }
 
-  info(): Promise<{ serverVersion: string; containersRunning: number; images: number }> {
+  info(): Promise<RuntimeInfo> {
     return Promise.resolve({
+      kind: this.kind,
       serverVersion: 'fake',
       containersRunning: this.containers.size,
       images: this.images.size,

@@ -4,7 +4,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { type Queue } from 'bullmq';
 
 import { TEMPLATE_QUEUE, WORKSPACE_QUEUE } from '#domain';
-import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
+import { RUNTIME_DRIVER, type RuntimeDriver, type RuntimeInfo } from '#runtime';
 
 type Counts = Record<string, number>;
 
@@ -21,14 +21,21 @@ export class AdminController {
   @Get('system')
   async system(): Promise<{
     queues: Record<string, Counts>;
-    docker: { serverVersion: string; containersRunning: number; images: number };
+    runtime: RuntimeInfo;
+    /** Deprecated: the first round's name for `runtime` (same facts, without `kind`); kept for older clients. */
+    docker: Omit<RuntimeInfo, 'kind'>;
   }> {
     const kinds = ['waiting', 'active', 'completed', 'failed', 'delayed'] as const;
-    const [workspaces, templates, docker] = await Promise.all([
+    const [workspaces, templates, runtime] = await Promise.all([
       this.workspaceQueue.getJobCounts(...kinds),
       this.templateQueue.getJobCounts(...kinds),
       this.runtime.info(),
     ]);
-    return { queues: { [WORKSPACE_QUEUE]: workspaces, [TEMPLATE_QUEUE]: templates }, docker };
+    const docker = {
+      serverVersion: runtime.serverVersion,
+      containersRunning: runtime.containersRunning,
+      images: runtime.images,
+    };
+    return { queues: { [WORKSPACE_QUEUE]: workspaces, [TEMPLATE_QUEUE]: templates }, runtime, docker };
   }
 }

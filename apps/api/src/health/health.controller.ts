@@ -43,7 +43,7 @@ export class HealthController {
           .withTimeout(CHECK_TIMEOUT_MS),
       () =>
         this.indicators
-          .check('docker')
+          .check(this.runtime.kind)
           .attempt(() => this.runtime.ping())
           .withTimeout(CHECK_TIMEOUT_MS),
     ]);

@@ -67,23 +67,23 @@ export function SystemPage() {
             </>
           )}
         </section>
-        <section className="panel" aria-labelledby="docker-title">
-          <h2 id="docker-title">Docker engine</h2>
+        <section className="panel" aria-labelledby="runtime-title">
+          <h2 id="runtime-title">Engine{system.data ? ` (${system.data.runtime.kind})` : ''}</h2>
           <ErrorBanner message={system.error} onRetry={system.reload} />
           {system.loading && !system.data && <Loading />}
           {system.data && (
             <dl className="facts">
               <div>
                 <dt>Version</dt>
-                <dd>{system.data.docker.serverVersion}</dd>
+                <dd>{system.data.runtime.serverVersion}</dd>
               </div>
               <div>
                 <dt>Containers running</dt>
-                <dd>{formatNumber(system.data.docker.containersRunning)}</dd>
+                <dd>{formatNumber(system.data.runtime.containersRunning)}</dd>
               </div>
               <div>
                 <dt>Images</dt>
-                <dd>{formatNumber(system.data.docker.images)}</dd>
+                <dd>{formatNumber(system.data.runtime.images)}</dd>
               </div>
             </dl>
           )}

@@ -212,7 +212,7 @@ export interface QueueCounts {
 
 export interface SystemInfo {
   queues: Record<string, QueueCounts>;
-  docker: { serverVersion: string; containersRunning: number; images: number };
+  runtime: { kind: string; serverVersion: string; containersRunning: number; images: number };
 }
 
 /** SSE payloads of GET /workspaces/:id/events. */

@@ -3,7 +3,6 @@ import { BERTH_CONFIG, type BerthConfig } from '#config';
 import {
   applyParameters,
   BerthError,
-  containerHostname,
   ErrorCode,
   homeLimitState,
   overHardLimitMessage,
@@ -21,7 +20,7 @@ import {
 } from '#persistence';
 import { WorkspaceEventsPublisher } from '#queue';
 import { buildDuration, observeStage } from '#metrics';
-import { RUNTIME_DRIVER, sleep, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
+import { RUNTIME_DRIVER, sleep, type RuntimeDriver, type WorkspaceRuntimeSpec, containerHostname } from '#runtime';
 import { TemplateImageService } from '../templates/template-image.service.js';
 import { isHandBack } from '../common/hand-back.js';
 import { backoffMs, describeTransient, isTransient, retryTransient } from '../common/transient.js';

@@ -1,17 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { allowlistProblems, BerthError, ErrorCode, notFound, parseAllowlist, parseTemplateSpec } from '#domain';
+import { TemplateVersionsRepository, type TemplateVersionRecord } from '#persistence';
 import {
-  allowlistProblems,
-  BerthError,
-  ErrorCode,
-  notFound,
-  parseAllowlist,
-  parseTemplateSpec,
+  RUNTIME_DRIVER,
+  sleep,
+  type ImageInfo,
+  type LogSink,
+  type RuntimeDriver,
   LABEL_INSTANCE,
   LABEL_MANAGED,
-} from '#domain';
-import { TemplateVersionsRepository, type TemplateVersionRecord } from '#persistence';
-import { RUNTIME_DRIVER, sleep, type ImageInfo, type LogSink, type RuntimeDriver } from '#runtime';
+} from '#runtime';
 import { isTransient } from '../common/transient.js';
 
 const WAIT_STEP_MS = 500;

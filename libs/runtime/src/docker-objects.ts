@@ -1,5 +1,7 @@
 /**
- * Names and labels of the Docker objects Berth creates (contract: DESIGN.md "Docker objects").
+ * Names and labels of the Docker objects Berth creates (the label contract: DESIGN.md "Docker
+ * objects"). They live beside the Docker driver: Berth's core never names an engine object, and
+ * another driver names its own objects while carrying the same labels.
  * Volumes are named from the workspace id, never from a name, so renames cannot orphan data.
  */
 export const LABEL_MANAGED = 'berth.managed';
