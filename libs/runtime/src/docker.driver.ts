@@ -1,5 +1,6 @@
 import { openInteractiveExec, type InteractiveExec, type InteractiveExecRequest } from './interactive-exec.js';
 import { Agent } from 'node:http';
+import { type Duplex } from 'node:stream';
 import { connect } from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Docker from 'dockerode';
@@ -38,6 +39,8 @@ import { engineCall, type EngineCallOptions } from './engine-call.js';
 import { runInContainer } from './docker-exec.js';
 import { prepareVolumeOwner, programExists } from './volume-preparer.js';
 import { measureVolumes } from './volume-usage.js';
+import { dialTcp, execAsStream, type PortConnectRequest } from './port-connection.js';
+import { tcpRelayCommand } from './tcp-relay.js';
 import {
   type ContainerState,
   type ExecRequest,
@@ -365,6 +368,28 @@ export class DockerDriver implements RuntimeDriver {
         "this workspace's image has no shell (sh), so it has no terminal; use a template image with a shell",
       );
     return this.call('opening a terminal', {}, () => openTerminal(this.docker.getContainer(id), req));
+  }
+
+  async connectToPort(workspaceId: string, port: number, req: PortConnectRequest): Promise<Duplex> {
+    if (req.reach === 'loopback') {
+      // Inside the container's own network namespace: Berth's relay from the toolset volume, run
+      // as the container's user (the template's), needs nothing from the image.
+      const relay = { cmd: tcpRelayCommand('127.0.0.1', port), user: '', workdir: '/', env: {}, tty: null };
+      return execAsStream(await this.openExec(workspaceId, relay));
+    }
+    // One inspect by name per connection, never a remembered address: a recreated container gets
+    // a new one, and an old address could by then belong to another workspace.
+    const info = await this.call('inspecting the container', { signal: req.signal }, (abortSignal) =>
+      this.docker.getContainer(containerName(workspaceId)).inspect({ abortSignal }),
+    ).catch((error: unknown) => {
+      if (statusCodeOf(error) === 404) return null;
+      throw error;
+    });
+    if (!info?.State.Running || info.Config.Labels?.[LABEL_INSTANCE] !== this.config.BERTH_INSTANCE)
+      throw new BerthError(ErrorCode.Conflict, 'the workspace is not running');
+    const binding = info.NetworkSettings.Ports?.[`${port}/tcp`]?.[0];
+    if (!binding?.HostPort) throw new BerthError(ErrorCode.NotFound, `the workspace publishes no port ${port}`);
+    return dialTcp(binding.HostIp || '127.0.0.1', Number(binding.HostPort), req.signal);
   }
 
   async openExec(workspaceId: string, req: InteractiveExecRequest): Promise<InteractiveExec> {

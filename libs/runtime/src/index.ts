@@ -14,3 +14,4 @@ export * from './interactive-exec.js';
 export * from './tcp-relay.js';
 export * from './docker-objects.js';
 export * from './runtime-drivers.js';
+export * from './port-connection.js';

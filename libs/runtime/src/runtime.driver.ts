@@ -1,4 +1,6 @@
+import { type Duplex } from 'node:stream';
 import { type InteractiveExec, type InteractiveExecRequest } from './interactive-exec.js';
+import { type PortConnectRequest } from './port-connection.js';
 import { type TemplateSpec } from '#domain';
 import { type StreamLimits } from './bounded-lines.js';
 import { type ContainerStats, type TerminalRequest, type TerminalSession } from './terminal.js';
@@ -25,7 +27,10 @@ export interface WorkspaceRuntimeSpec {
 export interface PublishedPort {
   port: number;
   name: string;
-  /** Host port on 127.0.0.1. */
+  /**
+   * Where the engine published the port on its host (127.0.0.1), shown to the owner. Berth itself
+   * never dials it: it reaches ports through RuntimeDriver.connectToPort (a driver may answer 0).
+   */
   hostPort: number;
 }
 
@@ -134,6 +139,12 @@ export interface RuntimeDriver {
   hasProgram(workspaceId: string, program: string, signal?: AbortSignal): Promise<boolean>;
   /** An interactive shell in the running container (the browser terminal); Conflict when the image has no sh. */
   openTerminal(workspaceId: string, req: TerminalRequest): Promise<TerminalSession>;
+  /**
+   * A TCP connection to `port` in the running workspace (the app origins' proxy, ssh -L), however
+   * the engine reaches it. Conflict when the workspace is not running; NotFound when `published`
+   * and the template does not publish the port; RuntimeFailure when nothing answers.
+   */
+  connectToPort(workspaceId: string, port: number, req: PortConnectRequest): Promise<Duplex>;
   /** A process with its stdin open in the running container (SSH sessions, port relays). */
   openExec(workspaceId: string, req: InteractiveExecRequest): Promise<InteractiveExec>;
   /** Current CPU and memory use of the running container. */

@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { Duplex, PassThrough, Readable, Writable } from 'node:stream';
 import { BerthError, ErrorCode } from '#domain';
 import {
   sleep,
@@ -14,6 +14,7 @@ import {
   type LogSink,
   type ManagedContainer,
   type RuntimeDriver,
+  type PortConnectRequest,
   type RuntimeInfo,
   type WorkspaceRuntimeSpec,
 } from '#runtime';
@@ -164,6 +165,22 @@ export class FakeRuntimeDriver implements RuntimeDriver {
       resize: () => Promise.resolve(),
       close: () => Promise.resolve(void stream.destroy()),
     });
+  }
+
+  /**
+   * Every port the template publishes has an echo server (what is written comes back); a port
+   * reached on loopback with nothing on it ends at once, as the engine's relay does.
+   */
+  connectToPort(workspaceId: string, port: number, req: PortConnectRequest): Promise<Duplex> {
+    this.calls.push(`connectToPort ${workspaceId} ${port} ${req.reach}`);
+    const container = this.containers.get(workspaceId);
+    if (!container?.running) return Promise.reject(new BerthError(ErrorCode.Conflict, 'the workspace is not running'));
+    const served = container.spec.spec.ports.some((p) => p.port === port);
+    if (!served && req.reach === 'published')
+      return Promise.reject(new BerthError(ErrorCode.NotFound, `the workspace publishes no port ${port}`));
+    if (served) return Promise.resolve(new PassThrough());
+    const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+    return Promise.resolve(Duplex.from({ readable: Readable.from([]), writable: discard }));
   }
 
   /** Echoes stdin to stdout and exits 0 when stdin ends. */

@@ -6,6 +6,7 @@ import { authorizeDoor, type AuthenticatedUser, DOORS, RequestAuthenticator, toA
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { BerthError, ErrorCode, minShare, notFound, type PortShare } from '#domain';
 import { UsersRepository, WorkspacesRepository } from '#persistence';
+import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
 import { WorkspaceAccessService } from '../terminal/workspace-access.service.js';
 import {
   type AppAddress,
@@ -19,6 +20,7 @@ import {
 import { AppSessionsStore } from './app-sessions.store.js';
 import { AuditService } from '../audit/audit.service.js';
 import { portalUrl } from '../common/portal-url.js';
+import { WorkspacePortAgent } from './workspace-port.agent.js';
 
 export const TICKET_PATH = '/__berth/ticket';
 
@@ -45,6 +47,7 @@ export class AppOriginProxy {
     private readonly users: UsersRepository,
     private readonly store: AppSessionsStore,
     private readonly audit: AuditService,
+    @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
   ) {
     this.domain = appsDomain(config);
     this.portal = portalUrl(config);
@@ -85,9 +88,8 @@ export class AppOriginProxy {
     const workspace = await this.resolve(address);
     if (url.pathname === TICKET_PATH) return this.redeem(url.searchParams.get('t') ?? '', workspace.id, address, res);
     const user = await this.caller(req, workspace.id, address.port);
-    let target: string;
     try {
-      target = await this.admit('HTTP', user, workspace.id, address.port);
+      await this.admit('HTTP', user, workspace.id, address.port);
     } catch (error) {
       // A browser with no app cookie yet: off to the portal's sign-in, which comes back through the
       // ticket route (scripts and fetches keep their 401).
@@ -102,7 +104,7 @@ export class AppOriginProxy {
       return;
     }
     strip(req);
-    this.proxy.web(req, res, { target });
+    this.proxy.web(req, res, this.upstream(workspace.id, address.port));
   }
 
   async ws(req: IncomingMessage, socket: Duplex, head: Buffer, address: AppAddress): Promise<void> {
@@ -112,9 +114,9 @@ export class AppOriginProxy {
       throw new BerthError(ErrorCode.Forbidden, `origin ${origin} may not open this WebSocket`, { refusal: 'origin' });
     const workspace = await this.resolve(address);
     const user = await this.caller(req, workspace.id, address.port);
-    const target = await this.admit('WS', user, workspace.id, address.port);
+    await this.admit('WS', user, workspace.id, address.port);
     strip(req);
-    this.proxy.ws(req, socket, head, { target });
+    this.proxy.ws(req, socket, head, this.upstream(workspace.id, address.port));
   }
 
   private async redeem(ticket: string, workspaceId: string, address: AppAddress, res: ServerResponse): Promise<void> {
@@ -162,23 +164,32 @@ export class AppOriginProxy {
   }
 
   /**
+   * The workspace port, reached through the runtime (the connection is opened per request, so a
+   * recreated container is never reached at an old address). The URL only names the protocol:
+   * the agent's connection is the upstream.
+   */
+  private upstream(workspaceId: string, port: number): httpProxy.ServerOptions {
+    const open = (): Promise<Duplex> => this.runtime.connectToPort(workspaceId, port, { reach: 'published' });
+    return { target: 'http://workspace', agent: new WorkspacePortAgent(open) };
+  }
+
+  /**
    * The door of the port's share level (capped by the template's maximum) decides; at `owner`,
-   * only the owner and admins get past it (anyone else: not found). Answers the upstream URL.
+   * only the owner and admins get past it (anyone else: not found).
    */
   private async admit(
     transport: 'HTTP' | 'WS',
     user: AuthenticatedUser | null,
     workspaceId: string,
     port: number,
-  ): Promise<string> {
+  ): Promise<void> {
     const target = await this.access.runningWorkspace(workspaceId);
     const level = effectiveShare(target.portShares[String(port)], target.maxPortShare);
     authorizeDoor(DOORS[DOOR_BY_SHARE[transport][level]], user);
     if (level === 'owner' && user?.role !== 'admin' && user?.id !== target.ownerId) throw notFound('app');
-    const published = target.ports.find((p) => p.port === port);
-    if (!published) throw new BerthError(ErrorCode.NotFound, `the template publishes no port ${port}`);
+    if (!target.ports.some((p) => p.port === port))
+      throw new BerthError(ErrorCode.NotFound, `the template publishes no port ${port}`);
     this.access.recordActivity(workspaceId);
-    return `http://127.0.0.1:${published.hostPort}`;
   }
 }
 

@@ -1,7 +1,8 @@
 import { finished } from 'node:stream/promises';
+import { type Duplex } from 'node:stream';
 import { type Logger } from '@nestjs/common';
 import type ssh2 from 'ssh2';
-import { AGENT_RELAY_COMMAND, LOGIN_SHELL, SFTP_SERVER_COMMAND, tcpRelayCommand, type InteractiveExec } from '#runtime';
+import { AGENT_RELAY_COMMAND, LOGIN_SHELL, SFTP_SERVER_COMMAND } from '#runtime';
 import { TtySession } from '../terminal/tty-session.js';
 import { type WorkspaceTarget } from '../terminal/workspace-access.service.js';
 import { startAgentRelay } from './ssh-agent-relay.js';
@@ -16,8 +17,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '0.0.0.0']);
 const clamp = (n: number, min: number, max: number): number => Math.min(max, Math.max(min, Math.round(n) || min));
 
 /**
- * One authenticated SSH connection: its sessions (shell, exec, PTY, env) and its `direct-tcpip`
- * channels, each a process in the workspace. While the connection is open it counts as activity
+ * One authenticated SSH connection: its sessions (shell, exec, PTY, env), each a process in the
+ * workspace, and its `direct-tcpip` channels, each a runtime port connection. While the connection is open it counts as activity
  * for idle stop (an `ssh -N -L` tunnel has no channel until something uses it, and must still
  * keep the workspace); once it closes, or TCP keepalive gives up on a closed laptop, it stops.
  */
@@ -157,26 +158,19 @@ export class SshConnection {
   }
 
   private async forward(accept: () => ssh2.ServerChannel, reject: () => void, port: number): Promise<void> {
-    let proc: InteractiveExec;
+    let upstream: Duplex;
     try {
       await this.running(() => undefined);
-      proc = await this.workspaces.openExec(this.identity.workspace.id, {
-        cmd: tcpRelayCommand('127.0.0.1', port),
-        user: (await this.running(() => undefined)).user,
-        workdir: '/',
-        env: {},
-        tty: null,
-      });
+      upstream = await this.workspaces.connectToPort(this.identity.workspace.id, port);
     } catch (error) {
       this.logger.debug(`ssh -L to port ${port} refused: ${error instanceof Error ? error.message : String(error)}`);
       return reject();
     }
     const channel = accept();
     this.workspaces.recordActivity(this.identity.workspace.id);
-    channel.on('close', () => proc.close());
-    channel.pipe(proc.stdin);
-    proc.stdout.pipe(channel);
-    proc.stderr.resume();
-    void proc.exited.then(() => channel.end());
+    channel.on('close', () => upstream.destroy());
+    upstream.on('error', () => channel.close());
+    channel.pipe(upstream);
+    upstream.pipe(channel);
   }
 }

@@ -1,3 +1,4 @@
+import { type Duplex } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { type AuthenticatedUser } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
@@ -58,6 +59,11 @@ export class SshWorkspaces {
 
   openExec(workspaceId: string, req: InteractiveExecRequest): Promise<InteractiveExec> {
     return this.runtime.openExec(workspaceId, req);
+  }
+
+  /** `ssh -L`: a port on the workspace's own 127.0.0.1 (or any it listens on), through the runtime. */
+  connectToPort(workspaceId: string, port: number): Promise<Duplex> {
+    return this.runtime.connectToPort(workspaceId, port, { reach: 'loopback' });
   }
 
   recordActivity(workspaceId: string): void {
