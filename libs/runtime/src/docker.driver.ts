@@ -46,7 +46,7 @@ import {
   type ExecRequest,
   type ImageBuildRequest,
   type ImageInfo,
-  type ManagedContainer,
+  type RuntimeWorkspace,
   type LogSink,
   type PublishedPort,
   type RuntimeDriver,
@@ -405,18 +405,41 @@ export class DockerDriver implements RuntimeDriver {
     return summariseStats(raw);
   }
 
-  async listManagedContainers(): Promise<ManagedContainer[]> {
+  async listWorkspaces(): Promise<RuntimeWorkspace[]> {
+    const byWorkspace = new Map<string, RuntimeWorkspace>();
+    for (const c of await this.workspaceContainers()) {
+      const entry = byWorkspace.get(c.workspaceId) ?? { workspaceId: c.workspaceId, instance: null, leftovers: 0 };
+      if (c.isInstance) entry.instance = { running: c.info.State === 'running', status: c.info.Status };
+      else entry.leftovers++;
+      byWorkspace.set(c.workspaceId, entry);
+    }
+    return [...byWorkspace.values()];
+  }
+
+  async discard(workspaceId: string): Promise<void> {
+    for (const c of await this.workspaceContainers(workspaceId)) await this.removeContainerById(c.info.Id);
+  }
+
+  async removeLeftovers(workspaceId: string): Promise<void> {
+    for (const c of await this.workspaceContainers(workspaceId))
+      if (!c.isInstance) await this.removeContainerById(c.info.Id);
+  }
+
+  /**
+   * This installation's containers that belong to a workspace (one label-filtered list call): its
+   * own container (named berth-ws-<id>) or a one-shot helper carrying the same labels.
+   */
+  private async workspaceContainers(
+    workspaceId?: string,
+  ): Promise<{ workspaceId: string; isInstance: boolean; info: Docker.ContainerInfo }[]> {
+    const label = [`${LABEL_MANAGED}=true`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`];
+    label.push(workspaceId ? `${LABEL_WORKSPACE}=${workspaceId}` : LABEL_WORKSPACE);
     const found = await this.call('listing containers', {}, (abortSignal) =>
-      this.docker.listContainers({
-        all: true,
-        filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] },
-        abortSignal,
-      }),
+      this.docker.listContainers({ all: true, filters: { label }, abortSignal }),
     );
-    return found.map((c) => {
-      const workspaceId = c.Labels[LABEL_WORKSPACE] ?? null;
-      const isWorkspaceContainer = workspaceId !== null && c.Names.includes(`/${containerName(workspaceId)}`);
-      return { id: c.Id, workspaceId, isWorkspaceContainer, running: c.State === 'running', status: c.Status };
+    return found.flatMap((info) => {
+      const id = info.Labels[LABEL_WORKSPACE];
+      return id ? [{ workspaceId: id, isInstance: info.Names.includes(`/${containerName(id)}`), info }] : [];
     });
   }
 
@@ -430,7 +453,8 @@ export class DockerDriver implements RuntimeDriver {
     return (Volumes ?? []).map((v) => v.Labels[LABEL_WORKSPACE]).filter((id): id is string => Boolean(id));
   }
 
-  async removeContainerById(id: string, signal?: AbortSignal): Promise<void> {
+  /** Removes a container by id, at once; gone already is fine. */
+  private async removeContainerById(id: string, signal?: AbortSignal): Promise<void> {
     try {
       await this.call('removing the container', { signal }, (abortSignal) =>
         this.docker.getContainer(id).remove({ force: true, abortSignal }),

@@ -34,18 +34,21 @@ export interface PublishedPort {
   hostPort: number;
 }
 
-/** One managed container as the reconciler sees it (from a single list call). */
-export interface ManagedContainer {
-  id: string;
-  workspaceId: string | null;
-  /**
-   * The workspace's own container (named berth-ws-<id>), as opposed to a one-shot helper that
-   * carries the same workspace labels (volume preparation).
-   */
-  isWorkspaceContainer: boolean;
-  running: boolean;
-  /** e.g. "Exited (137) 2 minutes ago". */
-  status: string;
+/**
+ * What the runtime holds for one workspace, as the reconciler sees it: the workspace, not the
+ * engine's objects (a driver's one-shot helpers are counted as leftovers, never listed as
+ * workspaces; objects of no workspace, such as image build steps, are not listed at all).
+ */
+export interface RuntimeWorkspace {
+  workspaceId: string;
+  /** The workspace's own container (or service…); null when only leftovers of it remain. */
+  instance: {
+    running: boolean;
+    /** The engine's words, e.g. "Exited (137) 2 minutes ago", "Removal In Progress". */
+    status: string;
+  } | null;
+  /** One-shot objects of a step a crash cut short (never the volume): removeLeftovers clears them. */
+  leftovers: number;
 }
 
 export interface ContainerState {
@@ -149,12 +152,17 @@ export interface RuntimeDriver {
   openExec(workspaceId: string, req: InteractiveExecRequest): Promise<InteractiveExec>;
   /** Current CPU and memory use of the running container. */
   stats(workspaceId: string): Promise<ContainerStats>;
-  /** Every container of this installation, in one label-filtered list call. */
-  listManagedContainers(): Promise<ManagedContainer[]>;
+  /** Every workspace this installation's engine holds something of, in one list call. */
+  listWorkspaces(): Promise<RuntimeWorkspace[]>;
   /** Workspace ids of this installation's volumes (for reporting orphans; never deleted here). */
   listManagedVolumes(): Promise<string[]>;
-  /** Removes a container by id (orphans). */
-  removeContainerById(id: string): Promise<void>;
+  /**
+   * Removes at once (no stop grace) everything of this workspace but its volume: its container and
+   * any leftovers. For orphans and out-of-band starts; idempotent.
+   */
+  discard(workspaceId: string): Promise<void>;
+  /** Removes the workspace's leftovers only (its container and volume stay); idempotent. */
+  removeLeftovers(workspaceId: string): Promise<void>;
   /** Engine facts for the admin health page. */
   info(): Promise<RuntimeInfo>;
 }

@@ -12,7 +12,7 @@ import {
   type ImageBuildRequest,
   type ImageInfo,
   type LogSink,
-  type ManagedContainer,
+  type RuntimeWorkspace,
   type RuntimeDriver,
   type PortConnectRequest,
   type RuntimeInfo,
@@ -207,27 +207,40 @@ export class FakeRuntimeDriver implements RuntimeDriver {
     return Promise.resolve({ cpuPercent: 1.5, memoryBytes: 10e6, memoryLimitBytes: 2048e6 });
   }
 
-  listManagedContainers(): Promise<ManagedContainer[]> {
-    this.calls.push('listManagedContainers');
+  /** Leftover one-shot objects per workspace (a crash mid-step); tests set them. */
+  readonly leftovers = new Map<string, number>();
+
+  listWorkspaces(): Promise<RuntimeWorkspace[]> {
+    this.calls.push('listWorkspaces');
+    const ids = new Set([...this.containers.keys(), ...this.leftovers.keys()]);
     return Promise.resolve(
-      [...this.containers.entries()].map(([workspaceId, c]) => ({
-        id: c.id,
-        workspaceId,
-        isWorkspaceContainer: true,
-        running: c.running,
-        status: c.running ? 'Up' : 'Exited (0)',
-      })),
+      [...ids].map((workspaceId) => {
+        const c = this.containers.get(workspaceId);
+        return {
+          workspaceId,
+          instance: c ? { running: c.running, status: c.running ? 'Up' : 'Exited (0)' } : null,
+          leftovers: this.leftovers.get(workspaceId) ?? 0,
+        };
+      }),
     );
+  }
+
+  discard(workspaceId: string): Promise<void> {
+    this.calls.push(`discard ${workspaceId}`);
+    this.containers.delete(workspaceId);
+    this.leftovers.delete(workspaceId);
+    return Promise.resolve();
+  }
+
+  removeLeftovers(workspaceId: string): Promise<void> {
+    this.calls.push(`removeLeftovers ${workspaceId}`);
+    this.leftovers.delete(workspaceId);
+    return Promise.resolve();
   }
 
   listManagedVolumes(): Promise<string[]> {
     this.calls.push('listManagedVolumes');
     return Promise.resolve([...this.volumes.keys()]);
-  }
-
-  removeContainerById(id: string): Promise<void> {
-    for (const [workspaceId, c] of this.containers) if (c.id === id) this.containers.delete(workspaceId);
-    return Promise.resolve();
   }
 
   info(): Promise<RuntimeInfo> {

@@ -84,13 +84,29 @@ describe('ReconcilerService (fake runtime, own database)', () => {
     const reconciler = new ReconcilerService(config, runtime, workspaces, new BuildsRepository(prisma), events);
     await reconciler.reconcile();
 
-    expect(runtime.calls).toEqual(['listManagedContainers']);
+    expect(runtime.calls).toEqual(['listWorkspaces']);
     expect(await workspaces.findById(ids[7]!)).toMatchObject({
       status: 'failed',
       lastError: 'the container was removed outside Berth; start it again to recreate it on the same volume',
     });
     const others = await Promise.all(ids.filter((_, i) => i !== 7).map((id) => workspaces.findById(id)));
     expect(others.every((w) => w?.status === 'running')).toBe(true);
+  });
+
+  it('sees workspaces, not helpers: a live one loses its leftovers only; an orphan loses all but its volume', async () => {
+    const ghost = randomUUID();
+    runtime.leftovers.set(ids[3]!, 2); // a crash during volume preparation
+    runtime.leftovers.set(ghost, 1);
+    runtime.volumes.set(ghost, { preparedFor: null, files: new Map([['work', 'kept']]) });
+    runtime.calls.length = 0;
+    const reconciler = new ReconcilerService(config, runtime, workspaces, new BuildsRepository(prisma), events);
+    await reconciler.reconcile();
+
+    expect(runtime.calls).toEqual(['listWorkspaces', `removeLeftovers ${ids[3]!}`, `discard ${ghost}`]);
+    expect(await workspaces.findById(ids[3]!)).toMatchObject({ status: 'running' });
+    expect(runtime.containers.get(ids[3]!)?.running).toBe(true);
+    expect(runtime.volumes.get(ghost)?.files.get('work')).toBe('kept');
+    runtime.volumes.delete(ghost);
   });
 
   it('an orphan volume (no workspace) is reported on every 12th pass and never deleted, however many passes run', async () => {

@@ -3,14 +3,14 @@ import { PeriodicTask } from '../common/periodic-task.js';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { BuildsRepository, WorkspacesRepository } from '#persistence';
 import { WorkspaceEventsPublisher } from '#queue';
-import { RUNTIME_DRIVER, type ManagedContainer, type RuntimeDriver } from '#runtime';
+import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
 
 /** Volume listing is a second engine call: done on every Nth pass only. */
 const VOLUME_REPORT_EVERY = 12;
 
 /**
  * Level-triggered: every few seconds, compare what Postgres says each workspace should be with
- * what the engine actually has (one label-filtered list call), and make status tell the truth.
+ * what the runtime holds for each workspace (one list call), and make status tell the truth.
  * Workspaces with a transition in flight are left to it. Volumes are never deleted here.
  */
 @Injectable()
@@ -43,41 +43,37 @@ export class ReconcilerService extends PeriodicTask {
   }
 
   async reconcile(): Promise<void> {
-    const containers = await this.runtime.listManagedContainers();
+    const held = await this.runtime.listWorkspaces();
     const [live, busy] = await Promise.all([this.workspaces.listLive(null), this.builds.activeWorkspaceIds()]);
-    const byWorkspace = new Map<string, ManagedContainer>();
-    for (const c of containers) if (c.workspaceId && c.isWorkspaceContainer) byWorkspace.set(c.workspaceId, c);
+    const byWorkspace = new Map(held.map((w) => [w.workspaceId, w]));
     const liveIds = new Set(live.map((w) => w.id));
 
     for (const ws of live) {
       if (busy.has(ws.id)) continue;
-      const container = byWorkspace.get(ws.id);
-      if (ws.status === 'running' && !container?.running) {
+      const instance = byWorkspace.get(ws.id)?.instance;
+      if (ws.status === 'running' && !instance?.running) {
         // "Removal In Progress": a `docker rm -f` caught between its kill and its removal.
         const why =
-          container && !container.status.startsWith('Removal In Progress')
-            ? `the container stopped outside Berth (${container.status})`
+          instance && !instance.status.startsWith('Removal In Progress')
+            ? `the container stopped outside Berth (${instance.status})`
             : 'the container was removed outside Berth';
         await this.follow(ws.id, why);
-      } else if (ws.status === 'stopped' && container?.running) {
+      } else if (ws.status === 'stopped' && instance?.running) {
         // Desired stopped: containers are disposable, so an out-of-band start is undone.
         this.logger.warn(`workspace ${ws.id} is stopped but its container runs; removing the container`);
-        await this.runtime.removeContainerById(container.id);
+        await this.runtime.discard(ws.id);
       }
     }
 
-    for (const c of containers) {
-      // Only containers of a workspace are judged; anything else labelled (an image build step) is not ours to remove.
-      if (!c.workspaceId || busy.has(c.workspaceId)) continue;
-      if (liveIds.has(c.workspaceId)) {
-        // A one-shot helper (volume preparation) that a crashed build left behind.
-        if (!c.isWorkspaceContainer && !c.running) await this.runtime.removeContainerById(c.id);
+    for (const w of held) {
+      if (busy.has(w.workspaceId)) continue;
+      if (liveIds.has(w.workspaceId)) {
+        // One-shot helpers (volume preparation) that a crashed build left behind.
+        if (w.leftovers > 0) await this.runtime.removeLeftovers(w.workspaceId);
         continue;
       }
-      this.logger.warn(
-        `orphan container ${c.id.slice(0, 12)} of workspace ${c.workspaceId}: removing it, never its volume`,
-      );
-      await this.runtime.removeContainerById(c.id);
+      this.logger.warn(`orphan objects of workspace ${w.workspaceId}: removing them, never its volume`);
+      await this.runtime.discard(w.workspaceId);
     }
 
     if (++this.passes % VOLUME_REPORT_EVERY === 0) {
