@@ -82,4 +82,49 @@ describe('image pull (real registry on 127.0.0.1)', () => {
     await dev.delete(`/workspaces/${id}`);
     await dev.waitForGone(id);
   });
+  it('pins by a digest any host resolves: with the image gone here and the tag moved, a workspace gets the pinned one', async () => {
+    const docker = testDocker();
+    const templateId = (
+      (await admin.post('/templates', { name: uniqueName('pin'), spec: { image: ref } })).body as { id: string }
+    ).id;
+    const pinned = await waitFor(
+      async () =>
+        (await admin.get(`/templates/${templateId}/versions/1`)).body as {
+          status: string;
+          imageDigest: string;
+          imageRef: string;
+          imageId: string;
+        },
+      (v) => v.status === 'ready' || v.status === 'failed',
+      'the version to be pulled',
+      60_000,
+      200,
+    );
+    expect(pinned.imageRef).toBe(`${repo}@${pinned.imageDigest}`);
+
+    // Another host: this engine no longer has the image, and the registry's tag now names another one.
+    const maker = await docker.createContainer({
+      Image: 'berth/busybox:test',
+      Cmd: ['sh', '-c', 'echo moved > /pull-test'],
+    });
+    await maker.start();
+    await maker.wait();
+    await maker.commit({ repo, tag });
+    await maker.remove();
+    const push = await docker.getImage(ref).push({ authconfig: { serveraddress: registry } });
+    await new Promise((resolve, reject) =>
+      docker.modem.followProgress(push, (error: Error | null) => (error ? reject(error) : resolve(undefined))),
+    );
+    await docker.getImage(ref).remove({ force: true });
+    await docker.getImage(pinned.imageId).remove({ force: true });
+
+    const id = ((await dev.post('/workspaces', { name: uniqueName('pinned'), templateId })).body as { id: string }).id;
+    await dev.waitForStatus(id, 'running');
+    const [container] = await containersOf(id);
+    expect((await docker.getContainer(container!.Id).inspect()).Image).toBe(pinned.imageId);
+    const version = (await admin.get(`/templates/${templateId}/versions/1`)).body as { imageDigest: string };
+    expect(version.imageDigest).toBe(pinned.imageDigest);
+    await dev.delete(`/workspaces/${id}`);
+    await dev.waitForGone(id);
+  });
 });

@@ -15,6 +15,7 @@ interface VersionView {
   status: string;
   imageId: string | null;
   imageDigest: string | null;
+  imageRef: string | null;
   buildError: string | null;
   logs?: { line: string }[];
 }
@@ -82,6 +83,7 @@ describe('template versions and rollout (real Docker)', () => {
     expect(v1).toMatchObject({ status: 'ready', buildError: null });
     expect(v1.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(v1.imageDigest).toBe(v1.imageId); // built locally: its id is its digest
+    expect(v1.imageRef).toBe(`berth-template/${templateId}:v1`);
     expect(v1.logs?.map((l) => l.line)).toEqual(expect.arrayContaining([`building ${nonce} v1`]));
     expect((await testDocker().getImage(`berth-template/${templateId}:v1`).inspect()).Id).toBe(v1.imageId);
   });

@@ -60,17 +60,23 @@ export class TemplateVersionsRepository {
     });
   }
 
-  async markReady(id: string, image: { id: string; digest: string }): Promise<void> {
+  async markReady(id: string, image: { id: string; digest: string; ref: string }): Promise<void> {
     await this.prisma.templateVersion.update({
       where: { id },
       data: {
         status: 'ready',
         imageId: image.id,
         imageDigest: image.digest,
+        imageRef: image.ref,
         buildFinishedAt: new Date(),
         buildError: null,
       },
     });
+  }
+
+  /** This engine's local id of a ready version's pinned image (resolved again from its imageRef). */
+  async cacheImageId(id: string, imageId: string): Promise<void> {
+    await this.prisma.templateVersion.updateMany({ where: { id, status: 'ready' }, data: { imageId } });
   }
 
   async markFailed(id: string, error: string): Promise<void> {

@@ -144,7 +144,8 @@ export class DockerDriver implements RuntimeDriver {
           abortSignal,
         ),
     );
-    return { id, digest: id };
+    // Built here: no registry knows it, so its content digest (its id) and its tag pin it.
+    return { id, digest: id, ref: req.tag };
   }
 
   /**
@@ -526,7 +527,11 @@ export class DockerDriver implements RuntimeDriver {
       const image = await this.call(`inspecting image ${ref}`, { signal, operation: 'inspecting an image' }, () =>
         this.docker.getImage(ref).inspect(),
       );
-      return { digest: image.RepoDigests?.[0]?.split('@')[1] ?? image.Id, id: image.Id };
+      // A registry pin of the repository asked for when there is one (an image may carry several).
+      const repo = ref.includes('@') ? ref.slice(0, ref.indexOf('@')) : ref.replace(/:[^/:]*$/, '');
+      const pinned = image.RepoDigests?.find((d) => d.startsWith(`${repo}@`)) ?? image.RepoDigests?.[0];
+      if (pinned) return { digest: pinned.slice(pinned.indexOf('@') + 1), ref: pinned, id: image.Id };
+      return { digest: image.Id, ref, id: image.Id };
     } catch (error) {
       if (statusCodeOf(error) === 404) return null;
       throw error;

@@ -58,9 +58,17 @@ export interface ContainerState {
 }
 
 export interface ImageInfo {
-  /** Repo digest when the image came from a registry, else the local image id. */
+  /**
+   * Repo digest when the image came from a registry, else its content digest: the image config's
+   * sha256, which is the image's id on every engine that holds this very image.
+   */
   digest: string;
-  /** The local image id (sha256:…): what containers are created from. */
+  /**
+   * What any host resolves to this image: `repo@sha256:…` when it came from a registry, else the
+   * reference it was pulled or built as (usable only where its digest is the same).
+   */
+  ref: string;
+  /** This engine's local image id (sha256:…), what containers are created from: a cache. */
   id: string;
 }
 
@@ -111,7 +119,9 @@ export interface RuntimeDriver {
   ensureImage(ref: string, log: LogSink, signal?: AbortSignal): Promise<ImageInfo>;
   /** Builds a Dockerfile (output logged); throws RuntimeFailure with the builder's error. */
   buildImage(req: ImageBuildRequest, log: LogSink, signal?: AbortSignal): Promise<ImageInfo>;
-  /** True when an image with this id (or reference) is present locally. */
+  /**
+   * True when an image with this id (or reference) is present locally. Never pulls.
+   */
   hasImage(idOrRef: string, signal?: AbortSignal): Promise<boolean>;
   /** Creates the workspace volume if it does not exist. Never deletes anything. */
   ensureVolume(workspaceId: string, ownerId: string, signal?: AbortSignal): Promise<{ created: boolean }>;

@@ -59,7 +59,7 @@ export class FakeRuntimeDriver implements RuntimeDriver {
     if (!this.images.has(ref))
       return Promise.reject(new BerthError(ErrorCode.ImageUnavailable, `image ${ref} is not available`));
     log('system', [`using ${ref}`]);
-    return Promise.resolve({ digest: `sha256:fake-${ref}`, id: `sha256:id-${ref}` });
+    return Promise.resolve({ digest: `sha256:fake-${ref}`, ref: `${ref}@sha256:fake-${ref}`, id: `sha256:id-${ref}` });
   }
 
   buildImage(req: ImageBuildRequest, log: LogSink): Promise<ImageInfo> {
@@ -68,7 +68,7 @@ export class FakeRuntimeDriver implements RuntimeDriver {
       return Promise.reject(new BerthError(ErrorCode.RuntimeFailure, 'image build failed: RUN false returned 1'));
     log('stdout', ['Step 1/1 : fake build']);
     this.images.add(req.tag);
-    return Promise.resolve({ digest: `sha256:built-${req.tag}`, id: `sha256:built-${req.tag}` });
+    return Promise.resolve({ digest: `sha256:built-${req.tag}`, ref: req.tag, id: `sha256:built-${req.tag}` });
   }
 
   hasImage(idOrRef: string): Promise<boolean> {

@@ -9,6 +9,7 @@ export function toVersionView(
     version: v.version,
     status: v.status,
     imageDigest: v.imageDigest,
+    imageRef: v.imageRef,
     imageId: v.imageId,
     message: v.message,
     buildError: v.buildError,

@@ -69,6 +69,9 @@ export interface TemplateVersionView {
   version: number;
   status: 'pending' | 'building' | 'ready' | 'failed';
   imageDigest: string | null;
+  /** What any host resolves to this image (repo@digest from a registry, else its tag). */
+  imageRef: string | null;
+  /** This engine's local image id (a cache). */
   imageId: string | null;
   message: string;
   buildError: string | null;

@@ -17,7 +17,7 @@ const WAIT_STEP_MS = 500;
 
 /**
  * Gives every template version exactly one image: pulled (`image`) or built (`build`), pinned by
- * local image id and digest. Called by the template build job and, when a workspace starts
+ * digest and a reference any host resolves, with this engine's local image id as a cache. Called by the template build job and, when a workspace starts
  * before that job ran, by the workspace's own build; only one of them produces, the other waits.
  */
 @Injectable()
@@ -34,8 +34,11 @@ export class TemplateImageService {
     for (;;) {
       const version = await this.versions.findById(versionId);
       if (!version) throw notFound('template version');
-      if (version.status === 'ready' && version.imageId && (await this.runtime.hasImage(version.imageId, signal))) {
-        return { id: version.imageId, digest: version.imageDigest ?? version.imageId };
+      if (version.status === 'ready') {
+        if (version.imageId && (await this.runtime.hasImage(version.imageId, signal)))
+          return { id: version.imageId, digest: version.imageDigest ?? version.imageId, ref: version.imageRef ?? '' };
+        const pinned = await this.resolvePin(version, alsoLog, signal);
+        if (pinned) return pinned;
       }
       if (version.status === 'failed') {
         throw new BerthError(
@@ -54,6 +57,31 @@ export class TemplateImageService {
       }
       // pending, or ready with its image gone from this engine (pruned): produce it now.
       if (await this.versions.claimBuild(version.id, [version.status])) return this.produce(version, alsoLog, signal);
+    }
+  }
+
+  /**
+   * A ready version whose image this engine lacks (another host, or pruned): the very image its pin
+   * names, when it can be had. A registry pin is pulled by digest; a local build's tag is used
+   * only where it holds the same content. Anything else: null, and the version is produced again.
+   */
+  private async resolvePin(
+    version: TemplateVersionRecord,
+    log: LogSink,
+    signal?: AbortSignal,
+  ): Promise<ImageInfo | null> {
+    const { imageRef: ref, imageDigest: digest } = version;
+    if (!ref || !digest) return null;
+    try {
+      const fromRegistry = ref.includes('@');
+      if (!fromRegistry && !(await this.runtime.hasImage(ref, signal))) return null;
+      const image = await this.runtime.ensureImage(ref, log, signal);
+      if (image.digest !== digest) return null;
+      await this.versions.cacheImageId(version.id, image.id);
+      return image;
+    } catch (error) {
+      if (signal?.aborted || isTransient(error)) throw error;
+      return null;
     }
   }
 
