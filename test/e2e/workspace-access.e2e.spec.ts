@@ -157,6 +157,7 @@ describe('workspace access: terminal, ports, stats (real Docker)', () => {
         'template-builds': { failed: expect.any(Number) as number },
       },
       docker: { serverVersion: expect.any(String) as string },
+      runtime: { kind: 'docker', serverVersion: expect.any(String) as string },
     });
   });
 });

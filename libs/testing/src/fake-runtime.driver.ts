@@ -1,4 +1,4 @@
-import { Duplex, PassThrough, Readable, Writable } from 'node:stream';
+import { PassThrough, type Duplex } from 'node:stream';
 import { BerthError, ErrorCode } from '#domain';
 import {
   sleep,
@@ -14,6 +14,7 @@ import {
   type LogSink,
   type RuntimeWorkspace,
   type RuntimeDriver,
+  workspaceLabels,
   type PortConnectRequest,
   type RuntimeInfo,
   type WorkspaceRuntimeSpec,
@@ -27,7 +28,7 @@ import {
 export class FakeRuntimeDriver implements RuntimeDriver {
   readonly kind = 'fake';
   readonly images = new Set<string>();
-  readonly volumes = new Map<string, { preparedFor: string | null; files: Map<string, string> }>();
+  readonly volumes = new Map<string, { preparedFor: string | null; files: Map<string, string>; ownerId?: string }>();
   readonly containers = new Map<string, ContainerState & { spec: WorkspaceRuntimeSpec }>();
   readonly calls: string[] = [];
   /** Exit code per script text; anything not listed exits 0. */
@@ -79,12 +80,12 @@ export class FakeRuntimeDriver implements RuntimeDriver {
     );
   }
 
-  ensureVolume(workspaceId: string): Promise<{ created: boolean }> {
+  ensureVolume(workspaceId: string, ownerId: string): Promise<{ created: boolean }> {
     this.calls.push(`ensureVolume ${workspaceId}`);
     const fault = this.fault('ensureVolume');
     if (fault) return Promise.reject(fault);
     if (this.volumes.has(workspaceId)) return Promise.resolve({ created: false });
-    this.volumes.set(workspaceId, { preparedFor: null, files: new Map() });
+    this.volumes.set(workspaceId, { preparedFor: null, files: new Map(), ownerId });
     return Promise.resolve({ created: true });
   }
 
@@ -107,7 +108,7 @@ export class FakeRuntimeDriver implements RuntimeDriver {
     if (fault) return Promise.reject(fault);
     const existing = this.containers.get(ws.workspaceId);
     const state = existing ?? {
-      id: `fake-${ws.workspaceId}`,
+      id: `fake-${ws.workspaceId}-${this.nextPort}`,
       running: false,
       ports: ws.spec.ports.map((p) => ({ port: p.port, name: '', hostPort: this.nextPort++ })),
       spec: ws,
@@ -131,10 +132,48 @@ export class FakeRuntimeDriver implements RuntimeDriver {
 
   async exec(workspaceId: string, req: ExecRequest, log: LogSink): Promise<number> {
     this.calls.push(`exec ${workspaceId} ${req.cmd.join(' ')}`);
+    if (!this.containers.get(workspaceId)?.running)
+      throw new BerthError(ErrorCode.RuntimeFailure, 'the workspace container is not running');
     const script = req.cmd[2] ?? '';
     await sleep(this.scriptDurations.get(script) ?? 0, req.signal);
+    const known = this.scriptExitCodes.get(script);
+    if (known === undefined) {
+      const code = this.interpret(workspaceId, script, log);
+      if (code !== null) return code;
+    }
     log('stdout', [`ran: ${script}`]);
-    return this.scriptExitCodes.get(script) ?? 0;
+    return known ?? 0;
+  }
+
+  /**
+   * The few shell commands the RuntimeDriver contract runs (`exit N`, `echo X > file`, `cat file`),
+   * with files kept in the workspace's volume; null for any other script.
+   */
+  private interpret(workspaceId: string, script: string, log: LogSink): number | null {
+    const files = this.volumes.get(workspaceId)?.files;
+    const exit = /^exit (\d+)$/.exec(script);
+    if (exit) return Number(exit[1]);
+    const write = /^echo (.*) > (\S+)$/.exec(script);
+    if (write && files) {
+      files.set(write[2]!, `${write[1]!}\n`);
+      return 0;
+    }
+    const read = /^cat (\S+)$/.exec(script);
+    if (read && files) {
+      const text = files.get(read[1]!);
+      if (text === undefined) return 1;
+      log('stdout', text.trimEnd().split('\n'));
+      return 0;
+    }
+    return null;
+  }
+
+  /** The labels the Docker driver would put on this workspace's objects (its container, its volume). */
+  objectLabels(workspaceId: string, instance = 'fake'): Record<string, string>[] {
+    const owners = [this.containers.get(workspaceId)?.spec.ownerId, this.volumes.get(workspaceId)?.ownerId];
+    return owners
+      .filter((owner): owner is string => owner !== undefined)
+      .map((owner) => workspaceLabels(workspaceId, owner, instance));
   }
 
   removeContainer(workspaceId: string): Promise<void> {
@@ -168,19 +207,16 @@ export class FakeRuntimeDriver implements RuntimeDriver {
   }
 
   /**
-   * Every port the template publishes has an echo server (what is written comes back); a port
-   * reached on loopback with nothing on it ends at once, as the engine's relay does.
+   * Every port of a running fake workspace has an echo server (what is written comes back); only
+   * the ones its template publishes are reachable from outside it.
    */
   connectToPort(workspaceId: string, port: number, req: PortConnectRequest): Promise<Duplex> {
     this.calls.push(`connectToPort ${workspaceId} ${port} ${req.reach}`);
     const container = this.containers.get(workspaceId);
     if (!container?.running) return Promise.reject(new BerthError(ErrorCode.Conflict, 'the workspace is not running'));
-    const served = container.spec.spec.ports.some((p) => p.port === port);
-    if (!served && req.reach === 'published')
+    if (req.reach === 'published' && !container.spec.spec.ports.some((p) => p.port === port))
       return Promise.reject(new BerthError(ErrorCode.NotFound, `the workspace publishes no port ${port}`));
-    if (served) return Promise.resolve(new PassThrough());
-    const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
-    return Promise.resolve(Duplex.from({ readable: Readable.from([]), writable: discard }));
+    return Promise.resolve(new PassThrough());
   }
 
   /** Echoes stdin to stdout and exits 0 when stdin ends. */
