@@ -1,12 +1,13 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Duplex } from 'node:stream';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import httpProxy from 'http-proxy';
 import { authorizeDoor, type AuthenticatedUser, DOORS, RequestAuthenticator, toAuthenticatedUser } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { BerthError, ErrorCode, minShare, notFound, type PortShare } from '#domain';
 import { UsersRepository, WorkspacesRepository } from '#persistence';
-import { WorkspaceAccessService } from '../terminal/workspace-access.service.js';
+import { WorkspaceAccessService } from '../access/workspace-access.service.js';
+import { UpgradeRouter } from '../access/upgrade.router.js';
 import {
   type AppAddress,
   appOrigin,
@@ -15,7 +16,7 @@ import {
   BERTH_COOKIE,
   ownerHandle,
   parseAppHost,
-} from './app-origins.js';
+} from '../access/app-origins.js';
 import { AppSessionsStore } from './app-sessions.store.js';
 import { AuditService } from '../audit/audit.service.js';
 import { portalUrl } from '../common/portal-url.js';
@@ -30,7 +31,7 @@ export const TICKET_PATH = '/__berth/ticket';
  * cannot set a Berth cookie.
  */
 @Injectable()
-export class AppOriginProxy {
+export class AppOriginProxy implements OnModuleInit {
   private readonly logger = new Logger(AppOriginProxy.name);
   private readonly proxy = httpProxy.createProxyServer({ ws: true, xfwd: true, proxyTimeout: 120_000 });
   readonly domain: AppsDomain;
@@ -45,6 +46,7 @@ export class AppOriginProxy {
     private readonly users: UsersRepository,
     private readonly store: AppSessionsStore,
     private readonly audit: AuditService,
+    private readonly upgrades: UpgradeRouter,
   ) {
     this.domain = appsDomain(config);
     this.portal = portalUrl(config);
@@ -62,6 +64,18 @@ export class AppOriginProxy {
           JSON.stringify({ status: 502, title: 'Bad Gateway', detail: 'the app in the workspace did not answer' }),
         );
       } else if (res && 'destroy' in res) res.destroy();
+    });
+  }
+
+  /** An app origin's WebSockets (dev servers' hot reload) go to the app, with the app's own sign-in. */
+  onModuleInit(): void {
+    this.upgrades.addHostHandler({
+      take: async (req, socket, head) => {
+        const app = this.addressOf(req);
+        if (!app) return false;
+        await this.ws(req, socket, head, app);
+        return true;
+      },
     });
   }
 

@@ -3,7 +3,7 @@ import { type AuthenticatedUser } from '#auth';
 import { BerthError, ErrorCode, invalid, notFound, PORT_SHARES, type PortShare } from '#domain';
 import { WorkspacesRepository } from '#persistence';
 import { AuditService } from '../audit/audit.service.js';
-import { WorkspaceAccessService } from '../terminal/workspace-access.service.js';
+import { WorkspaceAccessService } from '../access/workspace-access.service.js';
 import { AppOriginProxy, effectiveShare, TICKET_PATH } from './app-origin.proxy.js';
 import { AppSessionsStore } from './app-sessions.store.js';
 

@@ -6,7 +6,7 @@ import { DOORS, type AuthenticatedUser } from '#auth';
 import { notFound } from '#domain';
 import { WorkspacesRepository } from '#persistence';
 import { LiveConnections } from '../common/live-connections.js';
-import { UpgradeRouter } from '../terminal/upgrade.router.js';
+import { UpgradeRouter } from '../access/upgrade.router.js';
 import { SshGatewayService } from './ssh-gateway.service.js';
 
 /**

@@ -3,7 +3,7 @@ import { type AuthenticatedUser } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { UsersRepository, WorkspacesRepository } from '#persistence';
 import { RUNTIME_DRIVER, type InteractiveExec, type InteractiveExecRequest, type RuntimeDriver } from '#runtime';
-import { WorkspaceAccessService, type WorkspaceTarget } from '../terminal/workspace-access.service.js';
+import { WorkspaceAccessService, type WorkspaceTarget } from '../access/workspace-access.service.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 
 const START_WAIT_MS = 300_000;
