@@ -24,7 +24,7 @@ import {
   workspaceLabels,
 } from '#domain';
 import { type StreamLimits } from './bounded-lines.js';
-import { sleep } from './abort.js';
+import { sleep } from '#common';
 import { hardenedCreateOptions } from './hardening.js';
 import { sealedBuild } from './sealed-builder.js';
 import { pullImage } from './image-puller.js';

@@ -21,7 +21,8 @@ import {
 } from '#persistence';
 import { WorkspaceEventsPublisher } from '#queue';
 import { buildDuration, observeStage } from '#metrics';
-import { RUNTIME_DRIVER, sleep, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
+import { sleep } from '#common';
+import { RUNTIME_DRIVER, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
 import { TemplateImageService } from '../templates/template-image.service.js';
 import { isHandBack } from '../common/hand-back.js';
 import { backoffMs, describeTransient, isTransient, retryTransient } from '../common/transient.js';

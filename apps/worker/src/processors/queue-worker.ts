@@ -3,7 +3,7 @@ import { type Job, WaitingError, Worker } from 'bullmq';
 import { type BerthConfig } from '#config';
 import { queueWait } from '#metrics';
 import { redisConnection } from '#queue';
-import { sleep } from '#runtime';
+import { sleep } from '#common';
 import { HandBack } from '../common/hand-back.js';
 
 /**
