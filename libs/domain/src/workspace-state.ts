@@ -1,5 +1,5 @@
 /**
- * The workspace state machine (contract: DESIGN.md "Workspace states"). Pure rules, no I/O, so both
+ * The workspace state machine (README "How it behaves"; docs/architecture.md). Pure rules, no I/O, so both
  * the API (deciding whether a request is allowed) and the worker (which statuses to walk through)
  * read the same table.
  */
@@ -57,8 +57,4 @@ export function canRequest(kind: TransitionKind, status: WorkspaceStatus): boole
 /** Statuses in which a transition is in flight: no other transition may start. */
 export function isTransitional(status: WorkspaceStatus): boolean {
   return status === 'starting' || status === 'stopping' || status === 'deleting';
-}
-
-export function isTransitionKind(value: string): value is TransitionKind {
-  return (TRANSITION_KINDS as readonly string[]).includes(value);
 }
