@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
-import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { BERTH_CONFIG, redisKeyPrefix, type BerthConfig } from '#config';
 import { TEMPLATE_QUEUE, WORKSPACE_QUEUE } from '#domain';
 import { TemplateBuildsProducer } from './template-builds.producer.js';
 import { redisConnection } from './redis-connection.js';
@@ -18,7 +18,7 @@ export class QueueModule {
           inject: [BERTH_CONFIG],
           useFactory: (config: BerthConfig) => ({
             connection: redisConnection(config.REDIS_URL, role),
-            prefix: `berth-${config.BERTH_INSTANCE}`,
+            prefix: redisKeyPrefix(config),
           }),
         }),
         BullModule.registerQueue({ name: WORKSPACE_QUEUE }, { name: TEMPLATE_QUEUE }),
