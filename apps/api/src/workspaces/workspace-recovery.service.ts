@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AuthenticatedUser } from '#auth';
-import { conflict, notFound, parseTemplateSpec } from '#domain';
+import { conflict, namePublishedPorts, notFound, parseTemplateSpec, type WorkspaceStatus } from '#domain';
 import { BuildsRepository, TemplatesRepository, WorkspacesRepository } from '#persistence';
 import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
 import { type WorkspaceView } from './workspaces.dto.js';
 import { toWorkspaceView } from './workspace.views.js';
 import { PortUrls } from './port-urls.service.js';
 
-const RECOVERABLE = new Set(['failed', 'starting', 'stopping', 'pending']);
+const RECOVERABLE = new Set<WorkspaceStatus>(['failed', 'starting', 'stopping', 'pending']);
 
 /**
  * "Recover": repairs a failed (or stuck) workspace from what the engine actually has, without
@@ -39,8 +39,7 @@ export class WorkspaceRecoveryService {
     const dormancy = { dormantAt: null, deletesAt: null };
     if (container?.running) {
       const version = await this.templates.findVersion(ws.templateId, ws.templateVersion);
-      const declared = version ? parseTemplateSpec(version.spec).ports : [];
-      const ports = container.ports.map((p) => ({ ...p, name: declared.find((d) => d.port === p.port)?.name ?? '' }));
+      const ports = namePublishedPorts(container.ports, version ? parseTemplateSpec(version.spec).ports : []);
       await this.workspaces.update(ws.id, {
         status: 'running',
         desiredState: 'running',

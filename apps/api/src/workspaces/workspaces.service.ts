@@ -188,7 +188,7 @@ export class WorkspacesService {
     if (build.status === 'queued') {
       await this.builds.finish(
         build.id,
-        { status: 'failed', error: 'cancelled before it started', errorCode: 'cancelled', stages: {} },
+        { status: 'failed', error: 'cancelled before it started', errorCode: ErrorCode.Cancelled, stages: {} },
         { id: workspace.id, status: 'failed', lastError: `the ${build.kind} was cancelled before it started` },
       );
     }

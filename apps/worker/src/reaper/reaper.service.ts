@@ -40,7 +40,7 @@ export class ReaperService extends PeriodicTask {
       const lastError = `${error}; use recover to repair it from the container's actual state`;
       await this.builds.finish(
         build.id,
-        { status: 'failed', error, errorCode: ErrorCode.WorkerLost, stages: build.stages as Record<string, number> },
+        { status: 'failed', error, errorCode: ErrorCode.WorkerLost, stages: build.stages },
         { id: build.workspaceId, status: 'failed', lastError },
       );
       this.events.publish({ workspaceId: build.workspaceId, type: 'status', status: 'failed', lastError });
