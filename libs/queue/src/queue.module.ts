@@ -5,6 +5,7 @@ import { TEMPLATE_QUEUE, WORKSPACE_QUEUE } from '#domain';
 import { TemplateBuildsProducer } from './template-builds.producer.js';
 import { redisConnection } from './redis-connection.js';
 import { WorkspaceJobsProducer } from './workspace-jobs.producer.js';
+import { TransitionBuilder } from './transition-builder.js';
 import { WorkspaceEventsPublisher, WorkspaceEventsSubscriber } from './workspace-events.js';
 
 @Module({})
@@ -25,11 +26,13 @@ export class QueueModule {
       ],
       providers: [
         WorkspaceJobsProducer,
+        TransitionBuilder,
         TemplateBuildsProducer,
         role === 'worker' ? WorkspaceEventsPublisher : WorkspaceEventsSubscriber,
       ],
       exports: [
         WorkspaceJobsProducer,
+        TransitionBuilder,
         TemplateBuildsProducer,
         BullModule,
         role === 'worker' ? WorkspaceEventsPublisher : WorkspaceEventsSubscriber,
