@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { type AuthenticatedUser } from '#auth';
-import { BerthError, ErrorCode, notFound, parseTemplateSpec, type PortShare } from '#domain';
+import {
+  BerthError,
+  ErrorCode,
+  notFound,
+  parseTemplateSpec,
+  type PortShare,
+  type PortShares,
+  type WorkspacePort,
+} from '#domain';
 import { TemplatesRepository, WorkspacesRepository } from '#persistence';
 
 export interface WorkspaceTarget {
@@ -10,9 +18,9 @@ export interface WorkspaceTarget {
   ownerId: string;
   user: string;
   homePath: string;
-  ports: { port: number; name: string; hostPort: number }[];
+  ports: WorkspacePort[];
   /** Share level per port as the owner set it (absent: owner), and the template's maximum. */
-  portShares: Record<string, PortShare>;
+  portShares: PortShares;
   maxPortShare: PortShare;
 }
 
@@ -55,8 +63,8 @@ export class WorkspaceAccessService {
       ownerId: ws.ownerId,
       user: spec.user,
       homePath: spec.homePath,
-      ports: ws.ports as WorkspaceTarget['ports'],
-      portShares: ws.portShares as WorkspaceTarget['portShares'],
+      ports: ws.ports,
+      portShares: ws.portShares,
       maxPortShare: spec.maxPortShare,
     };
   }
