@@ -1,5 +1,6 @@
 // Strict, type-aware lint; CI treats any warning as a failure (--max-warnings 0).
 import tseslint from 'typescript-eslint';
+import { boundaries } from './tools/import-boundaries.js';
 
 export default tseslint.config(
   {
@@ -23,5 +24,8 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  // Which lib may import which; libs never import apps, apps never import each other
+  // (docs/architecture.md, "Import rules").
+  ...boundaries,
   { files: ['**/*.js', '**/*.cjs', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );
