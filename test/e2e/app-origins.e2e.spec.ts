@@ -6,7 +6,9 @@ import { ApiClient, createDeveloper, signIn, testAdmin, testBaseUrl, uniqueName 
 const ECHO_APP = [
   'mkdir -p ~/www/cgi-bin',
   // CGI headers end in CRLF (Node's parser refuses bare LF); the script is written by printf, so \\r stays literal.
-  `printf '#!/bin/sh\\nprintf "Content-Type: text/plain\\\\r\\nSet-Cookie: berth_session=evil; Path=/\\\\r\\nSet-Cookie: __Host-berth_csrf=evil; Path=/; Secure\\\\r\\nSet-Cookie: app_pref=dark; Path=/\\\\r\\n\\\\r\\n"\\nenv\\n' > ~/www/cgi-bin/echo`,
+  `printf '#!/bin/sh\\nprintf "Content-Type: text/plain\\\\r\\nSet-Cookie: berth_session=evil; Path=/\\\\r\\n` +
+    `Set-Cookie: __Host-berth_csrf=evil; Path=/; Secure\\\\r\\nSet-Cookie: app_pref=dark; Path=/\\\\r\\n\\\\r\\n"\\nenv\\n'` +
+    ` > ~/www/cgi-bin/echo`,
   'chmod +x ~/www/cgi-bin/echo',
   'echo "hello from the app" > ~/www/index.html',
   'exec httpd -f -p 8000 -h ~/www',
