@@ -22,6 +22,7 @@ import { SshModule } from './ssh/ssh.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WorkspacesModule } from './workspaces/workspaces.module.js';
 
+/** Each folder brings its own module; docs/architecture.md has the map and the import rules. */
 @Module({
   imports: [
     LoggerModule.forRoot(loggerOptions('api')),

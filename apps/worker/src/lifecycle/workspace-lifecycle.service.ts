@@ -273,7 +273,8 @@ export class WorkspaceLifecycleService {
         return rec.log('system', [`port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} ready`]);
       if (Date.now() >= until) {
         return rec.log('system', [
-          `warning: port${closed.length > 1 ? 's' : ''} ${closed.join(', ')} did not accept a connection within ${Math.round(limitMs / 1000)} s; running without waiting longer`,
+          `warning: port${closed.length > 1 ? 's' : ''} ${closed.join(', ')} did not accept a connection ` +
+            `within ${Math.round(limitMs / 1000)} s; running without waiting longer`,
         ]);
       }
       await sleep(Math.min(250, Math.max(0, until - Date.now())), signal);
