@@ -1,7 +1,7 @@
 import { type IncomingMessage } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { type AuthenticatedUser } from '#auth';
+import { DOORS, type AuthenticatedUser } from '#auth';
 import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
 import { WorkspaceAccessService } from './workspace-access.service.js';
 import { LiveConnections } from '../common/live-connections.js';
@@ -57,7 +57,9 @@ export class TerminalGateway {
     user: AuthenticatedUser,
     workspaceId: string,
   ): Promise<void> {
-    const target = await this.access.runningTarget(user, workspaceId);
+    const target = await this.access.runningTarget(user, workspaceId, {
+      door: DOORS['WS /api/v1/workspaces/:id/terminal'],
+    });
     const url = new URL(req.url ?? '/', 'http://localhost');
     const terminal = await this.runtime.openTerminal(workspaceId, {
       user: target.user,
