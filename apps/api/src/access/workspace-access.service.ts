@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { type AuthenticatedUser } from '#auth';
+import { WorkspaceAccessRule, type AuthenticatedUser, type WorkspaceNeed } from '#auth';
 import {
   BerthError,
   ErrorCode,
@@ -10,7 +10,7 @@ import {
   type PortShares,
   type WorkspacePort,
 } from '#domain';
-import { TemplatesRepository, WorkspacesRepository } from '#persistence';
+import { TemplatesRepository, WorkspacesRepository, type WorkspaceRecord } from '#persistence';
 
 export interface WorkspaceTarget {
   workspaceId: string;
@@ -33,6 +33,7 @@ export class WorkspaceAccessService {
   constructor(
     private readonly workspaces: WorkspacesRepository,
     private readonly templates: TemplatesRepository,
+    private readonly rule: WorkspaceAccessRule,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
@@ -41,19 +42,27 @@ export class WorkspaceAccessService {
     void this.workspaces.touchActivity(workspaceId, this.config.BERTH_ACTIVITY_RESOLUTION_MS).catch(() => undefined);
   }
 
-  async runningTarget(user: AuthenticatedUser, workspaceId: string): Promise<WorkspaceTarget> {
-    return this.running(workspaceId, user.role === 'admin' ? null : user.id);
+  /** The caller's (or, for an admin, anyone's) running workspace, by the one access rule (libs/auth). */
+  async runningTarget(
+    user: AuthenticatedUser,
+    workspaceId: string,
+    need: Omit<WorkspaceNeed, 'running'> = {},
+  ): Promise<WorkspaceTarget> {
+    return this.targetOf(await this.rule.requireWorkspaceAccess(user, workspaceId, { ...need, running: true }));
   }
 
-  /** Any owner's running workspace: for ports shared beyond their owner (callers check the level). */
-  runningWorkspace(workspaceId: string): Promise<WorkspaceTarget> {
-    return this.running(workspaceId, null);
-  }
-
-  private async running(workspaceId: string, ownerId: string | null): Promise<WorkspaceTarget> {
-    const ws = await this.workspaces.findLive(workspaceId, ownerId);
+  /**
+   * Any owner's running workspace: for ports shared beyond their owner. Callers then apply the
+   * share level's door and, at `owner` level, the admin-or-owner rule (mayReachWorkspaceOf).
+   */
+  async runningWorkspace(workspaceId: string): Promise<WorkspaceTarget> {
+    const ws = await this.workspaces.findLive(workspaceId, null);
     if (!ws) throw notFound('workspace');
     if (ws.status !== 'running') throw new BerthError(ErrorCode.Conflict, `the workspace is ${ws.status}`);
+    return this.targetOf(ws);
+  }
+
+  private async targetOf(ws: WorkspaceRecord): Promise<WorkspaceTarget> {
     const version = await this.templates.findVersion(ws.templateId, ws.templateVersion);
     if (!version) throw notFound('template version');
     const spec = parseTemplateSpec(version.spec);

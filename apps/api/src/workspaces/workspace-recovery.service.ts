@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type AuthenticatedUser } from '#auth';
+import { WorkspaceAccessRule, type AuthenticatedUser } from '#auth';
 import { conflict, namePublishedPorts, notFound, parseTemplateSpec, type WorkspaceStatus } from '#domain';
 import { BuildsRepository, TemplatesRepository, WorkspacesRepository } from '#persistence';
 import { TransitionBuilder, type TransitionOrder } from '#queue';
@@ -25,11 +25,11 @@ export class WorkspaceRecoveryService {
     private readonly builder: TransitionBuilder,
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
     private readonly portUrls: PortUrls,
+    private readonly access: WorkspaceAccessRule,
   ) {}
 
   async recover(user: AuthenticatedUser, id: string): Promise<WorkspaceView> {
-    const ws = await this.workspaces.findLive(id, user.role === 'admin' ? null : user.id);
-    if (!ws) throw notFound('workspace');
+    const ws = await this.access.requireWorkspaceAccess(user, id);
     const active = await this.builds.findActive(ws.id);
     if (active)
       throw conflict(`a ${active.kind} is in progress; it will settle the state`, { activeBuildId: active.id });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { RUNTIME_DRIVER, type ContainerStats, type RuntimeDriver } from '#runtime';
-import { type AuthenticatedUser } from '#auth';
+import { workspaceOwnerScope, WorkspaceAccessRule, type AuthenticatedUser } from '#auth';
 import {
   BerthError,
   canRequest,
@@ -47,6 +47,7 @@ export class WorkspacesService {
     private readonly quota: QuotaService,
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
     private readonly portUrls: PortUrls,
+    private readonly access: WorkspaceAccessRule,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(WorkspacesService.name);
@@ -86,7 +87,7 @@ export class WorkspacesService {
   }
 
   async list(user: AuthenticatedUser): Promise<WorkspaceView[]> {
-    const rows = await this.workspaces.listLive(scope(user));
+    const rows = await this.workspaces.listLive(workspaceOwnerScope(user));
     const active = await this.workspaces.activeVersions(rows.map((w) => w.templateId));
     const urls = await this.portUrls.for(rows);
     return rows.map((w) => toWorkspaceView(w, active.get(w.templateId), urls(w)));
@@ -207,11 +208,9 @@ export class WorkspacesService {
     return toBuildView(build, await this.builds.logs(build.id));
   }
 
-  /** Another user's workspace is "not found", never "forbidden", so ids cannot be probed. */
-  private async find(user: AuthenticatedUser, id: string): Promise<WorkspaceRecord> {
-    const workspace = await this.workspaces.findLive(id, scope(user));
-    if (!workspace) throw notFound('workspace');
-    return workspace;
+  /** The one access rule (libs/auth): the owner or an admin; anyone else gets "not found". */
+  private find(user: AuthenticatedUser, id: string): Promise<WorkspaceRecord> {
+    return this.access.requireWorkspaceAccess(user, id);
   }
 
   private async view(workspace: WorkspaceRecord): Promise<WorkspaceView> {
@@ -255,5 +254,3 @@ export class WorkspacesService {
     return build;
   }
 }
-
-const scope = (user: AuthenticatedUser): string | null => (user.role === 'admin' ? null : user.id);
