@@ -24,17 +24,13 @@ import {
   workspaceLabels,
 } from '#domain';
 import { type StreamLimits } from './bounded-lines.js';
-import { sleep } from './abort.js';
+import { sleep } from '#common';
 import { hardenedCreateOptions } from './hardening.js';
 import { sealedBuild } from './sealed-builder.js';
 import { pullImage } from './image-puller.js';
-import {
-  openTerminal,
-  summariseStats,
-  type ContainerStats,
-  type TerminalRequest,
-  type TerminalSession,
-} from './terminal.js';
+import { openTerminal, type TerminalRequest, type TerminalSession } from './terminal.js';
+import { summariseStats } from './docker-stats.js';
+import { type ContainerStats } from './stats.js';
 import { statusCodeOf } from './docker-errors.js';
 import { engineCall, type EngineCallOptions } from './engine-call.js';
 import { runInContainer } from './docker-exec.js';
