@@ -1,6 +1,6 @@
 /**
- * Names and labels of the Docker objects Berth creates (the label contract: DESIGN.md "Docker
- * objects"). They live beside the Docker driver: Berth's core never names an engine object, and
+ * Names and labels of the Docker objects Berth creates (README "How it behaves", "Docker
+ * labels"). They live beside the Docker driver: Berth's core never names an engine object, and
  * another driver names its own objects while carrying the same labels.
  * Volumes are named from the workspace id, never from a name, so renames cannot orphan data.
  */

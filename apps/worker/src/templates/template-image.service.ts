@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { allowlistProblems, BerthError, ErrorCode, notFound, parseAllowlist, parseTemplateSpec } from '#domain';
 import { TemplateVersionsRepository, type TemplateVersionRecord } from '#persistence';
+import { sleep } from '#common';
 import {
   RUNTIME_DRIVER,
-  sleep,
   type ImageInfo,
   type LogSink,
   type RuntimeDriver,
@@ -17,8 +17,9 @@ const WAIT_STEP_MS = 500;
 
 /**
  * Gives every template version exactly one image: pulled (`image`) or built (`build`), pinned by
- * digest and a reference any host resolves, with this engine's local image id as a cache. Called by the template build job and, when a workspace starts
- * before that job ran, by the workspace's own build; only one of them produces, the other waits.
+ * digest and a reference any host resolves, with this engine's local image id as a cache. Called
+ * by the template build job and, when a workspace starts before that job ran, by the workspace's
+ * own build; only one of them produces, the other waits.
  */
 @Injectable()
 export class TemplateImageService {
