@@ -87,16 +87,17 @@ describe('bounded streams: exec output, time limit, abandoned exec (real Docker)
   });
 
   it('an exec whose client goes away is ended in the container, children included', async () => {
-    const drop = startAbandonedExec(owner.token, workspaceId, ['sh', '-c', 'sleep 312 & sleep 313; wait']);
+    const drop = startAbandonedExec(owner.token, workspaceId, ['sh', '-c', 'sleep 412 & sleep 413; wait']);
     await waitFor(
-      () => processesWith(workspaceId, 'sleep 31'),
+      // Its own numbers: a leftover of the test above (`sleep 311`) must not count here.
+      () => processesWith(workspaceId, 'sleep 41'),
       (found) => found.length >= 2,
       'the exec to be running',
       10_000,
     );
     drop();
     await waitFor(
-      () => processesWith(workspaceId, 'sleep 31'),
+      () => processesWith(workspaceId, 'sleep 41'),
       (found) => found.length === 0,
       'the abandoned command and its child to be ended',
       10_000,

@@ -2,7 +2,15 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import httpProxy from 'http-proxy';
-import { authorizeDoor, type AuthenticatedUser, DOORS, RequestAuthenticator, toAuthenticatedUser } from '#auth';
+import {
+  authorizeDoor,
+  type AuthenticatedUser,
+  CredentialAuthenticator,
+  credentialOf,
+  DOORS,
+  mayReachWorkspaceOf,
+  toAuthenticatedUser,
+} from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { BerthError, ErrorCode, minShare, notFound, type PortShare } from '#domain';
 import { UsersRepository, WorkspacesRepository } from '#persistence';
@@ -40,7 +48,7 @@ export class AppOriginProxy implements OnModuleInit {
 
   constructor(
     @Inject(BERTH_CONFIG) config: BerthConfig,
-    private readonly authenticator: RequestAuthenticator,
+    private readonly credentials: CredentialAuthenticator,
     private readonly access: WorkspaceAccessService,
     private readonly workspaces: WorkspacesRepository,
     private readonly users: UsersRepository,
@@ -159,12 +167,12 @@ export class AppOriginProxy implements OnModuleInit {
 
   /** The app cookie's user (for this app only), or a bearer token's; null when anonymous. */
   private async caller(req: IncomingMessage, workspaceId: string, port: number): Promise<AuthenticatedUser | null> {
-    if (req.headers.authorization?.startsWith('Bearer ')) return this.authenticator.authenticate(req);
+    const bearer = credentialOf(req);
+    if (bearer?.kind === 'token') return this.credentials.authenticate(bearer);
     const secret = readCookie(req.headers.cookie, this.cookieName);
     const grant = secret ? await this.store.session(secret) : null;
     if (!grant || grant.workspaceId !== workspaceId || grant.port !== port) return null;
-    const user = await this.users.findById(grant.userId);
-    return user?.active ? toAuthenticatedUser(user, 'session') : null;
+    return this.credentials.authenticate({ kind: 'session', userId: grant.userId });
   }
 
   private async resolve(address: AppAddress): Promise<{ id: string; ownerId: string }> {
@@ -188,7 +196,7 @@ export class AppOriginProxy implements OnModuleInit {
     const target = await this.access.runningWorkspace(workspaceId);
     const level = effectiveShare(target.portShares[String(port)], target.maxPortShare);
     authorizeDoor(DOORS[DOOR_BY_SHARE[transport][level]], user);
-    if (level === 'owner' && user?.role !== 'admin' && user?.id !== target.ownerId) throw notFound('app');
+    if (level === 'owner' && !(user && mayReachWorkspaceOf(user, target.ownerId))) throw notFound('app');
     const published = target.ports.find((p) => p.port === port);
     if (!published) throw new BerthError(ErrorCode.NotFound, `the template publishes no port ${port}`);
     this.access.recordActivity(workspaceId);

@@ -68,7 +68,9 @@ export class TerminalGateway implements OnModuleInit {
     user: AuthenticatedUser,
     workspaceId: string,
   ): Promise<void> {
-    const target = await this.access.runningTarget(user, workspaceId);
+    const target = await this.access.runningTarget(user, workspaceId, {
+      door: DOORS['WS /api/v1/workspaces/:id/terminal'],
+    });
     const url = new URL(req.url ?? '/', 'http://localhost');
     const terminal = await this.runtime.openTerminal(workspaceId, {
       user: target.user,
