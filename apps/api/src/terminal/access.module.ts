@@ -13,11 +13,14 @@ import { UpgradeRouter } from './upgrade.router.js';
 import { WorkspaceAccessService } from './workspace-access.service.js';
 import { WorkspaceExecController } from '../exec/workspace-exec.controller.js';
 import { WorkspaceExecService } from '../exec/workspace-exec.service.js';
+import { EditorController } from '../editor/editor.controller.js';
+import { EditorService } from '../editor/editor.service.js';
+import { WorkspacePortAgents } from '../editor/workspace-port.agent.js';
 
-/** Reaching inside workspaces (terminal, exec, ports) and the admin system view. */
+/** Reaching inside workspaces (terminal, exec, ports, the browser editor) and the admin system view. */
 @Module({
   imports: [QueueModule.register('producer')],
-  controllers: [AdminController, QueuesController, WorkspaceExecController, AppPortsController],
+  controllers: [AdminController, QueuesController, WorkspaceExecController, AppPortsController, EditorController],
   providers: [
     QueueJobsService,
     WorkspaceAccessService,
@@ -28,6 +31,8 @@ import { WorkspaceExecService } from '../exec/workspace-exec.service.js';
     AppSessionsStore,
     PortProxyMiddleware,
     UpgradeRouter,
+    EditorService,
+    WorkspacePortAgents,
   ],
   exports: [UpgradeRouter, PortProxyMiddleware, AppOriginProxy, WorkspaceAccessService],
 })
