@@ -64,7 +64,12 @@ printf '\n==== berth: npm install code-server@%s at %s (node %s)\n' "$CODE_SERVE
 [[ -f "$tmp/node_modules/code-server/out/node/entry.js" ]] || fail "npm finished but node_modules/code-server/out/node/entry.js is missing"
 mkdir -p "$tmp/bin"
 cp "$node_exe" "$tmp/bin/node"
-version=$("$tmp/bin/node" "$tmp/node_modules/code-server/out/node/entry.js" --version 2>>"$LOGF" | head -n 1 || true)
+# Its own HOME: code-server writes a default config file into $HOME/.config on every start.
+mkdir -p "$tmp/.check-home"
+version=$(HOME="$tmp/.check-home" XDG_CONFIG_HOME="$tmp/.check-home" XDG_DATA_HOME="$tmp/.check-home" \
+  "$tmp/bin/node" "$tmp/node_modules/code-server/out/node/entry.js" --version 2>>"$LOGF" |
+  grep -m 1 -E '^[0-9]+[.][0-9]+[.][0-9]+' || true)
+rm -rf "$tmp/.check-home"
 [[ "$version" == "$CODE_SERVER_VERSION"* ]] || fail "the built code-server reports '${version:-nothing}'"
 rm -f "$tmp/package.json" "$tmp/package-lock.json"
 chmod -R a+rX,go-w "$tmp"

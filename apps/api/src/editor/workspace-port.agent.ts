@@ -10,9 +10,15 @@ import { type InteractiveExec, RUNTIME_DRIVER, type RuntimeDriver, tcpRelayComma
  * Looks enough like a TCP socket for Node's HTTP client and http-proxy's WebSocket pass-through.
  */
 class ExecSocket extends Duplex {
+  private idleMs = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+
   constructor(private readonly proc: InteractiveExec) {
-    super();
+    // Not half-open: once the port's side ends (the relay exited), the socket closes, so the agent
+    // drops it instead of handing a dead connection to the next request.
+    super({ allowHalfOpen: false });
     proc.stdout.on('data', (chunk: Buffer) => {
+      this.touch();
       if (!this.push(chunk)) proc.stdout.pause();
     });
     proc.stdout.on('end', () => this.push(null));
@@ -25,6 +31,7 @@ class ExecSocket extends Duplex {
   }
 
   override _write(chunk: Buffer, encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.touch();
     this.proc.stdin.write(chunk, encoding, done);
   }
 
@@ -34,14 +41,28 @@ class ExecSocket extends Duplex {
   }
 
   override _destroy(error: Error | null, done: (error: Error | null) => void): void {
+    clearTimeout(this.idleTimer);
     this.proc.close();
     done(error);
   }
 
-  // What the HTTP client and the proxy call on a socket; an exec stream has no such knobs.
-  setTimeout(): this {
+  /** As net.Socket: 'timeout' after this long without traffic (the agent closes idle pooled sockets so). */
+  setTimeout(ms: number, listener?: () => void): this {
+    this.idleMs = ms;
+    if (listener) this.once('timeout', listener);
+    this.touch();
     return this;
   }
+
+  private touch(): void {
+    clearTimeout(this.idleTimer);
+    if (this.idleMs > 0 && !this.destroyed) {
+      this.idleTimer = setTimeout(() => this.emit('timeout'), this.idleMs);
+      this.idleTimer.unref();
+    }
+  }
+
+  // What the HTTP client and the proxy call on a socket; an exec stream has no such knobs.
   setNoDelay(): this {
     return this;
   }
@@ -73,7 +94,9 @@ export class WorkspacePortAgents {
     const key = `${workspaceId}:${port}:${user}`;
     let agent = this.agents.get(key);
     if (!agent) {
-      agent = new Agent({ keepAlive: true, maxSockets: 16, maxFreeSockets: 6 });
+      // Idle pooled connections close before code-server's own 5 s keep-alive ends them, so a request
+      // is not sent on a connection the far side is closing.
+      agent = new Agent({ keepAlive: true, maxSockets: 16, maxFreeSockets: 6, timeout: 3_000 });
       // Node's Agent calls createConnection(options, callback) and waits for the callback when
       // nothing is returned (how docker-modem tunnels HTTP through SSH channels too).
       const dial = (_options: ClientRequestArgs, ready: Ready): undefined => {
