@@ -11,6 +11,8 @@ import {
   waitFor,
 } from '#testing';
 import { testEnv } from '../setup/test-env.js';
+import { EDITOR_VOLUME } from '#domain';
+import { editorInstallDir } from '#runtime';
 
 /**
  * The walking skeleton, end to end over HTTP against the real API, worker, Postgres, Redis and
@@ -102,6 +104,10 @@ describe('workspace lifecycle (real Docker)', () => {
     expect([...info.Mounts].sort((a, b) => a.Destination.localeCompare(b.Destination))).toEqual([
       // Berth's own static toolset, read-only (no host path: a volume the engine filled).
       expect.objectContaining({ Type: 'volume', Name: 'berth-tools-2', Destination: '/.berth', RW: false }),
+      // VS Code in the browser, read-only, when this machine has built it (scripts/code-server.sh).
+      ...(editorInstallDir({ BERTH_CODE_SERVER_DIR: process.env.BERTH_CODE_SERVER_DIR })
+        ? [expect.objectContaining({ Type: 'volume', Name: EDITOR_VOLUME, Destination: '/.berth-editor', RW: false })]
+        : []),
       expect.objectContaining({ Type: 'volume', Name: `berth-ws-${workspaceId}-home`, Destination: '/home/dev' }),
     ]);
     expect(Object.keys(info.NetworkSettings.Networks)).toEqual([testEnv().BERTH_WORKSPACE_NETWORK!]);
