@@ -15,9 +15,10 @@ const env = {
   BERTH_SSH_PORT: '0',
   DATABASE_URL: process.env.BERTH_BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/berth_bench',
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  BERTH_INSTANCE: 'bench',
-  BERTH_WORKSPACE_NETWORK: 'berth-bench-workspaces',
-  BERTH_DATA_DIR: '.berth/bench',
+  // Overridable, so a run beside another installation's benchmarks on the same engine stays apart.
+  BERTH_INSTANCE: process.env.BENCH_INSTANCE ?? 'bench',
+  BERTH_WORKSPACE_NETWORK: `berth-${process.env.BENCH_INSTANCE ?? 'bench'}-workspaces`,
+  BERTH_DATA_DIR: `.berth/${process.env.BENCH_INSTANCE ?? 'bench'}`,
   BERTH_ADMIN_EMAIL: 'admin@berth.bench',
   BERTH_ADMIN_PASSWORD: 'bench-admin-password',
   BERTH_SESSION_SECRET: 'bench-session-secret-0123456789',

@@ -502,10 +502,15 @@ export class DockerDriver implements RuntimeDriver {
   private ensureEditor(dir: string): Promise<void> {
     this.editorReady ??= this.call('binding the editor volume', {}, (abortSignal) =>
       ensureEditorVolume(this.docker, dir, abortSignal),
-    ).catch((error: unknown) => {
-      this.editorReady = null;
-      throw error;
-    });
+    ).then(
+      (bound) => {
+        if (bound !== dir) this.logger.warn(`the editor volume binds ${bound}, not ${dir}: remove it to rebind`);
+      },
+      (error: unknown) => {
+        this.editorReady = null;
+        throw error;
+      },
+    );
     return this.editorReady;
   }
 

@@ -29,13 +29,13 @@ export const editorMount = (): { Type: 'volume'; Source: string; Target: string;
 /**
  * A local volume bound to the build folder, so the 600 MB editor is neither copied into an image
  * nor into each workspace: Berth's own mount (never a template's), read-only in every workspace.
- * A volume that exists is kept, unless it points at another folder (BERTH_CODE_SERVER_DIR moved).
+ * A volume that exists is kept as it is: installations sharing an engine share it (same version,
+ * same build), and one that is in use could not be replaced anyway. Answers the folder it binds.
  */
-export async function ensureEditorVolume(docker: Docker, dir: string, abortSignal: AbortSignal): Promise<void> {
+export async function ensureEditorVolume(docker: Docker, dir: string, abortSignal: AbortSignal): Promise<string> {
   try {
     const existing = await docker.getVolume(EDITOR_VOLUME).inspect({ abortSignal });
-    if ((existing.Options ?? {}).device === dir) return;
-    await docker.getVolume(EDITOR_VOLUME).remove({ abortSignal });
+    return (existing.Options ?? {}).device ?? dir;
   } catch (error) {
     if (statusCodeOf(error) !== 404) throw error;
   }
@@ -46,4 +46,5 @@ export async function ensureEditorVolume(docker: Docker, dir: string, abortSigna
     Labels: { [LABEL_MANAGED]: 'true', [LABEL_ROLE]: ROLE_EDITOR },
     abortSignal,
   });
+  return dir;
 }
