@@ -12,9 +12,9 @@ import {
   editorLogPath,
 } from '#domain';
 import { editorInstallDir, RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
-import { AppPortsService } from '../proxy/app-ports.service.js';
-import { type WorkspaceTarget, WorkspaceAccessService } from '../terminal/workspace-access.service.js';
-import { WorkspacePortAgents } from './workspace-port.agent.js';
+import { AppPortsService } from './app-ports.service.js';
+import { type WorkspaceTarget, WorkspaceAccessService } from '../access/workspace-access.service.js';
+import { WorkspacePortAgents } from '../access/workspace-port.agent.js';
 
 /** Whether "Open in VS Code" applies to a workspace, and if not, why (shown instead of the button). */
 export interface EditorStatusView {
