@@ -83,8 +83,8 @@ export class EditorService {
     if (!loader) return `VS Code in the browser has no build for this server's architecture (${arch})`;
     if (!(await this.runtime.hasProgram(target.workspaceId, loader)))
       return (
-        "this workspace's image has no glibc (busybox, Alpine and other musl or static images cannot run VS Code " +
-        'in the browser): use a glibc image such as Debian or Ubuntu, or connect over SSH'
+        "this workspace's image has no glibc (busybox, Alpine and other musl or static images cannot run " +
+        'VS Code in the browser): use a glibc image such as Debian or Ubuntu, or connect over SSH'
       );
     if (target.ports.some((p) => p.port === EDITOR_PORT))
       return `the template publishes port ${EDITOR_PORT}, which VS Code in the browser uses`;
