@@ -16,3 +16,4 @@ export * from './spec-diff.js';
 export * from './quota.js';
 export * from './retention.js';
 export * from './ssh-public-key.js';
+export * from './editor.js';

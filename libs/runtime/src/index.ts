@@ -15,3 +15,4 @@ export * from './tcp-relay.js';
 export * from './docker-objects.js';
 export * from './runtime-drivers.js';
 export * from './port-connection.js';
+export * from './editor-mount.js';
