@@ -6,6 +6,7 @@ import { BearerStrategy } from './bearer.strategy.js';
 import { LocalStrategy } from './local.strategy.js';
 import { SessionSerializer } from './session.serializer.js';
 import { RequestAuthenticator } from './request-authenticator.js';
+import { TokenVerifier } from './token-verifier.js';
 
 /** Global: the raw HTTP/WebSocket entry points (terminal, port proxy) authenticate with it too. */
 @Global()
@@ -13,12 +14,13 @@ import { RequestAuthenticator } from './request-authenticator.js';
   imports: [PassportModule.register({ session: true })],
   providers: [
     LocalStrategy,
+    TokenVerifier,
     BearerStrategy,
     SessionSerializer,
     RequestAuthenticator,
     // Who you are, then the door table's rule (roles and token scope) for the route.
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [RequestAuthenticator],
+  exports: [RequestAuthenticator, TokenVerifier],
 })
 export class AuthModule {}

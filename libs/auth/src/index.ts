@@ -11,3 +11,4 @@ export * from './origin.js';
 export * from './oidc/index.js';
 export * from './request-authenticator.js';
 export * from './cookie-names.js';
+export * from './token-verifier.js';

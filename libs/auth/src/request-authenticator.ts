@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type IncomingMessage } from 'node:http';
-import { TokensRepository, UsersRepository } from '#persistence';
+import { UsersRepository } from '#persistence';
 import { toAuthenticatedUser, type AuthenticatedUser } from './authenticated-user.js';
-import { hashToken } from './token-secret.js';
+import { TokenVerifier } from './token-verifier.js';
 
 type SessionedRequest = IncomingMessage & { session?: { passport?: { user?: string } } };
 
@@ -15,16 +15,13 @@ type SessionedRequest = IncomingMessage & { session?: { passport?: { user?: stri
 export class RequestAuthenticator {
   constructor(
     private readonly users: UsersRepository,
-    private readonly tokens: TokensRepository,
+    private readonly tokens: TokenVerifier,
   ) {}
 
   async authenticate(req: SessionedRequest): Promise<AuthenticatedUser | null> {
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) {
-      const found = await this.tokens.findUsableByHash(hashToken(header.slice(7).trim()), new Date());
-      if (!found?.user.active) return null;
-      await this.tokens.touch(found.id);
-      return toAuthenticatedUser(found.user, 'token', { id: found.id, scopes: found.scopes });
+      return this.tokens.verify(header.slice(7).trim());
     }
     const userId = req.session?.passport?.user;
     if (!userId) return null;
