@@ -81,8 +81,10 @@ export class BuildRecorder {
       this.signal.removeEventListener('abort', onAbort);
       this.stages[name] = Math.round(performance.now() - started);
       this.log('system', [`stage ${name}: ${this.stages[name]} ms`]);
-      // Best effort: the final write of the build records every stage again.
-      await this.builds.recordStage(this.buildId, this.stages).catch(() => undefined);
+      // Best effort and off the critical path, in order behind the log lines (flush() waits for
+      // them); the final write of the build records every stage again.
+      const stages = { ...this.stages };
+      this.writes = this.writes.then(() => this.builds.recordStage(this.buildId, stages)).catch(() => undefined);
     }
   }
 

@@ -190,6 +190,13 @@ export class WorkspaceLifecycleService {
     if (!version) throw new BerthError(ErrorCode.NotFound, `template version ${build.templateVersion} not found`);
     // The version's spec with this workspace's parameters (cpus, memory, env) applied.
     const spec = applyParameters(parseTemplateSpec(version.spec), ws.parameters as ResolvedParameters);
+    // The volume does not depend on the image. When the version's image is already known (the
+    // usual case), the volume is made while the image is checked, and the volume stage below
+    // records only the time still spent on it; otherwise an image that cannot be had fails the
+    // build before any volume exists.
+    const ensureVolume = () => this.runtime.ensureVolume(ws.id, ws.ownerId, rec.signal);
+    const early = version.status === 'ready' ? ensureVolume() : null;
+    early?.catch(() => undefined); // awaited (and its failure reported) in the volume stage
     // The version's pinned image (pulled or built once per version, waited for if in progress).
     const image = await rec.stage('image', (signal) => this.images.ensure(version.id, rec.log, signal));
     const runtimeSpec = this.runtimeSpec(ws, spec, image.id);
@@ -202,7 +209,7 @@ export class WorkspaceLifecycleService {
     }
 
     await rec.stage('volume', async (signal) => {
-      const { created } = await this.runtime.ensureVolume(ws.id, ws.ownerId, signal);
+      const { created } = await (early ?? ensureVolume());
       // Prepared once per volume; redone if a crash left a fresh volume unprepared.
       if (created || !ws.volumePreparedAt) {
         await this.runtime.prepareVolume(runtimeSpec, signal);
