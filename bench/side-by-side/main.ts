@@ -12,6 +12,8 @@ import { runBench } from './run.js';
  * bench/results.md and bench/results/side-by-side.json. Loopback traffic only.
  */
 const port = Number(process.env.BENCH_PORT ?? '18090');
+// Its own instance (labels, queue prefix, network): two benches on one engine never judge each other's containers.
+const instance = process.env.BENCH_INSTANCE ?? 'bench';
 const env = {
   NODE_ENV: 'production',
   HOST: '127.0.0.1',
@@ -20,8 +22,8 @@ const env = {
   BERTH_WORKER_METRICS_PORT: String(port + 4),
   DATABASE_URL: process.env.BERTH_BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/berth_bench',
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  BERTH_INSTANCE: 'bench',
-  BERTH_WORKSPACE_NETWORK: 'berth-bench-workspaces',
+  BERTH_INSTANCE: instance,
+  BERTH_WORKSPACE_NETWORK: `berth-${instance}-workspaces`,
   BERTH_DATA_DIR: '.berth/bench',
   BERTH_ADMIN_EMAIL: 'admin@berth.bench',
   BERTH_ADMIN_PASSWORD: 'bench-admin-password',

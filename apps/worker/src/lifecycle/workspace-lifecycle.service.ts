@@ -76,7 +76,7 @@ export class WorkspaceLifecycleService {
       5000,
     );
     try {
-      const outcome = await this.attempt(build, recorder, until);
+      const outcome = await this.attempt(build, workspace, recorder, until);
       await recorder.flush();
       if (!(outcome instanceof Failure)) {
         await persist(() =>
@@ -121,11 +121,17 @@ export class WorkspaceLifecycleService {
    * Executes the transition, waiting out transient failures until `until`. Resolves with the
    * workspace's resulting state, or the Failure that ends the build; a hand-back is thrown.
    */
-  private async attempt(build: BuildRecord, rec: BuildRecorder, until: number): Promise<FinalState | Failure> {
+  private async attempt(
+    build: BuildRecord,
+    firstRead: WorkspaceRecord,
+    rec: BuildRecorder,
+    until: number,
+  ): Promise<FinalState | Failure> {
     for (let attempt = 1; ; attempt++) {
       try {
-        // Read again each attempt: a previous attempt may have prepared the volume or run initScript.
-        const ws = await this.workspaces.findById(build.workspaceId);
+        // The first attempt uses the row run() just read; later ones read it again, since a
+        // previous attempt may have prepared the volume or run initScript.
+        const ws = attempt === 1 ? firstRead : await this.workspaces.findById(build.workspaceId);
         if (!ws) throw new BerthError(ErrorCode.NotFound, 'the workspace no longer exists');
         return await this.execute(build, ws, rec);
       } catch (error) {
@@ -198,7 +204,7 @@ export class WorkspaceLifecycleService {
     const early = version.status === 'ready' ? ensureVolume() : null;
     early?.catch(() => undefined); // awaited (and its failure reported) in the volume stage
     // The version's pinned image (pulled or built once per version, waited for if in progress).
-    const image = await rec.stage('image', (signal) => this.images.ensure(version.id, rec.log, signal));
+    const image = await rec.stage('image', (signal) => this.images.ensure(version.id, rec.log, signal, version));
     const runtimeSpec = this.runtimeSpec(ws, spec, image.id);
     if (build.reinitialize && !rec.done('reinitialize')) {
       await rec.stage('reinitialize', async () => {
