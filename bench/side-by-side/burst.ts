@@ -45,6 +45,12 @@ export async function burst(ctx: BenchContext, templateId: string, onPeak: () =>
   );
   await purge(ctx.owner, probe.id);
   const n = results.length;
+  // The floor: the same number of raw create + start, all at once, on the same engine.
+  const specs = requests.map(() => ctx.raw.spec());
+  const rawStarted = performance.now();
+  const raw = await Promise.all(specs.map((spec) => ctx.raw.createStart(spec)));
+  const rawWall = elapsedMs(rawStarted);
+  await inBatches(specs, 10, (spec) => ctx.raw.removeAll(spec));
   return [
     figure(
       `burst: ${n} workspaces by ${burstUsers} users, request → running`,
@@ -53,6 +59,14 @@ export async function burst(ctx: BenchContext, templateId: string, onPeak: () =>
       'p95 ≤ 3000',
       (_m, p95) => p95 <= 3000,
       `all ${n} reached running; wall time ${Math.round(wall)} ms`,
+    ),
+    figure(
+      `burst: ${n} raw create + start at once`,
+      'ms',
+      raw,
+      'floor',
+      undefined,
+      `wall time ${Math.round(rawWall)} ms`,
     ),
     {
       ...figure(

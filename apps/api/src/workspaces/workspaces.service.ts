@@ -100,8 +100,11 @@ export class WorkspacesService {
     return rows.map((w) => toWorkspaceView(w, active.get(w.templateId), urls(w)));
   }
 
+  /** The hottest read of the API (scripts poll it): one query for the row and its view. */
   async get(user: AuthenticatedUser, id: string): Promise<WorkspaceView> {
-    return this.view(await this.find(user, id));
+    const found = await this.workspaces.findLiveForView(id, scope(user));
+    if (!found) throw notFound('workspace');
+    return toWorkspaceView(found.workspace, found.promotedVersion, this.portUrls.of(found.workspace, found.ownerEmail));
   }
 
   async transition(
