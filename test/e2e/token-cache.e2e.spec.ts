@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { ApiClient, BerthUnderTest, createDeveloper, signIn, testAdmin, waitFor } from '#testing';
 import { testEnv } from '../setup/test-env.js';
 
@@ -29,6 +30,30 @@ describe('token cache across API processes', () => {
   /** The same token, sent to the second process. */
   const there = (client: ApiClient): ApiClient => new ApiClient(client.token, second.baseUrl);
   const statusThere = (client: ApiClient) => async () => (await there(client).get('/users/me')).status;
+
+  it('a verdict is reused within its TTL: the second request reads no token row (lastUsedAt unchanged)', async () => {
+    const { client: dev, id } = await createDeveloper(admin);
+    const db = new pg.Client({ connectionString: testEnv().DATABASE_URL });
+    await db.connect();
+    try {
+      // lastUsedAt is written whenever a verdict is read from Postgres, so it shows every miss.
+      const lastUsed = async (): Promise<number> => {
+        const rows = await db.query<{ at: Date }>(
+          'SELECT "lastUsedAt" AS at FROM "ApiToken" WHERE "userId" = $1 AND "lastUsedAt" IS NOT NULL',
+          [id],
+        );
+        return rows.rows[0]?.at.getTime() ?? 0;
+      };
+      expect(await statusThere(dev)()).toBe(200);
+      const first = await lastUsed();
+      expect(first).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await statusThere(dev)()).toBe(200);
+      expect(await lastUsed()).toBe(first);
+    } finally {
+      await db.end();
+    }
+  });
 
   it('a token revoked through one process stops working in the other', async () => {
     const { client: dev } = await createDeveloper(admin);
