@@ -7,8 +7,10 @@ import { LocalStrategy } from './local.strategy.js';
 import { SessionSerializer } from './session.serializer.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 import { TokenVerifier } from './token-verifier.js';
+import { CredentialAuthenticator } from './credentials.js';
+import { WorkspaceAccessRule } from './workspace-access.js';
 
-/** Global: the raw HTTP/WebSocket entry points (terminal, port proxy) authenticate with it too. */
+/** Global: the raw HTTP/WebSocket entry points (terminal, port proxy, SSH) authenticate and authorize with it too. */
 @Global()
 @Module({
   imports: [PassportModule.register({ session: true })],
@@ -17,10 +19,12 @@ import { TokenVerifier } from './token-verifier.js';
     TokenVerifier,
     BearerStrategy,
     SessionSerializer,
+    CredentialAuthenticator,
     RequestAuthenticator,
+    WorkspaceAccessRule,
     // Who you are, then the door table's rule (roles and token scope) for the route.
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [RequestAuthenticator, TokenVerifier],
+  exports: [CredentialAuthenticator, RequestAuthenticator, WorkspaceAccessRule, TokenVerifier],
 })
 export class AuthModule {}

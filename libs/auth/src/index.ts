@@ -10,5 +10,7 @@ export * from './scopes.js';
 export * from './origin.js';
 export * from './oidc/index.js';
 export * from './request-authenticator.js';
+export * from './credentials.js';
+export * from './workspace-access.js';
 export * from './cookie-names.js';
 export * from './token-verifier.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { BERTH_CONFIG, redisKey, type BerthConfig } from '#config';
 import { CredentialChanges, type CredentialChange, TokensRepository } from '#persistence';
 import { toAuthenticatedUser, type AuthenticatedUser } from './authenticated-user.js';
 import { hashToken } from './token-secret.js';
@@ -16,7 +16,7 @@ interface Verdict {
 /** Bounded: a flood of distinct valid tokens evicts the oldest verdicts, never grows memory. */
 const MAX_ENTRIES = 10_000;
 
-const channelOf = (config: BerthConfig): string => `berth-${config.BERTH_INSTANCE}:credential-changes`;
+const channelOf = (config: BerthConfig): string => redisKey(config, 'credential-changes');
 
 /**
  * Bearer token verification with a short in-memory cache, so a busy client costs no database round

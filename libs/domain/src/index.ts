@@ -1,5 +1,8 @@
 export * from './errors.js';
 export * from './workspace-state.js';
+export * from './workspace-model.js';
+export * from './account-model.js';
+export * from './template-model.js';
 export * from './template-spec.js';
 export * from './docker-objects.js';
 export * from './jobs.js';
@@ -14,3 +17,4 @@ export * from './spec-diff.js';
 export * from './quota.js';
 export * from './retention.js';
 export * from './ssh-public-key.js';
+export * from './editor.js';

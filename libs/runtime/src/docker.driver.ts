@@ -23,17 +23,14 @@ import {
   workspaceLabels,
 } from '#domain';
 import { type StreamLimits } from './bounded-lines.js';
-import { sleep } from './abort.js';
+import { sleep } from '#common';
 import { hardenedCreateOptions } from './hardening.js';
+import { editorInstallDir, editorMount, ensureEditorVolume } from './editor-mount.js';
 import { sealedBuild } from './sealed-builder.js';
 import { pullImage } from './image-puller.js';
-import {
-  openTerminal,
-  summariseStats,
-  type ContainerStats,
-  type TerminalRequest,
-  type TerminalSession,
-} from './terminal.js';
+import { openTerminal, type TerminalRequest, type TerminalSession } from './terminal.js';
+import { summariseStats } from './docker-stats.js';
+import { type ContainerStats } from './stats.js';
 import { statusCodeOf } from './docker-errors.js';
 import { engineCall, type EngineCallOptions } from './engine-call.js';
 import { runInContainer } from './docker-exec.js';
@@ -66,6 +63,7 @@ export class DockerDriver implements RuntimeDriver {
   private readonly docker = new Docker(engineOptions());
   private networkReady: Promise<void> | null = null;
   private toolsReady: Promise<void> | null = null;
+  private editorReady: Promise<void> | null = null;
 
   /** Caps on every stream read from the engine or a container (configurable). */
   private readonly limits: StreamLimits;
@@ -193,6 +191,7 @@ export class DockerDriver implements RuntimeDriver {
     );
     const home = options.HostConfig.Mounts[0];
     if (home) home.VolumeOptions = { NoCopy: false };
+    await this.withEditor(options);
     let id = await this.createContainer(ws, options, signal);
     if (!id) {
       // A container from an attempt that crashed before the volume was prepared: it may have
@@ -221,6 +220,7 @@ export class DockerDriver implements RuntimeDriver {
         this.labels(ws.workspaceId, ws.ownerId),
         this.config.BERTH_WORKSPACE_NETWORK,
       );
+      await this.withEditor(options);
       const id = await this.createContainer(ws, options, signal);
       // null (409): a concurrent or earlier attempt created it; use that one (idempotent create).
       existing = id ? { id, running: false, ports: [] } : await this.findContainer(ws.workspaceId, signal);
@@ -247,6 +247,14 @@ export class DockerDriver implements RuntimeDriver {
     // Published host ports are only known once started; with none declared there is nothing to read.
     if (ws.spec.ports.length === 0) return { id, running: true, ports: [] };
     return this.describe(id, signal);
+  }
+
+  /** VS Code in the browser, read-only, when this server has it (the API checks the image's libc). */
+  private async withEditor(options: ReturnType<typeof hardenedCreateOptions>): Promise<void> {
+    const editorDir = editorInstallDir(this.config);
+    if (!editorDir) return;
+    await this.ensureEditor(editorDir);
+    options.HostConfig.Mounts.push(editorMount());
   }
 
   /** Creates the named workspace container; null when one of that name exists already (409). */
@@ -310,11 +318,13 @@ export class DockerDriver implements RuntimeDriver {
   async exec(workspaceId: string, req: ExecRequest, log: LogSink): Promise<number> {
     const found = await this.findContainer(workspaceId, req.signal);
     if (!found?.running) throw new BerthError(ErrorCode.RuntimeFailure, 'the workspace container is not running');
-    // The command's own time limit replaces the per-request deadline (scripts may be long and silent).
+    // The command's own time limit replaces the per-request deadline (scripts may be long and silent),
+    // plus the usual deadline for the engine's own round trips (create, attach, inspect): on a busy
+    // engine those may take seconds, and the command's limit must still be what ends it.
     return engineCall(
       `running ${req.cmd[0] ?? 'a command'}`,
       req.timeoutMs,
-      { signal: req.signal, extraMs: 5000, operation: 'running a command' },
+      { signal: req.signal, extraMs: this.config.BERTH_DOCKER_TIMEOUT_MS, operation: 'running a command' },
       (abortSignal) => runInContainer(this.docker, found.id, { limits: this.limits, ...req, signal: abortSignal }, log),
     );
   }
@@ -512,6 +522,21 @@ export class DockerDriver implements RuntimeDriver {
       throw error;
     });
     return this.toolsReady;
+  }
+
+  private ensureEditor(dir: string): Promise<void> {
+    this.editorReady ??= this.call('binding the editor volume', {}, (abortSignal) =>
+      ensureEditorVolume(this.docker, dir, abortSignal),
+    ).then(
+      (bound) => {
+        if (bound !== dir) this.logger.warn(`the editor volume binds ${bound}, not ${dir}: remove it to rebind`);
+      },
+      (error: unknown) => {
+        this.editorReady = null;
+        throw error;
+      },
+    );
+    return this.editorReady;
   }
 
   private async fillToolsVolume(): Promise<void> {

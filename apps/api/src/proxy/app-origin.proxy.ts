@@ -1,12 +1,22 @@
-import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Duplex } from 'node:stream';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import httpProxy from 'http-proxy';
-import { authorizeDoor, type AuthenticatedUser, DOORS, RequestAuthenticator, toAuthenticatedUser } from '#auth';
+import {
+  authorizeDoor,
+  type AuthenticatedUser,
+  CredentialAuthenticator,
+  credentialOf,
+  DOORS,
+  mayReachWorkspaceOf,
+  toAuthenticatedUser,
+} from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { BerthError, ErrorCode, minShare, notFound, type PortShare } from '#domain';
+import { BerthError, EDITOR_PORT, ErrorCode, minShare, notFound, type PortShare } from '#domain';
 import { UsersRepository, WorkspacesRepository } from '#persistence';
-import { WorkspaceAccessService } from '../terminal/workspace-access.service.js';
+import { type WorkspaceTarget, WorkspaceAccessService } from '../access/workspace-access.service.js';
+import { WorkspacePortAgents } from '../access/workspace-port.agent.js';
+import { UpgradeRouter } from '../access/upgrade.router.js';
 import {
   type AppAddress,
   appOrigin,
@@ -15,7 +25,7 @@ import {
   BERTH_COOKIE,
   ownerHandle,
   parseAppHost,
-} from './app-origins.js';
+} from '../access/app-origins.js';
 import { AppSessionsStore } from './app-sessions.store.js';
 import { AuditService } from '../audit/audit.service.js';
 import { portalUrl } from '../common/portal-url.js';
@@ -30,7 +40,7 @@ export const TICKET_PATH = '/__berth/ticket';
  * cannot set a Berth cookie.
  */
 @Injectable()
-export class AppOriginProxy {
+export class AppOriginProxy implements OnModuleInit {
   private readonly logger = new Logger(AppOriginProxy.name);
   private readonly proxy = httpProxy.createProxyServer({ ws: true, xfwd: true, proxyTimeout: 120_000 });
   readonly domain: AppsDomain;
@@ -39,12 +49,14 @@ export class AppOriginProxy {
 
   constructor(
     @Inject(BERTH_CONFIG) config: BerthConfig,
-    private readonly authenticator: RequestAuthenticator,
+    private readonly credentials: CredentialAuthenticator,
     private readonly access: WorkspaceAccessService,
     private readonly workspaces: WorkspacesRepository,
     private readonly users: UsersRepository,
     private readonly store: AppSessionsStore,
     private readonly audit: AuditService,
+    private readonly upgrades: UpgradeRouter,
+    private readonly agents: WorkspacePortAgents,
   ) {
     this.domain = appsDomain(config);
     this.portal = portalUrl(config);
@@ -62,6 +74,18 @@ export class AppOriginProxy {
           JSON.stringify({ status: 502, title: 'Bad Gateway', detail: 'the app in the workspace did not answer' }),
         );
       } else if (res && 'destroy' in res) res.destroy();
+    });
+  }
+
+  /** An app origin's WebSockets (dev servers' hot reload) go to the app, with the app's own sign-in. */
+  onModuleInit(): void {
+    this.upgrades.addHostHandler({
+      take: async (req, socket, head) => {
+        const app = this.addressOf(req);
+        if (!app) return false;
+        await this.ws(req, socket, head, app);
+        return true;
+      },
     });
   }
 
@@ -85,9 +109,9 @@ export class AppOriginProxy {
     const workspace = await this.resolve(address);
     if (url.pathname === TICKET_PATH) return this.redeem(url.searchParams.get('t') ?? '', workspace.id, address, res);
     const user = await this.caller(req, workspace.id, address.port);
-    let target: string;
+    let upstream: Upstream;
     try {
-      target = await this.admit('HTTP', user, workspace.id, address.port);
+      upstream = await this.admit('HTTP', user, workspace.id, address.port);
     } catch (error) {
       // A browser with no app cookie yet: off to the portal's sign-in, which comes back through the
       // ticket route (scripts and fetches keep their 401).
@@ -102,7 +126,7 @@ export class AppOriginProxy {
       return;
     }
     strip(req);
-    this.proxy.web(req, res, { target });
+    this.proxy.web(req, res, upstream);
   }
 
   async ws(req: IncomingMessage, socket: Duplex, head: Buffer, address: AppAddress): Promise<void> {
@@ -112,9 +136,9 @@ export class AppOriginProxy {
       throw new BerthError(ErrorCode.Forbidden, `origin ${origin} may not open this WebSocket`, { refusal: 'origin' });
     const workspace = await this.resolve(address);
     const user = await this.caller(req, workspace.id, address.port);
-    const target = await this.admit('WS', user, workspace.id, address.port);
+    const upstream = await this.admit('WS', user, workspace.id, address.port);
     strip(req);
-    this.proxy.ws(req, socket, head, { target });
+    this.proxy.ws(req, socket, head, upstream);
   }
 
   private async redeem(ticket: string, workspaceId: string, address: AppAddress, res: ServerResponse): Promise<void> {
@@ -145,12 +169,12 @@ export class AppOriginProxy {
 
   /** The app cookie's user (for this app only), or a bearer token's; null when anonymous. */
   private async caller(req: IncomingMessage, workspaceId: string, port: number): Promise<AuthenticatedUser | null> {
-    if (req.headers.authorization?.startsWith('Bearer ')) return this.authenticator.authenticate(req);
+    const bearer = credentialOf(req);
+    if (bearer?.kind === 'token') return this.credentials.authenticate(bearer);
     const secret = readCookie(req.headers.cookie, this.cookieName);
     const grant = secret ? await this.store.session(secret) : null;
     if (!grant || grant.workspaceId !== workspaceId || grant.port !== port) return null;
-    const user = await this.users.findById(grant.userId);
-    return user?.active ? toAuthenticatedUser(user, 'session') : null;
+    return this.credentials.authenticate({ kind: 'session', userId: grant.userId });
   }
 
   private async resolve(address: AppAddress): Promise<{ id: string; ownerId: string }> {
@@ -163,22 +187,26 @@ export class AppOriginProxy {
 
   /**
    * The door of the port's share level (capped by the template's maximum) decides; at `owner`,
-   * only the owner and admins get past it (anyone else: not found). Answers the upstream URL.
+   * only the owner and admins get past it (anyone else: not found). Answers where the request
+   * goes: the published port, or for the editor (published nowhere, on the workspace's loopback)
+   * an agent that dials it through the relay.
    */
   private async admit(
     transport: 'HTTP' | 'WS',
     user: AuthenticatedUser | null,
     workspaceId: string,
     port: number,
-  ): Promise<string> {
+  ): Promise<Upstream> {
     const target = await this.access.runningWorkspace(workspaceId);
-    const level = effectiveShare(target.portShares[String(port)], target.maxPortShare);
+    const level = shareOf(target, port);
     authorizeDoor(DOORS[DOOR_BY_SHARE[transport][level]], user);
-    if (level === 'owner' && user?.role !== 'admin' && user?.id !== target.ownerId) throw notFound('app');
+    if (level === 'owner' && !(user && mayReachWorkspaceOf(user, target.ownerId))) throw notFound('app');
     const published = target.ports.find((p) => p.port === port);
-    if (!published) throw new BerthError(ErrorCode.NotFound, `the template publishes no port ${port}`);
+    if (!published && port !== EDITOR_PORT)
+      throw new BerthError(ErrorCode.NotFound, `the template publishes no port ${port}`);
     this.access.recordActivity(workspaceId);
-    return `http://127.0.0.1:${published.hostPort}`;
+    if (published) return { target: `http://127.0.0.1:${published.hostPort}` };
+    return { target: `http://127.0.0.1:${port}`, agent: this.agents.agentFor(workspaceId, port, target.user) };
   }
 }
 
@@ -196,6 +224,24 @@ const DOOR_BY_SHARE = {
 } as const;
 
 export const effectiveShare = (set: PortShare | undefined, max: PortShare): PortShare => minShare(set ?? 'owner', max);
+
+/**
+ * A port's level. The editor's port (unless the template publishes that number itself) is always
+ * `owner`: VS Code is a shell, so only the owner and admins get past its door.
+ */
+export const shareOf = (
+  target: Pick<WorkspaceTarget, 'ports' | 'portShares' | 'maxPortShare'>,
+  port: number,
+): PortShare =>
+  port === EDITOR_PORT && !target.ports.some((p) => p.port === port)
+    ? 'owner'
+    : effectiveShare(target.portShares[String(port)], target.maxPortShare);
+
+/** Where a proxied request goes: a URL, and for ports nothing publishes, the agent that dials them. */
+interface Upstream {
+  target: string;
+  agent?: Agent;
+}
 
 /** What the app must never see: Berth's cookies, the CSRF header, the caller's credentials. */
 function strip(req: IncomingMessage): void {
