@@ -13,6 +13,9 @@ ensure_node
 "$BERTH_ROOT/scripts/node.sh" || exit 1
 export BERTH_BENCH_DATABASE_URL="${BERTH_BENCH_DATABASE_URL:-${DATABASE_URL%/*}/berth_bench}"
 DATABASE_URL="$BERTH_BENCH_DATABASE_URL" "$BERTH_ROOT/scripts/migrate.sh" --fresh || exit 1
+# Berth against raw Docker, side by side: writes bench/results.md (BENCH_ONLY=side-by-side stops there).
+node dist/bench/side-by-side/main.js || exit 1
+[[ "${BENCH_ONLY:-}" == side-by-side ]] && exit 0
 node dist/bench/workspace-start.bench.js || exit 1
 node dist/bench/exec-flood.bench.js || exit 1
 node dist/bench/home-usage.bench.js || exit 1

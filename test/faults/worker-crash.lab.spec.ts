@@ -40,7 +40,7 @@ describe('faults: worker killed mid-build', () => {
 
   it('killed between container create and start: a new worker starts that same container', async () => {
     const templateId = await template('crash-create', {});
-    // The workspace container's own start (a volume helper, started before it, passes).
+    // The workspace container's own start (it was created, and its volume prepared, before).
     lab.proxy!.holdStartOf(/^berth-ws-/);
     const id = ((await admin.post('/workspaces', { name: 'crash-create', templateId })).body as { id: string }).id;
 
@@ -58,15 +58,17 @@ describe('faults: worker killed mid-build', () => {
     expect((await latestBuild(id)).status).toBe('succeeded');
   }, 120_000);
 
-  it('killed while the volume is prepared: the leftover helper is never taken for the workspace container, and is cleaned up', async () => {
+  it('killed while the volume is prepared: the half-prepared container is made afresh, never started as is', async () => {
     const templateId = await template('crash-volume', {});
-    // The volume is prepared by a helper container that is created, never started: its home
-    // directory's owner is written through the archive API, and that write is held.
+    // The volume is prepared by the workspace's own container, created (not started) with
+    // copy-up: its home directory's owner is written through the archive API, and that write is held.
     lab.proxy!.hold((method, path) => method === 'PUT' && /\/containers\/[^/]+\/archive/.test(path));
     const id = ((await admin.post('/workspaces', { name: 'crash-volume', templateId })).body as { id: string }).id;
     await lab.proxy!.nextHeld();
-    const [helper] = await containersOf(id, lab.docker);
-    expect(helper?.Labels['berth.role']).toBe('volume-helper');
+    const half = await containersOf(id, lab.docker);
+    expect(half.map((c) => [c.Names[0], c.State, c.Labels['berth.role']])).toEqual([
+      [`/berth-ws-${id}`, 'created', undefined],
+    ]);
 
     await lab.berth.kill(lab.berth.worker);
     lab.proxy!.release();
@@ -75,6 +77,8 @@ describe('faults: worker killed mid-build', () => {
     await admin.waitForStatus(id, 'running', 60_000);
     const after = await containersOf(id, lab.docker);
     expect(after.map((c) => [c.Names[0], c.State])).toEqual([[`/berth-ws-${id}`, 'running']]);
+    // Not the one whose preparation was cut off: the new worker prepared the volume again.
+    expect(after[0]?.Id).not.toBe(half[0]?.Id);
   }, 120_000);
 
   it('killed while the start script runs: a new worker finishes the build with one container', async () => {

@@ -21,6 +21,7 @@ import { berthValidationPipe } from './common/validation.pipe.js';
 import { LiveConnections } from './common/live-connections.js';
 import { refuseDeepJson, refuseHostileInput } from './common/input-guard.js';
 import { httpMetrics } from './metrics/http-metrics.js';
+import { applyKeepAlive } from './common/keep-alive.js';
 
 async function main(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
   const portal = servePortal(app);
   app.enableShutdownHooks();
 
+  applyKeepAlive(app.getHttpServer());
   await app.listen(config.PORT, config.HOST);
   // SIGTERM: LiveConnections drains streams and requests before the database and Redis close.
   app.get(LiveConnections).track(app.getHttpServer());

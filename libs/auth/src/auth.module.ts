@@ -6,6 +6,7 @@ import { BearerStrategy } from './bearer.strategy.js';
 import { LocalStrategy } from './local.strategy.js';
 import { SessionSerializer } from './session.serializer.js';
 import { RequestAuthenticator } from './request-authenticator.js';
+import { TokenVerifier } from './token-verifier.js';
 import { CredentialAuthenticator } from './credentials.js';
 import { WorkspaceAccessRule } from './workspace-access.js';
 
@@ -15,6 +16,7 @@ import { WorkspaceAccessRule } from './workspace-access.js';
   imports: [PassportModule.register({ session: true })],
   providers: [
     LocalStrategy,
+    TokenVerifier,
     BearerStrategy,
     SessionSerializer,
     CredentialAuthenticator,
@@ -23,6 +25,6 @@ import { WorkspaceAccessRule } from './workspace-access.js';
     // Who you are, then the door table's rule (roles and token scope) for the route.
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [CredentialAuthenticator, RequestAuthenticator, WorkspaceAccessRule],
+  exports: [CredentialAuthenticator, RequestAuthenticator, WorkspaceAccessRule, TokenVerifier],
 })
 export class AuthModule {}

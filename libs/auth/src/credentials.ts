@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { SshKeysRepository, TokensRepository, UsersRepository, type SshKeyRecord } from '#persistence';
+import { SshKeysRepository, UsersRepository, type SshKeyRecord } from '#persistence';
 import { toAuthenticatedUser, type AuthenticatedUser } from './authenticated-user.js';
-import { hashToken } from './token-secret.js';
+import { TokenVerifier } from './token-verifier.js';
 
 /**
  * What a caller presents, whatever the transport: a bearer token's secret (REST, SSE, WebSocket,
@@ -21,25 +21,23 @@ export interface KeyHolder {
 
 /**
  * The one authentication rule: the credential must be live (a token unrevoked and unexpired)
- * and its user active, looked up every time, so a revocation or deactivation takes effect at once.
+ * and its user active. Sessions and keys are looked up every time; a token's verdict may come
+ * from TokenVerifier's short cache, which every revocation or user change evicts at once.
  */
 @Injectable()
 export class CredentialAuthenticator {
   constructor(
     private readonly users: UsersRepository,
-    private readonly tokens: TokensRepository,
+    private readonly tokens: TokenVerifier,
     private readonly keys: SshKeysRepository,
   ) {}
 
   /** The caller, or null when the credential is unknown, expired, revoked or its user deactivated. */
   async authenticate(credential: Credential): Promise<AuthenticatedUser | null> {
     switch (credential.kind) {
-      case 'token': {
-        const found = await this.tokens.findUsableByHash(hashToken(credential.secret), new Date());
-        if (!found?.user.active) return null;
-        await this.tokens.touch(found.id);
-        return toAuthenticatedUser(found.user, 'token', { id: found.id, scopes: found.scopes });
-      }
+      case 'token':
+        // Cached briefly per process; every revocation or user change evicts it everywhere at once.
+        return this.tokens.verify(credential.secret);
       case 'session': {
         const user = await this.users.findById(credential.userId);
         return user?.active ? toAuthenticatedUser(user, 'session') : null;

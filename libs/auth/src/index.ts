@@ -13,3 +13,4 @@ export * from './request-authenticator.js';
 export * from './credentials.js';
 export * from './workspace-access.js';
 export * from './cookie-names.js';
+export * from './token-verifier.js';

@@ -143,6 +143,12 @@ export const configSchema = z.object({
   /** Token creation per user, shared by every API process through Redis. */
   BERTH_TOKEN_CREATE_LIMIT: z.coerce.number().int().positive().default(30),
   BERTH_TOKEN_CREATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  /**
+   * How long an API process may reuse a bearer token's verdict without asking Postgres (0: never).
+   * Revocation and user changes evict it at once in every process (Redis pub/sub); this bounds the
+   * rest, and the cache is bypassed whenever that subscription is down.
+   */
+  BERTH_TOKEN_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
 
   /** Per-user quotas when an admin has set no override (docs: README "Quotas"). */
   BERTH_QUOTA_MAX_WORKSPACES: z.coerce.number().int().min(0).default(10),

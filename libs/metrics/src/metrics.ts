@@ -133,6 +133,14 @@ export const engineCallErrors = new Counter({
   registers: [registry],
 });
 
+export const controlLoopPass = new Histogram({
+  name: 'berth_control_loop_pass_seconds',
+  help: 'One pass of a worker control loop (reconciler, reaper, idle stop, retention, ...), failed passes included',
+  labelNames: ['loop'] as const,
+  buckets: SECONDS,
+  registers: [registry],
+});
+
 /** Records one engine request (libs/runtime/engine-call.ts). */
 export function observeEngineCall(
   operation: string,

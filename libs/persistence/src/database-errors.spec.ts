@@ -31,6 +31,13 @@ describe('isDatabaseUnavailable', () => {
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
     ],
     ['a connection lost mid-query', new Error('Connection terminated unexpectedly')],
+    [
+      'every pooled connection busy past maxWait (P2028, seen in a burst)',
+      Object.assign(new Error('Transaction API error: Unable to start a transaction in the given time.'), {
+        name: 'PrismaClientKnownRequestError',
+        code: 'P2028',
+      }),
+    ],
   ])('recognises %s', (_what, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
   });

@@ -41,6 +41,8 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
     if (UNAVAILABLE_ADAPTER_KINDS.has(e.kind)) return true;
     if (e.kind === 'postgres' && UNAVAILABLE_SQLSTATES.test(code)) return true;
   }
+  // Every pooled connection busy past the transaction's maxWait: an overload that passes, not a bad request.
+  if (code === 'P2028' && typeof e.message === 'string' && /Unable to start a transaction/.test(e.message)) return true;
   // node-postgres reports a connection cut mid-query by message only.
   if (
     typeof e.message === 'string' &&

@@ -10,9 +10,11 @@ import { SessionsRepository } from './sessions.repository.js';
 import { TemplateVersionsRepository } from './template-versions.repository.js';
 import { QuotasRepository } from './quotas.repository.js';
 import { SshKeysRepository } from './ssh-keys.repository.js';
+import { CredentialChanges } from './credential-changes.js';
 
 const repositories = [
   PrismaService,
+  CredentialChanges,
   UsersRepository,
   TokensRepository,
   TemplatesRepository,

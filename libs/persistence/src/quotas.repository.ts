@@ -34,6 +34,8 @@ const QUOTA_LOCK_CLASS = 0x62717461; // "bqta"
 
 @Injectable()
 export class QuotasRepository {
+  private readonly ownerQueues = new Map<string, Promise<void>>();
+
   constructor(private readonly prisma: PrismaService) {}
 
   /**
@@ -43,14 +45,32 @@ export class QuotasRepository {
    * while this one waits, and concurrent requests could exhaust the pool.
    */
   async withOwnerLock<T>(ownerId: string, work: (scope: QuotaScope) => Promise<T>): Promise<T> {
-    // Lock waits count against `timeout`; generous bounds so a burst of one owner's requests queues instead of failing.
-    return this.prisma.$transaction(
-      async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${QUOTA_LOCK_CLASS}::int, hashtext(${ownerId}))`;
-        return work(scopeOf(tx, ownerId));
-      },
-      { maxWait: 10_000, timeout: 20_000 },
+    // One owner's requests queue here, in this process, before they take a pooled connection: a
+    // burst of them would otherwise fill the pool with transactions that only wait for the same
+    // advisory lock, and every other owner's request would find no connection (seen with 50
+    // workspaces requested at once by 10 users). The advisory lock still orders processes.
+    const previous = this.ownerQueues.get(ownerId) ?? Promise.resolve();
+    const run = previous.then(() =>
+      // Lock waits count against `timeout`; generous bounds so a burst of one owner's requests queues instead of failing.
+      this.prisma.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${QUOTA_LOCK_CLASS}::int, hashtext(${ownerId}))`;
+          return work(scopeOf(tx, ownerId));
+        },
+        { maxWait: 10_000, timeout: 20_000 },
+      ),
     );
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.ownerQueues.set(ownerId, settled);
+    try {
+      return await run;
+    } finally {
+      // Bounded by the owners with a request in flight: the last one out removes its queue.
+      if (this.ownerQueues.get(ownerId) === settled) this.ownerQueues.delete(ownerId);
+    }
   }
 
   /** The owner's live workspaces, without a lock (for showing usage). */

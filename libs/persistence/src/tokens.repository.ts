@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { CredentialChanges } from './credential-changes.js';
 import { PrismaService } from './prisma.service.js';
 import { type ApiTokenRecord, type UserRecord } from './records.js';
 
 @Injectable()
 export class TokensRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly changes: CredentialChanges,
+  ) {}
 
   create(data: {
     userId: string;
@@ -35,14 +39,18 @@ export class TokensRepository {
       where: { id, userId, revokedAt: null },
       data: { revokedAt: new Date() },
     });
+    this.changes.notify({ tokenId: id });
     return count === 1;
   }
 
   /** Every live token of the user, for good (deactivation: reactivating brings none back). */
   async revokeAllForUser(userId: string): Promise<number> {
-    return (
-      await this.prisma.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } })
-    ).count;
+    const { count } = await this.prisma.apiToken.updateMany({
+      where: { userId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    this.changes.notify({ userId });
+    return count;
   }
 
   async touch(id: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CredentialChanges } from './credential-changes.js';
 import { PrismaService } from './prisma.service.js';
 import { type UserRecord } from './records.js';
 
@@ -17,7 +18,10 @@ export interface NewOidcUser extends Omit<NewUser, 'passwordHash'> {
 
 @Injectable()
 export class UsersRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly changes: CredentialChanges,
+  ) {}
 
   count(): Promise<number> {
     return this.prisma.user.count();
@@ -47,12 +51,19 @@ export class UsersRepository {
     });
   }
 
+  /** E-mail per user id, in one query however many ids (views of many owners' rows). */
+  async emailsByIds(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } });
+    return new Map(rows.map((r) => [r.id, r.email]));
+  }
+
   list(): Promise<UserRecord[]> {
     return this.prisma.user.findMany({ orderBy: { createdAt: 'asc' } });
   }
 
   /** Quota fields: a number sets the override, null clears it (the BERTH_QUOTA_* default applies again). */
-  update(
+  async update(
     id: string,
     data: Partial<
       Pick<
@@ -68,7 +79,9 @@ export class UsersRepository {
       >
     >,
   ): Promise<UserRecord> {
-    return this.prisma.user.update({ where: { id }, data });
+    const updated = await this.prisma.user.update({ where: { id }, data });
+    this.changes.notify({ userId: id });
+    return updated;
   }
 
   /**
@@ -86,6 +99,9 @@ export class UsersRepository {
     } catch (error) {
       if (error instanceof LastAdminRollback) return null;
       throw error;
+    } finally {
+      // After the commit (or rollback): a cached verdict is dropped either way, which is safe.
+      this.changes.notify({ userId: id });
     }
   }
 

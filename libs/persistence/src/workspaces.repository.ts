@@ -62,6 +62,23 @@ export class WorkspacesRepository {
     );
   }
 
+  /**
+   * A live workspace with what its view needs (the template's promoted version, the owner's
+   * e-mail), in one query: the read behind every GET /workspaces/:id.
+   */
+  async findLiveForView(
+    id: string,
+    ownerId: string | null,
+  ): Promise<{ workspace: WorkspaceRecord; promotedVersion: number; ownerEmail: string } | null> {
+    const row = await this.prisma.workspace.findFirst({
+      where: { id, deletedAt: null, ...(ownerId ? { ownerId } : {}) },
+      include: { template: { select: { activeVersion: true } }, owner: { select: { email: true } } },
+    });
+    if (!row) return null;
+    const { template, owner, ...workspace } = row;
+    return { workspace: toWorkspace(workspace), promotedVersion: template.activeVersion, ownerEmail: owner.email };
+  }
+
   /** Live workspaces of that name, with their owner's e-mail (to resolve an app host). */
   async findLiveByName(name: string): Promise<(WorkspaceRecord & { owner: { email: string } })[]> {
     const rows = await this.prisma.workspace.findMany({

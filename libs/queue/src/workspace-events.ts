@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { filter, Subject, type Observable } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
 import { BERTH_CONFIG, redisKey, type BerthConfig } from '#config';
 
 /**
@@ -53,7 +53,8 @@ export class WorkspaceEventsPublisher implements OnApplicationShutdown {
 
 @Injectable()
 export class WorkspaceEventsSubscriber implements OnApplicationShutdown {
-  private readonly events = new Subject<WorkspaceEvent>();
+  /** Open streams by workspace: an event is handed to its own watchers only, not tested by all. */
+  private readonly watchers = new Map<string, Subject<WorkspaceEvent>>();
   private readonly redis: Redis;
   /** Resolves once Redis has confirmed the subscription: events published from then on arrive. */
   readonly ready: Promise<void>;
@@ -64,20 +65,41 @@ export class WorkspaceEventsSubscriber implements OnApplicationShutdown {
     this.ready = this.redis.subscribe(channelOf(config)).then(() => undefined);
     this.ready.catch(() => undefined);
     this.redis.on('message', (_channel: string, message: string) => {
+      let event: WorkspaceEvent;
       try {
-        this.events.next(JSON.parse(message) as WorkspaceEvent);
+        event = JSON.parse(message) as WorkspaceEvent;
       } catch {
-        // not one of ours
+        return; // not one of ours
       }
+      this.watchers.get(event.workspaceId)?.next(event);
     });
   }
 
   forWorkspace(workspaceId: string): Observable<WorkspaceEvent> {
-    return this.events.pipe(filter((e) => e.workspaceId === workspaceId));
+    return new Observable<WorkspaceEvent>((subscriber) => {
+      let subject = this.watchers.get(workspaceId);
+      if (!subject) {
+        subject = new Subject<WorkspaceEvent>();
+        this.watchers.set(workspaceId, subject);
+      }
+      const own = subject;
+      const subscription = own.subscribe(subscriber);
+      return () => {
+        subscription.unsubscribe();
+        // The last watcher gone: forget the workspace, so the map holds only what is watched.
+        if (!own.observed && this.watchers.get(workspaceId) === own) this.watchers.delete(workspaceId);
+      };
+    });
+  }
+
+  /** Workspaces with at least one open stream in this process (bounded by the open streams). */
+  get watchedWorkspaces(): number {
+    return this.watchers.size;
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.events.complete();
+    for (const subject of this.watchers.values()) subject.complete();
+    this.watchers.clear();
     await this.redis.quit().catch(() => undefined);
   }
 }

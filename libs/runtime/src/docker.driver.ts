@@ -14,7 +14,6 @@ import {
   ROLE_BUILD_STEP,
   ROLE_TOOLS,
   ROLE_VOLUME_USAGE,
-  ROLE_VOLUME_HELPER,
   TOOLS_DIR,
   TOOLS_IMAGE,
   TOOLS_VOLUME,
@@ -182,95 +181,128 @@ export class DockerDriver implements RuntimeDriver {
     return { created: true };
   }
 
+  /**
+   * The workspace's own container prepares its fresh volume: created (not started) with copy-up
+   * allowed, so the engine fills the volume from the image's homePath, then the volume root is
+   * given to the template user. startContainer starts that same container, so a first start
+   * costs no helper container (create, remove) and no listing.
+   */
   async prepareVolume(ws: WorkspaceRuntimeSpec, signal?: AbortSignal): Promise<void> {
-    // A helper left by a crashed earlier attempt goes first: one helper per workspace at a time.
-    const leftovers = await this.call('listing volume helpers', { signal }, (abortSignal) =>
-      this.docker.listContainers({
-        all: true,
-        filters: { label: [`${LABEL_WORKSPACE}=${ws.workspaceId}`, `${LABEL_ROLE}=${ROLE_VOLUME_HELPER}`] },
-        abortSignal,
-      }),
+    const options = hardenedCreateOptions(
+      ws,
+      this.labels(ws.workspaceId, ws.ownerId),
+      this.config.BERTH_WORKSPACE_NETWORK,
     );
-    for (const helper of leftovers) await this.removeContainerById(helper.Id, signal);
-    const labels = { ...this.labels(ws.workspaceId, ws.ownerId), [LABEL_ROLE]: ROLE_VOLUME_HELPER };
+    const home = options.HostConfig.Mounts[0];
+    if (home) home.VolumeOptions = { NoCopy: false };
+    await this.withEditor(options);
+    let id = await this.createContainer(ws, options, signal);
+    if (!id) {
+      // A container from an attempt that crashed before the volume was prepared: it may have
+      // been made without copy-up, so it goes, and this one is made afresh.
+      await this.removeContainer(ws.workspaceId, signal);
+      id = await this.createContainer(ws, options, signal);
+      if (!id) throw new BerthError(ErrorCode.RuntimeFailure, 'a container for this workspace keeps reappearing');
+    }
+    const container = this.docker.getContainer(id);
     await this.call('preparing the volume', { signal }, (abortSignal) =>
-      prepareVolumeOwner(this.docker, ws, labels, abortSignal),
+      prepareVolumeOwner(container, ws.spec, abortSignal),
     );
   }
 
+  /** By its name, which is derived from the workspace id: one inspect, no listing. */
   async findContainer(workspaceId: string, signal?: AbortSignal): Promise<ContainerState | null> {
-    const found = await this.call('listing containers', { signal }, (abortSignal) =>
-      this.docker.listContainers({
-        all: true,
-        filters: {
-          label: [
-            `${LABEL_WORKSPACE}=${workspaceId}`,
-            `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`,
-            `${LABEL_MANAGED}=true`,
-          ],
-        },
-        abortSignal,
-      }),
-    );
-    // By name among the labelled ones: a one-shot helper left by a crash carries the same labels
-    // and must never be taken for the workspace container (found by the worker-crash fault test).
-    const info = found.find((c) => c.Names.includes(`/${containerName(workspaceId)}`));
-    if (!info) return null;
-    return this.describe(info.Id, signal);
+    const info = await this.inspectOwn(workspaceId, signal);
+    return info ? stateOf(info) : null;
   }
 
   async startContainer(ws: WorkspaceRuntimeSpec, signal?: AbortSignal): Promise<ContainerState> {
     let existing = await this.findContainer(ws.workspaceId, signal);
     if (!existing) {
-      await this.ensureNetwork();
-      await this.ensureTools();
       const options = hardenedCreateOptions(
         ws,
         this.labels(ws.workspaceId, ws.ownerId),
         this.config.BERTH_WORKSPACE_NETWORK,
       );
-      // VS Code in the browser, read-only, when this server has it (the API checks the image's libc).
-      const editorDir = editorInstallDir(this.config);
-      if (editorDir) {
-        await this.ensureEditor(editorDir);
-        options.HostConfig.Mounts.push(editorMount());
-      }
-      try {
-        await this.call('creating the container', { signal }, (abortSignal) =>
-          // The cast: @types/dockerode wants every VolumeOptions field; the engine takes NoCopy alone.
-          this.docker.createContainer({
-            name: containerName(ws.workspaceId),
-            ...(options as unknown as Docker.ContainerCreateOptions),
-            abortSignal,
-          }),
-        );
-      } catch (error) {
-        // 409: a concurrent or earlier attempt created it; use that one (idempotent create).
-        if (statusCodeOf(error) !== 409) throw error;
-      }
-      existing = await this.findContainer(ws.workspaceId, signal);
+      await this.withEditor(options);
+      const id = await this.createContainer(ws, options, signal);
+      // null (409): a concurrent or earlier attempt created it; use that one (idempotent create).
+      existing = id ? { id, running: false, ports: [] } : await this.findContainer(ws.workspaceId, signal);
       if (!existing) throw new BerthError(ErrorCode.RuntimeFailure, 'container vanished right after it was created');
     }
-    if (!existing.running) {
-      const id = existing.id;
-      // The template's own command is the one program Berth starts from the image: name it when missing.
-      const program = ws.spec.command?.[0];
-      if (
-        program &&
-        !(await this.call('looking for the command', { signal }, (abortSignal) =>
-          programExists(this.docker.getContainer(id), program, abortSignal),
-        ))
-      )
-        throw new BerthError(ErrorCode.RuntimeFailure, `the template's command ${program} is not in the image`);
-      try {
-        await this.call('starting the container', { signal }, (abortSignal) =>
-          this.docker.getContainer(id).start({ abortSignal }),
-        );
-      } catch (error) {
-        if (statusCodeOf(error) !== 304) throw error; // 304: already started
-      }
+    if (existing.running) return existing;
+    const id = existing.id;
+    // The template's own command is the one program Berth starts from the image: name it when missing.
+    const program = ws.spec.command?.[0];
+    if (
+      program &&
+      !(await this.call('looking for the command', { signal }, (abortSignal) =>
+        programExists(this.docker.getContainer(id), program, abortSignal),
+      ))
+    )
+      throw new BerthError(ErrorCode.RuntimeFailure, `the template's command ${program} is not in the image`);
+    try {
+      await this.call('starting the container', { signal }, (abortSignal) =>
+        this.docker.getContainer(id).start({ abortSignal }),
+      );
+    } catch (error) {
+      if (statusCodeOf(error) !== 304) throw error; // 304: already started
     }
-    return this.describe(existing.id, signal);
+    // Published host ports are only known once started; with none declared there is nothing to read.
+    if (ws.spec.ports.length === 0) return { id, running: true, ports: [] };
+    return this.describe(id, signal);
+  }
+
+  /** VS Code in the browser, read-only, when this server has it (the API checks the image's libc). */
+  private async withEditor(options: ReturnType<typeof hardenedCreateOptions>): Promise<void> {
+    const editorDir = editorInstallDir(this.config);
+    if (!editorDir) return;
+    await this.ensureEditor(editorDir);
+    options.HostConfig.Mounts.push(editorMount());
+  }
+
+  /** Creates the named workspace container; null when one of that name exists already (409). */
+  private async createContainer(
+    ws: WorkspaceRuntimeSpec,
+    options: ReturnType<typeof hardenedCreateOptions>,
+    signal?: AbortSignal,
+  ): Promise<string | null> {
+    await Promise.all([this.ensureNetwork(), this.ensureTools()]);
+    try {
+      const created = await this.call('creating the container', { signal }, (abortSignal) =>
+        // The cast: @types/dockerode wants every VolumeOptions field; the engine takes NoCopy alone.
+        this.docker.createContainer({
+          name: containerName(ws.workspaceId),
+          ...(options as unknown as Docker.ContainerCreateOptions),
+          abortSignal,
+        }),
+      );
+      return created.id;
+    } catch (error) {
+      if (statusCodeOf(error) !== 409) throw error;
+      return null;
+    }
+  }
+
+  /**
+   * The workspace's container by name. A container of that name that is not this instance's
+   * managed container of that workspace is not ours (null), whatever it holds.
+   */
+  private async inspectOwn(workspaceId: string, signal?: AbortSignal): Promise<Docker.ContainerInspectInfo | null> {
+    try {
+      const info = await this.call('inspecting the container', { signal }, (abortSignal) =>
+        this.docker.getContainer(containerName(workspaceId)).inspect({ abortSignal }),
+      );
+      const labels = info.Config.Labels ?? {};
+      const ours =
+        labels[LABEL_MANAGED] === 'true' &&
+        labels[LABEL_INSTANCE] === this.config.BERTH_INSTANCE &&
+        labels[LABEL_WORKSPACE] === workspaceId;
+      return ours ? info : null;
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return null;
+      throw error;
+    }
   }
 
   async closedPorts(workspaceId: string, ports: number[], signal?: AbortSignal): Promise<number[]> {
@@ -519,12 +551,7 @@ export class DockerDriver implements RuntimeDriver {
     const info = await this.call('inspecting the container', { signal }, (abortSignal) =>
       this.docker.getContainer(id).inspect({ abortSignal }),
     );
-    const ports: PublishedPort[] = [];
-    for (const [key, bindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
-      const hostPort = bindings?.[0]?.HostPort;
-      if (hostPort) ports.push({ port: Number.parseInt(key, 10), name: '', hostPort: Number(hostPort) });
-    }
-    return { id: info.Id, running: info.State.Running, ports };
+    return stateOf(info);
   }
 
   private async inspectImage(ref: string, signal?: AbortSignal): Promise<ImageInfo | null> {
@@ -657,4 +684,14 @@ function acceptsConnection(host: string, port: number, signal?: AbortSignal): Pr
     socket.once('timeout', () => done(false));
     socket.once('error', () => done(false));
   });
+}
+
+/** Running or not, and the host ports the engine published (known once started). */
+function stateOf(info: Docker.ContainerInspectInfo): ContainerState {
+  const ports: PublishedPort[] = [];
+  for (const [key, bindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
+    const hostPort = bindings?.[0]?.HostPort;
+    if (hostPort) ports.push({ port: Number.parseInt(key, 10), name: '', hostPort: Number(hostPort) });
+  }
+  return { id: info.Id, running: info.State.Running, ports };
 }

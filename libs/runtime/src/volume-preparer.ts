@@ -3,56 +3,37 @@ import { type Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type Docker from 'dockerode';
 import { BerthError, ErrorCode } from '#domain';
-import { volumeName } from './docker-objects.js';
 import { statusCodeOf } from './docker-errors.js';
 import { type WorkspaceRuntimeSpec } from './runtime.driver.js';
 
 /**
  * Gives a fresh volume to the template user without running any program of the image (a
- * minimal image may have no chown, no shell): a container of the image is created with the
- * volume at homePath and never started. Creating it makes the engine copy the image's homePath
- * (skeleton files, ownership) into the new volume; then one directory entry, owned by the
- * template user, is written over the volume's root through the engine's archive API.
+ * minimal image may have no chown, no shell). `container` is the workspace's own container, just
+ * created and not yet started, with the fresh volume at homePath and copy-up allowed: creating it
+ * made the engine copy the image's homePath (skeleton files, ownership) into the volume. One
+ * directory entry, owned by the template user, is then written over the volume's root through
+ * the engine's archive API. No helper container: the container that will run does the job.
  */
 export async function prepareVolumeOwner(
-  docker: Docker,
-  ws: WorkspaceRuntimeSpec,
-  labels: Record<string, string>,
+  container: Docker.Container,
+  spec: WorkspaceRuntimeSpec['spec'],
   signal: AbortSignal,
 ): Promise<void> {
-  const { spec } = ws;
-  const helper = await docker.createContainer({
-    Image: ws.image,
-    // Never started: the command only has to be there for the engine to accept the container.
-    Cmd: ['/'],
-    Entrypoint: [],
-    Labels: labels,
-    HostConfig: {
-      Mounts: [{ Type: 'volume', Source: volumeName(ws.workspaceId), Target: spec.homePath }],
-      NetworkMode: 'none',
-    },
+  const owner = await resolveUser(container, spec.user, signal);
+  const pack = tar.pack();
+  pack.entry({
+    name: posix.basename(spec.homePath),
+    type: 'directory',
+    mode: 0o755,
+    uid: owner.uid,
+    gid: owner.gid,
+    mtime: new Date(),
+  });
+  pack.finalize();
+  await container.putArchive(pack as unknown as NodeJS.ReadableStream, {
+    path: posix.dirname(spec.homePath),
     abortSignal: signal,
   });
-  try {
-    const owner = await resolveUser(helper, spec.user, signal);
-    const pack = tar.pack();
-    pack.entry({
-      name: posix.basename(spec.homePath),
-      type: 'directory',
-      mode: 0o755,
-      uid: owner.uid,
-      gid: owner.gid,
-      mtime: new Date(),
-    });
-    pack.finalize();
-    await helper.putArchive(pack as unknown as NodeJS.ReadableStream, {
-      path: posix.dirname(spec.homePath),
-      abortSignal: signal,
-    });
-  } finally {
-    // Not tied to the signal: the helper is removed even when the stage was aborted.
-    await helper.remove({ force: true }).catch(() => undefined);
-  }
 }
 
 /** `user[:group]` as numeric ids, names looked up in the image's /etc/passwd and /etc/group (read, not run). */

@@ -17,11 +17,14 @@ export class PortUrls {
     this.domain = appsDomain(config);
   }
 
-  /** One owner lookup per distinct owner, then a URL maker per workspace. */
+  /** One query for every owner in `rows`, then a URL maker per workspace. */
   async for(rows: WorkspaceRecord[]): Promise<(w: WorkspaceRecord) => PortUrl> {
-    const owners = new Map<string, string>();
-    for (const id of new Set(rows.map((w) => w.ownerId))) owners.set(id, (await this.users.findById(id))?.email ?? '');
-    return (w) => (port) =>
-      `${appOrigin(this.domain, { port, workspace: w.name, owner: ownerHandle(owners.get(w.ownerId) ?? '') })}/`;
+    const owners = await this.users.emailsByIds([...new Set(rows.map((w) => w.ownerId))]);
+    return (w) => this.of(w, owners.get(w.ownerId) ?? '');
+  }
+
+  /** The URL maker of one workspace whose owner's e-mail is known already (no query). */
+  of(w: WorkspaceRecord, ownerEmail: string): PortUrl {
+    return (port) => `${appOrigin(this.domain, { port, workspace: w.name, owner: ownerHandle(ownerEmail) })}/`;
   }
 }

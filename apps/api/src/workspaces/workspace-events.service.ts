@@ -21,6 +21,12 @@ const KEEPALIVE_MS = 15_000;
 /** The SSE stream of one workspace: its current status first, then live status and log events. */
 @Injectable()
 export class WorkspaceEventsService {
+  /** One timer for every open stream of this process, not one per stream. */
+  private readonly keepalive = interval(KEEPALIVE_MS).pipe(
+    map((): MessageEvent => ({ type: 'ping', data: '' })),
+    share(),
+  );
+
   constructor(
     private readonly workspaces: WorkspacesService,
     private readonly subscriber: WorkspaceEventsSubscriber,
@@ -48,7 +54,6 @@ export class WorkspaceEventsService {
         ...dormancy,
       },
     });
-    const keepalive = interval(KEEPALIVE_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: '' })));
-    return merge(concat(snapshot, live), keepalive.pipe(takeUntil(ended)));
+    return merge(concat(snapshot, live), this.keepalive.pipe(takeUntil(ended)));
   }
 }

@@ -1,4 +1,5 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { controlLoopPass } from '#metrics';
 
 /**
  * A control loop of the worker (reconciler, reaper, idle stop): runs `pass()` every interval
@@ -24,13 +25,16 @@ export abstract class PeriodicTask implements OnApplicationBootstrap, BeforeAppl
   }
 
   tick(): Promise<void> {
-    this.current ??= this.pass()
+    if (this.current) return this.current;
+    const stopTimer = controlLoopPass.startTimer({ loop: this.constructor.name });
+    this.current = this.pass()
       .catch((error: unknown) =>
         this.logger.warn(
           `${this.constructor.name} pass skipped: ${error instanceof Error ? error.message : String(error)}`,
         ),
       )
       .finally(() => {
+        stopTimer();
         this.current = null;
       });
     return this.current;

@@ -28,6 +28,11 @@ export class BuildRecorder {
   private writes: Promise<void> = Promise.resolve();
   private cancelTimer: NodeJS.Timeout | undefined;
   private readonly tail: string[] = [];
+  /** Lines not yet written, grouped by stream in order: written in one insert per group. */
+  private pending: { stream: string; lines: string[] }[] = [];
+  private drainQueued = false;
+  /** The latest stage timings not yet written (an older snapshot is never worth a write of its own). */
+  private stagesToWrite: Record<string, number> | null = null;
 
   constructor(
     private readonly buildId: string,
@@ -54,11 +59,24 @@ export class BuildRecorder {
     this.tail.splice(0, Math.max(0, this.tail.length - 20));
     this.options.onLines?.(stream, lines);
     // Chained so lines land in order; a database restart delays them instead of losing them.
+    // Lines logged while a write is in flight join one batch: one insert, not one per call.
+    const last = this.pending.at(-1);
+    if (last?.stream === stream) last.lines.push(...lines);
+    else this.pending.push({ stream, lines: [...lines] });
+    if (this.drainQueued) return;
+    this.drainQueued = true;
     const until = Date.now() + this.options.writeRetryMs;
-    this.writes = this.writes
-      .then(() => retryTransient(() => this.builds.appendLog(this.buildId, stream, lines), { until }))
-      .catch(() => undefined);
+    this.writes = this.writes.then(() => this.drain(until)).catch(() => undefined);
   };
+
+  private async drain(until: number): Promise<void> {
+    this.drainQueued = false;
+    const batch = this.pending;
+    this.pending = [];
+    for (const { stream, lines } of batch) {
+      await retryTransient(() => this.builds.appendLog(this.buildId, stream, lines), { until });
+    }
+  }
 
   /** Times one stage, records it (which also refreshes the heartbeat) and returns its result. */
   async stage<T>(name: string, work: (signal: AbortSignal) => Promise<T>, key = ''): Promise<T> {
@@ -82,8 +100,19 @@ export class BuildRecorder {
       this.signal.removeEventListener('abort', onAbort);
       this.stages[name] = Math.round(performance.now() - started);
       this.log('system', [`stage ${name}: ${this.stages[name]} ms`]);
-      // Best effort: the final write of the build records every stage again.
-      await this.builds.recordStage(this.buildId, this.stages).catch(() => undefined);
+      // Best effort and off the critical path, in order behind the log lines (flush() waits for
+      // them); the final write of the build records every stage again.
+      const queued = this.stagesToWrite !== null;
+      this.stagesToWrite = { ...this.stages };
+      if (!queued) {
+        this.writes = this.writes
+          .then(() => {
+            const stages = this.stagesToWrite;
+            this.stagesToWrite = null;
+            return stages ? this.builds.recordStage(this.buildId, stages) : undefined;
+          })
+          .catch(() => undefined);
+      }
     }
   }
 

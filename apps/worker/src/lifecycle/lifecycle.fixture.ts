@@ -3,6 +3,7 @@ import { type BerthConfig, configSchema } from '#config';
 import { parseTemplateSpec, transitionRule, type TransitionKind } from '#domain';
 import {
   BuildsRepository,
+  CredentialChanges,
   PrismaService,
   TemplatesRepository,
   TemplateVersionsRepository,
@@ -47,7 +48,7 @@ export function lifecycleFixture(overrides: Record<string, string> = {}, options
     subscriber,
     async setUp(): Promise<void> {
       if (ownName) await cloneDatabase(adminUrl, ownName, base.DATABASE_URL!);
-      const users = new UsersRepository(prisma);
+      const users = new UsersRepository(prisma, new CredentialChanges());
       ownerId = (
         await users.create({
           email: `orch-${randomUUID()}@berth.test`,

@@ -78,7 +78,7 @@ export class WorkspaceLifecycleService {
       5000,
     );
     try {
-      const outcome = await this.attempt(build, recorder, until);
+      const outcome = await this.attempt(build, workspace, recorder, until);
       await recorder.flush();
       if (!(outcome instanceof Failure)) {
         await persist(() =>
@@ -123,11 +123,17 @@ export class WorkspaceLifecycleService {
    * Executes the transition, waiting out transient failures until `until`. Resolves with the
    * workspace's resulting state, or the Failure that ends the build; a hand-back is thrown.
    */
-  private async attempt(build: BuildRecord, rec: BuildRecorder, until: number): Promise<FinalState | Failure> {
+  private async attempt(
+    build: BuildRecord,
+    firstRead: WorkspaceRecord,
+    rec: BuildRecorder,
+    until: number,
+  ): Promise<FinalState | Failure> {
     for (let attempt = 1; ; attempt++) {
       try {
-        // Read again each attempt: a previous attempt may have prepared the volume or run initScript.
-        const ws = await this.workspaces.findById(build.workspaceId);
+        // The first attempt uses the row run() just read; later ones read it again, since a
+        // previous attempt may have prepared the volume or run initScript.
+        const ws = attempt === 1 ? firstRead : await this.workspaces.findById(build.workspaceId);
         if (!ws) throw new BerthError(ErrorCode.NotFound, 'the workspace no longer exists');
         return await this.execute(build, ws, rec);
       } catch (error) {
@@ -196,8 +202,15 @@ export class WorkspaceLifecycleService {
     if (!version) throw new BerthError(ErrorCode.NotFound, `template version ${build.templateVersion} not found`);
     // The version's spec with this workspace's parameters (cpus, memory, env) applied.
     const spec = applyParameters(parseTemplateSpec(version.spec), ws.parameters);
+    // The volume does not depend on the image. When the version's image is already known (the
+    // usual case), the volume is made while the image is checked, and the volume stage below
+    // records only the time still spent on it; otherwise an image that cannot be had fails the
+    // build before any volume exists.
+    const ensureVolume = () => this.runtime.ensureVolume(ws.id, ws.ownerId, rec.signal);
+    const early = version.status === 'ready' ? ensureVolume() : null;
+    early?.catch(() => undefined); // awaited (and its failure reported) in the volume stage
     // The version's pinned image (pulled or built once per version, waited for if in progress).
-    const image = await rec.stage('image', (signal) => this.images.ensure(version.id, rec.log, signal));
+    const image = await rec.stage('image', (signal) => this.images.ensure(version.id, rec.log, signal, version));
     const runtimeSpec = this.runtimeSpec(ws, spec, image.id);
     if (build.reinitialize && !rec.done('reinitialize')) {
       await rec.stage('reinitialize', async () => {
@@ -208,7 +221,7 @@ export class WorkspaceLifecycleService {
     }
 
     await rec.stage('volume', async (signal) => {
-      const { created } = await this.runtime.ensureVolume(ws.id, ws.ownerId, signal);
+      const { created } = await (early ?? ensureVolume());
       // Prepared once per volume; redone if a crash left a fresh volume unprepared.
       if (created || !ws.volumePreparedAt) {
         await this.runtime.prepareVolume(runtimeSpec, signal);

@@ -3,6 +3,7 @@ import { type BerthConfig, configSchema } from '#config';
 import { parseTemplateSpec } from '#domain';
 import {
   BuildsRepository,
+  CredentialChanges,
   PrismaService,
   TemplatesRepository,
   UsersRepository,
@@ -38,7 +39,7 @@ describe('ReconcilerService (fake runtime, own database)', () => {
     workspaces = new WorkspacesRepository(prisma);
     events = new WorkspaceEventsPublisher(config);
     const ownerId = (
-      await new UsersRepository(prisma).create({
+      await new UsersRepository(prisma, new CredentialChanges()).create({
         email: `rec-${randomUUID()}@berth.test`,
         name: 'r',
         role: 'developer',

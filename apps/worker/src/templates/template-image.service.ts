@@ -30,10 +30,18 @@ export class TemplateImageService {
   ) {}
 
   /** `signal` stops the wait or the production (the claim is given back, the version not failed). */
-  async ensure(versionId: string, alsoLog: LogSink = () => undefined, signal?: AbortSignal): Promise<ImageInfo> {
+  async ensure(
+    versionId: string,
+    alsoLog: LogSink = () => undefined,
+    signal?: AbortSignal,
+    /** The version as the caller just read it: the first look needs no second read. */
+    known?: TemplateVersionRecord,
+  ): Promise<ImageInfo> {
     const deadline = Date.now() + this.config.BERTH_IMAGE_PULL_TIMEOUT_MS;
+    let fresh = known?.id === versionId ? known : undefined;
     for (;;) {
-      const version = await this.versions.findById(versionId);
+      const version = fresh ?? (await this.versions.findById(versionId));
+      fresh = undefined;
       if (!version) throw notFound('template version');
       if (version.status === 'ready') {
         if (version.imageId && (await this.runtime.hasImage(version.imageId, signal)))
