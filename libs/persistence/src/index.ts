@@ -12,3 +12,4 @@ export * from './template-versions.repository.js';
 export * from './quotas.repository.js';
 export * from './database-errors.js';
 export * from './ssh-keys.repository.js';
+export * from './idempotency-keys.repository.js';

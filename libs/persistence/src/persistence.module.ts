@@ -10,6 +10,7 @@ import { SessionsRepository } from './sessions.repository.js';
 import { TemplateVersionsRepository } from './template-versions.repository.js';
 import { QuotasRepository } from './quotas.repository.js';
 import { SshKeysRepository } from './ssh-keys.repository.js';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository.js';
 
 const repositories = [
   PrismaService,
@@ -23,6 +24,7 @@ const repositories = [
   TemplateVersionsRepository,
   QuotasRepository,
   SshKeysRepository,
+  IdempotencyKeysRepository,
 ];
 
 @Global()
