@@ -16,7 +16,7 @@ export class ListWorkspacesQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional() @IsOptional() @IsUUID() templateId?: string;
 
-  @ApiPropertyOptional({ description: "admins: the owner's user id or email" })
+  @ApiPropertyOptional({ description: "the owner's user id or email (admins), or `me`" })
   @IsOptional()
   @IsString()
   @MaxLength(254)

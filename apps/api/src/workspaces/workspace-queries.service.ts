@@ -80,8 +80,10 @@ export class WorkspaceQueriesService {
     }
   }
 
-  /** Admins may filter by owner (id or email); anyone else sees only their own anyway. */
+  /** Admins may filter by owner (id, email or `me`); anyone else sees only their own anyway. */
   private async ownerFilter(user: AuthenticatedUser, owner: string | undefined): Promise<string | null> {
+    // `me`: the caller's own, also for an admin (names are unique per owner, so scripts find theirs).
+    if (owner === 'me') return user.id;
     if (user.role !== 'admin') {
       if (owner !== undefined && owner !== user.id && owner.toLowerCase() !== user.email.toLowerCase())
         throw new BerthError(ErrorCode.Forbidden, 'only admins filter by owner', { field: 'owner' });
