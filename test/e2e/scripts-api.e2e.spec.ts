@@ -197,5 +197,23 @@ describe('scripts API', () => {
       expect((await dev.get('/workspaces?cursor=not-a-cursor')).status).toBe(400);
       expect((await dev.get('/workspaces?limit=0')).status).toBe(400);
     });
+
+    it('templates, users and tokens page the same way', async () => {
+      for (const path of ['/templates', '/users', '/tokens']) {
+        const all = ((await admin.get(path)).body as { id: string }[]).map((x) => x.id);
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const res = await admin.get(`${path}?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+          expect(res.status).toBe(200);
+          const page = res.body as { items: { id: string }[]; nextCursor: string | null };
+          expect(page.items.length).toBeLessThanOrEqual(1);
+          seen.push(...page.items.map((x) => x.id));
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect([...seen].sort()).toEqual([...all].sort());
+        expect(new Set(seen).size).toBe(seen.length);
+      }
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { PAGE_LIMIT_MAX } from '#domain';
+import { type Page, type PageCursor, PAGE_LIMIT_MAX, pageInMemory, pageOf } from '#domain';
 
 /**
  * `limit` and `cursor` on a list. Without either, the list answers a plain array as it always
@@ -25,3 +25,13 @@ export class PageQueryDto {
 
 export const wantsPage = (q: PageQueryDto): boolean => q.limit !== undefined || q.cursor !== undefined;
 export const DEFAULT_PAGE_LIMIT = 50;
+
+/**
+ * A small list kept whole in memory (templates, users, a user's tokens): the plain array as it
+ * always was, or with `limit`/`cursor` a page in (createdAt, id) order.
+ */
+export function pageOrAll<R extends PageCursor, V>(rows: R[], q: PageQueryDto, view: (r: R) => V): V[] | Page<V> {
+  if (!wantsPage(q)) return rows.map(view);
+  const limit = q.limit ?? DEFAULT_PAGE_LIMIT;
+  return pageOf(pageInMemory(rows, limit, q.cursor), limit, (page) => page.map(view));
+}

@@ -9,6 +9,7 @@ import {
   Patch,
   Post,
   Put,
+  Query,
   Req,
   Res,
 } from '@nestjs/common';
@@ -18,6 +19,8 @@ import { CurrentUser, type AuthenticatedUser } from '#auth';
 import { CreateTokenDto, type CreatedTokenView } from '../tokens/tokens.dto.js';
 import { ChangePasswordDto, CreateUserDto, PutUserDto, UpdateUserDto } from './users.dto.js';
 import { UsersService } from './users.service.js';
+import { PageQueryDto } from '../common/list-query.dto.js';
+import { type Page } from '#domain';
 import { type PasswordResetView } from '../auth/password-resets.service.js';
 import { type UserView } from './user.view.js';
 
@@ -62,8 +65,8 @@ export class UsersController {
   }
 
   @Get()
-  list(): Promise<UserView[]> {
-    return this.users.list();
+  list(@Query() query: PageQueryDto): Promise<UserView[] | Page<UserView>> {
+    return this.users.list(query);
   }
   @Get(':id')
   get(@Param('id', ParseUUIDPipe) id: string): Promise<UserView> {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { hashPassword, verifyPassword, type AuthenticatedUser } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { isEmail } from 'class-validator';
-import { BerthError, conflict, ErrorCode, invalid, notFound } from '#domain';
+import { BerthError, conflict, ErrorCode, invalid, notFound, type Page } from '#domain';
 import { isUniqueViolation, SessionsRepository, TokensRepository, UsersRepository } from '#persistence';
 import { PasswordResetsService, type PasswordResetView } from '../auth/password-resets.service.js';
 import { type CreatedTokenView, type CreateTokenDto } from '../tokens/tokens.dto.js';
@@ -11,6 +11,7 @@ import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { QuotaService } from '../workspaces/quota.service.js';
 import { type CreateUserDto, type PutUserDto, type QuotaOverridesDto, type UpdateUserDto } from './users.dto.js';
 import { toUserView, type UserView } from './user.view.js';
+import { type PageQueryDto, pageOrAll } from '../common/list-query.dto.js';
 
 @Injectable()
 export class UsersService {
@@ -74,8 +75,8 @@ export class UsersService {
     return { user: toUserView(updated), created: false };
   }
 
-  async list(): Promise<UserView[]> {
-    return (await this.users.list()).map((u) => toUserView(u));
+  async list(q: PageQueryDto = {}): Promise<UserView[] | Page<UserView>> {
+    return pageOrAll(await this.users.list(), q, (u) => toUserView(u));
   }
 
   async get(id: string): Promise<UserView> {
