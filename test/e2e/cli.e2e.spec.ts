@@ -27,6 +27,25 @@ function run(command: string, args: string[], env: Record<string, string | undef
   });
 }
 
+/** Like run, with `input` written to stdin (kept open until the program ends, as a user would). */
+function runWithInput(
+  command: string,
+  args: string[],
+  input: string,
+  env: Record<string, string | undefined>,
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: { PATH: process.env.PATH, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.write(input);
+  });
+}
+
 /** Every failure the CLI reports is one line, never a stack trace. */
 function expectOneLineError(r: Run): void {
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -112,6 +131,15 @@ describe('berth CLI against the real server', () => {
     const json = await berth(['--json', 'ws', 'exec', name, '--', 'sh', '-c', 'exit 3'], env);
     expect(json.code).toBe(3);
     expect(JSON.parse(json.stdout)).toMatchObject({ exitCode: 3 });
+
+    // `berth shell`: the terminal WebSocket; here stdin is a pipe, so no raw mode, same stream.
+    const shell = await runWithInput(process.execPath, [CLI, 'shell', name], 'echo "shell says $((6 * 7))"; exit\n', {
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, '.config'),
+      ...env,
+    });
+    expect(shell.code).toBe(0);
+    expect(shell.stdout).toContain('shell says 42');
 
     const shown = JSON.parse((await berth(['ws', 'show', name, '--json'], env)).stdout) as { status: string };
     expect(shown.status).toBe('running');

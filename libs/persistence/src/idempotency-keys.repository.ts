@@ -16,8 +16,9 @@ export class IdempotencyKeysRepository {
   /** Claims the key for this request, or returns the live row another request made with it. */
   async claim(userId: string, keyHash: string, requestHash: string, ttlMs: number): Promise<IdempotencyClaim> {
     const now = new Date();
-    // An expired key is free again: it goes, and so do the caller's other expired keys.
-    await this.prisma.idempotencyKey.deleteMany({ where: { userId, expiresAt: { lte: now } } });
+    // An expired key is free again: it goes, and so does every other expired key (indexed), so
+    // the table holds no more than a day of keys.
+    await this.prisma.idempotencyKey.deleteMany({ where: { expiresAt: { lte: now } } });
     const { count } = await this.prisma.idempotencyKey.createMany({
       data: [{ userId, keyHash, requestHash, expiresAt: new Date(now.getTime() + ttlMs) }],
       skipDuplicates: true,

@@ -47,6 +47,7 @@ export function registerShell(program: Command): void {
       stdin.off('data', onInput);
       process.stdout.off('resize', onResize);
       if (stdin.isTTY) stdin.setRawMode(false);
-      stdin.pause();
+      // A paused pipe could keep the process alive; nothing reads stdin after the shell ended.
+      stdin.destroy();
     });
 }
