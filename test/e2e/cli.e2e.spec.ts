@@ -14,8 +14,11 @@ interface Run {
   stderr: string;
 }
 
-/** Runs a program to its end with its own config folder; never through a shell. */
-function run(command: string, args: string[], env: Record<string, string | undefined>): Promise<Run> {
+/**
+ * Runs a program to its end, never through a shell; `input` goes to its stdin, which stays open
+ * until the program ends (as a user's would).
+ */
+function run(command: string, args: string[], env: Record<string, string | undefined>, input?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: { PATH: process.env.PATH, HOME: env.HOME, ...env } });
     let stdout = '';
@@ -24,25 +27,8 @@ function run(command: string, args: string[], env: Record<string, string | undef
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-/** Like run, with `input` written to stdin (kept open until the program ends, as a user would). */
-function runWithInput(
-  command: string,
-  args: string[],
-  input: string,
-  env: Record<string, string | undefined>,
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { PATH: process.env.PATH, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.write(input);
+    if (input !== undefined) child.stdin.write(input);
+    else child.stdin.end();
   });
 }
 
@@ -133,11 +119,12 @@ describe('berth CLI against the real server', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ exitCode: 3 });
 
     // `berth shell`: the terminal WebSocket; here stdin is a pipe, so no raw mode, same stream.
-    const shell = await runWithInput(process.execPath, [CLI, 'shell', name], 'echo "shell says $((6 * 7))"; exit\n', {
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, '.config'),
-      ...env,
-    });
+    const shell = await run(
+      process.execPath,
+      [CLI, 'shell', name],
+      { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), ...env },
+      'echo "shell says $((6 * 7))"; exit\n',
+    );
     expect(shell.code).toBe(0);
     expect(shell.stdout).toContain('shell says 42');
 
