@@ -58,6 +58,11 @@ describe('scripts API', () => {
       const mine = (await dev.get('/workspaces')).body as Workspace[];
       expect(mine.filter((w) => w.name === name).map((w) => w.id)).toEqual([first.id]);
       await dev.waitForStatus(first.id, 'running');
+      // Replays did nothing, so the audit log holds the one creation.
+      const audit = (await admin.get(`/audit?targetId=${first.id}&action=workspaces.create`)).body as {
+        events: unknown[];
+      };
+      expect(audit.events).toHaveLength(1);
     });
 
     it('the same key with a different body is a 422 and creates nothing', async () => {
