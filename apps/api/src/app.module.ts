@@ -6,20 +6,24 @@ import { ConfigModule, loggerOptions } from '#config';
 import { PersistenceModule } from '#persistence';
 import { RuntimeModule } from '#runtime';
 import { AuditModule } from './audit/audit.module.js';
-import { AccessModule } from './terminal/access.module.js';
+import { AdminModule } from './admin/admin.module.js';
 import { AuthHttpModule } from './auth/auth-http.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { LiveConnectionsModule } from './common/live-connections.js';
 import { throttlingModule } from './common/throttling.js';
+import { ExecModule } from './exec/exec.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ProxyModule } from './proxy/proxy.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
+import { TerminalModule } from './terminal/terminal.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { SshModule } from './ssh/ssh.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WorkspacesModule } from './workspaces/workspaces.module.js';
 
+/** Each folder brings its own module; docs/architecture.md has the map and the import rules. */
 @Module({
   imports: [
     LoggerModule.forRoot(loggerOptions('api')),
@@ -37,7 +41,10 @@ import { WorkspacesModule } from './workspaces/workspaces.module.js';
     WorkspacesModule,
     HealthModule,
     MetricsModule,
-    AccessModule,
+    AdminModule,
+    ExecModule,
+    ProxyModule,
+    TerminalModule,
     SshModule,
   ],
   providers: [

@@ -17,6 +17,7 @@ import { RetentionService } from './retention/retention.service.js';
 import { WorkerMetricsService } from './metrics/worker-metrics.service.js';
 import { HomeUsageService } from './home-usage/home-usage.service.js';
 
+/** The worker's services; docs/architecture.md follows one build from the queue to the engine. */
 @Module({
   imports: [
     LoggerModule.forRoot(loggerOptions('worker')),

@@ -16,6 +16,8 @@ export enum ErrorCode {
   Cancelled = 'cancelled',
   /** An Idempotency-Key reused for a different request. */
   IdempotencyKeyReused = 'idempotency_key_reused',
+  /** A build's worker stopped sending heartbeats (a build's error code only; never thrown). */
+  WorkerLost = 'worker_lost',
   Internal = 'internal',
 }
 

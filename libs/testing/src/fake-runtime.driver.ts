@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
+import { sleep } from '#common';
 import { BerthError, ErrorCode } from '#domain';
 import {
-  sleep,
   type ContainerStats,
   type TerminalRequest,
   type TerminalSession,
