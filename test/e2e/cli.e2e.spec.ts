@@ -212,10 +212,14 @@ describe('berth CLI against the real server', () => {
       const theirs = (await new ApiClient(token).get('/workspaces')).body as { name: string; ownerId: string }[];
       expect(theirs).toEqual([expect.objectContaining({ name: 'dev', ownerId: owner.id })]);
     }
-    const counts = async (): Promise<number[]> => [
-      ((await admin.get('/users')).body as unknown[]).length,
-      ((await admin.get('/workspaces')).body as unknown[]).length,
-    ];
+    // Only the hires' own: other suites create and delete at the same time.
+    const counts = async (): Promise<unknown[]> => {
+      const all = (await admin.get('/users')).body as { email: string }[];
+      const workspaces = await Promise.all(
+        hires.map(async (email) => (await admin.get(`/workspaces?owner=${email}`)).body as { id: string }[]),
+      );
+      return [all.filter((u) => hires.includes(u.email)).length, workspaces.map((w) => w.map((x) => x.id))];
+    };
     const before = await counts();
 
     const second = await run('bash', [ONBOARD, csv, templateName, tokens], { HOME: home, ...env });
