@@ -12,3 +12,4 @@ export * from './engine-call.js';
 export * from './volume-usage.js';
 export * from './interactive-exec.js';
 export * from './tcp-relay.js';
+export * from './editor-mount.js';
