@@ -32,6 +32,8 @@ export const OTHER_POSTS = new Set<string>([
   'POST /api/v1/workspaces/:id/activity',
   'POST /api/v1/workspaces/:id/recover',
   'POST /api/v1/workspaces/:id/exec',
+  // Starts the browser editor and answers a one-time ticket: a repeat must get a fresh ticket.
+  'POST /api/v1/workspaces/:id/editor',
   'POST /api/v1/workspaces/:id/builds/:buildId/cancel',
   'POST /api/v1/admin/queues/:queue/jobs/:id/retry',
 ]);
