@@ -80,6 +80,7 @@ describe('authorization matrix (from the route table)', () => {
       .replace('{buildId}', ids.buildId!)
       .replace('{n}', '1')
       .replace('{port}', '8080')
+      .replace('{email}', 'matrix-nobody@berth.test')
       .replace(/^(\/api\/v1\/tokens)\/\{id\}/, `$1/${ids.tokenId}`)
       .replace(/^(\/api\/v1\/users\/me\/ssh-keys)\/\{id\}/, `$1/${ids.sshKeyId}`)
       .replace(/^(\/api\/v1\/templates)\/\{id\}/, `$1/${ids.templateId}`)

@@ -224,7 +224,8 @@ describe('SSH over the API WebSocket and the berth CLI', () => {
     delete env.BERTH_URL;
     delete env.BERTH_TOKEN;
     const bad = await runCommand(process.execPath, [CLI, 'ssh', 'no-such-workspace', '--stdio', '--json'], { env });
-    expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.stderr)).toEqual({ error: 'no workspace named no-such-workspace' });
+    // Not found is exit 2 (README "Scripts and CLI"), with the code in the JSON error too.
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stderr)).toEqual({ error: 'not found: no workspace named no-such-workspace', exitCode: 2 });
   });
 });

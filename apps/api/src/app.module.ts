@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '#auth';
 import { ConfigModule, loadConfig, loggerOptions } from '#config';
@@ -9,6 +9,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthHttpModule } from './auth/auth-http.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { LiveConnectionsModule } from './common/live-connections.js';
 import { throttlingModule } from './common/throttling.js';
 import { ExecModule } from './exec/exec.module.js';
@@ -46,6 +47,9 @@ import { WorkspacesModule } from './workspaces/workspaces.module.js';
     TerminalModule,
     SshModule,
   ],
-  providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+  providers: [
+    { provide: APP_FILTER, useClass: ProblemFilter },
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+  ],
 })
 export class AppModule {}

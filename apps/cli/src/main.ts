@@ -4,16 +4,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { BerthApi } from './api.js';
-import { loadCredentials, saveCredentials } from './credentials.js';
+import { saveCredentials } from './credentials.js';
+import { registerCompletion } from './commands/completion.js';
+import { connect } from './commands/context.js';
+import { registerShell } from './commands/shell.js';
+import { registerTemplates } from './commands/templates.js';
+import { registerTokens, registerUsers } from './commands/users.js';
+import { registerWorkspaces } from './commands/workspaces.js';
+import { CliFailure, EXIT, exitCodeOf, messageOf } from './exit-codes.js';
+import { print, wantsJson } from './output.js';
 import { berthSshBlock, replaceBerthBlock } from './ssh-config.js';
 import { sshStdio } from './ssh-stdio.js';
-
-/** Prints a result: JSON with --json, else the human line. */
-function out(json: boolean, value: unknown, human: string): void {
-  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human}\n`);
-}
 
 /** How OpenSSH should run this same CLI again (node + this file), quoted for ssh_config. */
 function selfCommand(): string {
@@ -24,9 +27,13 @@ function selfCommand(): string {
 const program = new Command()
   .name('berth')
   .description('Berth from the command line (BERTH_URL and BERTH_TOKEN override `berth login`)')
-  .option('--json', 'print machine-readable JSON', false)
+  .option('--json', 'print machine-readable JSON (errors too, on stderr)', false)
+  .addHelpText(
+    'after',
+    "\nExit codes: 0 ok, 1 usage or invalid input, 2 not found, 3 conflict, 4 auth, 5 server or unreachable\n(`ws exec` exits with the command's own status).",
+  )
+  .exitOverride()
   .showHelpAfterError();
-const json = (): boolean => Boolean(program.opts<{ json: boolean }>().json);
 
 program
   .command('login')
@@ -34,14 +41,15 @@ program
   .option('--url <url>', 'Berth URL', process.env.BERTH_URL)
   .option('--token <token>', 'API token (made in the portal or with POST /tokens)', process.env.BERTH_TOKEN)
   .option('--json', 'print machine-readable JSON')
-  .action(async (opts: { url?: string; token?: string; json?: boolean }) => {
-    if (!opts.url || !opts.token) throw new Error('give --url and --token (or BERTH_URL and BERTH_TOKEN)');
+  .action(async (opts: { url?: string; token?: string }, cmd: Command) => {
+    if (!opts.url || !opts.token)
+      throw new CliFailure('give --url and --token (or BERTH_URL and BERTH_TOKEN)', EXIT.usage);
     const credentials = { url: opts.url.replace(/\/+$/, ''), token: opts.token };
-    const me = await new BerthApi(credentials).get<{ email: string }>('/users/me');
+    const me = await new BerthApi(credentials).get<{ email: string; role: string }>('/users/me');
     saveCredentials(credentials);
-    out(
-      json() || Boolean(opts.json),
-      { url: credentials.url, email: me.email },
+    print(
+      cmd,
+      { url: credentials.url, email: me.email, role: me.role },
       `logged in to ${credentials.url} as ${me.email}`,
     );
   });
@@ -52,7 +60,7 @@ program
   .option('--stdio', 'carry the raw SSH connection on stdin/stdout (for OpenSSH ProxyCommand)')
   .option('--json', 'print machine-readable JSON (errors only)')
   .action(async (workspace: string, command: string[], opts: { stdio?: boolean }) => {
-    const api = new BerthApi(loadCredentials());
+    const api = connect();
     if (opts.stdio) {
       process.exitCode = await sshStdio(api, workspace);
       return;
@@ -78,8 +86,8 @@ program
   .description('write Host berth-<workspace> entries into ~/.ssh/config (between markers it owns)')
   .option('--ssh-config <file>', 'the OpenSSH config file to update', path.join(os.homedir(), '.ssh', 'config'))
   .option('--json', 'print machine-readable JSON')
-  .action(async (opts: { sshConfig: string; json?: boolean }) => {
-    const api = new BerthApi(loadCredentials());
+  .action(async (opts: { sshConfig: string }, cmd: Command) => {
+    const api = connect();
     const names = (await api.workspaces()).map((w) => w.name);
     const block = berthSshBlock(names, (ws) => `${selfCommand()} ssh --stdio ${ws}`);
     let current = '';
@@ -90,16 +98,27 @@ program
     }
     fs.mkdirSync(path.dirname(opts.sshConfig), { recursive: true, mode: 0o700 });
     fs.writeFileSync(opts.sshConfig, replaceBerthBlock(current, block), { mode: 0o600 });
-    out(
-      json() || Boolean(opts.json),
+    print(
+      cmd,
       { file: opts.sshConfig, hosts: names.map((n) => `berth-${n}`) },
       `${opts.sshConfig}: ${names.length} workspace(s): ${names.map((n) => `berth-${n}`).join(' ') || 'none'}`,
     );
   });
 
+registerWorkspaces(program);
+registerTemplates(program);
+registerUsers(program);
+registerTokens(program);
+registerShell(program);
+registerCompletion(program);
+
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  if (json()) process.stderr.write(`${JSON.stringify({ error: message })}\n`);
+  const code = exitCodeOf(error);
+  // Commander has printed its own usage error or help already.
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : code);
+  const message = messageOf(error);
+  if (wantsJson(program) || process.argv.includes('--json'))
+    process.stderr.write(`${JSON.stringify({ error: message, exitCode: code })}\n`);
   else process.stderr.write(`berth: ${message}\n`);
-  process.exit(1);
+  process.exit(code);
 });

@@ -47,6 +47,7 @@ export const DOORS = {
   'GET /api/v1/users': admin('users:read'),
   'GET /api/v1/users/:id': admin('users:read'),
   'POST /api/v1/users': admin('users:write'),
+  'PUT /api/v1/users/by-email/:email': admin('users:write'),
   'PATCH /api/v1/users/:id': admin('users:write'),
   'DELETE /api/v1/users/:id': admin('users:write'),
   'POST /api/v1/users/:id/tokens': admin('users:write'),

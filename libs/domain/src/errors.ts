@@ -14,6 +14,8 @@ export enum ErrorCode {
   RuntimeFailure = 'runtime_failure',
   ScriptFailed = 'script_failed',
   Cancelled = 'cancelled',
+  /** An Idempotency-Key reused for a different request. */
+  IdempotencyKeyReused = 'idempotency_key_reused',
   /** A build's worker stopped sending heartbeats (a build's error code only; never thrown). */
   WorkerLost = 'worker_lost',
   Internal = 'internal',

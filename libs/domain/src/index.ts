@@ -16,4 +16,5 @@ export * from './spec-diff.js';
 export * from './quota.js';
 export * from './retention.js';
 export * from './ssh-public-key.js';
+export * from './page-cursor.js';
 export * from './editor.js';

@@ -13,3 +13,4 @@ export * from './quotas.repository.js';
 export * from './database-errors.js';
 export * from './ssh-keys.repository.js';
 export * from './credential-changes.js';
+export * from './idempotency-keys.repository.js';

@@ -11,6 +11,7 @@ import { TemplateVersionsRepository } from './template-versions.repository.js';
 import { QuotasRepository } from './quotas.repository.js';
 import { SshKeysRepository } from './ssh-keys.repository.js';
 import { CredentialChanges } from './credential-changes.js';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository.js';
 
 const repositories = [
   PrismaService,
@@ -25,6 +26,7 @@ const repositories = [
   TemplateVersionsRepository,
   QuotasRepository,
   SshKeysRepository,
+  IdempotencyKeysRepository,
 ];
 
 @Global()

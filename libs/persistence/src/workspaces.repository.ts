@@ -129,6 +129,37 @@ export class WorkspacesRepository {
     return rows.map(toWorkspace);
   }
 
+  /**
+   * One page of live workspaces in (createdAt, id) order, after the cursor, with `limit + 1` rows
+   * so the caller knows whether there is more. `ownerId` null: everyone's (admins).
+   */
+  async listLivePage(filter: {
+    ownerId: string | null;
+    status?: WorkspaceStatus;
+    templateId?: string;
+    after?: { createdAt: Date; id: string };
+    /** Absent: every row (the unpaginated list). */
+    limit?: number;
+  }): Promise<WorkspaceRecord[]> {
+    const { after } = filter;
+    const rows = await this.prisma.workspace.findMany({
+      where: {
+        deletedAt: null,
+        ...(filter.ownerId ? { ownerId: filter.ownerId } : {}),
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(filter.templateId ? { templateId: filter.templateId } : {}),
+        ...(after
+          ? {
+              OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }],
+            }
+          : {}),
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      ...(filter.limit === undefined ? {} : { take: filter.limit + 1 }),
+    });
+    return rows.map(toWorkspace);
+  }
+
   async listLiveForTemplate(templateId: string): Promise<WorkspaceRecord[]> {
     const rows = await this.prisma.workspace.findMany({
       where: { templateId, deletedAt: null },

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, SharedResource, type AuthenticatedUser } from '#auth';
-import { type SpecProblem } from '#domain';
+import { type Page, type SpecProblem } from '#domain';
+import { PageQueryDto } from '../common/list-query.dto.js';
 import { TemplateRolloutService, type WorkspaceImpact } from './template-rollout.service.js';
 import { TemplateVersionsService } from './template-versions.service.js';
 import { BoundedIntPipe } from '../common/bounded-int.pipe.js';
@@ -28,8 +29,8 @@ export class TemplatesController {
   ) {}
 
   @Get()
-  list(): Promise<TemplateView[]> {
-    return this.templates.list();
+  list(@Query() query: PageQueryDto): Promise<TemplateView[] | Page<TemplateView>> {
+    return this.templates.list(query);
   }
 
   @Get(':id')

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { conflict, notFound, storedSpec, type SpecProblem } from '#domain';
+import { conflict, notFound, type Page, storedSpec, type SpecProblem } from '#domain';
 import { isUniqueViolation, TemplatesRepository } from '#persistence';
 import { TemplateBuildsProducer } from '#queue';
 import { TemplateSpecChecker } from './template-spec.checker.js';
 import { toTemplateView } from './template.views.js';
+import { type PageQueryDto, pageOrAll } from '../common/list-query.dto.js';
 import { type CreateTemplateDto, type TemplateView } from './templates.dto.js';
 
 @Injectable()
@@ -35,8 +36,8 @@ export class TemplatesService {
     return toTemplateView(created);
   }
 
-  async list(): Promise<TemplateView[]> {
-    return (await this.templates.list()).map(toTemplateView);
+  async list(q: PageQueryDto = {}): Promise<TemplateView[] | Page<TemplateView>> {
+    return pageOrAll(await this.templates.list(), q, toTemplateView);
   }
 
   async get(id: string): Promise<TemplateView> {

@@ -1,4 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { type Page } from '#domain';
+import { PageQueryDto } from '../common/list-query.dto.js';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthenticatedUser } from '#auth';
 import { BerthThrottlerGuard } from '../common/berth-throttler.guard.js';
@@ -17,8 +19,8 @@ export class TokensController {
   }
 
   @Get()
-  list(@CurrentUser() user: AuthenticatedUser): Promise<TokenView[]> {
-    return this.tokens.list(user.id);
+  list(@CurrentUser() user: AuthenticatedUser, @Query() query: PageQueryDto): Promise<TokenView[] | Page<TokenView>> {
+    return this.tokens.list(user.id, query);
   }
 
   @Delete(':id')

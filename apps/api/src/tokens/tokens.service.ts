@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { newTokenSecret } from '#auth';
-import { notFound } from '#domain';
+import { notFound, type Page } from '#domain';
 import { TokensRepository } from '#persistence';
 import { type CreatedTokenView, type CreateTokenDto, type TokenView } from './tokens.dto.js';
+import { type PageQueryDto, pageOrAll } from '../common/list-query.dto.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -33,8 +34,8 @@ export class TokensService {
     };
   }
 
-  async list(userId: string): Promise<TokenView[]> {
-    return (await this.tokens.listByUser(userId)).map((t) => ({
+  async list(userId: string, q: PageQueryDto = {}): Promise<TokenView[] | Page<TokenView>> {
+    return pageOrAll(await this.tokens.listByUser(userId), q, (t) => ({
       id: t.id,
       name: t.name,
       prefix: t.prefix,

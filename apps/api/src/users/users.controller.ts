@@ -1,10 +1,26 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Req } from '@nestjs/common';
-import { type Request } from 'express';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { type Request, type Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthenticatedUser } from '#auth';
 import { CreateTokenDto, type CreatedTokenView } from '../tokens/tokens.dto.js';
-import { ChangePasswordDto, CreateUserDto, UpdateUserDto } from './users.dto.js';
+import { ChangePasswordDto, CreateUserDto, PutUserDto, UpdateUserDto } from './users.dto.js';
 import { UsersService } from './users.service.js';
+import { PageQueryDto } from '../common/list-query.dto.js';
+import { type Page } from '#domain';
 import { type PasswordResetView } from '../auth/password-resets.service.js';
 import { type UserView } from './user.view.js';
 
@@ -36,9 +52,21 @@ export class UsersController {
   create(@Body() dto: CreateUserDto): Promise<UserView> {
     return this.users.create(dto);
   }
+  /** Creates (201) or updates (200) the account with this email; safe to repeat (onboarding scripts). */
+  @Put('by-email/:email')
+  async putByEmail(
+    @Param('email') email: string,
+    @Body() dto: PutUserDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<UserView> {
+    const { user, created } = await this.users.putByEmail(email, dto);
+    res.status(created ? 201 : 200);
+    return user;
+  }
+
   @Get()
-  list(): Promise<UserView[]> {
-    return this.users.list();
+  list(@Query() query: PageQueryDto): Promise<UserView[] | Page<UserView>> {
+    return this.users.list(query);
   }
   @Get(':id')
   get(@Param('id', ParseUUIDPipe) id: string): Promise<UserView> {

@@ -27,6 +27,25 @@ export class CreateUserDto {
   @ApiProperty({ enum: ['admin', 'developer'] }) @IsIn(['admin', 'developer']) role!: 'admin' | 'developer';
 }
 
+/** `PUT /users/by-email/:email`: what the account should be; absent fields keep their value (or a default). */
+export class PutUserDto {
+  @ApiPropertyOptional({ description: "defaults to the email's local part when the account is created" })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name?: string;
+  @ApiPropertyOptional({ enum: ['admin', 'developer'], description: 'defaults to developer when created' })
+  @IsOptional()
+  @IsIn(['admin', 'developer'])
+  role?: 'admin' | 'developer';
+  @ApiPropertyOptional({ description: 'used only when the account is created (change it with a password reset)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  password?: string;
+}
+
 /** Per-user quota overrides: a number sets one, null clears it (the BERTH_QUOTA_* default applies), absent leaves it. */
 export class QuotaOverridesDto {
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'live workspaces' })

@@ -1,15 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { hashPassword, verifyPassword, type AuthenticatedUser } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { BerthError, conflict, ErrorCode, invalid, notFound } from '#domain';
+import { isEmail } from 'class-validator';
+import { BerthError, conflict, ErrorCode, invalid, notFound, type Page } from '#domain';
 import { isUniqueViolation, SessionsRepository, TokensRepository, UsersRepository } from '#persistence';
 import { PasswordResetsService, type PasswordResetView } from '../auth/password-resets.service.js';
 import { type CreatedTokenView, type CreateTokenDto } from '../tokens/tokens.dto.js';
 import { TokensService } from '../tokens/tokens.service.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { QuotaService } from '../workspaces/quota.service.js';
-import { type CreateUserDto, type QuotaOverridesDto, type UpdateUserDto } from './users.dto.js';
+import { type CreateUserDto, type PutUserDto, type QuotaOverridesDto, type UpdateUserDto } from './users.dto.js';
 import { toUserView, type UserView } from './user.view.js';
+import { type PageQueryDto, pageOrAll } from '../common/list-query.dto.js';
 
 @Injectable()
 export class UsersService {
@@ -43,8 +45,38 @@ export class UsersService {
     }
   }
 
-  async list(): Promise<UserView[]> {
-    return (await this.users.list()).map((u) => toUserView(u));
+  /**
+   * Creates the account, or brings an existing one to the given name and role; nothing is
+   * written when it already matches, so a script may send it on every run.
+   */
+  async putByEmail(email: string, dto: PutUserDto): Promise<{ user: UserView; created: boolean }> {
+    if (!isEmail(email) || email.length > 254) throw invalid('not an email address', 'email');
+    const existing = await this.users.findByEmail(email);
+    if (!existing) {
+      const name = dto.name ?? email.split('@')[0] ?? email;
+      try {
+        return {
+          user: await this.create({ email, name, role: dto.role ?? 'developer', password: dto.password }),
+          created: true,
+        };
+      } catch (error) {
+        // Another request created it meanwhile: from here it is an update.
+        if (!(error instanceof BerthError && error.code === ErrorCode.Conflict)) throw error;
+        return this.putByEmail(email, dto);
+      }
+    }
+    const changes = {
+      ...(dto.name !== undefined && dto.name !== existing.name ? { name: dto.name } : {}),
+      ...(dto.role !== undefined && dto.role !== existing.role ? { role: dto.role } : {}),
+    };
+    if (Object.keys(changes).length === 0) return { user: toUserView(existing), created: false };
+    const updated = await this.users.updateKeepingAnAdmin(existing.id, changes);
+    if (!updated) throw conflict('the last active admin cannot be demoted or deactivated');
+    return { user: toUserView(updated), created: false };
+  }
+
+  async list(q: PageQueryDto = {}): Promise<UserView[] | Page<UserView>> {
+    return pageOrAll(await this.users.list(), q, (u) => toUserView(u));
   }
 
   async get(id: string): Promise<UserView> {

@@ -9,6 +9,7 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
+  Query,
   Req,
   Res,
 } from '@nestjs/common';
@@ -23,6 +24,10 @@ import { WorkspaceEventsService } from './workspace-events.service.js';
 import { WorkspaceRecoveryService } from './workspace-recovery.service.js';
 import { type BuildView, CreateWorkspaceDto, RebuildOptionsDto, type WorkspaceView } from './workspaces.dto.js';
 import { WorkspacesService } from './workspaces.service.js';
+import { ClientGone } from '../common/client-gone.js';
+import { type Page } from '#domain';
+import { ListWorkspacesQueryDto, WaitForQueryDto } from './workspace-queries.dto.js';
+import { WorkspaceQueriesService } from './workspace-queries.service.js';
 
 @ApiTags('workspaces')
 @Controller('workspaces')
@@ -33,6 +38,7 @@ export class WorkspacesController {
     private readonly recovery: WorkspaceRecoveryService,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     private readonly live: LiveConnections,
+    private readonly queries: WorkspaceQueriesService,
   ) {}
   @Post()
   @HttpCode(202)
@@ -41,12 +47,22 @@ export class WorkspacesController {
   }
 
   @Get()
-  list(@CurrentUser() user: AuthenticatedUser): Promise<WorkspaceView[]> {
-    return this.workspaces.list(user);
+  list(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query() query: ListWorkspacesQueryDto,
+  ): Promise<WorkspaceView[] | Page<WorkspaceView>> {
+    return this.queries.list(user, query);
   }
 
+  /** With `waitFor`, answers once that status (or failed) is reached, or at `timeout` seconds. */
   @Get(':id')
-  get(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<WorkspaceView> {
+  get(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: WaitForQueryDto,
+    @ClientGone() clientGone: AbortSignal,
+  ): Promise<WorkspaceView> {
+    if (query.waitFor) return this.queries.waitFor(user, id, query.waitFor, query.timeout, clientGone);
     return this.workspaces.get(user, id);
   }
   @Post(':id/start')

@@ -6,11 +6,19 @@ import { WorkspacesService } from './workspaces.service.js';
 import { WorkspaceEventsService } from './workspace-events.service.js';
 import { QuotaService } from './quota.service.js';
 import { WorkspaceRecoveryService } from './workspace-recovery.service.js';
+import { WorkspaceQueriesService } from './workspace-queries.service.js';
 
 @Module({
   imports: [QueueModule.register('producer')],
   controllers: [WorkspacesController],
-  providers: [WorkspacesService, WorkspaceEventsService, WorkspaceRecoveryService, QuotaService, PortUrls],
+  providers: [
+    WorkspacesService,
+    WorkspaceQueriesService,
+    WorkspaceEventsService,
+    WorkspaceRecoveryService,
+    QuotaService,
+    PortUrls,
+  ],
   exports: [WorkspacesService, QuotaService],
 })
 export class WorkspacesModule {}
