@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import Docker from 'dockerode';
-import { containerHostname, containerName, parseTemplateSpec, volumeName, workspaceLabels } from '#domain';
-import { hardenedCreateOptions, type WorkspaceRuntimeSpec } from '#runtime';
+import { parseTemplateSpec } from '#domain';
+import {
+  containerHostname,
+  containerName,
+  hardenedCreateOptions,
+  volumeName,
+  workspaceLabels,
+  type WorkspaceRuntimeSpec,
+} from '#runtime';
 import { elapsedMs } from './stats.js';
 
 /**
