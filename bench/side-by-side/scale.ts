@@ -163,7 +163,9 @@ async function reconcilerPass(ctx: BenchContext): Promise<Figure[]> {
       runs: passes,
       target: '≤ 1000, one list call',
       met: meanMs <= 1000 && listsPerPass <= 1,
-      note: `mean of ${passes} passes (the median column holds the mean: the worker exports a histogram); ${listsPerPass.toFixed(2)} container listings per pass`,
+      note:
+        `mean of ${passes} passes (the median column holds the mean: the worker exports a histogram); ` +
+        `${listsPerPass.toFixed(2)} container listings per pass`,
     },
   ];
 }
