@@ -18,6 +18,8 @@ import { TokensModule } from './tokens/tokens.module.js';
 import { SshModule } from './ssh/ssh.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WorkspacesModule } from './workspaces/workspaces.module.js';
+import { TrashModule } from './trash/trash.module.js';
+import { SnapshotsModule } from './snapshots/snapshots.module.js';
 
 @Module({
   imports: [
@@ -34,6 +36,8 @@ import { WorkspacesModule } from './workspaces/workspaces.module.js';
     TokensModule,
     TemplatesModule,
     WorkspacesModule,
+    TrashModule,
+    SnapshotsModule,
     HealthModule,
     MetricsModule,
     AccessModule,

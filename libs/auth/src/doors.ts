@@ -114,6 +114,18 @@ export const DOORS = {
   // The path-based proxy of old only redirects to the ticket route above (which checks access).
   'HTTP /w/:id/ports/:port': pub('proxy'),
 
+  // Snapshots of a workspace's home (owner, or an admin); restore is a transition.
+  'POST /api/v1/workspaces/:id/snapshots': signedIn('workspaces:write'),
+  'GET /api/v1/workspaces/:id/snapshots': signedIn('workspaces:read'),
+  'GET /api/v1/workspaces/:id/snapshots/:snapshotId': signedIn('workspaces:read'),
+  'POST /api/v1/workspaces/:id/snapshots/:snapshotId/restore': signedIn('workspaces:write'),
+  'DELETE /api/v1/workspaces/:id/snapshots/:snapshotId': signedIn('workspaces:write'),
+
+  // The trash of deleted workspaces (owner, or an admin): list, restore, purge.
+  'GET /api/v1/trash': signedIn('workspaces:read'),
+  'POST /api/v1/trash/:workspaceId/restore': signedIn('workspaces:write'),
+  'DELETE /api/v1/trash/:workspaceId': signedIn('workspaces:write'),
+
   // Admin pages.
   'GET /api/v1/audit': admin('audit:read'),
   'GET /api/v1/admin/system': admin('audit:read'),

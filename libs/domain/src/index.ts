@@ -14,3 +14,4 @@ export * from './spec-diff.js';
 export * from './quota.js';
 export * from './retention.js';
 export * from './ssh-public-key.js';
+export * from './trash.js';

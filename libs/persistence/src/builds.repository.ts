@@ -35,6 +35,8 @@ export interface TransitionRequest {
   unusedSince?: Date;
   /** Run the template's initScript again (rebuild/update only). */
   reinitialize?: boolean;
+  /** The snapshot a restore (or a clone's first start) puts into the home. */
+  snapshotId?: string;
   /** Status the workspace shows as soon as the request is accepted. */
   requestedStatus: WorkspaceStatus;
   desiredState: string;
@@ -218,6 +220,7 @@ export async function insertTransition(tx: Prisma.TransactionClient, req: Transi
       requestedById: req.requestedById,
       reinitialize: req.reinitialize ?? false,
       reason: req.reason ?? null,
+      snapshotId: req.snapshotId ?? null,
     },
   });
   // Using a workspace again (start, rebuild, update…) ends its dormancy: this is the one place every

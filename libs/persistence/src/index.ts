@@ -12,3 +12,5 @@ export * from './template-versions.repository.js';
 export * from './quotas.repository.js';
 export * from './database-errors.js';
 export * from './ssh-keys.repository.js';
+export * from './trash.repository.js';
+export * from './snapshots.repository.js';

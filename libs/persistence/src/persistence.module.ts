@@ -10,6 +10,8 @@ import { SessionsRepository } from './sessions.repository.js';
 import { TemplateVersionsRepository } from './template-versions.repository.js';
 import { QuotasRepository } from './quotas.repository.js';
 import { SshKeysRepository } from './ssh-keys.repository.js';
+import { TrashRepository } from './trash.repository.js';
+import { SnapshotsRepository } from './snapshots.repository.js';
 
 const repositories = [
   PrismaService,
@@ -23,6 +25,8 @@ const repositories = [
   TemplateVersionsRepository,
   QuotasRepository,
   SshKeysRepository,
+  TrashRepository,
+  SnapshotsRepository,
 ];
 
 @Global()

@@ -29,6 +29,11 @@ export interface QuotaScope {
   }): Promise<WorkspaceRecord>;
   /** BuildsRepository's transition insert, inside the lock's transaction. */
   createTransition(req: TransitionRequest): Promise<BuildRecord>;
+  /**
+   * Brings a trashed workspace back, stopped (false: it left the trash meanwhile). Throws a unique
+   * violation when the owner has a live workspace of its name again.
+   */
+  restoreTrashed(id: string, now?: Date): Promise<boolean>;
 }
 
 /**
@@ -79,6 +84,29 @@ function scopeOf(tx: Tx, ownerId: string): QuotaScope {
     holdings: () => holdingsOf(tx, ownerId),
     createWorkspace: (data) => tx.workspace.create({ data: { ...data, status: 'pending', desiredState: 'running' } }),
     createTransition: (req) => insertTransition(tx, req),
+    restoreTrashed: async (id, now = new Date()) => {
+      const { count } = await tx.workspace.updateMany({
+        where: {
+          id,
+          ownerId,
+          deletedAt: { not: null },
+          purgedAt: null,
+          purgeRequestedAt: null,
+          trashExpiresAt: { gt: now },
+        },
+        data: {
+          deletedAt: null,
+          trashExpiresAt: null,
+          status: 'stopped',
+          desiredState: 'stopped',
+          lastError: null,
+          ports: [],
+          dormantAt: null,
+          deletesAt: null,
+        },
+      });
+      return count === 1;
+    },
   };
 }
 

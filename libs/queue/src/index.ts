@@ -3,3 +3,4 @@ export * from './queue.module.js';
 export * from './workspace-jobs.producer.js';
 export * from './workspace-events.js';
 export * from './template-builds.producer.js';
+export * from './snapshot-jobs.producer.js';

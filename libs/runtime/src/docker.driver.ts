@@ -40,6 +40,8 @@ import { engineCall, type EngineCallOptions } from './engine-call.js';
 import { runInContainer } from './docker-exec.js';
 import { prepareVolumeOwner, programExists } from './volume-preparer.js';
 import { measureVolumes } from './volume-usage.js';
+import { openHomeArchive, replaceHomeContent, ROLE_HOME_ARCHIVE } from './home-archive.js';
+import { type Readable } from 'node:stream';
 import {
   type ContainerState,
   type ExecRequest,
@@ -51,6 +53,9 @@ import {
   type RuntimeDriver,
   type WorkspaceRuntimeSpec,
 } from './runtime.driver.js';
+
+/** On snapshot and restore helpers: whose home they read or write (never the workspace label itself). */
+const LABEL_ARCHIVE_OF = 'berth.archive.of';
 
 /** `docker stop` waits this long for the init process before killing; its request lasts as long. */
 const STOP_GRACE_SECONDS = 10;
@@ -347,6 +352,72 @@ export class DockerDriver implements RuntimeDriver {
       { signal, operation: 'measuring home volumes' },
       (abortSignal) => measureVolumes(this.docker, workspaceIds, labels, abortSignal),
     );
+  }
+
+  async openHomeArchive(
+    workspaceId: string,
+    signal?: AbortSignal,
+  ): Promise<{ stream: Readable; close: () => Promise<void> }> {
+    await this.ensureTools();
+    await this.removeArchiveHelpers(workspaceId, signal);
+    return this.call('reading the home volume', { signal }, (abortSignal) =>
+      openHomeArchive(this.docker, workspaceId, this.archiveLabels(workspaceId), abortSignal),
+    );
+  }
+
+  async replaceHome(workspaceId: string, archive: Readable, signal?: AbortSignal): Promise<void> {
+    await this.ensureTools();
+    await this.removeArchiveHelpers(workspaceId, signal);
+    // Unpacking a large home takes longer than one ordinary engine call: bounded by the stage instead.
+    await engineCall(
+      'writing the home volume',
+      this.config.BERTH_STAGE_TIMEOUT_MS,
+      { signal, operation: 'writing the home volume' },
+      (abortSignal) =>
+        replaceHomeContent(this.docker, workspaceId, archive, this.archiveLabels(workspaceId), abortSignal),
+    );
+  }
+
+  async pauseContainer(workspaceId: string, signal?: AbortSignal): Promise<boolean> {
+    const found = await this.findContainer(workspaceId, signal);
+    if (!found?.running) return false;
+    await this.call('pausing the container', { signal }, (abortSignal) =>
+      this.docker.getContainer(found.id).pause({ abortSignal }),
+    );
+    return true;
+  }
+
+  async unpauseContainer(workspaceId: string): Promise<void> {
+    const found = await this.findContainer(workspaceId);
+    if (!found) return;
+    try {
+      await this.call('unpausing the container', {}, (abortSignal) =>
+        this.docker.getContainer(found.id).unpause({ abortSignal }),
+      );
+    } catch (error) {
+      // 409 "is not paused": someone (a stop, a restart) got there first; nothing is left frozen.
+      if (statusCodeOf(error) !== 409) throw error;
+    }
+  }
+
+  /**
+   * Archive helpers carry the instance and a workspace-archive label, not the workspace label, so
+   * the reconciler does not take a never-started helper for a leftover while it is being read.
+   */
+  private archiveLabels(workspaceId: string): Record<string, string> {
+    return { [LABEL_INSTANCE]: this.config.BERTH_INSTANCE, [LABEL_ARCHIVE_OF]: workspaceId };
+  }
+
+  /** A helper a crashed snapshot or restore left behind goes first. */
+  private async removeArchiveHelpers(workspaceId: string, signal?: AbortSignal): Promise<void> {
+    const leftovers = await this.call('listing archive helpers', { signal }, (abortSignal) =>
+      this.docker.listContainers({
+        all: true,
+        filters: { label: [`${LABEL_ARCHIVE_OF}=${workspaceId}`, `${LABEL_ROLE}=${ROLE_HOME_ARCHIVE}`] },
+        abortSignal,
+      }),
+    );
+    for (const helper of leftovers) await this.removeContainerById(helper.Id, signal);
   }
 
   async hasProgram(workspaceId: string, program: string, signal?: AbortSignal): Promise<boolean> {

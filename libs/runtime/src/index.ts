@@ -12,3 +12,8 @@ export * from './engine-call.js';
 export * from './volume-usage.js';
 export * from './interactive-exec.js';
 export * from './tcp-relay.js';
+export * from './home-archive.js';
+export * from './snapshots/snapshot-store.js';
+export * from './snapshots/local-snapshot-store.js';
+export * from './snapshots/s3-snapshot-store.js';
+export * from './snapshots/snapshot-store.module.js';

@@ -1,3 +1,4 @@
+import { type Readable } from 'node:stream';
 import { type InteractiveExec, type InteractiveExecRequest } from './interactive-exec.js';
 import { type TemplateSpec } from '#domain';
 import { type StreamLimits } from './bounded-lines.js';
@@ -120,6 +121,16 @@ export interface RuntimeDriver {
    * own tool; a volume that could not be measured is missing from the map.
    */
   measureHomes(workspaceIds: readonly string[], signal?: AbortSignal): Promise<Map<string, number>>;
+  /**
+   * The home volume (which must exist) as one tar stream, read by the engine through a helper of
+   * Berth's toolset image that is never started; `close` removes the helper once it was read.
+   */
+  openHomeArchive(workspaceId: string, signal?: AbortSignal): Promise<{ stream: Readable; close: () => Promise<void> }>;
+  /** Replaces the home volume's content with an archive from openHomeArchive (tar or gzip). */
+  replaceHome(workspaceId: string, archive: Readable, signal?: AbortSignal): Promise<void>;
+  /** Freezes the running container's processes (a consistent snapshot); false when none runs. */
+  pauseContainer(workspaceId: string, signal?: AbortSignal): Promise<boolean>;
+  unpauseContainer(workspaceId: string): Promise<void>;
   /** Whether a program is in the running container's filesystem (looked up as exec would; nothing runs). */
   hasProgram(workspaceId: string, program: string, signal?: AbortSignal): Promise<boolean>;
   /** An interactive shell in the running container (the browser terminal); Conflict when the image has no sh. */

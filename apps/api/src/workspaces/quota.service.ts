@@ -12,7 +12,14 @@ import {
   type QuotaUsage,
   type ResolvedParameters,
 } from '#domain';
-import { QuotasRepository, TemplatesRepository, type Prisma, type QuotaScope, type UserRecord } from '#persistence';
+import {
+  QuotasRepository,
+  TemplatesRepository,
+  TrashRepository,
+  type Prisma,
+  type QuotaScope,
+  type UserRecord,
+} from '#persistence';
 
 /** A user's quota overrides as stored (null: the BERTH_QUOTA_* default applies). */
 export type QuotaOverrides = Pick<
@@ -27,6 +34,8 @@ export interface QuotaSummary {
   usage: QuotaUsage;
   /** The user's home volumes together, as last measured (informational; limits are per template). */
   homeUsageBytes: number;
+  /** Deleted workspaces whose volumes the trash still keeps: counted apart, never against maxWorkspaces. */
+  trash: { workspaces: number; homeUsageBytes: number };
 }
 
 export interface QuotaAdmission {
@@ -51,6 +60,7 @@ export class QuotaService {
   constructor(
     private readonly quotas: QuotasRepository,
     private readonly templates: TemplatesRepository,
+    private readonly trash: TrashRepository,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
@@ -74,6 +84,7 @@ export class QuotaService {
       overrides,
       usage: this.usageOf(await this.quotas.holdings(user.id)),
       homeUsageBytes: await this.quotas.homeUsageBytes(user.id),
+      trash: await this.trash.usage(user.id).then((t) => ({ workspaces: t.count, homeUsageBytes: t.bytes })),
     };
   }
 

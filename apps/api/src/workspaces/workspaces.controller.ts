@@ -9,6 +9,7 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
+  Query,
   Req,
   Res,
 } from '@nestjs/common';
@@ -23,6 +24,7 @@ import { WorkspaceEventsService } from './workspace-events.service.js';
 import { WorkspaceRecoveryService } from './workspace-recovery.service.js';
 import { type BuildView, CreateWorkspaceDto, RebuildOptionsDto, type WorkspaceView } from './workspaces.dto.js';
 import { WorkspacesService } from './workspaces.service.js';
+import { PurgeQueryDto } from '../trash/trash.dto.js';
 
 @ApiTags('workspaces')
 @Controller('workspaces')
@@ -112,8 +114,9 @@ export class WorkspacesController {
   async remove(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: PurgeQueryDto,
   ): Promise<{ build: BuildView }> {
-    return { build: await this.workspaces.transition(user, id, 'delete') };
+    return { build: await this.workspaces.delete(user, id, query) };
   }
 
   /** Server-Sent Events: `status` (current first, then each change) and `log` (build lines). */

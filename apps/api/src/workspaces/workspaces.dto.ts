@@ -14,6 +14,11 @@ export class CreateWorkspaceDto {
   @IsOptional()
   @IsObject()
   parameters?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: "a clone: the new workspace's home starts as this (ready) snapshot of yours" })
+  @IsOptional()
+  @IsUUID()
+  fromSnapshot?: string;
 }
 
 export class RebuildOptionsDto {

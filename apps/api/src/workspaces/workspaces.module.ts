@@ -11,6 +11,6 @@ import { WorkspaceRecoveryService } from './workspace-recovery.service.js';
   imports: [QueueModule.register('producer')],
   controllers: [WorkspacesController],
   providers: [WorkspacesService, WorkspaceEventsService, WorkspaceRecoveryService, QuotaService, PortUrls],
-  exports: [WorkspacesService, QuotaService],
+  exports: [WorkspacesService, QuotaService, QueueModule],
 })
 export class WorkspacesModule {}

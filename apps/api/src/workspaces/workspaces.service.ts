@@ -3,6 +3,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { RUNTIME_DRIVER, type ContainerStats, type RuntimeDriver } from '#runtime';
 import { type AuthenticatedUser } from '#auth';
 import {
+  assertPurgeConfirmed,
   BerthError,
   canRequest,
   conflict,
@@ -17,6 +18,7 @@ import {
 import {
   BuildsRepository,
   isUniqueViolation,
+  SnapshotsRepository,
   TemplatesRepository,
   WorkspacesRepository,
   type BuildRecord,
@@ -32,7 +34,7 @@ import { PortUrls } from './port-urls.service.js';
 /** Transitions that move the workspace onto the template's promoted version. */
 const MOVES_TO_PROMOTED = new Set<TransitionKind>(['rebuild', 'update']);
 /** Transitions that leave the workspace running, so they are checked against the owner's quota; stop and delete never are. */
-const STARTS = new Set<TransitionKind>(['start', 'restart', 'rebuild', 'update']);
+const STARTS = new Set<TransitionKind>(['start', 'restart', 'rebuild', 'update', 'restore']);
 
 /**
  * Accepts lifecycle requests: writes the desired state and a Build row, then enqueues the job.
@@ -44,6 +46,7 @@ export class WorkspacesService {
     private readonly workspaces: WorkspacesRepository,
     private readonly builds: BuildsRepository,
     private readonly templates: TemplatesRepository,
+    private readonly snapshots: SnapshotsRepository,
     private readonly jobs: WorkspaceJobsProducer,
     private readonly quota: QuotaService,
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
@@ -60,6 +63,11 @@ export class WorkspacesService {
     // Checked against the template's declared bounds; the complete set (defaults filled) is kept.
     const parameters = resolveParameterValues(spec.parameters, dto.parameters, spec.env);
     const starts = this.quota.cost(template.active.spec, parameters);
+    // A clone starts from one of the caller's own ready snapshots (an admin: anyone's); else 404.
+    const snapshot = dto.fromSnapshot
+      ? await this.snapshots.findReadyOwnedBy(dto.fromSnapshot, scope(user))
+      : undefined;
+    if (snapshot === null) throw notFound('snapshot');
     let created: { workspace: WorkspaceRecord; build: BuildRecord };
     try {
       // The workspace and its first start are inserted together, under the owner's quota lock.
@@ -79,6 +87,7 @@ export class WorkspacesService {
           requestedById: user.id,
           requestedStatus: 'pending',
           desiredState: 'running',
+          ...(snapshot ? { snapshotId: snapshot.id } : {}),
         });
         return { workspace, build };
       });
@@ -106,7 +115,7 @@ export class WorkspacesService {
     user: AuthenticatedUser,
     id: string,
     kind: TransitionKind,
-    options: { reinitialize?: boolean } = {},
+    options: { reinitialize?: boolean; snapshotId?: string } = {},
   ): Promise<BuildView> {
     const workspace = await this.find(user, id);
     const active = await this.builds.findActive(workspace.id);
@@ -129,6 +138,23 @@ export class WorkspacesService {
     const build = await this.request(workspace, kind, user, options);
     this.carryIds(workspace.id, build.id);
     return toBuildView(build);
+  }
+
+  /**
+   * `DELETE /workspaces/:id`: the container goes at once and the home volume to the trash, or,
+   * with `purge` (an admin, or the owner typing the name again), the volume is deleted too.
+   * Asking again with `purge` while the delete is in flight turns it into a purge.
+   */
+  async delete(
+    user: AuthenticatedUser,
+    id: string,
+    options: { purge?: boolean; confirm?: string },
+  ): Promise<BuildView> {
+    if (options.purge) assertPurgeConfirmed(user.role, (await this.find(user, id)).name, options.confirm);
+    const build = await this.transition(user, id, 'delete');
+    // Read by the worker after the container is gone; written later, the trash pass purges it.
+    if (options.purge) await this.workspaces.update(id, { purgeRequestedAt: new Date() });
+    return build;
   }
 
   /**
@@ -232,7 +258,7 @@ export class WorkspacesService {
     workspace: WorkspaceRecord,
     kind: TransitionKind,
     user: AuthenticatedUser,
-    options: { reinitialize?: boolean } = {},
+    options: { reinitialize?: boolean; snapshotId?: string } = {},
   ): Promise<BuildRecord> {
     const rule = transitionRule(kind);
     const templateVersion = MOVES_TO_PROMOTED.has(kind)
@@ -247,6 +273,7 @@ export class WorkspacesService {
       desiredState: rule.desired,
       reinitialize: MOVES_TO_PROMOTED.has(kind) && options.reinitialize === true,
       allowedFrom: rule.from,
+      ...(options.snapshotId ? { snapshotId: options.snapshotId } : {}),
     };
     let build: BuildRecord;
     try {

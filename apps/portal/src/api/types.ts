@@ -260,3 +260,23 @@ export interface SshSettings {
   startsStopped: boolean;
   gateway: { host: string; port: number } | null;
 }
+
+/** A deleted workspace whose home volume the trash still keeps (`GET /trash`). */
+export interface TrashItem {
+  workspaceId: string;
+  name: string;
+  ownerId: string;
+  templateId: string;
+  templateVersion: number;
+  deletedAt: string;
+  expiresAt: string;
+  purging: boolean;
+  homeUsageBytes: number | null;
+}
+
+export interface TrashList {
+  items: TrashItem[];
+  nextCursor: string | null;
+  /** BERTH_TRASH_DAYS: how long a deleted workspace's home is kept. */
+  trashDays: number;
+}
