@@ -83,7 +83,22 @@ export async function replaceHomeContent(
   const cleaner = await docker.createContainer({
     Image: TOOLS_IMAGE,
     Entrypoint: [],
-    Cmd: [`${TOOLS_DIR}/busybox`, 'find', `/${ARCHIVE_ROOT}`, '-mindepth', '1', '-delete'],
+    // busybox find has no -delete: each top-level entry goes with rm -rf (dotfiles included).
+    Cmd: [
+      `${TOOLS_DIR}/busybox`,
+      'find',
+      `/${ARCHIVE_ROOT}`,
+      '-mindepth',
+      '1',
+      '-maxdepth',
+      '1',
+      '-exec',
+      `${TOOLS_DIR}/busybox`,
+      'rm',
+      '-rf',
+      '{}',
+      '+',
+    ],
     User: '0',
     Labels: baseLabels,
     HostConfig: { ...helperHost(), CapAdd: ['DAC_OVERRIDE', 'FOWNER'], Mounts: [mount] },

@@ -7,3 +7,4 @@ export * from './event-stream.js';
 export * from './lab/index.js';
 export * from './ssh-keys.js';
 export * from './openssh.js';
+export * from './home-manifest.js';

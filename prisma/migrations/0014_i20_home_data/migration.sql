@@ -35,3 +35,6 @@ ALTER TABLE "Snapshot" ADD CONSTRAINT "Snapshot_workspaceId_fkey" FOREIGN KEY ("
 
 -- The trash's expiry pass looks only at trashed, unpurged rows.
 CREATE INDEX "Workspace_trash_idx" ON "Workspace"("trashExpiresAt") WHERE "deletedAt" IS NOT NULL AND "purgedAt" IS NULL;
+
+-- Per-user snapshot storage override (null: BERTH_QUOTA_SNAPSHOT_MB).
+ALTER TABLE "User" ADD COLUMN "quotaMaxSnapshotMb" INTEGER;

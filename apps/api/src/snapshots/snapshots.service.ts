@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { type AuthenticatedUser } from '#auth';
 import { BerthError, conflict, ErrorCode, notFound } from '#domain';
-import { SnapshotsRepository, WorkspacesRepository, type WorkspaceRecord } from '#persistence';
+import { SnapshotsRepository, UsersRepository, WorkspacesRepository, type WorkspaceRecord } from '#persistence';
+import { QuotaService } from '../workspaces/quota.service.js';
 import { SnapshotJobsProducer } from '#queue';
 import { SNAPSHOT_STORE, type SnapshotStore } from '#runtime';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
@@ -25,7 +25,8 @@ export class SnapshotsService {
     private readonly jobs: SnapshotJobsProducer,
     private readonly lifecycle: WorkspacesService,
     @Inject(SNAPSHOT_STORE) private readonly store: SnapshotStore,
-    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+    private readonly quota: QuotaService,
+    private readonly users: UsersRepository,
   ) {}
 
   async take(user: AuthenticatedUser, workspaceId: string): Promise<{ id: string; status: string }> {
@@ -85,7 +86,7 @@ export class SnapshotsService {
 
   /** Full: a clear 403 naming what is used and what frees room; nothing is written. */
   private async assertRoom(ownerId: string): Promise<void> {
-    const limitMb = this.config.BERTH_QUOTA_SNAPSHOT_MB;
+    const limitMb = this.quota.snapshotLimitMb(await this.users.findById(ownerId));
     const used = await this.snapshots.usageBytes(ownerId);
     if (used < limitMb * MIB) return;
     throw new BerthError(

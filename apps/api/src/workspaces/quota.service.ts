@@ -16,6 +16,7 @@ import {
   QuotasRepository,
   TemplatesRepository,
   TrashRepository,
+  SnapshotsRepository,
   type Prisma,
   type QuotaScope,
   type UserRecord,
@@ -36,6 +37,8 @@ export interface QuotaSummary {
   homeUsageBytes: number;
   /** Deleted workspaces whose volumes the trash still keeps: counted apart, never against maxWorkspaces. */
   trash: { workspaces: number; homeUsageBytes: number };
+  /** Snapshot storage: compressed bytes of the user's ready snapshots, and the limit (an override or BERTH_QUOTA_SNAPSHOT_MB). */
+  snapshots: { usedBytes: number; maxMb: number };
 }
 
 export interface QuotaAdmission {
@@ -61,6 +64,7 @@ export class QuotaService {
     private readonly quotas: QuotasRepository,
     private readonly templates: TemplatesRepository,
     private readonly trash: TrashRepository,
+    private readonly snapshots: SnapshotsRepository,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
@@ -85,7 +89,12 @@ export class QuotaService {
       usage: this.usageOf(await this.quotas.holdings(user.id)),
       homeUsageBytes: await this.quotas.homeUsageBytes(user.id),
       trash: await this.trash.usage(user.id).then((t) => ({ workspaces: t.count, homeUsageBytes: t.bytes })),
+      snapshots: { usedBytes: await this.snapshots.usageBytes(user.id), maxMb: this.snapshotLimitMb(user) },
     };
+  }
+
+  snapshotLimitMb(user: Pick<UserRecord, 'quotaMaxSnapshotMb'> | null): number {
+    return user?.quotaMaxSnapshotMb ?? this.config.BERTH_QUOTA_SNAPSHOT_MB;
   }
 
   /** What a workspace costs when it runs `templateVersion` (rebuild/update move it to the promoted one). */

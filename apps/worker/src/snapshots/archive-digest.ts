@@ -4,6 +4,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 /** Passes bytes through while counting them and computing their sha256 (the snapshot's checksum). */
 export class ArchiveDigest extends Transform {
   private readonly hash = createHash('sha256');
+  private digest: string | null = null;
   bytes = 0;
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
@@ -14,6 +15,7 @@ export class ArchiveDigest extends Transform {
 
   /** Hex sha256; only after the stream has ended. */
   hex(): string {
-    return this.hash.digest('hex');
+    this.digest ??= this.hash.digest('hex');
+    return this.digest;
   }
 }
