@@ -104,7 +104,7 @@ export class S3SnapshotStore implements SnapshotStore {
       );
     }
     if (res.ok || (options.allow404 && res.status === 404)) return res;
-    const text = (await res.text()).slice(0, 300);
+    const text = (await res.text()).replace(/\s+/g, ' ').slice(0, 300);
     if (res.status === 404) throw new BerthError(ErrorCode.NotFound, 'the snapshot archive is missing');
     throw new BerthError(ErrorCode.Unavailable, `the snapshot store answered ${res.status} to ${method}: ${text}`);
   }
