@@ -20,6 +20,7 @@ import { UsersModule } from './users/users.module.js';
 import { WorkspacesModule } from './workspaces/workspaces.module.js';
 import { TrashModule } from './trash/trash.module.js';
 import { SnapshotsModule } from './snapshots/snapshots.module.js';
+import { VolumesModule } from './volumes/volumes.module.js';
 
 @Module({
   imports: [
@@ -38,6 +39,7 @@ import { SnapshotsModule } from './snapshots/snapshots.module.js';
     WorkspacesModule,
     TrashModule,
     SnapshotsModule,
+    VolumesModule,
     HealthModule,
     MetricsModule,
     AccessModule,

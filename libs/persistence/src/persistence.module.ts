@@ -12,6 +12,7 @@ import { QuotasRepository } from './quotas.repository.js';
 import { SshKeysRepository } from './ssh-keys.repository.js';
 import { TrashRepository } from './trash.repository.js';
 import { SnapshotsRepository } from './snapshots.repository.js';
+import { InventoryRepository } from './inventory.repository.js';
 
 const repositories = [
   PrismaService,
@@ -27,6 +28,7 @@ const repositories = [
   SshKeysRepository,
   TrashRepository,
   SnapshotsRepository,
+  InventoryRepository,
 ];
 
 @Global()

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { conflict } from '#domain';
 import { PrismaService } from './prisma.service.js';
 import { type BuildRecord, type Prisma, type UserRecord, type WorkspaceRecord } from './records.js';
 import { insertTransition, type TransitionRequest } from './builds.repository.js';
@@ -34,6 +35,8 @@ export interface QuotaScope {
    * violation when the owner has a live workspace of its name again.
    */
   restoreTrashed(id: string, now?: Date): Promise<boolean>;
+  /** Moves a live workspace and its snapshots to the lock's owner; throws a unique violation on a name clash. */
+  transferWorkspace(id: string, fromOwnerId: string, toOwnerId: string): Promise<void>;
 }
 
 /**
@@ -84,6 +87,14 @@ function scopeOf(tx: Tx, ownerId: string): QuotaScope {
     holdings: () => holdingsOf(tx, ownerId),
     createWorkspace: (data) => tx.workspace.create({ data: { ...data, status: 'pending', desiredState: 'running' } }),
     createTransition: (req) => insertTransition(tx, req),
+    transferWorkspace: async (id, fromOwnerId, toOwnerId) => {
+      const { count } = await tx.workspace.updateMany({
+        where: { id, ownerId: fromOwnerId, deletedAt: null },
+        data: { ownerId: toOwnerId },
+      });
+      if (count !== 1) throw conflict('the workspace changed meanwhile; try again');
+      await tx.snapshot.updateMany({ where: { workspaceId: id }, data: { ownerId: toOwnerId } });
+    },
     restoreTrashed: async (id, now = new Date()) => {
       const { count } = await tx.workspace.updateMany({
         where: {

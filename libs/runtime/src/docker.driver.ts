@@ -10,6 +10,7 @@ import {
   ErrorCode,
   LABEL_INSTANCE,
   LABEL_MANAGED,
+  LABEL_OWNER,
   LABEL_ROLE,
   LABEL_WORKSPACE,
   ROLE_BUILD_STEP,
@@ -48,6 +49,7 @@ import {
   type ImageBuildRequest,
   type ImageInfo,
   type ManagedContainer,
+  type ManagedVolume,
   type LogSink,
   type PublishedPort,
   type RuntimeDriver,
@@ -463,6 +465,21 @@ export class DockerDriver implements RuntimeDriver {
       const workspaceId = c.Labels[LABEL_WORKSPACE] ?? null;
       const isWorkspaceContainer = workspaceId !== null && c.Names.includes(`/${containerName(workspaceId)}`);
       return { id: c.Id, workspaceId, isWorkspaceContainer, running: c.State === 'running', status: c.Status };
+    });
+  }
+
+  async inventoryVolumes(): Promise<ManagedVolume[]> {
+    const { Volumes } = await this.call('listing volumes', {}, (abortSignal) =>
+      this.docker.listVolumes({
+        filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] },
+        abortSignal,
+      }),
+    );
+    return (Volumes ?? []).flatMap((v) => {
+      const workspaceId = v.Labels[LABEL_WORKSPACE];
+      if (!workspaceId) return [];
+      const createdAt = (v as { CreatedAt?: string }).CreatedAt ?? null;
+      return [{ name: v.Name, workspaceId, ownerLabel: v.Labels[LABEL_OWNER] ?? null, createdAt }];
     });
   }
 

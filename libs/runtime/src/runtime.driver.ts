@@ -44,6 +44,15 @@ export interface ManagedContainer {
   status: string;
 }
 
+/** A home volume as its labels describe it. */
+export interface ManagedVolume {
+  name: string;
+  workspaceId: string;
+  /** The owner when the volume was made (Docker labels cannot change; Postgres holds the owner of record). */
+  ownerLabel: string | null;
+  createdAt: string | null;
+}
+
 export interface ContainerState {
   id: string;
   running: boolean;
@@ -141,6 +150,8 @@ export interface RuntimeDriver {
   stats(workspaceId: string): Promise<ContainerStats>;
   /** Every container of this installation, in one label-filtered list call. */
   listManagedContainers(): Promise<ManagedContainer[]>;
+  /** This installation's home volumes with their labels (the admin's volume inventory). */
+  inventoryVolumes(): Promise<ManagedVolume[]>;
   /** Workspace ids of this installation's volumes (for reporting orphans; never deleted here). */
   listManagedVolumes(): Promise<string[]>;
   /** Removes a container by id (orphans). */

@@ -16,6 +16,7 @@ import {
   type ImageInfo,
   type LogSink,
   type ManagedContainer,
+  type ManagedVolume,
   type RuntimeDriver,
   type WorkspaceRuntimeSpec,
 } from '#runtime';
@@ -245,6 +246,17 @@ export class FakeRuntimeDriver implements RuntimeDriver {
         isWorkspaceContainer: true,
         running: c.running,
         status: c.running ? 'Up' : 'Exited (0)',
+      })),
+    );
+  }
+
+  inventoryVolumes(): Promise<ManagedVolume[]> {
+    return Promise.resolve(
+      [...this.volumes.keys()].map((id) => ({
+        name: `berth-ws-${id}-home`,
+        workspaceId: id,
+        ownerLabel: null,
+        createdAt: null,
       })),
     );
   }

@@ -22,7 +22,13 @@ import { pipeSse } from '../common/sse.js';
 import { LiveConnections } from '../common/live-connections.js';
 import { WorkspaceEventsService } from './workspace-events.service.js';
 import { WorkspaceRecoveryService } from './workspace-recovery.service.js';
-import { type BuildView, CreateWorkspaceDto, RebuildOptionsDto, type WorkspaceView } from './workspaces.dto.js';
+import {
+  type BuildView,
+  CreateWorkspaceDto,
+  RebuildOptionsDto,
+  TransferWorkspaceDto,
+  type WorkspaceView,
+} from './workspaces.dto.js';
 import { WorkspacesService } from './workspaces.service.js';
 import { PurgeQueryDto } from '../trash/trash.dto.js';
 
@@ -94,6 +100,17 @@ export class WorkspacesController {
     @Body() options: RebuildOptionsDto,
   ): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'update', options) };
+  }
+
+  /** Admins: hands the workspace, its home and its snapshots to another user (audited). */
+  @Post(':id/transfer')
+  @HttpCode(200)
+  transfer(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: TransferWorkspaceDto,
+  ): Promise<WorkspaceView> {
+    return this.workspaces.transfer(user, id, dto.ownerId);
   }
 
   /** Counts as activity, postponing an idle stop (the portal's "keep it running"). */

@@ -21,6 +21,12 @@ export class CreateWorkspaceDto {
   fromSnapshot?: string;
 }
 
+export class TransferWorkspaceDto {
+  @ApiProperty({ description: 'the user who owns the workspace from now on' })
+  @IsUUID()
+  ownerId!: string;
+}
+
 export class RebuildOptionsDto {
   @ApiPropertyOptional({ description: "run the template's initScript again (it normally runs once per workspace)" })
   @IsOptional()

@@ -9,6 +9,7 @@ import {
   conflict,
   ErrorCode,
   invalid,
+  isTransitional,
   notFound,
   parseTemplateSpec,
   resolveParameterValues,
@@ -20,6 +21,7 @@ import {
   isUniqueViolation,
   SnapshotsRepository,
   TemplatesRepository,
+  UsersRepository,
   WorkspacesRepository,
   type BuildRecord,
   type TransitionRequest,
@@ -47,6 +49,7 @@ export class WorkspacesService {
     private readonly builds: BuildsRepository,
     private readonly templates: TemplatesRepository,
     private readonly snapshots: SnapshotsRepository,
+    private readonly users: UsersRepository,
     private readonly jobs: WorkspaceJobsProducer,
     private readonly quota: QuotaService,
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
@@ -155,6 +158,36 @@ export class WorkspacesService {
     // Read by the worker after the container is gone; written later, the trash pass purges it.
     if (options.purge) await this.workspaces.update(id, { purgeRequestedAt: new Date() });
     return build;
+  }
+
+  /**
+   * An admin hands a workspace (its home, snapshots and trash state) to another user. The new
+   * owner must be active, have the room in their quota and no workspace of that name; the
+   * container, if any, is recreated by a restart so its owner label is the new one (the volume's
+   * label cannot change in Docker: Postgres holds the owner of record). Answers the workspace.
+   */
+  async transfer(admin: AuthenticatedUser, id: string, newOwnerId: string): Promise<WorkspaceView> {
+    const workspace = await this.find(admin, id);
+    if (workspace.ownerId === newOwnerId) return this.view(workspace);
+    const owner = await this.users.findById(newOwnerId);
+    if (!owner?.active) throw invalid('the new owner must be an active user', 'ownerId');
+    if (isTransitional(workspace.status) || (await this.builds.findActive(workspace.id)))
+      throw conflict('a transition of this workspace is in progress; transfer it when it has finished');
+    const starts =
+      workspace.status === 'running' ? await this.quota.costAt(workspace, workspace.templateVersion) : NO_COST;
+    try {
+      await this.quota.admit(newOwnerId, { addsWorkspace: true, starts }, (scope) =>
+        scope.transferWorkspace(workspace.id, workspace.ownerId, newOwnerId),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw conflict(`the new owner already has a workspace named ${workspace.name}`, { field: 'ownerId' });
+      throw error;
+    }
+    this.logger.info({ workspaceId: id, from: workspace.ownerId, to: newOwnerId }, 'workspace transferred');
+    const moved = (await this.workspaces.findById(id)) ?? workspace;
+    if (moved.status === 'running') await this.transition(admin, id, 'restart');
+    return this.view((await this.workspaces.findById(id)) ?? moved);
   }
 
   /**
@@ -333,5 +366,7 @@ export class WorkspacesService {
     }
   }
 }
+
+const NO_COST = { cpus: 0, memoryMb: 0 };
 
 const scope = (user: AuthenticatedUser): string | null => (user.role === 'admin' ? null : user.id);
