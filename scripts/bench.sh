@@ -16,5 +16,7 @@ DATABASE_URL="$BERTH_BENCH_DATABASE_URL" "$BERTH_ROOT/scripts/migrate.sh" --fres
 node dist/bench/workspace-start.bench.js || exit 1
 node dist/bench/exec-flood.bench.js || exit 1
 node dist/bench/home-usage.bench.js || exit 1
+# Snapshot and restore throughput of a 500 MB home (bench/home-data.bench.ts).
+node dist/bench/home-data.bench.js || exit 1
 # Time from `ssh` to the shell prompt through the built-in gateway (running and stopped workspaces).
 node dist/bench/ssh-connect.bench.js
