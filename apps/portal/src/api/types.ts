@@ -280,3 +280,18 @@ export interface TrashList {
   /** BERTH_TRASH_DAYS: how long a deleted workspace's home is kept. */
   trashDays: number;
 }
+
+/** A snapshot of a workspace's home (`GET /workspaces/:id/snapshots`). */
+export interface Snapshot {
+  id: string;
+  workspaceId: string;
+  kind: 'manual' | 'scheduled' | 'before-restore' | string;
+  status: 'pending' | 'running' | 'ready' | 'failed';
+  sizeBytes: number | null;
+  sha256: string | null;
+  templateVersion: number;
+  createdById: string | null;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
