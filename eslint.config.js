@@ -1,5 +1,7 @@
 // Strict, type-aware lint; CI treats any warning as a failure (--max-warnings 0).
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+import { boundaries } from './tools/import-boundaries.js';
 
 export default tseslint.config(
   {
@@ -7,7 +9,7 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'libs/persistence/src/generated/**',
-      'apps/portal/**',
+      'apps/portal/dist/**',
       '.berth/**',
       'coverage/**',
     ],
@@ -23,5 +25,14 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  {
+    // The portal (React): the two classic hook rules; the compiler-based ones are not adopted.
+    files: ['apps/portal/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+  },
+  // Which lib may import which; libs never import apps, apps never import each other
+  // (docs/architecture.md, "Import rules").
+  ...boundaries,
   { files: ['**/*.js', '**/*.cjs', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

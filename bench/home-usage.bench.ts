@@ -22,7 +22,8 @@ async function fill(ids: string[]): Promise<void> {
     const script = batch
       .map(
         (id) =>
-          `mkdir -p /v/${id}/src && for f in 1 2 3 4 5 6 7 8; do echo "file $f" > /v/${id}/src/$f.txt; done && dd if=/dev/zero of=/v/${id}/blob bs=1024 count=1024 2>/dev/null`,
+          `mkdir -p /v/${id}/src && for f in 1 2 3 4 5 6 7 8; do echo "file $f" > /v/${id}/src/$f.txt; done && ` +
+          `dd if=/dev/zero of=/v/${id}/blob bs=1024 count=1024 2>/dev/null`,
       )
       .join(' && ');
     const container = await docker.createContainer({

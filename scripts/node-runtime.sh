@@ -39,7 +39,8 @@ node_arch() {
 provision_node() {
   local dir=$1 arch pkg tmp logf="$BERTH_LOGS/node-provision.log" found
   arch=$(node_arch) || die "Node.js $BERTH_NODE_VERSION is needed and there is no official npm build for $(uname -m): install it yourself"
-  have npm || die "Node.js $BERTH_NODE_VERSION is needed; this machine has $(node -v 2>/dev/null || echo no node) and no npm to fetch it with: install Node.js $BERTH_NODE_MAJOR"
+  have npm || die "Node.js $BERTH_NODE_VERSION is needed; this machine has $(node -v 2>/dev/null || echo no node)" \
+    "and no npm to fetch it with: install Node.js $BERTH_NODE_MAJOR"
   pkg="node-linux-$arch@$BERTH_NODE_VERSION"
   cache_lock "node-$BERTH_NODE_VERSION"
   [[ -x "$dir/bin/node" ]] && return 0
@@ -48,7 +49,9 @@ provision_node() {
   printf '\n==== berth: npm pack %s at %s\n' "$pkg" "$(date -Is)" >>"$logf"
   if ! (cd "$tmp" && npm pack --silent --no-audit --no-fund "$pkg") >>"$logf" 2>&1; then
     rm -rf "$tmp"
-    die "cannot fetch Node.js $BERTH_NODE_VERSION: npm pack $pkg failed: $(grep -m 1 -E 'npm (error|ERR!)' "$logf" | tail -n 1 | sed -E 's/^npm (error|ERR!) *//') (see .berth/logs/node-provision.log; or install Node.js $BERTH_NODE_MAJOR yourself)"
+    die "cannot fetch Node.js $BERTH_NODE_VERSION: npm pack $pkg failed:" \
+      "$(grep -m 1 -E 'npm (error|ERR!)' "$logf" | tail -n 1 | sed -E 's/^npm (error|ERR!) *//')" \
+      "(see .berth/logs/node-provision.log; or install Node.js $BERTH_NODE_MAJOR yourself)"
   fi
   tar -xzf "$tmp"/node-linux-*.tgz -C "$tmp" --strip-components=1 package >>"$logf" 2>&1 &&
     rm -f "$tmp"/node-linux-*.tgz ||
@@ -71,7 +74,8 @@ ensure_node() {
   else
     if [[ ! -x "$dir/bin/node" ]]; then
       [[ "${BERTH_NODE_PROVISION:-1}" != 0 ]] ||
-        die "Node.js ^$BERTH_NODE_VERSION is needed, this is $(node -v 2>/dev/null || echo none): install Node.js $BERTH_NODE_MAJOR or unset BERTH_NODE_PROVISION to let the scripts fetch it"
+        die "Node.js ^$BERTH_NODE_VERSION is needed, this is $(node -v 2>/dev/null || echo none):" \
+          "install Node.js $BERTH_NODE_MAJOR or unset BERTH_NODE_PROVISION to let the scripts fetch it"
       provision_node "$dir"
     fi
     export PATH="$dir/bin:$PATH"

@@ -22,7 +22,9 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   log "installing npm dependencies (npm $npm_cmd, node $(node -v))"
   if ! npm "$npm_cmd" --no-audit --no-fund --loglevel=error >"$BERTH_LOGS/npm-install.log" 2>&1; then
     tail_log "$BERTH_LOGS/npm-install.log" 10
-    die "npm $npm_cmd failed: $(grep -E '^npm error [^ ]' "$BERTH_LOGS/npm-install.log" | grep -v '^npm error code ' | head -n 1 | sed 's/^npm error //' || true) (see .berth/logs/npm-install.log)"
+    die "npm $npm_cmd failed:" \
+      "$(grep -E '^npm error [^ ]' "$BERTH_LOGS/npm-install.log" | grep -v '^npm error code ' | head -n 1 | sed 's/^npm error //' || true)" \
+      "(see .berth/logs/npm-install.log)"
   fi
   node -v >"$stamp"
 fi

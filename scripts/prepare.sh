@@ -39,4 +39,5 @@ redis_version=$(timeout 5 redis-cli -u "$REDIS_URL" --no-auth-warning info serve
   tr -d '\r' | awk -F: '$1 == "redis_version" { print $2 }' || true)
 docker_version=$(timeout 15 docker version --format '{{.Server.Version}}' 2>/dev/null || true)
 
-log "services ready (postgres ${pg_version:-?} at $(strip_url "$DATABASE_URL"), redis ${redis_version:-?} at $(strip_url "$REDIS_URL"), docker ${docker_version:-?}) in $(elapsed "$t0")"
+log "services ready (postgres ${pg_version:-?} at $(strip_url "$DATABASE_URL")," \
+  "redis ${redis_version:-?} at $(strip_url "$REDIS_URL"), docker ${docker_version:-?}) in $(elapsed "$t0")"

@@ -183,7 +183,9 @@ pg_start_private() {
     log "starting a private PostgreSQL on 127.0.0.1:$PG_PORT (data in .berth/postgres)"
     if ! as_pg "$bindir/pg_ctl" -D "$PG_PRIVATE_DIR" -l "$logf" -w -t 30 -o "-p $PG_PORT" start >/dev/null 2>&1; then
       tail_log "$logf"
-      die "cannot start PostgreSQL on 127.0.0.1:$PG_PORT: $(grep -E 'FATAL|ERROR|PANIC' "$logf" | tail -n 1 | sed 's/.*\(FATAL\|ERROR\|PANIC\): *//' || true) (see .berth/logs/postgres.log)"
+      die "cannot start PostgreSQL on 127.0.0.1:$PG_PORT:" \
+        "$(grep -E 'FATAL|ERROR|PANIC' "$logf" | tail -n 1 | sed 's/.*\(FATAL\|ERROR\|PANIC\): *//' || true)" \
+        "(see .berth/logs/postgres.log)"
     fi
   fi
   wait_for 15 pg_answers || die "cannot start PostgreSQL: the private cluster does not answer on 127.0.0.1:$PG_PORT (see .berth/logs/postgres.log)"
@@ -262,7 +264,9 @@ ensure_redis() {
   log "starting a private Redis on 127.0.0.1:$port (dir .berth/redis)"
   if ! run_unlocked redis-server "${args[@]}" >>"$logf" 2>&1 || ! wait_for 10 redis_answers; then
     tail_log "$logf"
-    die "cannot start Redis on 127.0.0.1:$port: $(grep -m 1 -E 'Could not|Failed|Error|error|Fatal' "$logf" | sed 's/^[0-9]*:[A-Z] [^#]*# *//' || true) (see .berth/logs/redis-$port.log)"
+    die "cannot start Redis on 127.0.0.1:$port:" \
+      "$(grep -m 1 -E 'Could not|Failed|Error|error|Fatal' "$logf" | sed 's/^[0-9]*:[A-Z] [^#]*# *//' || true)" \
+      "(see .berth/logs/redis-$port.log)"
   fi
 }
 

@@ -1,12 +1,14 @@
 import request from 'supertest';
 import WebSocket from 'ws';
-import { ApiClient, createDeveloper, signIn, testAdmin, testBaseUrl, uniqueName } from '#testing';
+import { ApiClient, TestContext, testBaseUrl, uniqueName } from '#testing';
 
 // A CGI app that echoes the request headers it receives and tries to set Berth's cookies.
 const ECHO_APP = [
   'mkdir -p ~/www/cgi-bin',
   // CGI headers end in CRLF (Node's parser refuses bare LF); the script is written by printf, so \\r stays literal.
-  `printf '#!/bin/sh\\nprintf "Content-Type: text/plain\\\\r\\nSet-Cookie: berth_session=evil; Path=/\\\\r\\nSet-Cookie: __Host-berth_csrf=evil; Path=/; Secure\\\\r\\nSet-Cookie: app_pref=dark; Path=/\\\\r\\n\\\\r\\n"\\nenv\\n' > ~/www/cgi-bin/echo`,
+  `printf '#!/bin/sh\\nprintf "Content-Type: text/plain\\\\r\\nSet-Cookie: berth_session=evil; Path=/\\\\r\\n` +
+    `Set-Cookie: __Host-berth_csrf=evil; Path=/; Secure\\\\r\\nSet-Cookie: app_pref=dark; Path=/\\\\r\\n\\\\r\\n"\\nenv\\n'` +
+    ` > ~/www/cgi-bin/echo`,
   'chmod +x ~/www/cgi-bin/echo',
   'echo "hello from the app" > ~/www/index.html',
   'exec httpd -f -p 8000 -h ~/www',
@@ -19,6 +21,7 @@ const ECHO_APP = [
 describe('app origins: each forwarded port on its own origin, behind a one-time ticket', () => {
   const base = testBaseUrl();
   const apiPort = new URL(base).port;
+  let ctx: TestContext;
   let admin: ApiClient;
   let owner: ApiClient;
   let stranger: ApiClient;
@@ -42,26 +45,16 @@ describe('app origins: each forwarded port on its own origin, behind a one-time 
   };
 
   beforeAll(async () => {
-    admin = await signIn(testAdmin.email, testAdmin.password);
-    const created = await createDeveloper(admin);
-    owner = created.client;
-    ({ client: stranger } = await createDeveloper(admin));
-    const templateId = (
-      (
-        await admin.post('/templates', {
-          name: uniqueName('apps'),
-          spec: {
-            image: 'berth/busybox:test',
-            maxPortShare: 'public',
-            ports: [{ port: 8000, name: 'web' }],
-            command: ['sh', '-c', ECHO_APP],
-          },
-        })
-      ).body as { id: string }
-    ).id;
+    ctx = await TestContext.create();
+    admin = ctx.admin;
+    ({ client: owner } = await ctx.newUser());
+    ({ client: stranger } = await ctx.newUser());
+    const { id: templateId } = await ctx.newTemplate(
+      { maxPortShare: 'public', ports: [{ port: 8000, name: 'web' }], command: ['sh', '-c', ECHO_APP] },
+      { prefix: 'apps' },
+    );
     const name = uniqueName('app');
-    workspaceId = ((await owner.post('/workspaces', { name, templateId })).body as { id: string }).id;
-    await owner.waitForStatus(workspaceId, 'running');
+    ({ id: workspaceId } = await ctx.newWorkspace({ owner, templateId, name, status: 'running' }));
     const email = ((await owner.get('/users/me')).body as { email: string }).email;
     appHost = `8000--${name}--${email
       .split('@')[0]!
@@ -69,10 +62,7 @@ describe('app origins: each forwarded port on its own origin, behind a one-time 
       .slice(0, 20)}.apps.localhost:${apiPort}`;
   });
 
-  afterAll(async () => {
-    await owner.delete(`/workspaces/${workspaceId}`);
-    await owner.waitForGone(workspaceId);
-  });
+  afterAll(() => ctx.cleanup());
 
   it('serves the app on its own host after a one-time ticket, for the owner only', async () => {
     const cookie = await signInToApp(owner, '/index.html');

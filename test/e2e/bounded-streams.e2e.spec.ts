@@ -1,15 +1,5 @@
 import http from 'node:http';
-import {
-  ApiClient,
-  containersOf,
-  createDeveloper,
-  dockerExec,
-  signIn,
-  testAdmin,
-  testBaseUrl,
-  uniqueName,
-  waitFor,
-} from '#testing';
+import { ApiClient, containersOf, dockerExec, TestContext, testBaseUrl, waitFor } from '#testing';
 
 /** Processes in the workspace container whose command line holds `marker`. */
 async function processesWith(workspaceId: string, marker: string): Promise<string[]> {
@@ -35,28 +25,18 @@ function startAbandonedExec(token: string, workspaceId: string, command: string[
  * output cap with markers; the command is ended at its time limit and when its client goes away.
  */
 describe('bounded streams: exec output, time limit, abandoned exec (real Docker)', () => {
-  let admin: ApiClient;
+  let ctx: TestContext;
   let owner: ApiClient;
   let workspaceId: string;
 
   beforeAll(async () => {
-    admin = await signIn(testAdmin.email, testAdmin.password);
-    ({ client: owner } = await createDeveloper(admin));
-    const templateId = (
-      (await admin.post('/templates', { name: uniqueName('streams'), spec: { image: 'berth/busybox:test' } })).body as {
-        id: string;
-      }
-    ).id;
-    workspaceId = (
-      (await owner.post('/workspaces', { name: uniqueName('streams'), templateId })).body as { id: string }
-    ).id;
-    await owner.waitForStatus(workspaceId, 'running');
+    ctx = await TestContext.create();
+    ({ client: owner } = await ctx.newUser());
+    const { id: templateId } = await ctx.newTemplate({}, { prefix: 'streams' });
+    ({ id: workspaceId } = await ctx.newWorkspace({ owner, templateId, prefix: 'streams', status: 'running' }));
   });
 
-  afterAll(async () => {
-    await owner.delete(`/workspaces/${workspaceId}`);
-    await owner.waitForGone(workspaceId);
-  });
+  afterAll(() => ctx.cleanup());
 
   it('30 MB without a newline comes back capped and marked, and other routes answer meanwhile', async () => {
     let execDone = false;
@@ -72,7 +52,7 @@ describe('bounded streams: exec output, time limit, abandoned exec (real Docker)
       });
     let healthyWhileRunning = 0;
     for (let i = 0; i < 5; i += 1) {
-      const health = await admin.root('/healthz');
+      const health = await ctx.admin.root('/healthz');
       if (health.status === 200 && !execDone) healthyWhileRunning += 1;
     }
     const res = await exec;
@@ -107,16 +87,17 @@ describe('bounded streams: exec output, time limit, abandoned exec (real Docker)
   });
 
   it('an exec whose client goes away is ended in the container, children included', async () => {
-    const drop = startAbandonedExec(owner.token, workspaceId, ['sh', '-c', 'sleep 312 & sleep 313; wait']);
+    const drop = startAbandonedExec(owner.token, workspaceId, ['sh', '-c', 'sleep 412 & sleep 413; wait']);
     await waitFor(
-      () => processesWith(workspaceId, 'sleep 31'),
+      // Its own numbers: a leftover of the test above (`sleep 311`) must not count here.
+      () => processesWith(workspaceId, 'sleep 41'),
       (found) => found.length >= 2,
       'the exec to be running',
       10_000,
     );
     drop();
     await waitFor(
-      () => processesWith(workspaceId, 'sleep 31'),
+      () => processesWith(workspaceId, 'sleep 41'),
       (found) => found.length === 0,
       'the abandoned command and its child to be ended',
       10_000,

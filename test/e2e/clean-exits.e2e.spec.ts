@@ -1,16 +1,5 @@
 import WebSocket from 'ws';
-import {
-  ApiClient,
-  containersOf,
-  createDeveloper,
-  dockerExec,
-  signIn,
-  testAdmin,
-  testBaseUrl,
-  testDocker,
-  uniqueName,
-  waitFor,
-} from '#testing';
+import { ApiClient, containersOf, dockerExec, TestContext, testBaseUrl, testDocker, waitFor } from '#testing';
 
 /** Processes in the workspace container whose command line holds `marker`. */
 async function processesWith(workspaceId: string, marker: string): Promise<string[]> {
@@ -31,7 +20,7 @@ async function resolves(fromWorkspaceId: string, name: string): Promise<boolean>
  * and nothing on the shared workspace network carries a workspace's name.
  */
 describe('clean exits: terminal close, names on the workspace network (real Docker)', () => {
-  let admin: ApiClient;
+  let ctx: TestContext;
   let alice: ApiClient;
   let bob: ApiClient;
   let aliceWs: { id: string; name: string };
@@ -39,31 +28,17 @@ describe('clean exits: terminal close, names on the workspace network (real Dock
   const origin = new URL(testBaseUrl()).origin;
 
   beforeAll(async () => {
-    admin = await signIn(testAdmin.email, testAdmin.password);
-    ({ client: alice } = await createDeveloper(admin));
-    ({ client: bob } = await createDeveloper(admin));
-    const templateId = (
-      (await admin.post('/templates', { name: uniqueName('exits'), spec: { image: 'berth/busybox:test' } })).body as {
-        id: string;
-      }
-    ).id;
-    const create = async (client: ApiClient, prefix: string): Promise<{ id: string; name: string }> => {
-      const name = uniqueName(prefix);
-      const id = ((await client.post('/workspaces', { name, templateId })).body as { id: string }).id;
-      return { id, name };
-    };
-    aliceWs = await create(alice, 'alice-secret');
-    bobWs = await create(bob, 'bob-probe');
+    ctx = await TestContext.create();
+    ({ client: alice } = await ctx.newUser());
+    ({ client: bob } = await ctx.newUser());
+    const { id: templateId } = await ctx.newTemplate({}, { prefix: 'exits' });
+    aliceWs = await ctx.newWorkspace({ owner: alice, templateId, prefix: 'alice-secret' });
+    bobWs = await ctx.newWorkspace({ owner: bob, templateId, prefix: 'bob-probe' });
     await alice.waitForStatus(aliceWs.id, 'running');
     await bob.waitForStatus(bobWs.id, 'running');
   });
 
-  afterAll(async () => {
-    await alice.delete(`/workspaces/${aliceWs.id}`);
-    await bob.delete(`/workspaces/${bobWs.id}`);
-    await alice.waitForGone(aliceWs.id);
-    await bob.waitForGone(bobWs.id);
-  });
+  afterAll(() => ctx.cleanup());
 
   it('closing the terminal ends its shell, its jobs and their children in the container', async () => {
     const url = `${testBaseUrl().replace('http', 'ws')}/api/v1/workspaces/${aliceWs.id}/terminal?cols=80&rows=24`;

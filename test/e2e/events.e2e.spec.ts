@@ -1,34 +1,20 @@
-import {
-  ApiClient,
-  createDeveloper,
-  openEventStream,
-  signIn,
-  testAdmin,
-  testBaseUrl,
-  uniqueName,
-  waitFor,
-} from '#testing';
+import { ApiClient, openEventStream, TestContext, testBaseUrl, waitFor } from '#testing';
 
 describe('workspace events (SSE)', () => {
+  let ctx: TestContext;
   let dev: ApiClient;
 
   beforeAll(async () => {
-    const admin = await signIn(testAdmin.email, testAdmin.password);
-    ({ client: dev } = await createDeveloper(admin));
+    ctx = await TestContext.create();
+    ({ client: dev } = await ctx.newUser());
   });
 
   it("streams the current status, then each change and the build log lines, to the owner on Berth's origin", async () => {
-    const admin = await signIn(testAdmin.email, testAdmin.password);
-    const templateId = (
-      (
-        await admin.post('/templates', {
-          name: uniqueName('sse'),
-          spec: { image: 'berth/busybox:test', startScript: 'echo hello from the start script' },
-        })
-      ).body as { id: string }
-    ).id;
-    const ws = (await dev.post('/workspaces', { name: uniqueName('sse'), templateId })).body as { id: string };
-    await dev.waitForStatus(ws.id, 'running');
+    const { id: templateId } = await ctx.newTemplate(
+      { startScript: 'echo hello from the start script' },
+      { prefix: 'sse' },
+    );
+    const ws = await ctx.newWorkspace({ owner: dev, templateId, prefix: 'sse', status: 'running' });
 
     const stream = openEventStream(
       `${testBaseUrl()}/api/v1/workspaces/${ws.id}/events`,

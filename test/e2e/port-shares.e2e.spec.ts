@@ -1,11 +1,12 @@
 import request from 'supertest';
-import { ApiClient, createDeveloper, signIn, testAdmin, testBaseUrl, uniqueName } from '#testing';
+import { ApiClient, TestContext, testBaseUrl, uniqueName } from '#testing';
 
 type Share = 'owner' | 'authenticated' | 'public';
 
 /** Share levels per forwarded port, each tried by the owner, another developer, an admin and anyone. */
 describe('port share levels', () => {
   const base = testBaseUrl();
+  let ctx: TestContext;
   let admin: ApiClient;
   let owner: ApiClient;
   let other: ApiClient;
@@ -21,31 +22,28 @@ describe('port share levels', () => {
 
   const template = async (maxPortShare: Share): Promise<string> =>
     (
-      (
-        await admin.post('/templates', {
-          name: uniqueName('share'),
-          spec: {
-            image: 'berth/busybox:test',
-            maxPortShare,
-            ports: [{ port: 8000, name: 'web' }],
-            command: ['sh', '-c', 'mkdir -p ~/www && echo shared > ~/www/index.html && exec httpd -f -p 8000 -h ~/www'],
-          },
-        })
-      ).body as { id: string }
+      await ctx.newTemplate(
+        {
+          maxPortShare,
+          ports: [{ port: 8000, name: 'web' }],
+          command: ['sh', '-c', 'mkdir -p ~/www && echo shared > ~/www/index.html && exec httpd -f -p 8000 -h ~/www'],
+        },
+        { prefix: 'share' },
+      )
     ).id;
 
   beforeAll(async () => {
-    admin = await signIn(testAdmin.email, testAdmin.password);
-    ({ client: owner } = await createDeveloper(admin));
-    ({ client: other } = await createDeveloper(admin));
+    ctx = await TestContext.create();
+    admin = ctx.admin;
+    ({ client: owner } = await ctx.newUser());
+    ({ client: other } = await ctx.newUser());
     const name = uniqueName('shared');
-    workspaceId = (
-      (await owner.post('/workspaces', { name, templateId: await template('public') })).body as { id: string }
-    ).id;
-    cappedId = (
-      (await owner.post('/workspaces', { name: uniqueName('capped'), templateId: await template('authenticated') }))
-        .body as { id: string }
-    ).id;
+    ({ id: workspaceId } = await ctx.newWorkspace({ owner, name, templateId: await template('public') }));
+    ({ id: cappedId } = await ctx.newWorkspace({
+      owner,
+      prefix: 'capped',
+      templateId: await template('authenticated'),
+    }));
     await owner.waitForStatus(workspaceId, 'running');
     await owner.waitForStatus(cappedId, 'running');
     const view = (await owner.get(`/workspaces/${workspaceId}`)).body as {
@@ -56,10 +54,7 @@ describe('port share levels', () => {
     expect(appHost).toMatch(new RegExp(`^8000--${name}--[a-z0-9-]+\\.apps\\.localhost:\\d+$`));
   });
 
-  afterAll(async () => {
-    await owner.delete(`/workspaces/${workspaceId}`);
-    await owner.delete(`/workspaces/${cappedId}`);
-  });
+  afterAll(() => ctx.cleanup());
 
   const expected: Record<Share, { owner: number; other: number; admin: number; anonymous: number }> = {
     owner: { owner: 200, other: 404, admin: 200, anonymous: 401 },

@@ -5,17 +5,14 @@ import { fileURLToPath } from 'node:url';
 import {
   ApiClient,
   bundleBinary,
-  createDeveloper,
   makeSshKey,
   runCommand,
   scpOptions,
-  signIn,
   sshOptions,
   startCommand,
   startSshAgent,
-  testAdmin,
+  TestContext,
   testBaseUrl,
-  uniqueName,
   waitFor,
   type TestSshKey,
 } from '#testing';
@@ -26,7 +23,7 @@ const CLI = fileURLToPath(new URL('../../apps/cli/src/main.js', import.meta.url)
 /** SSH over the API's WebSocket with `berth ssh --stdio` as OpenSSH's ProxyCommand, and `berth config-ssh`. */
 describe('SSH over the API WebSocket and the berth CLI', () => {
   const forwardPort = Number(testEnv().BERTH_SSH_PORT) + 2;
-  let admin: ApiClient;
+  let ctx: TestContext;
   let dev: ApiClient;
   let key: TestSshKey;
   let ws: { id: string; name: string };
@@ -51,24 +48,15 @@ describe('SSH over the API WebSocket and the berth CLI', () => {
 
   beforeAll(async () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-cli-home-'));
-    admin = await signIn(testAdmin.email, testAdmin.password);
-    ({ client: dev } = await createDeveloper(admin));
+    ctx = await TestContext.create();
+    ({ client: dev } = await ctx.newUser());
     key = makeSshKey();
     await dev.post('/users/me/ssh-keys', { name: 'laptop', publicKey: key.publicKey });
-    const templateId = (
-      (
-        await admin.post('/templates', {
-          name: uniqueName('sshws'),
-          spec: { image: 'berth/busybox:test', resources: { cpus: 0.25, memoryMb: 128 } },
-        })
-      ).body as { id: string }
-    ).id;
-    ws = (await dev.post('/workspaces', { name: uniqueName('sshws'), templateId })).body as {
-      id: string;
-      name: string;
-    };
-    await dev.waitForStatus(ws.id, 'running');
+    const { id: templateId } = await ctx.newTemplate({ resources: { cpus: 0.25, memoryMb: 128 } }, { prefix: 'sshws' });
+    ws = await ctx.newWorkspace({ owner: dev, templateId, prefix: 'sshws', status: 'running' });
   });
+
+  afterAll(() => ctx.cleanup());
 
   it('runs commands with their exit status and an interactive PTY through ProxyCommand', async () => {
     expect(await viaProxy(dev.token, key, ['pwd; exit 5'])).toMatchObject({ code: 5, stdout: '/home/dev\n' });
@@ -160,7 +148,7 @@ describe('SSH over the API WebSocket and the berth CLI', () => {
   });
 
   it('refuses another user’s key, a revoked key, and a token without workspaces:write', async () => {
-    const { client: other } = await createDeveloper(admin);
+    const { client: other } = await ctx.newUser();
     const otherKey = makeSshKey();
     await other.post('/users/me/ssh-keys', { name: 'other', publicKey: otherKey.publicKey });
     // The other user's key over the developer's WebSocket: the key must be the token's user's own.

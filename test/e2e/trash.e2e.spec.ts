@@ -123,8 +123,13 @@ describe('trash for deleted workspaces (real Docker)', () => {
     expect((await dev.delete(`/workspaces/${id}?purge=true&confirm=${name}`)).status).toBe(202);
     await dev.waitForGone(id);
     await volumeGone(id);
+    const [audit] = await waitFor(
+      () => purges(id),
+      (rows) => rows.length > 0,
+      'the purge audit row',
+      10_000,
+    );
     expect((await trashOf(dev)).items.find((i) => i.workspaceId === id)).toBeUndefined();
-    const [audit] = await purges(id);
     expect(audit).toMatchObject({ action: 'workspace.purge', actorId: devId, details: { reason: 'requested' } });
 
     // From the trash: the same rule, and an admin needs no confirmation.
@@ -135,7 +140,13 @@ describe('trash for deleted workspaces (real Docker)', () => {
     expect(await volumesOf(second.id)).toHaveLength(1);
     expect((await admin.delete(`/trash/${second.id}`)).status).toBe(202);
     await volumeGone(second.id);
-    expect(await purges(second.id)).toHaveLength(1);
+    // The audit row follows the volume's removal.
+    await waitFor(
+      () => purges(second.id),
+      (rows) => rows.length === 1,
+      'the purge audit row',
+      10_000,
+    );
     expect((await dev.post(`/trash/${second.id}/restore`)).status).toBe(404);
   });
 

@@ -1,15 +1,5 @@
 import WebSocket from 'ws';
-import {
-  ApiClient,
-  containersOf,
-  createDeveloper,
-  dockerExec,
-  signIn,
-  testAdmin,
-  testBaseUrl,
-  uniqueName,
-  waitFor,
-} from '#testing';
+import { ApiClient, containersOf, dockerExec, TestContext, testBaseUrl, waitFor } from '#testing';
 
 /** Opens the terminal WebSocket; resolves with the socket or the HTTP status of the refusal. */
 function openTerminal(
@@ -29,6 +19,7 @@ function openTerminal(
 
 /** Reaching inside a workspace: terminal, exec, proxied ports, resource use — only for its owner. */
 describe('workspace access: terminal, ports, stats (real Docker)', () => {
+  let ctx: TestContext;
   let admin: ApiClient;
   let owner: ApiClient;
   let stranger: ApiClient;
@@ -36,34 +27,25 @@ describe('workspace access: terminal, ports, stats (real Docker)', () => {
   const origin = new URL(testBaseUrl()).origin;
 
   beforeAll(async () => {
-    admin = await signIn(testAdmin.email, testAdmin.password);
-    ({ client: owner } = await createDeveloper(admin));
-    ({ client: stranger } = await createDeveloper(admin));
-    const templateId = (
-      (
-        await admin.post('/templates', {
-          name: uniqueName('access'),
-          spec: {
-            image: 'berth/busybox:test',
-            ports: [{ port: 8000, name: 'web' }],
-            command: [
-              'sh',
-              '-c',
-              'mkdir -p ~/www/docs && echo "hello from the workspace" > ~/www/docs/index.html && exec httpd -f -p 8000 -h ~/www',
-            ],
-          },
-        })
-      ).body as { id: string }
-    ).id;
-    workspaceId = ((await owner.post('/workspaces', { name: uniqueName('inside'), templateId })).body as { id: string })
-      .id;
-    await owner.waitForStatus(workspaceId, 'running');
+    ctx = await TestContext.create();
+    admin = ctx.admin;
+    ({ client: owner } = await ctx.newUser());
+    ({ client: stranger } = await ctx.newUser());
+    const { id: templateId } = await ctx.newTemplate(
+      {
+        ports: [{ port: 8000, name: 'web' }],
+        command: [
+          'sh',
+          '-c',
+          'mkdir -p ~/www/docs && echo "hello from the workspace" > ~/www/docs/index.html && exec httpd -f -p 8000 -h ~/www',
+        ],
+      },
+      { prefix: 'access' },
+    );
+    ({ id: workspaceId } = await ctx.newWorkspace({ owner, templateId, prefix: 'inside', status: 'running' }));
   });
 
-  afterAll(async () => {
-    await owner.delete(`/workspaces/${workspaceId}`);
-    await owner.waitForGone(workspaceId);
-  });
+  afterAll(() => ctx.cleanup());
 
   it('the terminal runs a shell as the template user in the home directory, and counts as activity', async () => {
     expect((await owner.get(`/workspaces/${workspaceId}`)).body).toMatchObject({ lastActivityAt: null });

@@ -101,46 +101,50 @@ describe('faults: the Docker engine hangs or restarts (private engine)', () => {
     await admin.waitForStatus(stopped, 'running', 60_000);
   });
 
-  it('the engine restarted: /readyz and engine-bound requests answer 503 meanwhile, lifecycle requests wait, everything converges with data intact', async () => {
-    const kept = await workspace('restart-kept');
-    const checksum = await dockerExec(
-      await containerOf(kept),
-      ['sh', '-c', 'head -c 65536 /dev/urandom > ~/data && sha256sum ~/data'],
-      '1000:1000',
-      lab.docker,
-    );
-    const waiting = await workspace('restart-waiting');
-    await admin.post(`/workspaces/${waiting}/stop`);
-    await admin.waitForStatus(waiting, 'stopped');
+  it(
+    'the engine restarted: /readyz and engine-bound requests answer 503 meanwhile, ' +
+      'lifecycle requests wait, everything converges with data intact',
+    async () => {
+      const kept = await workspace('restart-kept');
+      const checksum = await dockerExec(
+        await containerOf(kept),
+        ['sh', '-c', 'head -c 65536 /dev/urandom > ~/data && sha256sum ~/data'],
+        '1000:1000',
+        lab.docker,
+      );
+      const waiting = await workspace('restart-waiting');
+      await admin.post(`/workspaces/${waiting}/stop`);
+      await admin.waitForStatus(waiting, 'stopped');
 
-    await lab.dockerd!.stop();
-    const ready = await admin.root('/readyz');
-    expect(ready.status).toBe(503);
-    expect((ready.body as Readiness).checks.docker?.status).toBe('down');
-    const stats = await admin.get(`/workspaces/${kept}/stats`);
-    expect(stats.status).toBe(503);
-    expect((stats.body as Problem).detail).toMatch(/the Docker engine is not reachable/);
-    expect(await terminalStatus(lab.berth.baseUrl, kept, admin.token)).toBe(503);
-    // Accepted: the request is recorded and its build waits for the engine (within the retry window).
-    expect((await admin.post(`/workspaces/${waiting}/start`)).status).toBe(202);
-    await waitFor(
-      async () => ((await admin.get(`/workspaces/${waiting}`)).body as { status: string }).status,
-      (s) => s === 'starting',
-      'the start to wait for the engine',
-      10_000,
-    );
+      await lab.dockerd!.stop();
+      const ready = await admin.root('/readyz');
+      expect(ready.status).toBe(503);
+      expect((ready.body as Readiness).checks.docker?.status).toBe('down');
+      const stats = await admin.get(`/workspaces/${kept}/stats`);
+      expect(stats.status).toBe(503);
+      expect((stats.body as Problem).detail).toMatch(/the Docker engine is not reachable/);
+      expect(await terminalStatus(lab.berth.baseUrl, kept, admin.token)).toBe(503);
+      // Accepted: the request is recorded and its build waits for the engine (within the retry window).
+      expect((await admin.post(`/workspaces/${waiting}/start`)).status).toBe(202);
+      await waitFor(
+        async () => ((await admin.get(`/workspaces/${waiting}`)).body as { status: string }).status,
+        (s) => s === 'starting',
+        'the start to wait for the engine',
+        10_000,
+      );
 
-    await lab.dockerd!.start();
-    await lab.berth.waitReady(30_000);
-    await admin.waitForStatus(waiting, 'running', 60_000);
-    // The engine's restart policy brought the running workspace back; the reconciler agreed.
-    await admin.waitForStatus(kept, 'running');
-    expect(await dockerExec(await containerOf(kept), ['sha256sum', '/home/dev/data'], '1000:1000', lab.docker)).toBe(
-      checksum,
-    );
-    expect((await admin.get(`/workspaces/${kept}/stats`)).status).toBe(200);
-    expect(await terminalStatus(lab.berth.baseUrl, kept, admin.token)).toBe(101);
-    expect(await containersOf(kept, lab.docker)).toHaveLength(1);
-    await noneTransient();
-  });
+      await lab.dockerd!.start();
+      await lab.berth.waitReady(30_000);
+      await admin.waitForStatus(waiting, 'running', 60_000);
+      // The engine's restart policy brought the running workspace back; the reconciler agreed.
+      await admin.waitForStatus(kept, 'running');
+      expect(await dockerExec(await containerOf(kept), ['sha256sum', '/home/dev/data'], '1000:1000', lab.docker)).toBe(
+        checksum,
+      );
+      expect((await admin.get(`/workspaces/${kept}/stats`)).status).toBe(200);
+      expect(await terminalStatus(lab.berth.baseUrl, kept, admin.token)).toBe(101);
+      expect(await containersOf(kept, lab.docker)).toHaveLength(1);
+      await noneTransient();
+    },
+  );
 });

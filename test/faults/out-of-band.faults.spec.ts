@@ -123,7 +123,9 @@ describe('faults: the system converges (real Docker, Postgres, Redis)', () => {
     await dev.waitForStatus(id, 'stopped');
     // A build a dead worker left "running", its heartbeat long gone.
     const { rows } = await db.query<{ id: string }>(
-      `INSERT INTO "Build" (id, "workspaceId", kind, status, "templateVersion", "startedAt", "heartbeatAt") VALUES (gen_random_uuid(), $1, 'start', 'running', 1, now() - interval '5 minutes', now() - interval '5 minutes') RETURNING id`,
+      `INSERT INTO "Build" (id, "workspaceId", kind, status, "templateVersion", "startedAt", "heartbeatAt") ` +
+        `VALUES (gen_random_uuid(), $1, 'start', 'running', 1, now() - interval '5 minutes', ` +
+        `now() - interval '5 minutes') RETURNING id`,
       [id],
     );
     await db.query(`UPDATE "Workspace" SET status = 'starting' WHERE id = $1`, [id]);

@@ -6,22 +6,24 @@ import { ConfigModule, loggerOptions } from '#config';
 import { PersistenceModule } from '#persistence';
 import { RuntimeModule } from '#runtime';
 import { AuditModule } from './audit/audit.module.js';
-import { AccessModule } from './terminal/access.module.js';
+import { AdminModule } from './admin/admin.module.js';
 import { AuthHttpModule } from './auth/auth-http.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { LiveConnectionsModule } from './common/live-connections.js';
 import { throttlingModule } from './common/throttling.js';
+import { ExecModule } from './exec/exec.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ProxyModule } from './proxy/proxy.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
+import { TerminalModule } from './terminal/terminal.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { SshModule } from './ssh/ssh.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WorkspacesModule } from './workspaces/workspaces.module.js';
-import { TrashModule } from './trash/trash.module.js';
-import { SnapshotsModule } from './snapshots/snapshots.module.js';
 import { VolumesModule } from './volumes/volumes.module.js';
 
+/** Each folder brings its own module; docs/architecture.md has the map and the import rules. */
 @Module({
   imports: [
     LoggerModule.forRoot(loggerOptions('api')),
@@ -37,12 +39,13 @@ import { VolumesModule } from './volumes/volumes.module.js';
     TokensModule,
     TemplatesModule,
     WorkspacesModule,
-    TrashModule,
-    SnapshotsModule,
     VolumesModule,
     HealthModule,
     MetricsModule,
-    AccessModule,
+    AdminModule,
+    ExecModule,
+    ProxyModule,
+    TerminalModule,
     SshModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

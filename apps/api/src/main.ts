@@ -16,7 +16,7 @@ import { PortProxyMiddleware } from './proxy/port-proxy.middleware.js';
 import { AppOriginProxy } from './proxy/app-origin.proxy.js';
 import { appHostRouter } from './proxy/app-host.router.js';
 import { AuditService } from './audit/audit.service.js';
-import { UpgradeRouter } from './terminal/upgrade.router.js';
+import { UpgradeRouter } from './access/upgrade.router.js';
 import { berthValidationPipe } from './common/validation.pipe.js';
 import { LiveConnections } from './common/live-connections.js';
 import { refuseDeepJson, refuseHostileInput } from './common/input-guard.js';

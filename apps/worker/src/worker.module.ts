@@ -21,6 +21,7 @@ import { HomeUsageService } from './home-usage/home-usage.service.js';
 import { TrashPurger } from './trash/trash-purger.js';
 import { TrashRetentionService } from './trash/trash-retention.service.js';
 
+/** The worker's services; docs/architecture.md follows one build from the queue to the engine. */
 @Module({
   imports: [
     LoggerModule.forRoot(loggerOptions('worker')),

@@ -10,4 +10,6 @@ export * from './scopes.js';
 export * from './origin.js';
 export * from './oidc/index.js';
 export * from './request-authenticator.js';
+export * from './credentials.js';
+export * from './workspace-access.js';
 export * from './cookie-names.js';

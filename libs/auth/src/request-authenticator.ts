@@ -1,34 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { type IncomingMessage } from 'node:http';
-import { TokensRepository, UsersRepository } from '#persistence';
-import { toAuthenticatedUser, type AuthenticatedUser } from './authenticated-user.js';
-import { hashToken } from './token-secret.js';
+import { CredentialAuthenticator, type Credential } from './credentials.js';
+import { type AuthenticatedUser } from './authenticated-user.js';
 
 type SessionedRequest = IncomingMessage & { session?: { passport?: { user?: string } } };
 
 /**
- * Authentication for traffic that bypasses Nest's guards: WebSocket upgrades (terminal, proxied
- * apps) and the port proxy. Same rules as the guards: a bearer token, or the passport session
- * (loaded by express-session beforehand); the user must still be active.
+ * The credential an HTTP request carries (WebSocket upgrades and the port proxy, which bypass
+ * Nest's guards): a bearer token wins, else the passport session loaded by express-session.
  */
+export function credentialOf(req: SessionedRequest): Credential | null {
+  const header = req.headers.authorization;
+  if (header?.startsWith('Bearer ')) return { kind: 'token', secret: header.slice(7).trim() };
+  const userId = req.session?.passport?.user;
+  return userId ? { kind: 'session', userId } : null;
+}
+
+/** HTTP's adapter to the one authentication rule (CredentialAuthenticator). */
 @Injectable()
 export class RequestAuthenticator {
-  constructor(
-    private readonly users: UsersRepository,
-    private readonly tokens: TokensRepository,
-  ) {}
+  constructor(private readonly credentials: CredentialAuthenticator) {}
 
   async authenticate(req: SessionedRequest): Promise<AuthenticatedUser | null> {
-    const header = req.headers.authorization;
-    if (header?.startsWith('Bearer ')) {
-      const found = await this.tokens.findUsableByHash(hashToken(header.slice(7).trim()), new Date());
-      if (!found?.user.active) return null;
-      await this.tokens.touch(found.id);
-      return toAuthenticatedUser(found.user, 'token', { id: found.id, scopes: found.scopes });
-    }
-    const userId = req.session?.passport?.user;
-    if (!userId) return null;
-    const user = await this.users.findById(userId);
-    return user?.active ? toAuthenticatedUser(user, 'session') : null;
+    const credential = credentialOf(req);
+    return credential ? this.credentials.authenticate(credential) : null;
   }
 }

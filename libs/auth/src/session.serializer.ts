@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { PassportSerializer } from '@nestjs/passport';
-import { UsersRepository } from '#persistence';
-import { toAuthenticatedUser, type AuthenticatedUser } from './authenticated-user.js';
+import { type AuthenticatedUser } from './authenticated-user.js';
+import { CredentialAuthenticator } from './credentials.js';
 
 /** Only the user id lives in the session; the user is reloaded so deactivation ends it at once. */
 @Injectable()
 export class SessionSerializer extends PassportSerializer {
-  constructor(private readonly users: UsersRepository) {
+  constructor(private readonly credentials: CredentialAuthenticator) {
     super();
   }
 
@@ -15,8 +15,8 @@ export class SessionSerializer extends PassportSerializer {
   }
 
   deserializeUser(id: string, done: (err: Error | null, user?: AuthenticatedUser | false) => void): void {
-    this.users.findById(id).then(
-      (user) => done(null, user?.active ? toAuthenticatedUser(user, 'session') : false),
+    this.credentials.authenticate({ kind: 'session', userId: id }).then(
+      (user) => done(null, user ?? false),
       (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
     );
   }

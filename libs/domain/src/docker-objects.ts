@@ -1,5 +1,5 @@
 /**
- * Names and labels of the Docker objects Berth creates (contract: DESIGN.md "Docker objects").
+ * Names and labels of the Docker objects Berth creates (README "How it behaves", "Docker labels").
  * Volumes are named from the workspace id, never from a name, so renames cannot orphan data.
  */
 export const LABEL_MANAGED = 'berth.managed';

@@ -14,6 +14,8 @@ export enum ErrorCode {
   RuntimeFailure = 'runtime_failure',
   ScriptFailed = 'script_failed',
   Cancelled = 'cancelled',
+  /** A build's worker stopped sending heartbeats (a build's error code only; never thrown). */
+  WorkerLost = 'worker_lost',
   Internal = 'internal',
 }
 

@@ -13,5 +13,8 @@ export function homeLimitState(usageBytes: number, limits: TemplateSpec['homeLim
 
 /** The message a workspace over its hard limit is given (start refused, portal). */
 export function overHardLimitMessage(usageBytes: number, hardMb: number): string {
-  return `the home volume uses ${(usageBytes / MIB).toFixed(1)} MiB, over the template's hard limit of ${hardMb} MiB: it cannot start until it is under again (ask an admin to raise the limit or to free space)`;
+  return (
+    `the home volume uses ${(usageBytes / MIB).toFixed(1)} MiB, over the template's hard limit of ${hardMb} MiB: ` +
+    'it cannot start until it is under again (ask an admin to raise the limit or to free space)'
+  );
 }

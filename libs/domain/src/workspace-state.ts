@@ -1,5 +1,5 @@
 /**
- * The workspace state machine (contract: DESIGN.md "Workspace states"). Pure rules, no I/O, so both
+ * The workspace state machine (README "How it behaves"; docs/architecture.md). Pure rules, no I/O, so both
  * the API (deciding whether a request is allowed) and the worker (which statuses to walk through)
  * read the same table.
  */
@@ -18,15 +18,19 @@ export type WorkspaceStatus = (typeof WORKSPACE_STATUSES)[number];
 export const TRANSITION_KINDS = ['start', 'stop', 'restart', 'rebuild', 'update', 'delete', 'restore'] as const;
 export type TransitionKind = (typeof TRANSITION_KINDS)[number];
 
-interface TransitionRule {
+/** What a workspace should be doing; the reconciler compares the engine against it. */
+export const DESIRED_STATES = ['running', 'stopped', 'deleted'] as const;
+export type DesiredState = (typeof DESIRED_STATES)[number];
+
+export interface TransitionRule {
   /** Statuses from which a user may request this transition. */
   readonly from: readonly WorkspaceStatus[];
   /** Status shown as soon as the request is accepted. */
   readonly requested: WorkspaceStatus;
-  /** Status once the worker finished successfully. */
-  readonly success: WorkspaceStatus;
+  /** Status once the worker finished successfully (the worker takes it from here). */
+  readonly success: DesiredState & WorkspaceStatus;
   /** What the workspace should be doing afterwards; the reconciler compares against this. */
-  readonly desired: 'running' | 'stopped' | 'deleted';
+  readonly desired: DesiredState;
 }
 
 const RULES: Record<TransitionKind, TransitionRule> = {
@@ -56,11 +60,13 @@ export function canRequest(kind: TransitionKind, status: WorkspaceStatus): boole
   return RULES[kind].from.includes(status);
 }
 
-/** Statuses in which a transition is in flight: no other transition may start. */
-export function isTransitional(status: WorkspaceStatus): boolean {
-  return status === 'starting' || status === 'stopping' || status === 'deleting';
-}
+/**
+ * Statuses in which a transition is in flight: no other transition may start. `pending` is not
+ * one: it is a new workspace whose first start waits in the queue (it may still be deleted).
+ * The one definition of "transitional"; the portal takes it from here too.
+ */
+export const TRANSITIONAL_STATUSES = ['starting', 'stopping', 'deleting'] as const satisfies readonly WorkspaceStatus[];
 
-export function isTransitionKind(value: string): value is TransitionKind {
-  return (TRANSITION_KINDS as readonly string[]).includes(value);
+export function isTransitional(status: WorkspaceStatus): boolean {
+  return (TRANSITIONAL_STATUSES as readonly WorkspaceStatus[]).includes(status);
 }

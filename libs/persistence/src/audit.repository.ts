@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { type JsonValue } from '#domain';
+import { toJsonInput } from './mappers.js';
 import { PrismaService } from './prisma.service.js';
-import { type Prisma } from './records.js';
 
 export interface AuditEntry {
   actorId: string | null;
@@ -12,7 +13,14 @@ export interface AuditEntry {
   targetId: string | null;
   ip: string | null;
   outcome: 'success' | 'failure';
-  details: Prisma.InputJsonValue;
+  details: { readonly [key: string]: JsonValue | undefined };
+}
+
+/** One stored audit row. */
+export interface AuditEvent extends Omit<AuditEntry, 'details'> {
+  id: bigint;
+  at: Date;
+  details: JsonValue;
 }
 
 export interface AuditQuery {
@@ -32,11 +40,11 @@ export class AuditRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async append(entry: AuditEntry): Promise<void> {
-    await this.prisma.auditEvent.create({ data: entry });
+    await this.prisma.auditEvent.create({ data: { ...entry, details: toJsonInput(entry.details) } });
   }
 
-  find(q: AuditQuery): ReturnType<PrismaService['auditEvent']['findMany']> {
-    return this.prisma.auditEvent.findMany({
+  async find(q: AuditQuery): Promise<AuditEvent[]> {
+    const rows = await this.prisma.auditEvent.findMany({
       where: {
         ...(q.actorId ? { actorId: q.actorId } : {}),
         ...(q.action ? { action: q.action.endsWith('*') ? { startsWith: q.action.slice(0, -1) } : q.action } : {}),
@@ -50,5 +58,10 @@ export class AuditRepository {
       orderBy: { id: 'desc' },
       take: q.limit,
     });
+    return rows.map((row) => ({
+      ...row,
+      via: row.via as AuditEntry['via'],
+      outcome: row.outcome as AuditEntry['outcome'],
+    }));
   }
 }

@@ -1,16 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { conflict } from '#domain';
+import { type BuildKind, type BuildStages, type DesiredState, type ErrorCode, type WorkspaceStatus } from '#domain';
 import { PrismaService } from './prisma.service.js';
-import { type BuildLogRecord, type BuildRecord, type Prisma, type WorkspaceRecord } from './records.js';
-
-type BuildKind = BuildRecord['kind'];
-type WorkspaceStatus = Prisma.WorkspaceUpdateInput['status'];
+import { maybe, toBuild, toBuildLogLine } from './mappers.js';
+import { type BuildLogRecord, type BuildRecord } from './records.js';
+import { insertTransition } from './transition-insert.js';
 
 export interface BuildOutcome {
   status: 'succeeded' | 'failed';
   error?: string;
-  errorCode?: string;
-  stages: Record<string, number>;
+  errorCode?: ErrorCode;
+  stages: BuildStages;
 }
 
 export interface TransitionRequest {
@@ -21,7 +20,7 @@ export interface TransitionRequest {
   /** Why Berth itself asked for this transition (e.g. idle stop); shown on the workspace and kept on the build. */
   reason?: string;
   /** Statuses the workspace must still be in when the build is inserted. */
-  allowedFrom?: readonly string[];
+  allowedFrom?: readonly WorkspaceStatus[];
   /**
    * Retention deletes only: proceed only if the workspace is still dormant with its deletion due by
    * then, re-checked under the row lock, so a workspace started meanwhile is never deleted.
@@ -39,7 +38,7 @@ export interface TransitionRequest {
   snapshotId?: string;
   /** Status the workspace shows as soon as the request is accepted. */
   requestedStatus: WorkspaceStatus;
-  desiredState: string;
+  desiredState: DesiredState;
 }
 
 @Injectable()
@@ -54,21 +53,28 @@ export class BuildsRepository {
     return this.prisma.$transaction((tx) => insertTransition(tx, req));
   }
 
-  findActive(workspaceId: string): Promise<BuildRecord | null> {
-    return this.prisma.build.findFirst({ where: { workspaceId, status: { in: ['queued', 'running'] } } });
+  async findActive(workspaceId: string): Promise<BuildRecord | null> {
+    return maybe(toBuild)(
+      await this.prisma.build.findFirst({ where: { workspaceId, status: { in: ['queued', 'running'] } } }),
+    );
   }
 
   /** Running builds whose worker stopped sending heartbeats. */
-  findHung(heartbeatBefore: Date): Promise<BuildRecord[]> {
-    return this.prisma.build.findMany({
+  async findHung(heartbeatBefore: Date): Promise<BuildRecord[]> {
+    const rows = await this.prisma.build.findMany({
       where: { status: 'running', heartbeatAt: { lt: heartbeatBefore } },
       take: 100,
     });
+    return rows.map(toBuild);
   }
 
   /** Builds still waiting for a worker (their job may have been lost with Redis). */
-  findQueuedBefore(queuedBefore: Date): Promise<BuildRecord[]> {
-    return this.prisma.build.findMany({ where: { status: 'queued', queuedAt: { lt: queuedBefore } }, take: 100 });
+  async findQueuedBefore(queuedBefore: Date): Promise<BuildRecord[]> {
+    const rows = await this.prisma.build.findMany({
+      where: { status: 'queued', queuedAt: { lt: queuedBefore } },
+      take: 100,
+    });
+    return rows.map(toBuild);
   }
 
   /** Workspace ids with a transition in flight (the reconciler leaves those alone). */
@@ -104,16 +110,17 @@ export class BuildsRepository {
     return Boolean(build?.cancelRequestedAt);
   }
 
-  findById(id: string): Promise<BuildRecord | null> {
-    return this.prisma.build.findUnique({ where: { id } });
+  async findById(id: string): Promise<BuildRecord | null> {
+    return maybe(toBuild)(await this.prisma.build.findUnique({ where: { id } }));
   }
 
-  findForWorkspace(workspaceId: string, buildId: string): Promise<BuildRecord | null> {
-    return this.prisma.build.findFirst({ where: { id: buildId, workspaceId } });
+  async findForWorkspace(workspaceId: string, buildId: string): Promise<BuildRecord | null> {
+    return maybe(toBuild)(await this.prisma.build.findFirst({ where: { id: buildId, workspaceId } }));
   }
 
-  listForWorkspace(workspaceId: string): Promise<BuildRecord[]> {
-    return this.prisma.build.findMany({ where: { workspaceId }, orderBy: { queuedAt: 'desc' }, take: 100 });
+  async listForWorkspace(workspaceId: string): Promise<BuildRecord[]> {
+    const rows = await this.prisma.build.findMany({ where: { workspaceId }, orderBy: { queuedAt: 'desc' }, take: 100 });
+    return rows.map(toBuild);
   }
 
   /** Marks the build taken by a worker; a build resumed after a crash keeps its first start time. */
@@ -133,14 +140,14 @@ export class BuildsRepository {
   }
 
   /** A build handed back by a stopping worker waits in the queue again (not failed). */
-  async requeue(id: string, stages: Record<string, number>): Promise<void> {
+  async requeue(id: string, stages: BuildStages): Promise<void> {
     await this.prisma.build.updateMany({
       where: { id, status: 'running' },
       data: { status: 'queued', heartbeatAt: null, stages },
     });
   }
 
-  async recordStage(id: string, stages: Record<string, number>): Promise<void> {
+  async recordStage(id: string, stages: BuildStages): Promise<void> {
     await this.prisma.build.update({ where: { id }, data: { stages, heartbeatAt: new Date() } });
   }
 
@@ -152,7 +159,7 @@ export class BuildsRepository {
   async finish(
     id: string,
     outcome: BuildOutcome,
-    workspace?: { id: string; status: WorkspaceRecord['status']; lastError?: string | null; deleted?: boolean },
+    workspace?: { id: string; status: WorkspaceStatus; lastError?: string | null; deleted?: boolean },
   ): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       await tx.build.update({
@@ -166,9 +173,11 @@ export class BuildsRepository {
         },
       });
       if (!workspace) return;
-      const data: Prisma.WorkspaceUpdateInput = { status: workspace.status, lastError: workspace.lastError ?? null };
-      if (workspace.deleted) Object.assign(data, { deletedAt: new Date(), ports: [] });
-      await tx.workspace.update({ where: { id: workspace.id }, data });
+      const { status, lastError = null, deleted } = workspace;
+      await tx.workspace.update({
+        where: { id: workspace.id },
+        data: { status, lastError, ...(deleted ? { deletedAt: new Date(), ports: [] } : {}) },
+      });
     });
   }
 
@@ -179,63 +188,8 @@ export class BuildsRepository {
     });
   }
 
-  logs(buildId: string): Promise<BuildLogRecord[]> {
-    return this.prisma.buildLog.findMany({ where: { buildId }, orderBy: { id: 'asc' }, take: 5000 });
+  async logs(buildId: string): Promise<BuildLogRecord[]> {
+    const rows = await this.prisma.buildLog.findMany({ where: { buildId }, orderBy: { id: 'asc' }, take: 5000 });
+    return rows.map(toBuildLogLine);
   }
-}
-
-/**
- * Inserts the build and moves the workspace, inside the caller's transaction. The status is
- * re-read under a row lock: a decision made on a status read earlier (before a concurrent
- * request's build finished) must not start a second transition. The partial unique index "one
- * active build per workspace" makes a concurrent second insert fail with P2002.
- */
-export async function insertTransition(tx: Prisma.TransactionClient, req: TransitionRequest): Promise<BuildRecord> {
-  const [current] = await tx.$queryRaw<
-    { status: string }[]
-  >`SELECT status::text AS status FROM "Workspace" WHERE id = ${req.workspaceId}::uuid FOR UPDATE`;
-  if (req.allowedFrom && (!current || !req.allowedFrom.includes(current.status))) {
-    const status = current?.status ?? 'deleted';
-    throw conflict(`cannot ${req.kind} a workspace that is ${status}`, { workspaceStatus: status });
-  }
-  if (req.dueForDeletionBy) {
-    // The row is locked now, so this read cannot race with a start clearing the dormancy.
-    const deletesAt = (await tx.workspace.findUnique({ where: { id: req.workspaceId }, select: { deletesAt: true } }))
-      ?.deletesAt;
-    if (!deletesAt || deletesAt > req.dueForDeletionBy) throw conflict('the workspace is no longer due for deletion');
-  }
-  if (req.unusedSince) {
-    const usedAt = (await tx.workspace.findUnique({ where: { id: req.workspaceId }, select: { lastActivityAt: true } }))
-      ?.lastActivityAt;
-    if (usedAt && usedAt > req.unusedSince) throw conflict('the workspace was used meanwhile');
-    // A transition asked for since then (a restart that has finished already) is use too.
-    const later = await tx.build.count({ where: { workspaceId: req.workspaceId, queuedAt: { gt: req.unusedSince } } });
-    if (later > 0) throw conflict('the workspace was used meanwhile');
-  }
-  const build = await tx.build.create({
-    data: {
-      workspaceId: req.workspaceId,
-      kind: req.kind,
-      templateVersion: req.templateVersion,
-      requestedById: req.requestedById,
-      reinitialize: req.reinitialize ?? false,
-      reason: req.reason ?? null,
-      snapshotId: req.snapshotId ?? null,
-    },
-  });
-  // Using a workspace again (start, rebuild, update…) ends its dormancy: this is the one place every
-  // transition passes, so no path can start a dormant workspace and leave its deletion scheduled.
-  const dormancy = req.kind === 'delete' ? {} : { dormantAt: null, deletesAt: null };
-  await tx.workspace.update({
-    where: { id: req.workspaceId },
-    data: {
-      status: req.requestedStatus,
-      desiredState: req.desiredState,
-      lastError: null,
-      templateVersion: req.templateVersion,
-      stopReason: req.reason ?? null,
-      ...dormancy,
-    },
-  });
-  return build;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from './prisma.service.js';
 import { type WorkspaceRecord } from './records.js';
+import { toWorkspace } from './mappers.js';
 
 export interface SnapshotSummary {
   count: number;
@@ -13,8 +14,8 @@ export class InventoryRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Every workspace row that has (or should have) a home volume: live once prepared, or trashed. */
-  rowsWithVolumes(): Promise<WorkspaceRecord[]> {
-    return this.prisma.workspace.findMany({
+  async rowsWithVolumes(): Promise<WorkspaceRecord[]> {
+    const rows = await this.prisma.workspace.findMany({
       where: {
         OR: [
           { deletedAt: null, volumePreparedAt: { not: null } },
@@ -23,10 +24,11 @@ export class InventoryRepository {
       },
       take: 10_000,
     });
+    return rows.map(toWorkspace);
   }
 
-  rowsByIds(ids: string[]): Promise<WorkspaceRecord[]> {
-    return this.prisma.workspace.findMany({ where: { id: { in: ids } } });
+  async rowsByIds(ids: string[]): Promise<WorkspaceRecord[]> {
+    return (await this.prisma.workspace.findMany({ where: { id: { in: ids } } })).map(toWorkspace);
   }
 
   async snapshotSummaries(workspaceIds: string[]): Promise<Map<string, SnapshotSummary>> {
@@ -40,7 +42,7 @@ export class InventoryRepository {
   }
 
   /** Makes a row for an orphan volume, straight into the trash, so it can be restored or purged like any other. */
-  adoptIntoTrash(data: {
+  async adoptIntoTrash(data: {
     id: string;
     name: string;
     ownerId: string;
@@ -49,7 +51,7 @@ export class InventoryRepository {
     trashExpiresAt: Date;
   }): Promise<WorkspaceRecord> {
     const now = new Date();
-    return this.prisma.workspace.create({
+    const row = await this.prisma.workspace.create({
       data: {
         ...data,
         status: 'deleted',
@@ -59,5 +61,6 @@ export class InventoryRepository {
         initializedAt: now,
       },
     });
+    return toWorkspace(row);
   }
 }

@@ -1,19 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { conflict } from '#domain';
+import { conflict, desiredStateSchema, resolvedParametersSchema, type JsonValue } from '#domain';
+import type * as rows from './generated/client.js';
+import { maybe, toUser, toWorkspace } from './mappers.js';
 import { PrismaService } from './prisma.service.js';
-import { type BuildRecord, type Prisma, type UserRecord, type WorkspaceRecord } from './records.js';
-import { insertTransition, type TransitionRequest } from './builds.repository.js';
+import { type BuildRecord, type UserRecord, type WorkspaceRecord } from './records.js';
+import { type TransitionRequest } from './builds.repository.js';
+import { insertTransition } from './transition-insert.js';
+import { type NewWorkspace } from './workspaces.repository.js';
 
-type Tx = Prisma.TransactionClient;
+type Tx = rows.Prisma.TransactionClient;
 
 /** One live workspace of an owner, with the spec of the template version it runs (to price it). */
-export interface QuotaHolding {
-  id: string;
-  status: WorkspaceRecord['status'];
-  desiredState: string;
-  parameters: Prisma.JsonValue;
+export interface QuotaHolding extends Pick<WorkspaceRecord, 'id' | 'status' | 'desiredState' | 'parameters'> {
   /** null when the version row is gone (cannot happen with the current schema; priced as the defaults). */
-  spec: Prisma.JsonValue | null;
+  spec: JsonValue | null;
 }
 
 /** What a quota check reads and writes while it holds the owner's lock; every call uses the lock's transaction. */
@@ -21,13 +21,7 @@ export interface QuotaScope {
   owner(): Promise<UserRecord | null>;
   holdings(): Promise<QuotaHolding[]>;
   /** Throws a unique violation when the owner already has a live workspace of that name. */
-  createWorkspace(data: {
-    name: string;
-    ownerId: string;
-    templateId: string;
-    templateVersion: number;
-    parameters: Prisma.InputJsonValue;
-  }): Promise<WorkspaceRecord>;
+  createWorkspace(data: NewWorkspace): Promise<WorkspaceRecord>;
   /** BuildsRepository's transition insert, inside the lock's transaction. */
   createTransition(req: TransitionRequest): Promise<BuildRecord>;
   /**
@@ -83,9 +77,10 @@ export class QuotasRepository {
 
 function scopeOf(tx: Tx, ownerId: string): QuotaScope {
   return {
-    owner: () => tx.user.findUnique({ where: { id: ownerId } }),
+    owner: async () => maybe(toUser)(await tx.user.findUnique({ where: { id: ownerId } })),
     holdings: () => holdingsOf(tx, ownerId),
-    createWorkspace: (data) => tx.workspace.create({ data: { ...data, status: 'pending', desiredState: 'running' } }),
+    createWorkspace: async (data) =>
+      toWorkspace(await tx.workspace.create({ data: { ...data, status: 'pending', desiredState: 'running' } })),
     createTransition: (req) => insertTransition(tx, req),
     transferWorkspace: async (id, fromOwnerId, toOwnerId) => {
       const { count } = await tx.workspace.updateMany({
@@ -135,8 +130,8 @@ async function holdingsOf(db: Tx, ownerId: string): Promise<QuotaHolding[]> {
   return workspaces.map((w) => ({
     id: w.id,
     status: w.status,
-    desiredState: w.desiredState,
-    parameters: w.parameters,
+    desiredState: desiredStateSchema.parse(w.desiredState),
+    parameters: resolvedParametersSchema.parse(w.parameters),
     spec: specs.get(`${w.templateId}/${w.templateVersion}`) ?? null,
   }));
 }

@@ -1,6 +1,7 @@
 /**
- * Row types handed to services. Services may read them; controllers map them to response DTOs
- * and never return them as they are.
+ * What repositories hand out: libs/domain's types, never the generated Prisma rows. Rows with a
+ * JSON column (or a column the database types loosely) are mapped here, parsing that column
+ * once with the domain's schema; the other rows already have the domain's shape.
  */
 export type {
   User as UserRecord,
@@ -9,10 +10,9 @@ export type {
   TemplateVersion as TemplateVersionRecord,
   Workspace as WorkspaceRecord,
   Build as BuildRecord,
-  BuildLog as BuildLogRecord,
+  BuildLogLine as BuildLogRecord,
   SshKey as SshKeyRecord,
-} from './generated/client.js';
-export { Prisma } from './generated/client.js';
+} from '#domain';
 
 /** Postgres unique violation, as Prisma reports it. */
 export function isUniqueViolation(error: unknown): boolean {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { type JsonValue } from '#domain';
+import { maybe, toJsonInput, toTemplateVersion } from './mappers.js';
 import { PrismaService } from './prisma.service.js';
-import { type Prisma, type TemplateVersionRecord } from './records.js';
+import { type TemplateVersionRecord } from './records.js';
 
 /** Template versions: immutable specs, each with its own image build state and log. */
 @Injectable()
@@ -10,7 +12,7 @@ export class TemplateVersionsRepository {
   /** The next version number is taken inside the transaction; the unique key settles races. */
   async create(
     templateId: string,
-    spec: Prisma.InputJsonValue,
+    spec: JsonValue,
     message: string,
     createdById: string | null,
   ): Promise<TemplateVersionRecord> {
@@ -20,18 +22,21 @@ export class TemplateVersionsRepository {
         orderBy: { version: 'desc' },
         select: { version: true },
       });
-      return tx.templateVersion.create({
-        data: { templateId, version: (last?.version ?? 0) + 1, spec, message, createdById },
-      });
+      return toTemplateVersion(
+        await tx.templateVersion.create({
+          data: { templateId, version: (last?.version ?? 0) + 1, spec: toJsonInput(spec), message, createdById },
+        }),
+      );
     });
   }
 
-  list(templateId: string): Promise<TemplateVersionRecord[]> {
-    return this.prisma.templateVersion.findMany({ where: { templateId }, orderBy: { version: 'desc' } });
+  async list(templateId: string): Promise<TemplateVersionRecord[]> {
+    const rows = await this.prisma.templateVersion.findMany({ where: { templateId }, orderBy: { version: 'desc' } });
+    return rows.map(toTemplateVersion);
   }
 
-  findById(id: string): Promise<TemplateVersionRecord | null> {
-    return this.prisma.templateVersion.findUnique({ where: { id } });
+  async findById(id: string): Promise<TemplateVersionRecord | null> {
+    return maybe(toTemplateVersion)(await this.prisma.templateVersion.findUnique({ where: { id } }));
   }
 
   /** Takes the build of a pending (or ready-but-missing) version; false when someone else has it. */

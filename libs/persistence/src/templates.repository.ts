@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { type JsonValue } from '#domain';
+import { maybe, toJsonInput, toTemplate, toTemplateVersion } from './mappers.js';
 import { PrismaService } from './prisma.service.js';
-import { type Prisma, type TemplateRecord, type TemplateVersionRecord } from './records.js';
+import { type TemplateRecord, type TemplateVersionRecord } from './records.js';
 
 export type TemplateWithActive = TemplateRecord & { active: TemplateVersionRecord | null };
 
@@ -13,7 +15,7 @@ export class TemplatesRepository {
     name: string;
     description: string;
     createdById: string | null;
-    spec: Prisma.InputJsonValue;
+    spec: JsonValue;
     message: string;
   }): Promise<TemplateWithActive> {
     const template = await this.prisma.template.create({
@@ -22,12 +24,14 @@ export class TemplatesRepository {
         description: data.description,
         createdById: data.createdById,
         activeVersion: 1,
-        versions: { create: { version: 1, spec: data.spec, message: data.message, createdById: data.createdById } },
+        versions: {
+          create: { version: 1, spec: toJsonInput(data.spec), message: data.message, createdById: data.createdById },
+        },
       },
       include: { versions: true },
     });
     const { versions, ...rest } = template;
-    return { ...rest, active: versions[0] ?? null };
+    return { ...toTemplate(rest), active: maybe(toTemplateVersion)(versions[0] ?? null) };
   }
 
   async list(): Promise<TemplateWithActive[]> {
@@ -37,8 +41,8 @@ export class TemplatesRepository {
       include: { versions: true },
     });
     return templates.map(({ versions, ...t }) => ({
-      ...t,
-      active: versions.find((v) => v.version === t.activeVersion) ?? null,
+      ...toTemplate(t),
+      active: maybe(toTemplateVersion)(versions.find((v) => v.version === t.activeVersion) ?? null),
     }));
   }
 
@@ -49,15 +53,20 @@ export class TemplatesRepository {
     });
     if (!template) return null;
     const { versions, ...t } = template;
-    return { ...t, active: versions.find((v) => v.version === t.activeVersion) ?? null };
+    return {
+      ...toTemplate(t),
+      active: maybe(toTemplateVersion)(versions.find((v) => v.version === t.activeVersion) ?? null),
+    };
   }
 
-  findByName(name: string): Promise<TemplateRecord | null> {
-    return this.prisma.template.findUnique({ where: { name } });
+  async findByName(name: string): Promise<TemplateRecord | null> {
+    return maybe(toTemplate)(await this.prisma.template.findUnique({ where: { name } }));
   }
 
-  findVersion(templateId: string, version: number): Promise<TemplateVersionRecord | null> {
-    return this.prisma.templateVersion.findUnique({ where: { templateId_version: { templateId, version } } });
+  async findVersion(templateId: string, version: number): Promise<TemplateVersionRecord | null> {
+    return maybe(toTemplateVersion)(
+      await this.prisma.templateVersion.findUnique({ where: { templateId_version: { templateId, version } } }),
+    );
   }
 
   /** Promotes a version: new workspaces (and updates) use it from now on. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from './prisma.service.js';
 import { type WorkspaceRecord } from './records.js';
+import { toWorkspace } from './mappers.js';
 
 /** A trashed workspace: deleted (404 everywhere else), its home volume kept until it expires or is purged. */
 const TRASHED = { deletedAt: { not: null }, purgedAt: null, trashExpiresAt: { not: null } } as const;
@@ -14,16 +15,18 @@ export class TrashRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Trashed workspaces, newest first; `ownerId` restricts to that owner's (null: everyone's). */
-  list(ownerId: string | null): Promise<WorkspaceRecord[]> {
-    return this.prisma.workspace.findMany({
+  async list(ownerId: string | null): Promise<WorkspaceRecord[]> {
+    const rows = await this.prisma.workspace.findMany({
       where: { ...TRASHED, ...(ownerId ? { ownerId } : {}) },
       orderBy: { deletedAt: 'desc' },
       take: 500,
     });
+    return rows.map(toWorkspace);
   }
 
-  find(id: string, ownerId: string | null): Promise<WorkspaceRecord | null> {
-    return this.prisma.workspace.findFirst({ where: { id, ...TRASHED, ...(ownerId ? { ownerId } : {}) } });
+  async find(id: string, ownerId: string | null): Promise<WorkspaceRecord | null> {
+    const row = await this.prisma.workspace.findFirst({ where: { id, ...TRASHED, ...(ownerId ? { ownerId } : {}) } });
+    return row ? toWorkspace(row) : null;
   }
 
   /** Starts the trash clock at the end of a delete transition that kept the volume. */
@@ -41,12 +44,13 @@ export class TrashRepository {
   }
 
   /** Trashed rows whose volume should go now: expired, or a purge was asked for. */
-  due(now: Date): Promise<WorkspaceRecord[]> {
-    return this.prisma.workspace.findMany({
+  async due(now: Date): Promise<WorkspaceRecord[]> {
+    const rows = await this.prisma.workspace.findMany({
       where: { ...TRASHED, OR: [{ trashExpiresAt: { lte: now } }, { purgeRequestedAt: { not: null } }] },
       orderBy: { trashExpiresAt: 'asc' },
       take: 100,
     });
+    return rows.map(toWorkspace);
   }
 
   async markPurged(id: string, at = new Date()): Promise<void> {

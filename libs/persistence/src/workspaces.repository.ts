@@ -1,8 +1,41 @@
 import { Injectable } from '@nestjs/common';
+import {
+  type HomeLimitState,
+  type PortShare,
+  type ResolvedParameters,
+  type WorkspacePort,
+  type WorkspaceStatus,
+} from '#domain';
 import { PrismaService } from './prisma.service.js';
-import { type Prisma, type WorkspaceRecord } from './records.js';
+import { maybe, toWorkspace } from './mappers.js';
+import { type WorkspaceRecord } from './records.js';
 
-type WorkspaceStatus = WorkspaceRecord['status'];
+/** What a workspace's new row holds; it starts `pending`, desired `running`. */
+export interface NewWorkspace {
+  name: string;
+  ownerId: string;
+  templateId: string;
+  templateVersion: number;
+  parameters: ResolvedParameters;
+}
+
+/** The fields services change directly (transitions go through the transition builder). */
+export type WorkspaceChanges = Partial<
+  Pick<
+    WorkspaceRecord,
+    | 'status'
+    | 'desiredState'
+    | 'lastError'
+    | 'ports'
+    | 'templateVersion'
+    | 'stopReason'
+    | 'purgeRequestedAt'
+    | 'dormantAt'
+    | 'deletesAt'
+    | 'initializedAt'
+    | 'volumePreparedAt'
+  >
+>;
 
 /** A stopped workspace as retention sees it (one query for all of them). */
 export interface RetentionCandidate {
@@ -17,41 +50,40 @@ export interface RetentionCandidate {
 export class WorkspacesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(data: {
-    name: string;
-    ownerId: string;
-    templateId: string;
-    templateVersion: number;
-    parameters: Prisma.InputJsonValue;
-  }): Promise<WorkspaceRecord> {
-    return this.prisma.workspace.create({ data: { ...data, status: 'pending', desiredState: 'running' } });
+  async create(data: NewWorkspace): Promise<WorkspaceRecord> {
+    return toWorkspace(
+      await this.prisma.workspace.create({ data: { ...data, status: 'pending', desiredState: 'running' } }),
+    );
   }
 
   /** A live (not deleted) workspace; `ownerId` restricts to that owner's (null: any owner). */
-  findLive(id: string, ownerId: string | null): Promise<WorkspaceRecord | null> {
-    return this.prisma.workspace.findFirst({ where: { id, deletedAt: null, ...(ownerId ? { ownerId } : {}) } });
+  async findLive(id: string, ownerId: string | null): Promise<WorkspaceRecord | null> {
+    return maybe(toWorkspace)(
+      await this.prisma.workspace.findFirst({ where: { id, deletedAt: null, ...(ownerId ? { ownerId } : {}) } }),
+    );
   }
 
   /** Live workspaces of that name, with their owner's e-mail (to resolve an app host). */
-  findLiveByName(name: string): Promise<(WorkspaceRecord & { owner: { email: string } })[]> {
-    return this.prisma.workspace.findMany({
+  async findLiveByName(name: string): Promise<(WorkspaceRecord & { owner: { email: string } })[]> {
+    const rows = await this.prisma.workspace.findMany({
       where: { name, deletedAt: null },
       include: { owner: { select: { email: true } } },
       take: 50,
     });
+    return rows.map(({ owner, ...row }) => ({ ...toWorkspace(row), owner }));
   }
 
-  async setPortShare(id: string, port: number, share: string): Promise<void> {
+  async setPortShare(id: string, port: number, share: PortShare): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      const row = await tx.workspace.findUniqueOrThrow({ where: { id }, select: { portShares: true } });
-      const shares = { ...(row.portShares as Record<string, string>), [String(port)]: share };
+      const row = toWorkspace(await tx.workspace.findUniqueOrThrow({ where: { id } }));
+      const shares = { ...row.portShares, [String(port)]: share };
       await tx.workspace.update({ where: { id }, data: { portShares: shares } });
     });
   }
 
   /** A live workspace by its name, which is unique per owner (the SSH gateway's user name). */
-  findLiveByOwnerAndName(ownerId: string, name: string): Promise<WorkspaceRecord | null> {
-    return this.prisma.workspace.findFirst({ where: { ownerId, name, deletedAt: null } });
+  async findLiveByOwnerAndName(ownerId: string, name: string): Promise<WorkspaceRecord | null> {
+    return maybe(toWorkspace)(await this.prisma.workspace.findFirst({ where: { ownerId, name, deletedAt: null } }));
   }
 
   /** Live workspaces counted by status and template name (one grouped query; for metrics). */
@@ -73,15 +105,20 @@ export class WorkspacesRepository {
     }));
   }
 
-  listLive(ownerId: string | null): Promise<WorkspaceRecord[]> {
-    return this.prisma.workspace.findMany({
+  async listLive(ownerId: string | null): Promise<WorkspaceRecord[]> {
+    const rows = await this.prisma.workspace.findMany({
       where: { deletedAt: null, ...(ownerId ? { ownerId } : {}) },
       orderBy: { createdAt: 'asc' },
     });
+    return rows.map(toWorkspace);
   }
 
-  listLiveForTemplate(templateId: string): Promise<WorkspaceRecord[]> {
-    return this.prisma.workspace.findMany({ where: { templateId, deletedAt: null }, orderBy: { createdAt: 'asc' } });
+  async listLiveForTemplate(templateId: string): Promise<WorkspaceRecord[]> {
+    const rows = await this.prisma.workspace.findMany({
+      where: { templateId, deletedAt: null },
+      orderBy: { createdAt: 'asc' },
+    });
+    return rows.map(toWorkspace);
   }
 
   /** Promoted version per template, for the `outdated` flag (one query for a whole list). */
@@ -93,8 +130,8 @@ export class WorkspacesRepository {
     return new Map(rows.map((r) => [r.id, r.activeVersion]));
   }
 
-  findById(id: string): Promise<WorkspaceRecord | null> {
-    return this.prisma.workspace.findUnique({ where: { id } });
+  async findById(id: string): Promise<WorkspaceRecord | null> {
+    return maybe(toWorkspace)(await this.prisma.workspace.findUnique({ where: { id } }));
   }
 
   async setStatus(id: string, status: WorkspaceStatus, lastError: string | null = null): Promise<void> {
@@ -102,15 +139,19 @@ export class WorkspacesRepository {
   }
 
   /** One home volume measurement and where it stands against the template's limits. */
-  async recordHomeUsage(id: string, bytes: number, limitState: string): Promise<void> {
+  async recordHomeUsage(id: string, bytes: number, limitState: HomeLimitState): Promise<void> {
     await this.prisma.workspace.update({
       where: { id },
       data: { homeUsageBytes: BigInt(bytes), homeUsageMeasuredAt: new Date(), homeLimitState: limitState },
     });
   }
 
-  async update(id: string, data: Prisma.WorkspaceUpdateInput): Promise<void> {
-    await this.prisma.workspace.update({ where: { id }, data });
+  async update(id: string, changes: WorkspaceChanges): Promise<void> {
+    const { ports, ...rest } = changes;
+    await this.prisma.workspace.update({
+      where: { id },
+      data: { ...rest, ...(ports ? { ports: toJsonPorts(ports) } : {}) },
+    });
   }
 
   /** Records use of the workspace; at most one write per `resolutionMs`, however busy it is. */
@@ -137,7 +178,7 @@ export class WorkspacesRepository {
       orderBy: { createdAt: 'asc' },
     });
     return rows.map(({ builds, _count, ...workspace }) => ({
-      workspace,
+      workspace: toWorkspace(workspace),
       lastBuildFinishedAt: builds[0]?.finishedAt ?? null,
       buildInFlight: _count.builds > 0,
     }));
@@ -165,3 +206,7 @@ export class WorkspacesRepository {
     await this.prisma.workspace.deleteMany({ where: { id, status: 'pending', volumePreparedAt: null } });
   }
 }
+
+/** Ports as the JSON column stores them (plain objects, nothing but the port's three fields). */
+const toJsonPorts = (ports: readonly WorkspacePort[]): { port: number; name: string; hostPort: number }[] =>
+  ports.map(({ port, name, hostPort }) => ({ port, name, hostPort }));

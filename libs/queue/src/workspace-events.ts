@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { filter, Subject, type Observable } from 'rxjs';
-import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { BERTH_CONFIG, redisKey, type BerthConfig } from '#config';
 
 /**
  * What the worker tells watchers of a workspace (the portal's SSE stream). Warnings ride on status
@@ -23,7 +23,7 @@ export type WorkspaceEvent =
 
 type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
 
-const channelOf = (config: BerthConfig): string => `berth-${config.BERTH_INSTANCE}:workspace-events`;
+const channelOf = (config: BerthConfig): string => redisKey(config, 'workspace-events');
 
 /**
  * Redis pub/sub carries live events from the worker to every API process. Delivery is best

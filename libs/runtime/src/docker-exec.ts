@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { BerthError, ErrorCode } from '#domain';
-import { abortable } from './abort.js';
+import { abortable } from '#common';
 import { DockerDemuxer } from './docker-demux.js';
 import { BoundedLineReader, DEFAULT_STREAM_LIMITS } from './bounded-lines.js';
 import { attachExecOutput, type EngineAddress } from './exec-attach.js';

@@ -25,17 +25,13 @@ import {
   workspaceLabels,
 } from '#domain';
 import { type StreamLimits } from './bounded-lines.js';
-import { sleep } from './abort.js';
+import { sleep } from '#common';
 import { hardenedCreateOptions } from './hardening.js';
 import { sealedBuild } from './sealed-builder.js';
 import { pullImage } from './image-puller.js';
-import {
-  openTerminal,
-  summariseStats,
-  type ContainerStats,
-  type TerminalRequest,
-  type TerminalSession,
-} from './terminal.js';
+import { openTerminal, type TerminalRequest, type TerminalSession } from './terminal.js';
+import { summariseStats } from './docker-stats.js';
+import { type ContainerStats } from './stats.js';
 import { statusCodeOf } from './docker-errors.js';
 import { engineCall, type EngineCallOptions } from './engine-call.js';
 import { runInContainer } from './docker-exec.js';
@@ -289,11 +285,13 @@ export class DockerDriver implements RuntimeDriver {
   async exec(workspaceId: string, req: ExecRequest, log: LogSink): Promise<number> {
     const found = await this.findContainer(workspaceId, req.signal);
     if (!found?.running) throw new BerthError(ErrorCode.RuntimeFailure, 'the workspace container is not running');
-    // The command's own time limit replaces the per-request deadline (scripts may be long and silent).
+    // The command's own time limit replaces the per-request deadline (scripts may be long and silent),
+    // plus the usual deadline for the engine's own round trips (create, attach, inspect): on a busy
+    // engine those may take seconds, and the command's limit must still be what ends it.
     return engineCall(
       `running ${req.cmd[0] ?? 'a command'}`,
       req.timeoutMs,
-      { signal: req.signal, extraMs: 5000, operation: 'running a command' },
+      { signal: req.signal, extraMs: this.config.BERTH_DOCKER_TIMEOUT_MS, operation: 'running a command' },
       (abortSignal) => runInContainer(this.docker, found.id, { limits: this.limits, ...req, signal: abortSignal }, log),
     );
   }

@@ -1,6 +1,6 @@
 import { BerthError, ErrorCode } from '#domain';
 import { observeEngineCall } from '#metrics';
-import { abortable, reasonOf } from './abort.js';
+import { abortable, reasonOf } from '#common';
 import { isEngineUnreachable } from './docker-errors.js';
 
 export interface EngineCallOptions {

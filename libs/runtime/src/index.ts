@@ -7,7 +7,7 @@ export * from './exec-reaper.js';
 export * from './runtime.module.js';
 export * from './sealed-builder.js';
 export * from './terminal.js';
-export * from './abort.js';
+export * from './stats.js';
 export * from './engine-call.js';
 export * from './volume-usage.js';
 export * from './interactive-exec.js';

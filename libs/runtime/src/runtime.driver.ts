@@ -2,7 +2,8 @@ import { type Readable } from 'node:stream';
 import { type InteractiveExec, type InteractiveExecRequest } from './interactive-exec.js';
 import { type TemplateSpec } from '#domain';
 import { type StreamLimits } from './bounded-lines.js';
-import { type ContainerStats, type TerminalRequest, type TerminalSession } from './terminal.js';
+import { type ContainerStats } from './stats.js';
+import { type TerminalRequest, type TerminalSession } from './terminal.js';
 
 /**
  * The one port through which Berth touches containers. The worker's orchestration only speaks

@@ -87,11 +87,33 @@ let counter = 0;
 export const uniqueName = (prefix: string): string =>
   `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter++}`;
 
+export interface CreatedUser {
+  id: string;
+  email: string;
+  password: string;
+  /** Signed in with a token of its own (all scopes). */
+  client: ApiClient;
+}
+
+/** Creates a user through the admin API and returns it with a signed-in client. */
+export async function createUser(
+  admin: ApiClient,
+  options: { role?: 'developer' | 'admin'; prefix?: string; name?: string } = {},
+): Promise<CreatedUser> {
+  const email = `${uniqueName(options.prefix ?? 'dev')}@berth.test`;
+  const password = 'developer-password-1';
+  const res = await admin.post('/users', {
+    email,
+    name: options.name ?? 'Test Developer',
+    password,
+    role: options.role ?? 'developer',
+  });
+  if (res.status !== 201) throw new Error(`creating user failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: (res.body as { id: string }).id, email, password, client: await signIn(email, password, admin.baseUrl) };
+}
+
 /** Creates a developer through the admin API and returns a signed-in client for them. */
 export async function createDeveloper(admin: ApiClient): Promise<{ client: ApiClient; id: string }> {
-  const email = `${uniqueName('dev')}@berth.test`;
-  const password = 'developer-password-1';
-  const res = await admin.post('/users', { email, name: 'Test Developer', password, role: 'developer' });
-  if (res.status !== 201) throw new Error(`creating developer failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { client: await signIn(email, password, admin.baseUrl), id: (res.body as { id: string }).id };
+  const { client, id } = await createUser(admin);
+  return { client, id };
 }

@@ -2,9 +2,9 @@ import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
+import { sleep } from '#common';
 import { BerthError, ErrorCode } from '#domain';
 import {
-  sleep,
   type ContainerStats,
   type TerminalRequest,
   type TerminalSession,

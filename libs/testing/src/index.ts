@@ -1,5 +1,6 @@
 export * from './wait-for.js';
 export * from './api-client.js';
+export * from './factory.js';
 export * from './docker-helpers.js';
 export * from './fake-runtime.driver.js';
 export * from './berth-processes.js';

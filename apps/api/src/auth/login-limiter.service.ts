@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import { Redis } from 'ioredis';
-import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { BERTH_CONFIG, redisKey, type BerthConfig } from '#config';
 import { BerthError, ErrorCode } from '#domain';
 
 /**
@@ -21,7 +21,7 @@ export class LoginLimiter implements OnApplicationShutdown {
   constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {
     this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
     this.redis.on('error', () => undefined);
-    this.prefix = `berth-${config.BERTH_INSTANCE}:login`;
+    this.prefix = redisKey(config, 'login');
   }
 
   /** Before the password is checked: 429 when either budget is spent, else the account's delay. */

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { hashPassword } from '#auth';
-import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { BERTH_CONFIG, redisKey, type BerthConfig } from '#config';
 import { BerthError, ErrorCode, invalid } from '#domain';
 import { SessionsRepository, UsersRepository } from '#persistence';
 import { portalUrl } from '../common/portal-url.js';
@@ -34,7 +34,7 @@ export class PasswordResetsService implements OnApplicationShutdown {
   ) {
     this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
     this.redis.on('error', () => undefined);
-    this.prefix = `berth-${config.BERTH_INSTANCE}:password-reset`;
+    this.prefix = redisKey(config, 'password-reset');
   }
 
   async create(userId: string): Promise<PasswordResetView> {

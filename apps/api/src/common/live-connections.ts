@@ -3,7 +3,7 @@ import { type Socket } from 'node:net';
 import { Global, Inject, Injectable, Logger, Module, type BeforeApplicationShutdown } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { liveConnections } from '#metrics';
-import { sleep } from '#runtime';
+import { sleep } from '#common';
 
 /**
  * The API's graceful shutdown. Long-lived streams (SSE, terminals) would keep the HTTP server from

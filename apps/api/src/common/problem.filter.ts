@@ -18,6 +18,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.RuntimeFailure]: 502,
   [ErrorCode.ScriptFailed]: 422,
   [ErrorCode.Cancelled]: 409,
+  [ErrorCode.WorkerLost]: 500,
   [ErrorCode.Internal]: 500,
 };
 

@@ -1,5 +1,5 @@
 import { ThrottlerModule } from '@nestjs/throttler';
-import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { BERTH_CONFIG, redisKeyPrefix, type BerthConfig } from '#config';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
 export const TOKEN_THROTTLE = 'tokens';
@@ -15,7 +15,7 @@ export const throttlingModule = ThrottlerModule.forRootAsync({
         limit: config.BERTH_TOKEN_CREATE_LIMIT,
       },
     ],
-    storage: new RedisThrottlerStorage(config.REDIS_URL, `berth-${config.BERTH_INSTANCE}`),
+    storage: new RedisThrottlerStorage(config.REDIS_URL, redisKeyPrefix(config)),
     errorMessage: 'too many attempts; wait a minute and try again',
   }),
 });

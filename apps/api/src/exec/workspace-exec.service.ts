@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AuthenticatedUser } from '#auth';
 import { RUNTIME_DRIVER, isTruncationMarker, type RuntimeDriver } from '#runtime';
-import { WorkspaceAccessService } from '../terminal/workspace-access.service.js';
+import { WorkspaceAccessService } from '../access/workspace-access.service.js';
 import { type ExecRequestDto, type ExecResultView } from './workspace-exec.dto.js';
 
 /**

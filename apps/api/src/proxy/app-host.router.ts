@@ -4,7 +4,7 @@ import { ProblemFilter } from '../common/problem.filter.js';
 import { type AuditService } from '../audit/audit.service.js';
 import { auditRefusal } from '../audit/refusals.js';
 import { type AppOriginProxy } from './app-origin.proxy.js';
-import { isAppOrigin } from './app-origins.js';
+import { isAppOrigin } from '../access/app-origins.js';
 
 /**
  * First on the listener: a request for an app host goes to that app and never into Berth's own

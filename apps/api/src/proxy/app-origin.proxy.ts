@@ -1,12 +1,21 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Duplex } from 'node:stream';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import httpProxy from 'http-proxy';
-import { authorizeDoor, type AuthenticatedUser, DOORS, RequestAuthenticator, toAuthenticatedUser } from '#auth';
+import {
+  authorizeDoor,
+  type AuthenticatedUser,
+  CredentialAuthenticator,
+  credentialOf,
+  DOORS,
+  mayReachWorkspaceOf,
+  toAuthenticatedUser,
+} from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { BerthError, ErrorCode, minShare, notFound, type PortShare } from '#domain';
 import { UsersRepository, WorkspacesRepository } from '#persistence';
-import { WorkspaceAccessService } from '../terminal/workspace-access.service.js';
+import { WorkspaceAccessService } from '../access/workspace-access.service.js';
+import { UpgradeRouter } from '../access/upgrade.router.js';
 import {
   type AppAddress,
   appOrigin,
@@ -15,7 +24,7 @@ import {
   BERTH_COOKIE,
   ownerHandle,
   parseAppHost,
-} from './app-origins.js';
+} from '../access/app-origins.js';
 import { AppSessionsStore } from './app-sessions.store.js';
 import { AuditService } from '../audit/audit.service.js';
 import { portalUrl } from '../common/portal-url.js';
@@ -30,7 +39,7 @@ export const TICKET_PATH = '/__berth/ticket';
  * cannot set a Berth cookie.
  */
 @Injectable()
-export class AppOriginProxy {
+export class AppOriginProxy implements OnModuleInit {
   private readonly logger = new Logger(AppOriginProxy.name);
   private readonly proxy = httpProxy.createProxyServer({ ws: true, xfwd: true, proxyTimeout: 120_000 });
   readonly domain: AppsDomain;
@@ -39,12 +48,13 @@ export class AppOriginProxy {
 
   constructor(
     @Inject(BERTH_CONFIG) config: BerthConfig,
-    private readonly authenticator: RequestAuthenticator,
+    private readonly credentials: CredentialAuthenticator,
     private readonly access: WorkspaceAccessService,
     private readonly workspaces: WorkspacesRepository,
     private readonly users: UsersRepository,
     private readonly store: AppSessionsStore,
     private readonly audit: AuditService,
+    private readonly upgrades: UpgradeRouter,
   ) {
     this.domain = appsDomain(config);
     this.portal = portalUrl(config);
@@ -62,6 +72,18 @@ export class AppOriginProxy {
           JSON.stringify({ status: 502, title: 'Bad Gateway', detail: 'the app in the workspace did not answer' }),
         );
       } else if (res && 'destroy' in res) res.destroy();
+    });
+  }
+
+  /** An app origin's WebSockets (dev servers' hot reload) go to the app, with the app's own sign-in. */
+  onModuleInit(): void {
+    this.upgrades.addHostHandler({
+      take: async (req, socket, head) => {
+        const app = this.addressOf(req);
+        if (!app) return false;
+        await this.ws(req, socket, head, app);
+        return true;
+      },
     });
   }
 
@@ -145,12 +167,12 @@ export class AppOriginProxy {
 
   /** The app cookie's user (for this app only), or a bearer token's; null when anonymous. */
   private async caller(req: IncomingMessage, workspaceId: string, port: number): Promise<AuthenticatedUser | null> {
-    if (req.headers.authorization?.startsWith('Bearer ')) return this.authenticator.authenticate(req);
+    const bearer = credentialOf(req);
+    if (bearer?.kind === 'token') return this.credentials.authenticate(bearer);
     const secret = readCookie(req.headers.cookie, this.cookieName);
     const grant = secret ? await this.store.session(secret) : null;
     if (!grant || grant.workspaceId !== workspaceId || grant.port !== port) return null;
-    const user = await this.users.findById(grant.userId);
-    return user?.active ? toAuthenticatedUser(user, 'session') : null;
+    return this.credentials.authenticate({ kind: 'session', userId: grant.userId });
   }
 
   private async resolve(address: AppAddress): Promise<{ id: string; ownerId: string }> {
@@ -174,7 +196,7 @@ export class AppOriginProxy {
     const target = await this.access.runningWorkspace(workspaceId);
     const level = effectiveShare(target.portShares[String(port)], target.maxPortShare);
     authorizeDoor(DOORS[DOOR_BY_SHARE[transport][level]], user);
-    if (level === 'owner' && user?.role !== 'admin' && user?.id !== target.ownerId) throw notFound('app');
+    if (level === 'owner' && !(user && mayReachWorkspaceOf(user, target.ownerId))) throw notFound('app');
     const published = target.ports.find((p) => p.port === port);
     if (!published) throw new BerthError(ErrorCode.NotFound, `the template publishes no port ${port}`);
     this.access.recordActivity(workspaceId);

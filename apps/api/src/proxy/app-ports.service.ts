@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { type AuthenticatedUser } from '#auth';
+import { mayReachWorkspaceOf, type AuthenticatedUser } from '#auth';
 import { BerthError, ErrorCode, invalid, notFound, PORT_SHARES, type PortShare } from '#domain';
 import { WorkspacesRepository } from '#persistence';
 import { AuditService } from '../audit/audit.service.js';
-import { WorkspaceAccessService } from '../terminal/workspace-access.service.js';
+import { WorkspaceAccessService } from '../access/workspace-access.service.js';
 import { AppOriginProxy, effectiveShare, TICKET_PATH } from './app-origin.proxy.js';
 import { AppSessionsStore } from './app-sessions.store.js';
 
@@ -21,7 +21,7 @@ export class AppPortsService {
   async ticketUrl(user: AuthenticatedUser, workspaceId: string, port: number, path: string): Promise<string> {
     const target = await this.access.runningWorkspace(workspaceId);
     const level = effectiveShare(target.portShares[String(port)], target.maxPortShare);
-    if (level === 'owner' && user.role !== 'admin' && user.id !== target.ownerId) throw notFound('workspace');
+    if (level === 'owner' && !mayReachWorkspaceOf(user, target.ownerId)) throw notFound('workspace');
     if (!target.ports.some((p) => p.port === port))
       throw new BerthError(ErrorCode.NotFound, `the template publishes no port ${port}`);
     const safePath = path.startsWith('/') && !path.startsWith('//') ? path : '/';

@@ -2,7 +2,7 @@ import { type Socket } from 'node:net';
 import { type Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import ssh2 from 'ssh2';
-import { authorizeDoor, DOORS, toAuthenticatedUser, type AuthenticatedUser } from '#auth';
+import { authorizeDoor, CredentialAuthenticator, DOORS, workspaceOwnerScope, type AuthenticatedUser } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { sshFingerprint } from '#domain';
 import { SshKeysRepository, UsersRepository, WorkspacesRepository, type WorkspaceRecord } from '#persistence';
@@ -36,6 +36,7 @@ export class SshGatewayService implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     private readonly keys: SshKeysRepository,
+    private readonly credentials: CredentialAuthenticator,
     private readonly users: UsersRepository,
     private readonly workspaces: WorkspacesRepository,
     private readonly audit: AuditService,
@@ -146,10 +147,11 @@ export class SshGatewayService implements OnApplicationBootstrap, OnModuleDestro
       });
       return null;
     };
-    const key = await this.keys.findByFingerprint(fingerprint);
-    if (!key) return refuse('unknown key', null);
-    const user = toAuthenticatedUser(key.user, 'ssh');
-    if (!key.user.active) return refuse('deactivated user', user);
+    // The key's fingerprint is the credential (the signature is verified below, with the key).
+    const holder = await this.credentials.keyHolder(fingerprint);
+    if (!holder) return refuse('unknown key', null);
+    const { key, user } = holder;
+    if (!holder.active) return refuse('deactivated user', user);
     try {
       authorizeDoor(DOORS['SSH <workspace>@gateway'], user);
     } catch {
@@ -166,7 +168,8 @@ export class SshGatewayService implements OnApplicationBootstrap, OnModuleDestro
     const ownerEmail = dot < 0 ? null : ctx.username.slice(dot + 1);
     let ownerId = user.id;
     if (ownerEmail !== null && ownerEmail.toLowerCase() !== user.email.toLowerCase()) {
-      if (user.role !== 'admin') return refuse('not an admin', user);
+      // Another owner's workspace: the admin-or-owner rule (libs/auth) lets only admins through.
+      if (workspaceOwnerScope(user) !== null) return refuse('not an admin', user);
       const owner = await this.users.findByEmail(ownerEmail);
       if (!owner) return refuse('no such owner', user);
       ownerId = owner.id;

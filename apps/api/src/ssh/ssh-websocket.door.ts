@@ -2,11 +2,9 @@ import { type IncomingMessage } from 'node:http';
 import { type Duplex } from 'node:stream';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { createWebSocketStream, type WebSocket, WebSocketServer } from 'ws';
-import { DOORS, type AuthenticatedUser } from '#auth';
-import { notFound } from '#domain';
-import { WorkspacesRepository } from '#persistence';
+import { DOORS, WorkspaceAccessRule, type AuthenticatedUser } from '#auth';
 import { LiveConnections } from '../common/live-connections.js';
-import { UpgradeRouter } from '../terminal/upgrade.router.js';
+import { UpgradeRouter } from '../access/upgrade.router.js';
 import { SshGatewayService } from './ssh-gateway.service.js';
 
 /**
@@ -22,7 +20,7 @@ export class SshWebSocketDoor implements OnModuleInit {
   constructor(
     private readonly router: UpgradeRouter,
     private readonly gateway: SshGatewayService,
-    private readonly workspaces: WorkspacesRepository,
+    private readonly access: WorkspaceAccessRule,
     private readonly live: LiveConnections,
   ) {}
 
@@ -42,8 +40,9 @@ export class SshWebSocketDoor implements OnModuleInit {
     user: AuthenticatedUser,
     workspaceId: string,
   ): Promise<void> {
-    const ws = await this.workspaces.findLive(workspaceId, user.role === 'admin' ? null : user.id);
-    if (!ws) throw notFound('workspace');
+    const ws = await this.access.requireWorkspaceAccess(user, workspaceId, {
+      door: DOORS['WS /api/v1/workspaces/:id/ssh'],
+    });
     this.wss.handleUpgrade(req, socket, head, (client: WebSocket) => {
       const stream = createWebSocketStream(client);
       stream.on('error', () => stream.destroy());

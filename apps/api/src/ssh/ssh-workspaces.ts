@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type AuthenticatedUser } from '#auth';
+import { DOORS, type AuthenticatedUser } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { UsersRepository, WorkspacesRepository } from '#persistence';
 import { RUNTIME_DRIVER, type InteractiveExec, type InteractiveExecRequest, type RuntimeDriver } from '#runtime';
-import { WorkspaceAccessService, type WorkspaceTarget } from '../terminal/workspace-access.service.js';
+import { WorkspaceAccessService, type WorkspaceTarget } from '../access/workspace-access.service.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 
 const START_WAIT_MS = 300_000;
@@ -53,7 +53,7 @@ export class SshWorkspaces {
       }
       progress(`berth: workspace ${ws.name} is running`);
     }
-    return this.access.runningTarget(user, workspaceId);
+    return this.access.runningTarget(user, workspaceId, { door: DOORS['SSH <workspace>@gateway'] });
   }
 
   openExec(workspaceId: string, req: InteractiveExecRequest): Promise<InteractiveExec> {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AccessModule } from '../terminal/access.module.js';
+import { AccessModule } from '../access/access.module.js';
 import { WorkspacesModule } from '../workspaces/workspaces.module.js';
 import { SshGatewayService } from './ssh-gateway.service.js';
 import { SshKeysController, SshSettingsController } from './ssh-keys.controller.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { applyParameters, diffSpecs, parseTemplateSpec, type ResolvedParameters, type SpecChanges } from '#domain';
+import { applyParameters, diffSpecs, parseTemplateSpec, type SpecChanges } from '#domain';
 import { TemplatesRepository, WorkspacesRepository, type TemplateVersionRecord } from '#persistence';
 import { TemplateVersionsService } from './template-versions.service.js';
 
@@ -37,7 +37,7 @@ export class TemplateRolloutService {
         sources.set(ws.templateVersion, await this.templates.findVersion(templateId, ws.templateVersion));
       const source = sources.get(ws.templateVersion);
       if (!source) continue;
-      const parameters = ws.parameters as ResolvedParameters;
+      const parameters = ws.parameters;
       const from = applyParameters(parseTemplateSpec(source.spec), parameters);
       const to = applyParameters(parseTemplateSpec(target.spec), parameters);
       impacts.push({

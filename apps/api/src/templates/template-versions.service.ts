@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { conflict, notFound } from '#domain';
+import { conflict, notFound, storedSpec } from '#domain';
 import { TemplatesRepository, TemplateVersionsRepository, type TemplateVersionRecord } from '#persistence';
 import { TemplateBuildsProducer } from '#queue';
 import { TemplateSpecChecker } from './template-spec.checker.js';
@@ -19,12 +19,7 @@ export class TemplateVersionsService {
   async create(templateId: string, dto: CreateVersionDto, createdById: string): Promise<TemplateVersionView> {
     await this.requireTemplate(templateId);
     const spec = this.checker.check(dto.spec);
-    const version = await this.versions.create(
-      templateId,
-      JSON.parse(JSON.stringify(spec)) as object,
-      dto.message ?? '',
-      createdById,
-    );
+    const version = await this.versions.create(templateId, storedSpec(spec), dto.message ?? '', createdById);
     await this.builds.enqueue(version.id);
     return toVersionView(version);
   }

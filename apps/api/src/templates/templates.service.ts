@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { conflict, notFound, type SpecProblem } from '#domain';
+import { conflict, notFound, storedSpec, type SpecProblem } from '#domain';
 import { isUniqueViolation, TemplatesRepository } from '#persistence';
 import { TemplateBuildsProducer } from '#queue';
 import { TemplateSpecChecker } from './template-spec.checker.js';
@@ -24,7 +24,7 @@ export class TemplatesService {
         name: dto.name,
         description: dto.description ?? '',
         createdById,
-        spec: JSON.parse(JSON.stringify(spec)) as object,
+        spec: storedSpec(spec),
         message: dto.message ?? 'initial version',
       });
     } catch (error) {

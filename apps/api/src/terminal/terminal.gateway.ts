@@ -1,11 +1,12 @@
 import { type IncomingMessage } from 'node:http';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { type AuthenticatedUser } from '#auth';
+import { DOORS, type AuthenticatedUser } from '#auth';
 import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
-import { WorkspaceAccessService } from './workspace-access.service.js';
+import { WorkspaceAccessService } from '../access/workspace-access.service.js';
+import { TtySession } from '../access/tty-session.js';
+import { UpgradeRouter } from '../access/upgrade.router.js';
 import { LiveConnections } from '../common/live-connections.js';
-import { TtySession } from './tty-session.js';
 import { AuditService } from '../audit/audit.service.js';
 
 type ClientMessage = { type: 'input'; data: string } | { type: 'resize'; cols: number; rows: number };
@@ -19,7 +20,7 @@ const clamp = (n: unknown, min: number, max: number, fallback: number): number =
  * JSON text frames. Authentication, Origin and ownership are checked by the upgrade router first.
  */
 @Injectable()
-export class TerminalGateway {
+export class TerminalGateway implements OnModuleInit {
   private readonly logger = new Logger(TerminalGateway.name);
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
@@ -28,7 +29,17 @@ export class TerminalGateway {
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
     private readonly live: LiveConnections,
     private readonly audit: AuditService,
+    private readonly router: UpgradeRouter,
   ) {}
+
+  onModuleInit(): void {
+    this.router.addDoor({
+      path: /^\/api\/v1\/workspaces\/([0-9a-f-]{36})\/terminal$/,
+      // Roles and token scope come from the door table, checked by the upgrade router.
+      door: DOORS['WS /api/v1/workspaces/:id/terminal'],
+      open: (req, socket, head, user, match) => this.open(req, socket, head, user, match[1]!),
+    });
+  }
 
   /** Terminal sessions are audited when they open and when they close (with how long they lasted). */
   private record(
@@ -57,7 +68,9 @@ export class TerminalGateway {
     user: AuthenticatedUser,
     workspaceId: string,
   ): Promise<void> {
-    const target = await this.access.runningTarget(user, workspaceId);
+    const target = await this.access.runningTarget(user, workspaceId, {
+      door: DOORS['WS /api/v1/workspaces/:id/terminal'],
+    });
     const url = new URL(req.url ?? '/', 'http://localhost');
     const terminal = await this.runtime.openTerminal(workspaceId, {
       user: target.user,

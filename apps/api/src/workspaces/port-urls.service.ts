@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { UsersRepository, type WorkspaceRecord } from '#persistence';
-import { appOrigin, type AppsDomain, appsDomain, ownerHandle } from '../proxy/app-origins.js';
+import { appOrigin, type AppsDomain, appsDomain, ownerHandle } from '../access/app-origins.js';
 
 export type PortUrl = (port: number) => string;
 

@@ -7,6 +7,7 @@ import {
   parseTemplateSpec,
   quotaExceeded,
   quotaUsage,
+  type JsonValue,
   type QuotaCost,
   type QuotaLimits,
   type QuotaUsage,
@@ -14,10 +15,9 @@ import {
 } from '#domain';
 import {
   QuotasRepository,
+  SnapshotsRepository,
   TemplatesRepository,
   TrashRepository,
-  SnapshotsRepository,
-  type Prisma,
   type QuotaScope,
   type UserRecord,
 } from '#persistence';
@@ -99,7 +99,7 @@ export class QuotaService {
 
   /** What a workspace costs when it runs `templateVersion` (rebuild/update move it to the promoted one). */
   async costAt(
-    workspace: { templateId: string; parameters: Prisma.JsonValue },
+    workspace: { templateId: string; parameters: ResolvedParameters },
     templateVersion: number,
   ): Promise<QuotaCost> {
     return this.cost(
@@ -109,13 +109,13 @@ export class QuotaService {
   }
 
   /** The cost of a spec (stored JSON) with resolved parameters applied. */
-  cost(spec: Prisma.JsonValue | null, parameters: Prisma.JsonValue): QuotaCost {
+  cost(spec: JsonValue | null, parameters: ResolvedParameters): QuotaCost {
     if (spec === null) {
       // Versions are never deleted while a workspace uses them; if one were, do not block the owner over it.
       this.logger.warn('a workspace refers to a missing template version; charged nothing');
       return { cpus: 0, memoryMb: 0 };
     }
-    const { resources } = applyParameters(parseTemplateSpec(spec), parameters as ResolvedParameters);
+    const { resources } = applyParameters(parseTemplateSpec(spec), parameters);
     return { cpus: resources.cpus, memoryMb: resources.memoryMb };
   }
 

@@ -7,7 +7,6 @@ export function toWorkspaceView(
   promotedVersion: number | undefined,
   portUrl: (port: number) => string,
 ): WorkspaceView {
-  const shares = w.portShares as Record<string, WorkspaceView['ports'][number]['share']>;
   return {
     id: w.id,
     name: w.name,
@@ -15,22 +14,22 @@ export function toWorkspaceView(
     templateId: w.templateId,
     templateVersion: w.templateVersion,
     outdated: promotedVersion !== undefined && promotedVersion > w.templateVersion,
-    parameters: w.parameters as WorkspaceView['parameters'],
+    parameters: w.parameters,
     status: w.status,
     lastError: w.lastError,
-    ports: (w.ports as { port: number; name: string; hostPort: number }[]).map((p) => ({
+    ports: w.ports.map((p) => ({
       ...p,
       url: portUrl(p.port),
-      share: shares[String(p.port)] ?? 'owner',
+      share: w.portShares[String(p.port)] ?? 'owner',
     })),
     lastActivityAt: w.lastActivityAt?.toISOString() ?? null,
     stopReason: w.stopReason,
     dormantAt: w.dormantAt?.toISOString() ?? null,
     deletesAt: w.deletesAt?.toISOString() ?? null,
     home: {
-      usageBytes: w.homeUsageBytes === null ? null : Number(w.homeUsageBytes),
+      usageBytes: w.homeUsageBytes,
       measuredAt: w.homeUsageMeasuredAt?.toISOString() ?? null,
-      limitState: (w.homeLimitState as WorkspaceView['home']['limitState']) ?? null,
+      limitState: w.homeLimitState,
     },
     createdAt: w.createdAt.toISOString(),
     updatedAt: w.updatedAt.toISOString(),
@@ -47,7 +46,7 @@ export function toBuildView(b: BuildRecord, logs?: BuildLogRecord[]): BuildView 
     queuedAt: b.queuedAt.toISOString(),
     startedAt: b.startedAt?.toISOString() ?? null,
     finishedAt: b.finishedAt?.toISOString() ?? null,
-    stages: b.stages as Record<string, number>,
+    stages: b.stages,
     reason: b.reason,
     error: b.error,
     errorCode: b.errorCode,

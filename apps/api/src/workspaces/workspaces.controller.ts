@@ -30,7 +30,7 @@ import {
   type WorkspaceView,
 } from './workspaces.dto.js';
 import { WorkspacesService } from './workspaces.service.js';
-import { PurgeQueryDto } from '../trash/trash.dto.js';
+import { PurgeQueryDto } from './trash.dto.js';
 
 @ApiTags('workspaces')
 @Controller('workspaces')

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { RUNTIME_DRIVER, type ContainerStats, type RuntimeDriver } from '#runtime';
-import { type AuthenticatedUser } from '#auth';
+import { workspaceOwnerScope, WorkspaceAccessRule, type AuthenticatedUser } from '#auth';
 import {
   assertPurgeConfirmed,
   BerthError,
@@ -13,7 +13,6 @@ import {
   notFound,
   parseTemplateSpec,
   resolveParameterValues,
-  transitionRule,
   type TransitionKind,
 } from '#domain';
 import {
@@ -24,10 +23,9 @@ import {
   UsersRepository,
   WorkspacesRepository,
   type BuildRecord,
-  type TransitionRequest,
   type WorkspaceRecord,
 } from '#persistence';
-import { WorkspaceJobsProducer } from '#queue';
+import { TransitionBuilder, type TransitionOrder } from '#queue';
 import { type BuildView, type CreateWorkspaceDto, type WorkspaceView } from './workspaces.dto.js';
 import { toBuildView, toWorkspaceView } from './workspace.views.js';
 import { QuotaService } from './quota.service.js';
@@ -39,8 +37,9 @@ const MOVES_TO_PROMOTED = new Set<TransitionKind>(['rebuild', 'update']);
 const STARTS = new Set<TransitionKind>(['start', 'restart', 'rebuild', 'update', 'restore']);
 
 /**
- * Accepts lifecycle requests: writes the desired state and a Build row, then enqueues the job.
- * The worker does the Docker work; nothing here waits for a container.
+ * Accepts lifecycle requests: checks them, then has the TransitionBuilder write the desired state
+ * and a Build row and enqueue the job. The worker does the Docker work; nothing here waits for a
+ * container.
  */
 @Injectable()
 export class WorkspacesService {
@@ -50,10 +49,11 @@ export class WorkspacesService {
     private readonly templates: TemplatesRepository,
     private readonly snapshots: SnapshotsRepository,
     private readonly users: UsersRepository,
-    private readonly jobs: WorkspaceJobsProducer,
+    private readonly builder: TransitionBuilder,
     private readonly quota: QuotaService,
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
     private readonly portUrls: PortUrls,
+    private readonly access: WorkspaceAccessRule,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(WorkspacesService.name);
@@ -68,10 +68,10 @@ export class WorkspacesService {
     const starts = this.quota.cost(template.active.spec, parameters);
     // A clone starts from one of the caller's own ready snapshots (an admin: anyone's); else 404.
     const snapshot = dto.fromSnapshot
-      ? await this.snapshots.findReadyOwnedBy(dto.fromSnapshot, scope(user))
+      ? await this.snapshots.findReadyOwnedBy(dto.fromSnapshot, user.role === 'admin' ? null : user.id)
       : undefined;
     if (snapshot === null) throw notFound('snapshot');
-    let created: { workspace: WorkspaceRecord; build: BuildRecord };
+    let created: { order: TransitionOrder; build: BuildRecord };
     try {
       // The workspace and its first start are inserted together, under the owner's quota lock.
       created = await this.quota.admit(user.id, { addsWorkspace: true, starts }, async (scope) => {
@@ -83,28 +83,28 @@ export class WorkspacesService {
           parameters,
         });
         // The workspace stays `pending` until the worker takes the start.
-        const build = await scope.createTransition({
-          workspaceId: workspace.id,
+        const order: TransitionOrder = {
+          workspace,
           kind: 'start',
-          templateVersion: workspace.templateVersion,
-          requestedById: user.id,
-          requestedStatus: 'pending',
-          desiredState: 'running',
+          by: { userId: user.id },
+          firstStart: true,
           ...(snapshot ? { snapshotId: snapshot.id } : {}),
-        });
-        return { workspace, build };
+        };
+        return { order, build: await scope.createTransition(this.builder.describe(order)) };
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(`you already have a workspace named ${dto.name}`, { field: 'name' });
       throw error;
     }
-    this.carryIds(created.workspace.id, created.build.id);
-    await this.enqueue(created.workspace, created.build, { created: true });
-    return this.view((await this.workspaces.findById(created.workspace.id)) ?? created.workspace);
+    const { order, build } = created;
+    this.carryIds(order.workspace.id, build.id);
+    await this.builder.dispatch(order, build);
+    this.logger.info({ workspaceId: order.workspace.id, buildId: build.id }, `${build.kind} queued`);
+    return this.view((await this.workspaces.findById(order.workspace.id)) ?? order.workspace);
   }
 
   async list(user: AuthenticatedUser): Promise<WorkspaceView[]> {
-    const rows = await this.workspaces.listLive(scope(user));
+    const rows = await this.workspaces.listLive(workspaceOwnerScope(user));
     const active = await this.workspaces.activeVersions(rows.map((w) => w.templateId));
     const urls = await this.portUrls.for(rows);
     return rows.map((w) => toWorkspaceView(w, active.get(w.templateId), urls(w)));
@@ -247,7 +247,7 @@ export class WorkspacesService {
     if (build.status === 'queued') {
       await this.builds.finish(
         build.id,
-        { status: 'failed', error: 'cancelled before it started', errorCode: 'cancelled', stages: {} },
+        { status: 'failed', error: 'cancelled before it started', errorCode: ErrorCode.Cancelled, stages: {} },
         { id: workspace.id, status: 'failed', lastError: `the ${build.kind} was cancelled before it started` },
       );
     }
@@ -272,11 +272,9 @@ export class WorkspacesService {
     return toBuildView(build, await this.builds.logs(build.id));
   }
 
-  /** Another user's workspace is "not found", never "forbidden", so ids cannot be probed. */
-  private async find(user: AuthenticatedUser, id: string): Promise<WorkspaceRecord> {
-    const workspace = await this.workspaces.findLive(id, scope(user));
-    if (!workspace) throw notFound('workspace');
-    return workspace;
+  /** The one access rule (libs/auth): the owner or an admin; anyone else gets "not found". */
+  private find(user: AuthenticatedUser, id: string): Promise<WorkspaceRecord> {
+    return this.access.requireWorkspaceAccess(user, id);
   }
 
   private async view(workspace: WorkspaceRecord): Promise<WorkspaceView> {
@@ -293,80 +291,33 @@ export class WorkspacesService {
     user: AuthenticatedUser,
     options: { reinitialize?: boolean; snapshotId?: string } = {},
   ): Promise<BuildRecord> {
-    const rule = transitionRule(kind);
-    const templateVersion = MOVES_TO_PROMOTED.has(kind)
-      ? ((await this.templates.findById(workspace.templateId))?.activeVersion ?? workspace.templateVersion)
-      : workspace.templateVersion;
-    const transition: TransitionRequest = {
-      workspaceId: workspace.id,
+    const order: TransitionOrder = {
+      workspace,
       kind,
-      templateVersion,
-      requestedById: user.id,
-      requestedStatus: rule.requested,
-      desiredState: rule.desired,
+      by: { userId: user.id },
+      templateVersion: MOVES_TO_PROMOTED.has(kind)
+        ? ((await this.templates.findById(workspace.templateId))?.activeVersion ?? workspace.templateVersion)
+        : workspace.templateVersion,
       reinitialize: MOVES_TO_PROMOTED.has(kind) && options.reinitialize === true,
-      allowedFrom: rule.from,
       ...(options.snapshotId ? { snapshotId: options.snapshotId } : {}),
     };
-    let build: BuildRecord;
-    try {
-      if (STARTS.has(kind)) {
-        // Charged to the owner (not the admin acting for them), at the version it will run.
-        const starts = await this.quota.costAt(workspace, templateVersion);
-        build = await this.quota.admit(
-          workspace.ownerId,
-          { addsWorkspace: false, starts, workspaceId: workspace.id },
-          (tx) => tx.createTransition(transition),
-        );
-      } else {
-        build = await this.builds.createForTransition(transition);
-      }
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      // Lost a race with a concurrent request: answer as if it had come first.
-      const active = await this.builds.findActive(workspace.id);
-      if (active?.kind === kind) return active;
-      throw conflict('another transition of this workspace is in progress', { activeBuildId: active?.id });
-    }
-    await this.enqueue(workspace, build);
+    const build = STARTS.has(kind)
+      ? await this.builder.request(order, async (transition) =>
+          // Charged to the owner (not the admin acting for them), at the version it will run.
+          this.quota.admit(
+            workspace.ownerId,
+            {
+              addsWorkspace: false,
+              starts: await this.quota.costAt(workspace, transition.templateVersion),
+              workspaceId: workspace.id,
+            },
+            (tx) => tx.createTransition(transition),
+          ),
+        )
+      : await this.builder.request(order);
+    this.logger.info({ workspaceId: workspace.id, buildId: build.id }, `${build.kind} queued`);
     return build;
-  }
-
-  /**
-   * Hands the build to the queue. When the queue is away, nothing will run it: the request is
-   * undone (the build row removed, the workspace put back as it was, or a new workspace removed
-   * altogether) and answered 503 at once, so a retry later starts clean.
-   * `workspace` is the row as it was before the request.
-   */
-  private async enqueue(
-    workspace: WorkspaceRecord,
-    build: BuildRecord,
-    options: { created?: boolean } = {},
-  ): Promise<void> {
-    try {
-      await this.jobs.enqueue({ buildId: build.id, workspaceId: workspace.id });
-      this.logger.info({ workspaceId: workspace.id, buildId: build.id }, `${build.kind} queued`);
-    } catch (error) {
-      await this.builds.discard(build.id);
-      if (options.created) {
-        await this.workspaces.removeNeverStarted(workspace.id);
-      } else {
-        const { status, desiredState, templateVersion, lastError, stopReason, dormantAt, deletesAt } = workspace;
-        await this.workspaces.update(workspace.id, {
-          status,
-          desiredState,
-          templateVersion,
-          lastError,
-          stopReason,
-          dormantAt,
-          deletesAt,
-        });
-      }
-      throw error;
-    }
   }
 }
 
 const NO_COST = { cpus: 0, memoryMb: 0 };
-
-const scope = (user: AuthenticatedUser): string | null => (user.role === 'admin' ? null : user.id);

@@ -58,7 +58,8 @@ function describe(c: SpecChanges): string[] {
     if (['containerRecreated', 'volumeKept', 'image', 'env', 'ports', 'resources', 'user', 'homePath'].includes(key))
       continue;
     if (value === null || value === false || (Array.isArray(value) && value.length === 0)) continue;
-    out.push(`${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+    const primitive = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+    out.push(`${key}: ${primitive ? String(value) : JSON.stringify(value)}`);
   }
   if (out.length === 0) out.push('container recreated, nothing else changes');
   return out;

@@ -50,7 +50,7 @@ export function NewTemplatePage() {
   return (
     <section aria-labelledby="page-title" className="narrow">
       <h1 id="page-title">New template</h1>
-      <form onSubmit={submit} aria-label="New template">
+      <form onSubmit={(e) => void submit(e)} aria-label="New template">
         <div className="field">
           <label htmlFor="tpl-name">Name</label>
           <input

@@ -25,11 +25,12 @@ export function TemplateDetailPage({ id }: { id: string }) {
   const [showNew, setShowNew] = useState(false);
 
   const building = (versions.data ?? []).some((v) => v.status === 'pending' || v.status === 'building');
+  const reloadVersions = versions.reload;
   useEffect(() => {
     if (!building) return;
-    const timer = window.setTimeout(() => versions.reload(), BUILD_REFRESH_MS);
+    const timer = window.setTimeout(() => reloadVersions(), BUILD_REFRESH_MS);
     return () => window.clearTimeout(timer);
-  }, [building, versions.data, versions.reload]);
+  }, [building, versions.data, reloadVersions]);
 
   const promote = async (n: number) => {
     setActionError(null);
@@ -198,7 +199,7 @@ function NewVersionForm({
     }
   };
   return (
-    <form className="panel" onSubmit={submit} aria-label="New version">
+    <form className="panel" onSubmit={(e) => void submit(e)} aria-label="New version">
       <h2>New version</h2>
       <div className="field">
         <label htmlFor="ver-message">Changelog message</label>

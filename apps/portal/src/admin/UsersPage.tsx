@@ -160,7 +160,7 @@ function CreateUserForm({ onCreated }: { onCreated: () => void }) {
   return (
     <details className="panel">
       <summary>Create a user</summary>
-      <form onSubmit={submit} className="inline-form" aria-label="Create a user">
+      <form onSubmit={(e) => void submit(e)} className="inline-form" aria-label="Create a user">
         <div className="field">
           <label htmlFor="new-email">Email</label>
           <input id="new-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
@@ -318,7 +318,7 @@ function TokenDialog({ user, onClose }: { user: User; onClose: () => void }) {
           </p>
         </div>
       ) : (
-        <form onSubmit={submit} aria-label="Create token">
+        <form onSubmit={(e) => void submit(e)} aria-label="Create token">
           <div className="field">
             <label htmlFor="token-name">Name</label>
             <input id="token-name" required value={name} onChange={(e) => setName(e.target.value)} />

@@ -285,7 +285,7 @@ export interface TrashList {
 export interface Snapshot {
   id: string;
   workspaceId: string;
-  kind: 'manual' | 'scheduled' | 'before-restore' | string;
+  kind: string;
   status: 'pending' | 'running' | 'ready' | 'failed';
   sizeBytes: number | null;
   sha256: string | null;

@@ -37,7 +37,7 @@ export function ResetPasswordPage() {
             Your password is changed. <a href="/">Sign in</a> with it.
           </p>
         ) : (
-          <form onSubmit={submit} aria-label="Reset password">
+          <form onSubmit={(e) => void submit(e)} aria-label="Reset password">
             <div className="field">
               <label htmlFor="reset-code">Reset code</label>
               <input id="reset-code" className="mono" required value={code} onChange={(e) => setCode(e.target.value)} />

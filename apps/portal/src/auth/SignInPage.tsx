@@ -52,7 +52,7 @@ export function SignInPage({ reason }: { reason: keyof typeof REASONS }) {
             {notice}
           </p>
         )}
-        <form onSubmit={submit} aria-label="Sign in" noValidate={false}>
+        <form onSubmit={(e) => void submit(e)} aria-label="Sign in" noValidate={false}>
           <div className="field">
             <label htmlFor="signin-email">Email</label>
             <input

@@ -81,7 +81,7 @@ export function CreateWorkspacePage({ preselect }: { preselect: string | null })
         </Empty>
       )}
       {available.length > 0 && (
-        <form onSubmit={submit} noValidate aria-label="Create workspace">
+        <form onSubmit={(e) => void submit(e)} noValidate aria-label="Create workspace">
           <TemplateGallery templates={available} selected={templateId} onSelect={setTemplateId} />
           <div className="field">
             <label htmlFor="ws-name">Name</label>

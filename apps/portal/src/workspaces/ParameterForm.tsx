@@ -86,7 +86,7 @@ export function ParameterForm({ definitions, values, problems, onChange }: Props
               <ChoiceField
                 key={d.name}
                 def={d}
-                value={String(values[d.name] ?? d.default)}
+                value={String((values[d.name] as number | string | undefined) ?? d.default)}
                 onChange={(v) => set(d.name, v)}
               />
             );

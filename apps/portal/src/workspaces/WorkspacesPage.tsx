@@ -24,13 +24,14 @@ export function WorkspacesPage() {
   const templates = useTemplates();
   const [touched, setTouched] = useState<string[]>([]);
 
+  const reloadList = list.reload;
   useEffect(() => {
     const refresh = () => {
-      if (document.visibilityState === 'visible') list.reload();
+      if (document.visibilityState === 'visible') reloadList();
     };
     document.addEventListener('visibilitychange', refresh);
     return () => document.removeEventListener('visibilitychange', refresh);
-  }, [list.reload]);
+  }, [reloadList]);
 
   const workspaces = useMemo(
     () => (list.data ?? []).filter((w) => w.status !== 'deleted').sort((a, b) => a.name.localeCompare(b.name)),

@@ -16,7 +16,11 @@ export function allowedActions(ws: Pick<Workspace, 'status' | 'outdated'>): Set<
     case 'failed':
       allowed.add('start').add('rebuild');
       break;
-    default:
+    case 'pending':
+    case 'starting':
+    case 'stopping':
+    case 'deleting':
+    case 'deleted':
       break;
   }
   if (ws.outdated && (ws.status === 'running' || ws.status === 'stopped' || ws.status === 'failed'))

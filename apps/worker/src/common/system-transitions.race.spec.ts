@@ -1,6 +1,6 @@
 import { type TransitionKind } from '#domain';
-import { type BuildRecord, type WorkspacesRepository } from '#persistence';
-import { type WorkspaceJobsProducer } from '#queue';
+import { AuditRepository, type BuildRecord, type WorkspacesRepository } from '#persistence';
+import { TransitionBuilder, type WorkspaceJobsProducer } from '#queue';
 import { type FakeRuntimeDriver } from '#testing';
 import { lifecycleFixture } from '../lifecycle/lifecycle.fixture.js';
 import { type WorkspaceLifecycleService } from '../lifecycle/workspace-lifecycle.service.js';
@@ -45,7 +45,7 @@ describe('system transitions racing the user (row-lock re-check)', () => {
   beforeEach(() => {
     runtime = fixture.runtime();
     service = fixture.service(runtime);
-    transitions = new RacingTransitions(builds, jobs);
+    transitions = new RacingTransitions(new TransitionBuilder(builds, workspaces, new AuditRepository(prisma), jobs));
   });
 
   /** A user's request, as the API makes it (status re-checked under the lock), run to its end. */
@@ -155,6 +155,19 @@ describe('system transitions racing the user (row-lock re-check)', () => {
     await pass(idle(id));
     expect((await drain(id)).map((b) => b.kind)).toEqual(['stop']);
     expect(await workspaces.findById(id)).toMatchObject({ status: 'stopped' });
+  });
+
+  it('an idle stop is built like a user request: a Build row with its reason, audited as acted by the system', async () => {
+    const id = await idleFor10Minutes();
+    await pass(idle(id));
+    const [stop] = await drain(id);
+    expect(stop).toMatchObject({ kind: 'stop', requestedById: null });
+    expect(stop?.reason).toMatch(/^idle 1 min/);
+    const audit = await prisma.auditEvent.findMany({ where: { targetId: id } });
+    expect(audit).toEqual([
+      expect.objectContaining({ via: 'system', actorId: null, action: 'workspaces.stop', outcome: 'success' }),
+    ]);
+    expect(audit[0]?.details).toEqual({ buildId: stop?.id, reason: stop?.reason });
   });
 
   it('idle stop vs fresh activity between the read and the stop: it keeps running', async () => {

@@ -1,26 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { BerthError, transitionRule, type TransitionKind } from '#domain';
-import {
-  BuildsRepository,
-  isUniqueViolation,
-  type BuildRecord,
-  type TransitionRequest,
-  type WorkspaceRecord,
-} from '#persistence';
-import { WorkspaceJobsProducer } from '#queue';
+import { BerthError, type TransitionKind } from '#domain';
+import { type BuildRecord, type TransitionRequest, type WorkspaceRecord } from '#persistence';
+import { TransitionBuilder } from '#queue';
 
 /**
- * Transitions Berth asks for by itself (idle stop, retention delete): recorded with the reason
- * and enqueued like a user's. When a user's transition got there first, the workspace is no longer
+ * Transitions Berth asks for by itself (idle stop, retention delete): built by the one
+ * TransitionBuilder like a user's, with the reason (and audited as acted by the system). When a user's transition got there first, the workspace is no longer
  * in a state the rule allows, or it was used meanwhile (all re-checked under the row lock), nothing
  * is done.
  */
 @Injectable()
 export class SystemTransitions {
-  constructor(
-    private readonly builds: BuildsRepository,
-    private readonly jobs: WorkspaceJobsProducer,
-  ) {}
+  constructor(private readonly builder: TransitionBuilder) {}
 
   /** The build, or null when the workspace moved on meanwhile. */
   async request(
@@ -29,25 +20,12 @@ export class SystemTransitions {
     reason: string,
     checks: Pick<TransitionRequest, 'allowedFrom' | 'dueForDeletionBy' | 'unusedSince'>,
   ): Promise<BuildRecord | null> {
-    const rule = transitionRule(kind);
-    let build: BuildRecord;
     try {
-      build = await this.builds.createForTransition({
-        workspaceId: ws.id,
-        kind,
-        templateVersion: ws.templateVersion,
-        requestedById: null,
-        requestedStatus: rule.requested,
-        desiredState: rule.desired,
-        reason,
-        ...checks,
-      });
+      // Should the queue be away, the build stays queued and the reaper enqueues it again.
+      return await this.builder.request({ workspace: ws, kind, by: { system: reason }, checks });
     } catch (error) {
-      if (isUniqueViolation(error) || error instanceof BerthError) return null;
+      if (error instanceof BerthError) return null;
       throw error;
     }
-    // Should this fail (Redis away), the reaper enqueues the still-queued build again.
-    await this.jobs.enqueue({ buildId: build.id, workspaceId: ws.id }).catch(() => undefined);
-    return build;
   }
 }

@@ -1,6 +1,7 @@
 import { BerthError, ErrorCode } from '#domain';
 import { type BuildsRepository } from '#persistence';
-import { abortable, reasonOf, type LogSink } from '#runtime';
+import { abortable, reasonOf } from '#common';
+import { type LogSink } from '#runtime';
 import { retryTransient } from '../common/transient.js';
 
 export interface RecorderOptions {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type BerthConfig, configSchema } from '#config';
-import { parseTemplateSpec, type TransitionKind } from '#domain';
+import { parseTemplateSpec, transitionRule, type TransitionKind } from '#domain';
 import {
   AuditRepository,
   BuildsRepository,
@@ -108,15 +108,17 @@ export function lifecycleFixture(overrides: Record<string, string> = {}, options
         })
       ).id;
     },
+    /** Requested as the API does: the status and desired state each kind's rule gives. */
     async transition(workspaceId: string, kind: TransitionKind): Promise<string> {
+      const rule = transitionRule(kind);
       return (
         await builds.createForTransition({
           workspaceId,
           kind,
           templateVersion: 1,
           requestedById: null,
-          requestedStatus: 'pending',
-          desiredState: 'running',
+          requestedStatus: rule.requested,
+          desiredState: rule.desired,
         })
       ).id;
     },

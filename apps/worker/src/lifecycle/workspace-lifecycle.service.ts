@@ -6,10 +6,12 @@ import {
   containerHostname,
   ErrorCode,
   homeLimitState,
+  namePublishedPorts,
   overHardLimitMessage,
   parseTemplateSpec,
-  type ResolvedParameters,
+  transitionRule,
   type TemplateSpec,
+  type TransitionRule,
   type WorkspaceStatus,
   describeTrashDays,
   trashExpiry,
@@ -24,7 +26,8 @@ import {
 } from '#persistence';
 import { WorkspaceEventsPublisher } from '#queue';
 import { buildDuration, observeStage } from '#metrics';
-import { RUNTIME_DRIVER, sleep, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
+import { sleep } from '#common';
+import { RUNTIME_DRIVER, type RuntimeDriver, type WorkspaceRuntimeSpec } from '#runtime';
 import { TemplateImageService } from '../templates/template-image.service.js';
 import { isHandBack } from '../common/hand-back.js';
 import { backoffMs, describeTransient, isTransient, retryTransient } from '../common/transient.js';
@@ -76,7 +79,7 @@ export class WorkspaceLifecycleService {
       onLines: (stream, lines) =>
         this.events.publish({ workspaceId: workspace.id, type: 'log', buildId: build.id, stream, lines }),
     });
-    Object.assign(recorder.stages, build.stages as Record<string, number>);
+    Object.assign(recorder.stages, build.stages);
     recorder.stages.queue ??= startedAt.getTime() - build.queuedAt.getTime();
     recorder.watchCancellation();
     const heartbeat = setInterval(
@@ -158,20 +161,25 @@ export class WorkspaceLifecycleService {
   }
 
   /**
-   * Does the transition's work and returns the state the workspace ends in; that final state is
-   * written together with the build's end (BuildsRepository.finish), never before it.
+   * Does the transition's work and returns the state the workspace ends in, as the rule table
+   * says (TransitionRule.success); that final state is written together with the build's end
+   * (BuildsRepository.finish), never before it.
    */
   private async execute(build: BuildRecord, ws: WorkspaceRecord, rec: BuildRecorder): Promise<FinalState> {
+    await this.carryOut(build, ws, rec);
+    const status = transitionRule(build.kind).success;
+    return status === 'deleted' ? { status, deleted: true } : { status };
+  }
+
+  private async carryOut(build: BuildRecord, ws: WorkspaceRecord, rec: BuildRecorder): Promise<void> {
     switch (build.kind) {
       case 'start':
         await this.setStatus(ws.id, 'starting');
-        await this.bringUp(build, ws, rec);
-        return { status: 'running' };
+        return this.bringUp(build, ws, rec);
       case 'stop':
         await this.setStatus(ws.id, 'stopping');
         await rec.stage('stop', (signal) => this.runtime.removeContainer(ws.id, signal));
-        await this.workspaces.update(ws.id, { ports: [] });
-        return { status: 'stopped' };
+        return this.workspaces.update(ws.id, { ports: [] });
       case 'restart':
       case 'rebuild':
       case 'update':
@@ -183,16 +191,15 @@ export class WorkspaceLifecycleService {
           await rec.stage('stop', (signal) => this.runtime.removeContainer(ws.id, signal));
         }
         await this.setStatus(ws.id, 'starting');
-        await this.bringUp(build, ws, rec);
-        return { status: 'running' };
+        return this.bringUp(build, ws, rec);
       case 'restore':
         await this.restore(build, ws, rec);
-        return { status: 'running' };
+        return;
       case 'delete':
         await this.setStatus(ws.id, 'deleting');
         await rec.stage('stop', (signal) => this.runtime.removeContainer(ws.id, signal));
         await rec.stage('volume', (signal) => this.trashOrPurge(build, ws.id, rec, signal));
-        return { status: 'deleted', deleted: true };
+        return;
     }
   }
 
@@ -249,7 +256,7 @@ export class WorkspaceLifecycleService {
     const version = await this.templates.findVersion(ws.templateId, build.templateVersion);
     if (!version) throw new BerthError(ErrorCode.NotFound, `template version ${build.templateVersion} not found`);
     // The version's spec with this workspace's parameters (cpus, memory, env) applied.
-    const spec = applyParameters(parseTemplateSpec(version.spec), ws.parameters as ResolvedParameters);
+    const spec = applyParameters(parseTemplateSpec(version.spec), ws.parameters);
     // The version's pinned image (pulled or built once per version, waited for if in progress).
     const image = await rec.stage('image', (signal) => this.images.ensure(version.id, rec.log, signal));
     const runtimeSpec = this.runtimeSpec(ws, spec, image.id);
@@ -314,8 +321,7 @@ export class WorkspaceLifecycleService {
 
     // Ports first; `running` itself is written with the build's end.
     await rec.stage('ready', async () => {
-      const ports = container.ports.map((p) => ({ ...p, name: spec.ports.find((s) => s.port === p.port)?.name ?? '' }));
-      await this.workspaces.update(ws.id, { ports });
+      await this.workspaces.update(ws.id, { ports: namePublishedPorts(container.ports, spec.ports) });
     });
   }
 
@@ -335,7 +341,8 @@ export class WorkspaceLifecycleService {
         return rec.log('system', [`port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} ready`]);
       if (Date.now() >= until) {
         return rec.log('system', [
-          `warning: port${closed.length > 1 ? 's' : ''} ${closed.join(', ')} did not accept a connection within ${Math.round(limitMs / 1000)} s; running without waiting longer`,
+          `warning: port${closed.length > 1 ? 's' : ''} ${closed.join(', ')} did not accept a connection ` +
+            `within ${Math.round(limitMs / 1000)} s; running without waiting longer`,
         ]);
       }
       await sleep(Math.min(250, Math.max(0, until - Date.now())), signal);
@@ -395,7 +402,7 @@ export class WorkspaceLifecycleService {
 
 /** The state a successful transition leaves the workspace in. */
 interface FinalState {
-  status: Extract<WorkspaceStatus, 'running' | 'stopped' | 'deleted'>;
+  status: TransitionRule['success'];
   deleted?: boolean;
 }
 
@@ -404,7 +411,7 @@ class Failure {
   constructor(readonly error: unknown) {}
 }
 
-function describeFailure(error: unknown): { message: string; code: string } {
+function describeFailure(error: unknown): { message: string; code: ErrorCode } {
   if (error instanceof BerthError) return { message: error.message, code: error.code };
   if (isTransient(error)) return { message: describeTransient(error), code: ErrorCode.Unavailable };
   const message = error instanceof Error ? error.message : String(error);

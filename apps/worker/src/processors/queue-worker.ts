@@ -1,9 +1,9 @@
 import { type BeforeApplicationShutdown, type Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { type Job, WaitingError, Worker } from 'bullmq';
-import { type BerthConfig } from '#config';
+import { redisKeyPrefix, type BerthConfig } from '#config';
 import { queueWait } from '#metrics';
 import { redisConnection } from '#queue';
-import { sleep } from '#runtime';
+import { sleep } from '#common';
 import { HandBack } from '../common/hand-back.js';
 
 /**
@@ -29,7 +29,7 @@ export abstract class QueueWorker<T> implements OnApplicationBootstrap, BeforeAp
   onApplicationBootstrap(): void {
     this.worker = new Worker<T>(this.queueName, (job, token, signal) => this.process(job, token, signal), {
       connection: redisConnection(this.config.REDIS_URL, 'worker'),
-      prefix: `berth-${this.config.BERTH_INSTANCE}`,
+      prefix: redisKeyPrefix(this.config),
       concurrency: this.concurrency(),
       lockDuration: this.config.BERTH_JOB_LOCK_MS,
       stalledInterval: this.config.BERTH_JOB_LOCK_MS,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PeriodicTask } from '../common/periodic-task.js';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { ErrorCode } from '#domain';
 import { BuildsRepository } from '#persistence';
 import { WorkspaceEventsPublisher, WorkspaceJobsProducer } from '#queue';
 
@@ -39,7 +40,7 @@ export class ReaperService extends PeriodicTask {
       const lastError = `${error}; use recover to repair it from the container's actual state`;
       await this.builds.finish(
         build.id,
-        { status: 'failed', error, errorCode: 'worker_lost', stages: build.stages as Record<string, number> },
+        { status: 'failed', error, errorCode: ErrorCode.WorkerLost, stages: build.stages },
         { id: build.workspaceId, status: 'failed', lastError },
       );
       this.events.publish({ workspaceId: build.workspaceId, type: 'status', status: 'failed', lastError });

@@ -11,7 +11,8 @@ import {
   LABEL_MANAGED,
 } from '#domain';
 import { TemplateVersionsRepository, type TemplateVersionRecord } from '#persistence';
-import { RUNTIME_DRIVER, sleep, type ImageInfo, type LogSink, type RuntimeDriver } from '#runtime';
+import { sleep } from '#common';
+import { RUNTIME_DRIVER, type ImageInfo, type LogSink, type RuntimeDriver } from '#runtime';
 import { isTransient } from '../common/transient.js';
 
 const WAIT_STEP_MS = 500;

@@ -61,7 +61,8 @@ const REASONS: Record<string, string> = {
   workspaceMount:
     'security-sensitive: Berth never bind-mounts host folders; the workspace volume is mounted at homePath',
   workspaceFolder:
-    'Berth mounts no source folder: a workspace starts in homePath, its persistent home volume; that is a home directory, not a checkout path, so it is not set from this',
+    'Berth mounts no source folder: a workspace starts in homePath, its persistent home volume; ' +
+    'that is a home directory, not a checkout path, so it is not set from this',
   runArgs: 'security-sensitive: raw docker run arguments are never passed through',
   privileged: 'security-sensitive: Berth never grants privileged mode',
   capAdd:

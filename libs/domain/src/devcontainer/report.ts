@@ -28,8 +28,16 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
 // The variables the devcontainer spec substitutes (containers.dev json reference, "Variables in
 // devcontainer.json"). Berth has no host environment, editor or workspace folder to take them
 // from, so a value that uses one cannot be imported faithfully.
-const VARIABLE =
-  /\$\{(?:localEnv|containerEnv|localWorkspaceFolder|containerWorkspaceFolder|localWorkspaceFolderBasename|containerWorkspaceFolderBasename|devcontainerId)(?::[^}]*)?\}/;
+const VARIABLE_NAMES = [
+  'localEnv',
+  'containerEnv',
+  'localWorkspaceFolder',
+  'containerWorkspaceFolder',
+  'localWorkspaceFolderBasename',
+  'containerWorkspaceFolderBasename',
+  'devcontainerId',
+];
+const VARIABLE = new RegExp(`\\$\\{(?:${VARIABLE_NAMES.join('|')})(?::[^}]*)?\\}`);
 
 /** The first devcontainer.json variable in `value`, e.g. `${localEnv:HOME}`. */
 export function devcontainerVariable(value: string): string | undefined {

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthenticatedUser } from '#auth';
-import { type BuildView } from '../workspaces/workspaces.dto.js';
+import { type BuildView } from './workspaces.dto.js';
 import { type SnapshotView } from './snapshot.views.js';
 import { SnapshotsService } from './snapshots.service.js';
 

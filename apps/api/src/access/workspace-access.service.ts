@@ -1,8 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { type AuthenticatedUser } from '#auth';
-import { BerthError, ErrorCode, notFound, parseTemplateSpec, type PortShare } from '#domain';
-import { TemplatesRepository, WorkspacesRepository } from '#persistence';
+import { WorkspaceAccessRule, type AuthenticatedUser, type WorkspaceNeed } from '#auth';
+import {
+  BerthError,
+  ErrorCode,
+  notFound,
+  parseTemplateSpec,
+  type PortShare,
+  type PortShares,
+  type WorkspacePort,
+} from '#domain';
+import { TemplatesRepository, WorkspacesRepository, type WorkspaceRecord } from '#persistence';
 
 export interface WorkspaceTarget {
   workspaceId: string;
@@ -10,9 +18,9 @@ export interface WorkspaceTarget {
   ownerId: string;
   user: string;
   homePath: string;
-  ports: { port: number; name: string; hostPort: number }[];
+  ports: WorkspacePort[];
   /** Share level per port as the owner set it (absent: owner), and the template's maximum. */
-  portShares: Record<string, PortShare>;
+  portShares: PortShares;
   maxPortShare: PortShare;
 }
 
@@ -25,6 +33,7 @@ export class WorkspaceAccessService {
   constructor(
     private readonly workspaces: WorkspacesRepository,
     private readonly templates: TemplatesRepository,
+    private readonly rule: WorkspaceAccessRule,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
@@ -33,19 +42,27 @@ export class WorkspaceAccessService {
     void this.workspaces.touchActivity(workspaceId, this.config.BERTH_ACTIVITY_RESOLUTION_MS).catch(() => undefined);
   }
 
-  async runningTarget(user: AuthenticatedUser, workspaceId: string): Promise<WorkspaceTarget> {
-    return this.running(workspaceId, user.role === 'admin' ? null : user.id);
+  /** The caller's (or, for an admin, anyone's) running workspace, by the one access rule (libs/auth). */
+  async runningTarget(
+    user: AuthenticatedUser,
+    workspaceId: string,
+    need: Omit<WorkspaceNeed, 'running'> = {},
+  ): Promise<WorkspaceTarget> {
+    return this.targetOf(await this.rule.requireWorkspaceAccess(user, workspaceId, { ...need, running: true }));
   }
 
-  /** Any owner's running workspace: for ports shared beyond their owner (callers check the level). */
-  runningWorkspace(workspaceId: string): Promise<WorkspaceTarget> {
-    return this.running(workspaceId, null);
-  }
-
-  private async running(workspaceId: string, ownerId: string | null): Promise<WorkspaceTarget> {
-    const ws = await this.workspaces.findLive(workspaceId, ownerId);
+  /**
+   * Any owner's running workspace: for ports shared beyond their owner. Callers then apply the
+   * share level's door and, at `owner` level, the admin-or-owner rule (mayReachWorkspaceOf).
+   */
+  async runningWorkspace(workspaceId: string): Promise<WorkspaceTarget> {
+    const ws = await this.workspaces.findLive(workspaceId, null);
     if (!ws) throw notFound('workspace');
     if (ws.status !== 'running') throw new BerthError(ErrorCode.Conflict, `the workspace is ${ws.status}`);
+    return this.targetOf(ws);
+  }
+
+  private async targetOf(ws: WorkspaceRecord): Promise<WorkspaceTarget> {
     const version = await this.templates.findVersion(ws.templateId, ws.templateVersion);
     if (!version) throw notFound('template version');
     const spec = parseTemplateSpec(version.spec);
@@ -55,8 +72,8 @@ export class WorkspaceAccessService {
       ownerId: ws.ownerId,
       user: spec.user,
       homePath: spec.homePath,
-      ports: ws.ports as WorkspaceTarget['ports'],
-      portShares: ws.portShares as WorkspaceTarget['portShares'],
+      ports: ws.ports,
+      portShares: ws.portShares,
       maxPortShare: spec.maxPortShare,
     };
   }

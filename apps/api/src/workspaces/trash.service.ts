@@ -3,7 +3,7 @@ import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { type AuthenticatedUser } from '#auth';
 import { assertPurgeConfirmed, conflict, notFound } from '#domain';
 import { isUniqueViolation, TrashRepository, type WorkspaceRecord } from '#persistence';
-import { QuotaService } from '../workspaces/quota.service.js';
+import { QuotaService } from './quota.service.js';
 import { type TrashItemView, type TrashListView } from './trash.dto.js';
 
 /**

@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type AuthenticatedUser } from '#auth';
 import { BerthError, conflict, ErrorCode, notFound } from '#domain';
 import { SnapshotsRepository, UsersRepository, WorkspacesRepository, type WorkspaceRecord } from '#persistence';
-import { QuotaService } from '../workspaces/quota.service.js';
+import { QuotaService } from './quota.service.js';
 import { SnapshotJobsProducer } from '#queue';
 import { SNAPSHOT_STORE, type SnapshotStore } from '#runtime';
-import { WorkspacesService } from '../workspaces/workspaces.service.js';
-import { type BuildView } from '../workspaces/workspaces.dto.js';
+import { WorkspacesService } from './workspaces.service.js';
+import { type BuildView } from './workspaces.dto.js';
 import { toSnapshotView, type SnapshotView } from './snapshot.views.js';
 
 const MIB = 1024 * 1024;
