@@ -19,4 +19,10 @@ node dist/bench/home-usage.bench.js || exit 1
 # Snapshot and restore throughput of a 500 MB home (bench/home-data.bench.ts).
 node dist/bench/home-data.bench.js || exit 1
 # Time from `ssh` to the shell prompt through the built-in gateway (running and stopped workspaces).
-node dist/bench/ssh-connect.bench.js
+node dist/bench/ssh-connect.bench.js || exit 1
+# Time from "Open in VS Code" to the editor's first HTTP 200 (cold and warm), with the machine's build.
+if editor_dir=$("$BERTH_ROOT/scripts/code-server.sh") && [[ -n "$editor_dir" ]]; then
+  BERTH_CODE_SERVER_DIR=${BERTH_CODE_SERVER_DIR:-$editor_dir} node dist/bench/editor-open.bench.js
+else
+  log "skipping the editor benchmark: no code-server build (see above)"
+fi

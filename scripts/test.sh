@@ -18,6 +18,14 @@ ensure_node
 "$BERTH_ROOT/scripts/browser.sh" || exit 1
 # OpenSSH's client for the SSH gateway tests (Debian's openssh-client).
 "$BERTH_ROOT/scripts/ssh-client.sh" || exit 1
+# VS Code in the browser: code-server, built once per machine into the shared cache (about 3 minutes
+# the first time; later runs and fresh clones reuse it). Without it Berth still runs, and the portal
+# says the editor is not installed instead of showing its button.
+if editor_dir=$("$BERTH_ROOT/scripts/code-server.sh"); then
+  if [[ -n "$editor_dir" && -z "${BERTH_CODE_SERVER_DIR:-}" ]]; then export BERTH_CODE_SERVER_DIR=$editor_dir; fi
+else
+  log "continuing without VS Code in the browser"
+fi
 # A loopback registry, so the worker's pull path is tested for real without leaving the machine.
 BERTH_TEST_REGISTRY=$("$BERTH_ROOT/scripts/registry.sh") || exit 1
 export BERTH_TEST_REGISTRY

@@ -19,6 +19,14 @@ ensure_node
 "$BERTH_ROOT/scripts/node.sh" || exit 1
 # OpenSSH's client, for `berth ssh` and `berth config-ssh` on this machine.
 "$BERTH_ROOT/scripts/ssh-client.sh" || exit 1
+# VS Code in the browser: code-server, built once per machine into the shared cache (about 3 minutes
+# the first time; later runs and fresh clones reuse it). Without it Berth still runs, and the portal
+# says the editor is not installed instead of showing its button.
+if editor_dir=$("$BERTH_ROOT/scripts/code-server.sh"); then
+  if [[ -n "$editor_dir" && -z "${BERTH_CODE_SERVER_DIR:-}" ]]; then export BERTH_CODE_SERVER_DIR=$editor_dir; fi
+else
+  log "continuing without VS Code in the browser"
+fi
 "$BERTH_ROOT/scripts/migrate.sh" || exit 1
 
 # Stop both processes together, whichever way this script ends.

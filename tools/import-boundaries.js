@@ -10,7 +10,7 @@ export const LIB_IMPORTS = {
   domain: ['common'],
   metrics: ['common'],
   persistence: ['common', 'config', 'domain'],
-  queue: ['common', 'config', 'domain', 'persistence'], // for the planned transition builder (Build rows)
+  queue: ['common', 'config', 'domain', 'persistence'], // the TransitionBuilder writes Build rows
   runtime: ['common', 'config', 'domain', 'metrics'],
   auth: ['common', 'config', 'domain', 'persistence'],
   // Test helpers may build on any lib; no production code imports them (see TEST_FILES).

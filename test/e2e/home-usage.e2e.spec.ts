@@ -1,15 +1,4 @@
-import {
-  ApiClient,
-  containersOf,
-  createDeveloper,
-  dockerExec,
-  signIn,
-  testAdmin,
-  testDocker,
-  uniqueName,
-  volumesOf,
-  waitFor,
-} from '#testing';
+import { ApiClient, containersOf, dockerExec, TestContext, testDocker, uniqueName, volumesOf, waitFor } from '#testing';
 
 interface HomeView {
   status: string;
@@ -34,12 +23,14 @@ async function removeOnVolume(volume: string, path: string): Promise<void> {
 
 /** Home volume usage: measured with Berth's own tool, shown per workspace and per user, soft and hard limits. */
 describe('home volume usage and limits (real Docker)', () => {
+  let ctx: TestContext;
   let admin: ApiClient;
   let dev: ApiClient;
 
   beforeAll(async () => {
-    admin = await signIn(testAdmin.email, testAdmin.password);
-    ({ client: dev } = await createDeveloper(admin));
+    ctx = await TestContext.create();
+    admin = ctx.admin;
+    ({ client: dev } = await ctx.newUser());
   });
 
   it('refuses a soft limit above the hard one, naming the field', async () => {
@@ -52,16 +43,8 @@ describe('home volume usage and limits (real Docker)', () => {
   });
 
   it('shows usage per workspace and per user; over the soft limit warns, over the hard limit cannot start', async () => {
-    const templateId = (
-      (
-        await admin.post('/templates', {
-          name: uniqueName('home'),
-          spec: { image: 'berth/busybox:test', homeLimits: { softMb: 1, hardMb: 3 } },
-        })
-      ).body as { id: string }
-    ).id;
-    const id = ((await dev.post('/workspaces', { name: uniqueName('home'), templateId })).body as { id: string }).id;
-    await dev.waitForStatus(id, 'running');
+    const { id: templateId } = await ctx.newTemplate({ homeLimits: { softMb: 1, hardMb: 3 } }, { prefix: 'home' });
+    const { id } = await ctx.newWorkspace({ owner: dev, templateId, prefix: 'home', status: 'running' });
     const container = (await containersOf(id))[0]!.Id;
     await dockerExec(container, ['sh', '-c', 'dd if=/dev/zero of=$HOME/two bs=1024 count=2048 2>/dev/null']);
 

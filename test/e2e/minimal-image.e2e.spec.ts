@@ -1,14 +1,5 @@
 import WebSocket from 'ws';
-import {
-  ApiClient,
-  createDeveloper,
-  signIn,
-  testAdmin,
-  testBaseUrl,
-  testDocker,
-  uniqueName,
-  volumesOf,
-} from '#testing';
+import { ApiClient, TestContext, testBaseUrl, testDocker, volumesOf } from '#testing';
 
 /** Runs a shell command in a busybox container with the workspace's volume at /v (outside the workspace). */
 async function onVolume(volume: string, script: string): Promise<string> {
@@ -53,21 +44,20 @@ function refusedTerminal(workspaceId: string, token: string): Promise<{ status?:
  * binary (/tini) and nothing else — no shell, no coreutils, no /etc/passwd.
  */
 describe('a minimal image with one static binary (real Docker)', () => {
-  let admin: ApiClient;
+  let ctx: TestContext;
   let dev: ApiClient;
 
-  const template = async (spec: object): Promise<string> =>
-    ((await admin.post('/templates', { name: uniqueName('minimal'), spec })).body as { id: string }).id;
+  const template = async (spec: Record<string, unknown>): Promise<string> =>
+    (await ctx.newTemplate(spec, { prefix: 'minimal' })).id;
 
   beforeAll(async () => {
-    admin = await signIn(testAdmin.email, testAdmin.password);
-    ({ client: dev } = await createDeveloper(admin));
+    ctx = await TestContext.create();
+    ({ client: dev } = await ctx.newUser());
   });
 
   it('reaches running with a persistent home owned by the template user; its terminal fails clearly', async () => {
     const templateId = await template({ image: 'berth/static:test', user: '1234:2345', homePath: '/home/dev' });
-    const id = ((await dev.post('/workspaces', { name: uniqueName('static'), templateId })).body as { id: string }).id;
-    await dev.waitForStatus(id, 'running');
+    const { id } = await ctx.newWorkspace({ owner: dev, templateId, prefix: 'static', status: 'running' });
     const [volume] = await volumesOf(id);
     expect(await onVolume(volume!.Name, 'stat -c %u:%g /v; echo kept > /v/file')).toBe('1234:2345\n');
 
@@ -85,17 +75,13 @@ describe('a minimal image with one static binary (real Docker)', () => {
 
   it('fails the start naming what the template names but the image lacks: its command, its scripts’ sh', async () => {
     const noCommand = await template({ image: 'berth/static:test', command: ['/usr/bin/server', '--port', '80'] });
-    const a = (
-      (await dev.post('/workspaces', { name: uniqueName('nocmd'), templateId: noCommand })).body as { id: string }
-    ).id;
+    const { id: a } = await ctx.newWorkspace({ owner: dev, templateId: noCommand, prefix: 'nocmd' });
     expect((await dev.waitForStatus(a, 'failed')).lastError).toContain(
       "the template's command /usr/bin/server is not in the image",
     );
 
     const noShell = await template({ image: 'berth/static:test', startScript: 'echo hi' });
-    const b = (
-      (await dev.post('/workspaces', { name: uniqueName('nosh'), templateId: noShell })).body as { id: string }
-    ).id;
+    const { id: b } = await ctx.newWorkspace({ owner: dev, templateId: noShell, prefix: 'nosh' });
     expect((await dev.waitForStatus(b, 'failed')).lastError).toBe(
       "startScript needs sh to run, and the template's image has no sh",
     );

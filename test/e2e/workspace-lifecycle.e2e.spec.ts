@@ -11,6 +11,8 @@ import {
   waitFor,
 } from '#testing';
 import { testEnv } from '../setup/test-env.js';
+import { EDITOR_VOLUME } from '#domain';
+import { editorInstallDir } from '#runtime';
 
 /**
  * The walking skeleton, end to end over HTTP against the real API, worker, Postgres, Redis and
@@ -98,10 +100,15 @@ describe('workspace lifecycle (real Docker)', () => {
       HostIp: '127.0.0.1',
       HostPort: String(ports[0]!.hostPort),
     });
+    // VS Code in the browser, read-only, when this machine has built it (scripts/code-server.sh).
+    const editorMounts: unknown[] = editorInstallDir({ BERTH_CODE_SERVER_DIR: process.env.BERTH_CODE_SERVER_DIR })
+      ? [expect.objectContaining({ Type: 'volume', Name: EDITOR_VOLUME, Destination: '/.berth-editor', RW: false })]
+      : [];
     // In no particular order: the engine lists mounts as it keeps them.
     expect([...info.Mounts].sort((a, b) => a.Destination.localeCompare(b.Destination))).toEqual([
       // Berth's own static toolset, read-only (no host path: a volume the engine filled).
       expect.objectContaining({ Type: 'volume', Name: 'berth-tools-2', Destination: '/.berth', RW: false }),
+      ...editorMounts,
       expect.objectContaining({ Type: 'volume', Name: `berth-ws-${workspaceId}-home`, Destination: '/home/dev' }),
     ]);
     expect(Object.keys(info.NetworkSettings.Networks)).toEqual([testEnv().BERTH_WORKSPACE_NETWORK!]);

@@ -113,6 +113,10 @@ export const DOORS = {
   'HTTP {app origin shared: public}/*': pub('proxy'),
   'WS {app origin shared: public}/*': pub('proxy'),
   'PATCH /api/v1/workspaces/:id/ports/:port': signedIn('workspaces:write'),
+  // VS Code in the browser: whether it applies, and starting it (then its ticket, as for a port;
+  // the editor's origin is its port's, at the `owner` level always: it is a shell).
+  'GET /api/v1/workspaces/:id/editor': signedIn('workspaces:read'),
+  'POST /api/v1/workspaces/:id/editor': signedIn('workspaces:write', 'proxy'),
   // The path-based proxy of old only redirects to the ticket route above (which checks access).
   'HTTP /w/:id/ports/:port': pub('proxy'),
 

@@ -88,6 +88,12 @@ export const configSchema = z.object({
   BERTH_SSH_PORT: z.coerce.number().int().min(0).max(65535).default(2222),
   /** Where the SSH gateway listens: loopback unless configured. */
   BERTH_SSH_HOST: z.string().default('127.0.0.1'),
+  /**
+   * The code-server build for VS Code in the browser (scripts/code-server.sh), on the engine's
+   * machine; default `$BERTH_CACHE/code-server-<version>`. Without a finished build there, the
+   * portal says the editor is not installed instead of showing its button.
+   */
+  BERTH_CODE_SERVER_DIR: z.string().regex(/^\//, 'an absolute path').optional(),
 
   /** Bearer token that lets a scraper read /metrics from a non-loopback address (loopback needs none). */
   BERTH_METRICS_TOKEN: z.string().min(16).optional(),

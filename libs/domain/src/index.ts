@@ -18,3 +18,4 @@ export * from './quota.js';
 export * from './retention.js';
 export * from './ssh-public-key.js';
 export * from './trash.js';
+export * from './editor.js';

@@ -27,6 +27,7 @@ import {
 import { type StreamLimits } from './bounded-lines.js';
 import { sleep } from '#common';
 import { hardenedCreateOptions } from './hardening.js';
+import { editorInstallDir, editorMount, ensureEditorVolume } from './editor-mount.js';
 import { sealedBuild } from './sealed-builder.js';
 import { pullImage } from './image-puller.js';
 import { openTerminal, type TerminalRequest, type TerminalSession } from './terminal.js';
@@ -70,6 +71,7 @@ export class DockerDriver implements RuntimeDriver {
   private readonly docker = new Docker(engineOptions());
   private networkReady: Promise<void> | null = null;
   private toolsReady: Promise<void> | null = null;
+  private editorReady: Promise<void> | null = null;
 
   /** Caps on every stream read from the engine or a container (configurable). */
   private readonly limits: StreamLimits;
@@ -230,6 +232,12 @@ export class DockerDriver implements RuntimeDriver {
         this.labels(ws.workspaceId, ws.ownerId),
         this.config.BERTH_WORKSPACE_NETWORK,
       );
+      // VS Code in the browser, read-only, when this server has it (the API checks the image's libc).
+      const editorDir = editorInstallDir(this.config);
+      if (editorDir) {
+        await this.ensureEditor(editorDir);
+        options.HostConfig.Mounts.push(editorMount());
+      }
       try {
         await this.call('creating the container', { signal }, (abortSignal) =>
           // The cast: @types/dockerode wants every VolumeOptions field; the engine takes NoCopy alone.
@@ -575,6 +583,21 @@ export class DockerDriver implements RuntimeDriver {
       throw error;
     });
     return this.toolsReady;
+  }
+
+  private ensureEditor(dir: string): Promise<void> {
+    this.editorReady ??= this.call('binding the editor volume', {}, (abortSignal) =>
+      ensureEditorVolume(this.docker, dir, abortSignal),
+    ).then(
+      (bound) => {
+        if (bound !== dir) this.logger.warn(`the editor volume binds ${bound}, not ${dir}: remove it to rebind`);
+      },
+      (error: unknown) => {
+        this.editorReady = null;
+        throw error;
+      },
+    );
+    return this.editorReady;
   }
 
   private async fillToolsVolume(): Promise<void> {

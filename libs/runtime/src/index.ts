@@ -17,3 +17,4 @@ export * from './snapshots/snapshot-store.js';
 export * from './snapshots/local-snapshot-store.js';
 export * from './snapshots/s3-snapshot-store.js';
 export * from './snapshots/snapshot-store.module.js';
+export * from './editor-mount.js';

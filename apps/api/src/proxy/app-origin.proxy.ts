@@ -1,4 +1,4 @@
-import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import httpProxy from 'http-proxy';
@@ -12,9 +12,10 @@ import {
   toAuthenticatedUser,
 } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { BerthError, ErrorCode, minShare, notFound, type PortShare } from '#domain';
+import { BerthError, EDITOR_PORT, ErrorCode, minShare, notFound, type PortShare } from '#domain';
 import { UsersRepository, WorkspacesRepository } from '#persistence';
-import { WorkspaceAccessService } from '../access/workspace-access.service.js';
+import { type WorkspaceTarget, WorkspaceAccessService } from '../access/workspace-access.service.js';
+import { WorkspacePortAgents } from '../access/workspace-port.agent.js';
 import { UpgradeRouter } from '../access/upgrade.router.js';
 import {
   type AppAddress,
@@ -55,6 +56,7 @@ export class AppOriginProxy implements OnModuleInit {
     private readonly store: AppSessionsStore,
     private readonly audit: AuditService,
     private readonly upgrades: UpgradeRouter,
+    private readonly agents: WorkspacePortAgents,
   ) {
     this.domain = appsDomain(config);
     this.portal = portalUrl(config);
@@ -107,9 +109,9 @@ export class AppOriginProxy implements OnModuleInit {
     const workspace = await this.resolve(address);
     if (url.pathname === TICKET_PATH) return this.redeem(url.searchParams.get('t') ?? '', workspace.id, address, res);
     const user = await this.caller(req, workspace.id, address.port);
-    let target: string;
+    let upstream: Upstream;
     try {
-      target = await this.admit('HTTP', user, workspace.id, address.port);
+      upstream = await this.admit('HTTP', user, workspace.id, address.port);
     } catch (error) {
       // A browser with no app cookie yet: off to the portal's sign-in, which comes back through the
       // ticket route (scripts and fetches keep their 401).
@@ -124,7 +126,7 @@ export class AppOriginProxy implements OnModuleInit {
       return;
     }
     strip(req);
-    this.proxy.web(req, res, { target });
+    this.proxy.web(req, res, upstream);
   }
 
   async ws(req: IncomingMessage, socket: Duplex, head: Buffer, address: AppAddress): Promise<void> {
@@ -134,9 +136,9 @@ export class AppOriginProxy implements OnModuleInit {
       throw new BerthError(ErrorCode.Forbidden, `origin ${origin} may not open this WebSocket`, { refusal: 'origin' });
     const workspace = await this.resolve(address);
     const user = await this.caller(req, workspace.id, address.port);
-    const target = await this.admit('WS', user, workspace.id, address.port);
+    const upstream = await this.admit('WS', user, workspace.id, address.port);
     strip(req);
-    this.proxy.ws(req, socket, head, { target });
+    this.proxy.ws(req, socket, head, upstream);
   }
 
   private async redeem(ticket: string, workspaceId: string, address: AppAddress, res: ServerResponse): Promise<void> {
@@ -185,22 +187,26 @@ export class AppOriginProxy implements OnModuleInit {
 
   /**
    * The door of the port's share level (capped by the template's maximum) decides; at `owner`,
-   * only the owner and admins get past it (anyone else: not found). Answers the upstream URL.
+   * only the owner and admins get past it (anyone else: not found). Answers where the request
+   * goes: the published port, or for the editor (published nowhere, on the workspace's loopback)
+   * an agent that dials it through the relay.
    */
   private async admit(
     transport: 'HTTP' | 'WS',
     user: AuthenticatedUser | null,
     workspaceId: string,
     port: number,
-  ): Promise<string> {
+  ): Promise<Upstream> {
     const target = await this.access.runningWorkspace(workspaceId);
-    const level = effectiveShare(target.portShares[String(port)], target.maxPortShare);
+    const level = shareOf(target, port);
     authorizeDoor(DOORS[DOOR_BY_SHARE[transport][level]], user);
     if (level === 'owner' && !(user && mayReachWorkspaceOf(user, target.ownerId))) throw notFound('app');
     const published = target.ports.find((p) => p.port === port);
-    if (!published) throw new BerthError(ErrorCode.NotFound, `the template publishes no port ${port}`);
+    if (!published && port !== EDITOR_PORT)
+      throw new BerthError(ErrorCode.NotFound, `the template publishes no port ${port}`);
     this.access.recordActivity(workspaceId);
-    return `http://127.0.0.1:${published.hostPort}`;
+    if (published) return { target: `http://127.0.0.1:${published.hostPort}` };
+    return { target: `http://127.0.0.1:${port}`, agent: this.agents.agentFor(workspaceId, port, target.user) };
   }
 }
 
@@ -218,6 +224,24 @@ const DOOR_BY_SHARE = {
 } as const;
 
 export const effectiveShare = (set: PortShare | undefined, max: PortShare): PortShare => minShare(set ?? 'owner', max);
+
+/**
+ * A port's level. The editor's port (unless the template publishes that number itself) is always
+ * `owner`: VS Code is a shell, so only the owner and admins get past its door.
+ */
+export const shareOf = (
+  target: Pick<WorkspaceTarget, 'ports' | 'portShares' | 'maxPortShare'>,
+  port: number,
+): PortShare =>
+  port === EDITOR_PORT && !target.ports.some((p) => p.port === port)
+    ? 'owner'
+    : effectiveShare(target.portShares[String(port)], target.maxPortShare);
+
+/** Where a proxied request goes: a URL, and for ports nothing publishes, the agent that dials them. */
+interface Upstream {
+  target: string;
+  agent?: Agent;
+}
 
 /** What the app must never see: Berth's cookies, the CSRF header, the caller's credentials. */
 function strip(req: IncomingMessage): void {

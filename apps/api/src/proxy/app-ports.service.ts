@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { mayReachWorkspaceOf, type AuthenticatedUser } from '#auth';
-import { BerthError, ErrorCode, invalid, notFound, PORT_SHARES, type PortShare } from '#domain';
+import { BerthError, EDITOR_PORT, ErrorCode, invalid, notFound, PORT_SHARES, type PortShare } from '#domain';
 import { WorkspacesRepository } from '#persistence';
 import { AuditService } from '../audit/audit.service.js';
 import { WorkspaceAccessService } from '../access/workspace-access.service.js';
-import { AppOriginProxy, effectiveShare, TICKET_PATH } from './app-origin.proxy.js';
+import { AppOriginProxy, shareOf, TICKET_PATH } from './app-origin.proxy.js';
 import { AppSessionsStore } from './app-sessions.store.js';
 
 @Injectable()
@@ -20,9 +20,9 @@ export class AppPortsService {
   /** A ticket for the owner and admins, or for anyone signed in when the port is shared. */
   async ticketUrl(user: AuthenticatedUser, workspaceId: string, port: number, path: string): Promise<string> {
     const target = await this.access.runningWorkspace(workspaceId);
-    const level = effectiveShare(target.portShares[String(port)], target.maxPortShare);
+    const level = shareOf(target, port);
     if (level === 'owner' && !mayReachWorkspaceOf(user, target.ownerId)) throw notFound('workspace');
-    if (!target.ports.some((p) => p.port === port))
+    if (!target.ports.some((p) => p.port === port) && port !== EDITOR_PORT)
       throw new BerthError(ErrorCode.NotFound, `the template publishes no port ${port}`);
     const safePath = path.startsWith('/') && !path.startsWith('//') ? path : '/';
     const ticket = await this.store.issueTicket({ userId: user.id, workspaceId, port, path: safePath });

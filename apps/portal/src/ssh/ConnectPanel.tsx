@@ -2,17 +2,30 @@ import { api } from '../api/client';
 import type { SshSettings } from '../api/types';
 import { Link } from '../lib/router';
 import { useAsync } from '../lib/use-async';
+import { OpenInEditor } from './OpenInEditor';
 
 /** The gateway listens on a wildcard address: show the host the portal was reached at. */
 const displayHost = (host: string): string => (host === '0.0.0.0' || host === '::' ? window.location.hostname : host);
 
-/** How to reach this workspace from a terminal or an editor: the ssh command and `berth config-ssh`. */
-export function ConnectPanel({ workspaceName }: { workspaceName: string }) {
+/**
+ * How to reach this workspace from a terminal or an editor: VS Code in the browser (where the
+ * image can run it), the ssh command and `berth config-ssh`.
+ */
+export function ConnectPanel({
+  workspaceId,
+  workspaceName,
+  running,
+}: {
+  workspaceId: string;
+  workspaceName: string;
+  running: boolean;
+}) {
   const settings = useAsync((signal) => api.get<SshSettings>('/users/me/ssh-settings', signal), []);
   const gateway = settings.data?.gateway;
   return (
     <section className="panel" id="connect" aria-labelledby="connect-title">
       <h2 id="connect-title">Connect</h2>
+      <OpenInEditor workspaceId={workspaceId} running={running} />
       <p className="muted">
         With one of your <Link href="/ssh-keys">SSH keys</Link>:
       </p>

@@ -180,7 +180,7 @@ export function WorkspaceDetailPage({ id }: { id: string }) {
         <BuildLog lines={latest.lines} />
       </section>
 
-      <ConnectPanel workspaceName={w.name} />
+      <ConnectPanel workspaceId={w.id} workspaceName={w.name} running={w.status === 'running'} />
 
       <section className="panel" id="terminal" aria-labelledby="terminal-title">
         <h2 id="terminal-title">Terminal</h2>
