@@ -19,6 +19,8 @@ node dist/bench/side-by-side/main.js || exit 1
 node dist/bench/workspace-start.bench.js || exit 1
 node dist/bench/exec-flood.bench.js || exit 1
 node dist/bench/home-usage.bench.js || exit 1
+# Snapshot and restore throughput of a 500 MB home (bench/home-data.bench.ts).
+node dist/bench/home-data.bench.js || exit 1
 # Time from `ssh` to the shell prompt through the built-in gateway (running and stopped workspaces).
 node dist/bench/ssh-connect.bench.js || exit 1
 # Time from "Open in VS Code" to the editor's first HTTP 200 (cold and warm), with the machine's build.

@@ -86,12 +86,12 @@ describe('portal: developer journey (real Chromium)', () => {
     await screenshot(page, 'workspaces-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
 
-    // Delete, with a confirmation that names the home volume.
+    // Delete, with a confirmation that says how long the home volume is kept in the trash.
     await card.getByRole('button', { name: 'Delete' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByText('home volume will be deleted').waitFor();
+    await dialog.getByText(/kept for \d/).waitFor();
     await screenshot(page, 'delete-confirmation');
-    await dialog.getByRole('button', { name: 'Delete workspace and home volume' }).click();
+    await dialog.getByRole('button', { name: 'Delete workspace', exact: true }).click();
     await card.waitFor({ state: 'detached', timeout: 90_000 });
     const dev1 = await signIn(dev.email, dev.password);
     await dev1.waitForGone(workspaceId);

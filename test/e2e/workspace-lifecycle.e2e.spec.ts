@@ -272,13 +272,14 @@ describe('workspace lifecycle (real Docker)', () => {
     await alice.waitForGone(id);
   });
 
-  it('deletes the workspace: container and volume removed, then GET answers 404', async () => {
+  it('deletes the workspace: container removed, volume kept in the trash, then GET answers 404', async () => {
     const res = await alice.delete(`/workspaces/${workspaceId}`);
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ build: { kind: 'delete' } });
     await alice.waitForGone(workspaceId);
     expect(await containersOf(workspaceId)).toHaveLength(0);
-    expect(await volumesOf(workspaceId)).toHaveLength(0);
+    // Only a purge or the trash's expiry removes a volume (test/e2e/trash.e2e.spec.ts).
+    expect(await volumesOf(workspaceId)).toHaveLength(1);
     // The name is free again.
     const again = await alice.post('/workspaces', { name: 'main', templateId });
     expect(again.status).toBe(202);

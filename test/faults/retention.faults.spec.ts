@@ -16,7 +16,7 @@ import { testEnv } from '../setup/test-env.js';
 
 /**
  * Retention with seconds for days: a stopped workspace nobody uses turns dormant (with warnings),
- * starting it ends the dormancy and keeps its home, and left alone it is deleted with its volume
+ * starting it ends the dormancy and keeps its home, and left alone it is deleted (its volume to the trash)
  * after the grace period, through the ordinary delete transition. Real API, worker and Docker.
  */
 describe('faults: retention (dormant workspaces)', () => {
@@ -75,7 +75,7 @@ describe('faults: retention (dormant workspaces)', () => {
     await db.end();
   });
 
-  it('dormant when unused, start clears it and the home is intact; left alone again it is deleted with its volume, saying why', async () => {
+  it('dormant when unused, start clears it and the home is intact; left alone again it is deleted into the trash, saying why', async () => {
     const id = await create(deleting);
     await dockerExec((await containersOf(id))[0]!.Id, ['sh', '-c', 'echo kept > ~/kept']);
     await stop(id);
@@ -106,7 +106,8 @@ describe('faults: retention (dormant workspaces)', () => {
     const again = await waitDormant(id);
     await dev.waitForGone(id, 30_000);
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(again.deletesAt!));
-    expect(await volumesOf(id)).toHaveLength(0);
+    // Deleted into the trash: the volume stays until the trash expires (BERTH_TRASH_DAYS).
+    expect(await volumesOf(id)).toHaveLength(1);
     expect(await containersOf(id)).toHaveLength(0);
     const { rows } = await db.query<{
       kind: string;

@@ -22,6 +22,7 @@ import { TokensModule } from './tokens/tokens.module.js';
 import { SshModule } from './ssh/ssh.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WorkspacesModule } from './workspaces/workspaces.module.js';
+import { VolumesModule } from './volumes/volumes.module.js';
 
 /** Each folder brings its own module; docs/architecture.md has the map and the import rules. */
 @Module({
@@ -39,6 +40,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module.js';
     TokensModule,
     TemplatesModule,
     WorkspacesModule,
+    VolumesModule,
     HealthModule,
     MetricsModule,
     AdminModule,

@@ -16,6 +16,7 @@ import { CreateWorkspacePage } from './workspaces/CreateWorkspacePage';
 import { WorkspaceDetailPage } from './workspaces/WorkspaceDetailPage';
 import { WorkspacesPage } from './workspaces/WorkspacesPage';
 import { SshKeysPage } from './ssh/SshKeysPage';
+import { TrashPage } from './workspaces/TrashPage';
 
 export function App() {
   const { state } = useSession();
@@ -47,6 +48,7 @@ function Routes() {
   if (path === '/workspaces/new') return <CreateWorkspacePage key="new" preselect={query.get('template')} />;
   if ((m = match('/workspaces/:id', path))) return <WorkspaceDetailPage key={m.id} id={m.id ?? ''} />;
   if (path === '/ssh-keys') return <SshKeysPage />;
+  if (path === '/trash') return <TrashPage />;
   if (path === '/admin/templates') return admin(<TemplatesPage />);
   if (path === '/admin/templates/new') return admin(<NewTemplatePage />);
   if ((m = match('/admin/templates/:id', path))) return admin(<TemplateDetailPage key={m.id} id={m.id ?? ''} />);

@@ -3,7 +3,9 @@ import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule, loadConfig, loggerOptions } from '#config';
 import { PersistenceModule } from '#persistence';
 import { QueueModule } from '#queue';
-import { RuntimeModule } from '#runtime';
+import { RuntimeModule, SnapshotStoreModule } from '#runtime';
+import { SnapshotService } from './snapshots/snapshot.service.js';
+import { SnapshotProcessor } from './processors/snapshot.processor.js';
 
 import { WorkspaceLifecycleService } from './lifecycle/workspace-lifecycle.service.js';
 import { WorkspaceLifecycleProcessor } from './processors/workspace-lifecycle.processor.js';
@@ -16,6 +18,8 @@ import { SystemTransitions } from './common/system-transitions.js';
 import { RetentionService } from './retention/retention.service.js';
 import { WorkerMetricsService } from './metrics/worker-metrics.service.js';
 import { HomeUsageService } from './home-usage/home-usage.service.js';
+import { TrashPurger } from './trash/trash-purger.js';
+import { TrashRetentionService } from './trash/trash-retention.service.js';
 
 /** The worker's services; docs/architecture.md follows one build from the queue to the engine. */
 @Module({
@@ -24,6 +28,7 @@ import { HomeUsageService } from './home-usage/home-usage.service.js';
     ConfigModule,
     PersistenceModule,
     RuntimeModule.forRoot(loadConfig()),
+    SnapshotStoreModule,
     QueueModule.register('worker'),
   ],
   providers: [
@@ -38,6 +43,10 @@ import { HomeUsageService } from './home-usage/home-usage.service.js';
     RetentionService,
     WorkerMetricsService,
     HomeUsageService,
+    TrashPurger,
+    TrashRetentionService,
+    SnapshotService,
+    SnapshotProcessor,
   ],
 })
 export class WorkerModule {}

@@ -87,6 +87,8 @@ export const DOORS = {
   'POST /api/v1/workspaces/:id/update': signedIn('workspaces:write'),
   'POST /api/v1/workspaces/:id/activity': signedIn('workspaces:write'),
   'POST /api/v1/workspaces/:id/recover': signedIn('workspaces:write'),
+  // Handing a workspace to another user is an admin's decision.
+  'POST /api/v1/workspaces/:id/transfer': admin('users:write'),
   'GET /api/v1/workspaces/:id/stats': signedIn('workspaces:read'),
   'GET /api/v1/workspaces/:id/builds': signedIn('workspaces:read'),
   'GET /api/v1/workspaces/:id/builds/:buildId': signedIn('workspaces:read'),
@@ -119,9 +121,25 @@ export const DOORS = {
   // The path-based proxy of old only redirects to the ticket route above (which checks access).
   'HTTP /w/:id/ports/:port': pub('proxy'),
 
+  // Snapshots of a workspace's home (owner, or an admin); restore is a transition.
+  'POST /api/v1/workspaces/:id/snapshots': signedIn('workspaces:write'),
+  'GET /api/v1/workspaces/:id/snapshots': signedIn('workspaces:read'),
+  'GET /api/v1/workspaces/:id/snapshots/:snapshotId': signedIn('workspaces:read'),
+  'POST /api/v1/workspaces/:id/snapshots/:snapshotId/restore': signedIn('workspaces:write'),
+  'DELETE /api/v1/workspaces/:id/snapshots/:snapshotId': signedIn('workspaces:write'),
+
+  // The trash of deleted workspaces (owner, or an admin): list, restore, purge.
+  'GET /api/v1/trash': signedIn('workspaces:read'),
+  'POST /api/v1/trash/:workspaceId/restore': signedIn('workspaces:write'),
+  'DELETE /api/v1/trash/:workspaceId': signedIn('workspaces:write'),
+
   // Admin pages.
   'GET /api/v1/audit': admin('audit:read'),
   'GET /api/v1/admin/system': admin('audit:read'),
+  // The volume inventory: every home volume with orphans; adopt and report never delete.
+  'GET /api/v1/admin/volumes': admin('audit:read'),
+  'POST /api/v1/admin/volumes/:workspaceId/adopt': admin('all'),
+  'POST /api/v1/admin/volumes/:workspaceId/report': admin('all'),
   'GET /api/v1/admin/queues/:queue/jobs': admin('audit:read'),
   'POST /api/v1/admin/queues/:queue/jobs/:id/retry': admin('all'),
   'DELETE /api/v1/admin/queues/:queue/jobs/:id': admin('all'),

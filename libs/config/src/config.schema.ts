@@ -156,6 +156,21 @@ export const configSchema = z.object({
   BERTH_QUOTA_MAX_CPUS: z.coerce.number().min(0).default(8),
   BERTH_QUOTA_MAX_MEMORY_MB: z.coerce.number().int().min(0).default(16384),
 
+  /** How long a deleted workspace's home volume stays in the trash before it is purged (fractions allowed). */
+  BERTH_TRASH_DAYS: z.coerce.number().min(0).default(7),
+  /**
+   * Where snapshots are kept: a local folder (default `<BERTH_DATA_DIR>/snapshots`) or an
+   * S3-compatible bucket, `s3://<bucket>[/<prefix>]` with BERTH_S3_ENDPOINT and AWS-style keys.
+   */
+  BERTH_SNAPSHOT_STORE: z.string().optional(),
+  /** The S3-compatible endpoint (path-style requests), e.g. https://s3.eu-west-1.amazonaws.com or http://127.0.0.1:9000. */
+  BERTH_S3_ENDPOINT: z.string().url().optional(),
+  BERTH_S3_REGION: z.string().default('us-east-1'),
+  BERTH_S3_ACCESS_KEY_ID: z.string().optional(),
+  BERTH_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Per-user snapshot storage (compressed bytes, in MiB) when an admin has set no override. */
+  BERTH_QUOTA_SNAPSHOT_MB: z.coerce.number().int().min(0).default(10_240),
+
   /** OpenID Connect single sign-on; enabled when the issuer is set. */
   BERTH_OIDC_ISSUER: z.string().url().optional(),
   BERTH_OIDC_CLIENT_ID: z.string().optional(),

@@ -18,6 +18,8 @@ export interface User {
   quotaMaxRunning: number | null;
   quotaMaxCpus: number | null;
   quotaMaxMemoryMb: number | null;
+  /** Snapshot storage (compressed MiB); null: BERTH_QUOTA_SNAPSHOT_MB. */
+  quotaMaxSnapshotMb: number | null;
   /** What the SSH gateway does with a stopped workspace: start it (true) or refuse with a message. */
   sshStartsStopped: boolean;
   createdAt: Date;

@@ -17,4 +17,5 @@ export * from './quota.js';
 export * from './retention.js';
 export * from './ssh-public-key.js';
 export * from './page-cursor.js';
+export * from './trash.js';
 export * from './editor.js';

@@ -17,3 +17,12 @@ export interface TemplateJobData {
 }
 
 export const templateJobId = (versionId: string): string => `version-${versionId}`;
+
+/** Snapshots of home volumes, one job per snapshot. */
+export const SNAPSHOT_QUEUE = 'home-snapshots';
+
+export interface SnapshotJobData {
+  snapshotId: string;
+}
+
+export const snapshotJobId = (snapshotId: string): string => `snapshot-${snapshotId}`;

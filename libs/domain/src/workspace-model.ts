@@ -70,6 +70,10 @@ export interface Workspace {
   homeUsageBytes: number | null;
   homeUsageMeasuredAt: Date | null;
   homeLimitState: HomeLimitState | null;
+  /** Trash: kept until then unless restored; a purge asked for; the volume removed (README "Your data"). */
+  trashExpiresAt: Date | null;
+  purgeRequestedAt: Date | null;
+  purgedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -87,6 +91,8 @@ export interface Build {
   heartbeatAt: Date | null;
   stages: BuildStages;
   reinitialize: boolean;
+  /** restore: the snapshot put into the home; a clone's first start: the snapshot its home begins with. */
+  snapshotId: string | null;
   cancelRequestedAt: Date | null;
   cancelRequestedById: string | null;
   /** Why Berth itself asked for this transition (idle stop, retention delete); null when a person did. */

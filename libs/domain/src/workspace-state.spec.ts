@@ -16,6 +16,7 @@ describe('workspace state machine', () => {
     rebuild: ['running', 'stopped', 'failed'],
     update: ['running', 'stopped', 'failed'],
     delete: ['pending', 'running', 'stopped', 'failed'],
+    restore: ['running', 'stopped', 'failed'],
   };
 
   for (const kind of TRANSITION_KINDS) {
@@ -49,6 +50,7 @@ describe('workspace state machine', () => {
       ['rebuild', 'stopping', 'running', 'running'],
       ['update', 'stopping', 'running', 'running'],
       ['delete', 'deleting', 'deleted', 'deleted'],
+      ['restore', 'stopping', 'running', 'running'],
     ]);
   });
 });

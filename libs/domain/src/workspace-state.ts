@@ -15,7 +15,7 @@ export const WORKSPACE_STATUSES = [
 ] as const;
 export type WorkspaceStatus = (typeof WORKSPACE_STATUSES)[number];
 
-export const TRANSITION_KINDS = ['start', 'stop', 'restart', 'rebuild', 'update', 'delete'] as const;
+export const TRANSITION_KINDS = ['start', 'stop', 'restart', 'rebuild', 'update', 'delete', 'restore'] as const;
 export type TransitionKind = (typeof TRANSITION_KINDS)[number];
 
 /** What a workspace should be doing; the reconciler compares the engine against it. */
@@ -42,6 +42,8 @@ const RULES: Record<TransitionKind, TransitionRule> = {
   rebuild: { from: ['running', 'stopped', 'failed'], requested: 'stopping', success: 'running', desired: 'running' },
   // Rebuild onto the promoted template version (the API refuses it when already there).
   update: { from: ['running', 'stopped', 'failed'], requested: 'stopping', success: 'running', desired: 'running' },
+  // Replaces the home with a snapshot (the current home snapshotted first), then starts it again.
+  restore: { from: ['running', 'stopped', 'failed'], requested: 'stopping', success: 'running', desired: 'running' },
   delete: {
     from: ['pending', 'running', 'stopped', 'failed'],
     requested: 'deleting',

@@ -34,6 +34,8 @@ export interface TransitionRequest {
   unusedSince?: Date;
   /** Run the template's initScript again (rebuild/update only). */
   reinitialize?: boolean;
+  /** The snapshot a restore (or a clone's first start) puts into the home. */
+  snapshotId?: string;
   /** Status the workspace shows as soon as the request is accepted. */
   requestedStatus: WorkspaceStatus;
   desiredState: DesiredState;

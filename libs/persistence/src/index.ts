@@ -14,3 +14,6 @@ export * from './database-errors.js';
 export * from './ssh-keys.repository.js';
 export * from './credential-changes.js';
 export * from './idempotency-keys.repository.js';
+export * from './trash.repository.js';
+export * from './snapshots.repository.js';
+export * from './inventory.repository.js';

@@ -12,6 +12,9 @@ import { QuotasRepository } from './quotas.repository.js';
 import { SshKeysRepository } from './ssh-keys.repository.js';
 import { CredentialChanges } from './credential-changes.js';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository.js';
+import { TrashRepository } from './trash.repository.js';
+import { SnapshotsRepository } from './snapshots.repository.js';
+import { InventoryRepository } from './inventory.repository.js';
 
 const repositories = [
   PrismaService,
@@ -27,6 +30,9 @@ const repositories = [
   QuotasRepository,
   SshKeysRepository,
   IdempotencyKeysRepository,
+  TrashRepository,
+  SnapshotsRepository,
+  InventoryRepository,
 ];
 
 @Global()

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { desiredStateSchema, resolvedParametersSchema, type JsonValue } from '#domain';
+import { conflict, desiredStateSchema, resolvedParametersSchema, type JsonValue } from '#domain';
 import type * as rows from './generated/client.js';
 import { maybe, toUser, toWorkspace } from './mappers.js';
 import { PrismaService } from './prisma.service.js';
@@ -24,6 +24,13 @@ export interface QuotaScope {
   createWorkspace(data: NewWorkspace): Promise<WorkspaceRecord>;
   /** BuildsRepository's transition insert, inside the lock's transaction. */
   createTransition(req: TransitionRequest): Promise<BuildRecord>;
+  /**
+   * Brings a trashed workspace back, stopped (false: it left the trash meanwhile). Throws a unique
+   * violation when the owner has a live workspace of its name again.
+   */
+  restoreTrashed(id: string, now?: Date): Promise<boolean>;
+  /** Moves a live workspace and its snapshots to the lock's owner; throws a unique violation on a name clash. */
+  transferWorkspace(id: string, fromOwnerId: string, toOwnerId: string): Promise<void>;
 }
 
 /**
@@ -95,6 +102,37 @@ function scopeOf(tx: Tx, ownerId: string): QuotaScope {
     createWorkspace: async (data) =>
       toWorkspace(await tx.workspace.create({ data: { ...data, status: 'pending', desiredState: 'running' } })),
     createTransition: (req) => insertTransition(tx, req),
+    transferWorkspace: async (id, fromOwnerId, toOwnerId) => {
+      const { count } = await tx.workspace.updateMany({
+        where: { id, ownerId: fromOwnerId, deletedAt: null },
+        data: { ownerId: toOwnerId },
+      });
+      if (count !== 1) throw conflict('the workspace changed meanwhile; try again');
+      await tx.snapshot.updateMany({ where: { workspaceId: id }, data: { ownerId: toOwnerId } });
+    },
+    restoreTrashed: async (id, now = new Date()) => {
+      const { count } = await tx.workspace.updateMany({
+        where: {
+          id,
+          ownerId,
+          deletedAt: { not: null },
+          purgedAt: null,
+          purgeRequestedAt: null,
+          trashExpiresAt: { gt: now },
+        },
+        data: {
+          deletedAt: null,
+          trashExpiresAt: null,
+          status: 'stopped',
+          desiredState: 'stopped',
+          lastError: null,
+          ports: [],
+          dormantAt: null,
+          deletesAt: null,
+        },
+      });
+      return count === 1;
+    },
   };
 }
 

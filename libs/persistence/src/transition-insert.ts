@@ -43,6 +43,7 @@ export async function insertTransition(
       requestedById: req.requestedById,
       reinitialize: req.reinitialize ?? false,
       reason: req.reason ?? null,
+      snapshotId: req.snapshotId ?? null,
     },
   });
   // Using a workspace again (start, rebuild, update…) ends its dormancy: this is the one place every

@@ -29,6 +29,7 @@ export type WorkspaceChanges = Partial<
     | 'ports'
     | 'templateVersion'
     | 'stopReason'
+    | 'purgeRequestedAt'
     | 'dormantAt'
     | 'deletesAt'
     | 'initializedAt'

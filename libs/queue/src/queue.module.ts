@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { BERTH_CONFIG, redisKeyPrefix, type BerthConfig } from '#config';
-import { TEMPLATE_QUEUE, WORKSPACE_QUEUE } from '#domain';
+import { SNAPSHOT_QUEUE, TEMPLATE_QUEUE, WORKSPACE_QUEUE } from '#domain';
+import { SnapshotJobsProducer } from './snapshot-jobs.producer.js';
 import { TemplateBuildsProducer } from './template-builds.producer.js';
 import { redisConnection } from './redis-connection.js';
 import { WorkspaceJobsProducer } from './workspace-jobs.producer.js';
@@ -22,18 +23,20 @@ export class QueueModule {
             prefix: redisKeyPrefix(config),
           }),
         }),
-        BullModule.registerQueue({ name: WORKSPACE_QUEUE }, { name: TEMPLATE_QUEUE }),
+        BullModule.registerQueue({ name: WORKSPACE_QUEUE }, { name: TEMPLATE_QUEUE }, { name: SNAPSHOT_QUEUE }),
       ],
       providers: [
         WorkspaceJobsProducer,
         TransitionBuilder,
         TemplateBuildsProducer,
+        SnapshotJobsProducer,
         role === 'worker' ? WorkspaceEventsPublisher : WorkspaceEventsSubscriber,
       ],
       exports: [
         WorkspaceJobsProducer,
         TransitionBuilder,
         TemplateBuildsProducer,
+        SnapshotJobsProducer,
         BullModule,
         role === 'worker' ? WorkspaceEventsPublisher : WorkspaceEventsSubscriber,
       ],

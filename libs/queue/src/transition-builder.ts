@@ -27,6 +27,8 @@ export interface TransitionOrder {
   checks?: Pick<TransitionRequest, 'allowedFrom' | 'dueForDeletionBy' | 'unusedSince'>;
   /** A new workspace's first start: it shows `pending` until the worker takes it. */
   firstStart?: boolean;
+  /** restore: the snapshot put into the home; a clone's first start: the snapshot its home begins with. */
+  snapshotId?: string;
 }
 
 /** A transition carried out at once, in the caller's process (recover), rather than by the worker. */
@@ -47,6 +49,7 @@ const AUDIT_ACTION: Record<TransitionKind, string> = {
   rebuild: 'workspaces.rebuild',
   update: 'workspaces.update',
   delete: 'workspaces.remove',
+  restore: 'snapshots.restore',
 };
 
 /**
@@ -77,6 +80,7 @@ export class TransitionBuilder {
       requestedById: 'userId' in order.by ? order.by.userId : null,
       ...('system' in order.by ? { reason: order.by.system } : {}),
       ...(order.reinitialize ? { reinitialize: true } : {}),
+      ...(order.snapshotId ? { snapshotId: order.snapshotId } : {}),
       requestedStatus: order.firstStart ? 'pending' : rule.requested,
       desiredState: rule.desired,
       allowedFrom: rule.from,

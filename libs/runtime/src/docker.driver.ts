@@ -9,6 +9,7 @@ import { BerthError, CAPABILITY_ALLOWLIST, ErrorCode } from '#domain';
 import {
   LABEL_INSTANCE,
   LABEL_MANAGED,
+  LABEL_OWNER,
   LABEL_ROLE,
   LABEL_WORKSPACE,
   ROLE_BUILD_STEP,
@@ -37,18 +38,24 @@ import { prepareVolumeOwner, programExists } from './volume-preparer.js';
 import { measureVolumes } from './volume-usage.js';
 import { dialTcp, execAsStream, type PortConnectRequest } from './port-connection.js';
 import { tcpRelayCommand } from './tcp-relay.js';
+import { openHomeArchive, replaceHomeContent, ROLE_HOME_ARCHIVE } from './home-archive.js';
+import { type Readable } from 'node:stream';
 import {
   type ContainerState,
   type ExecRequest,
   type ImageBuildRequest,
   type ImageInfo,
   type RuntimeWorkspace,
+  type ManagedVolume,
   type LogSink,
   type PublishedPort,
   type RuntimeDriver,
   type RuntimeInfo,
   type WorkspaceRuntimeSpec,
 } from './runtime.driver.js';
+
+/** On snapshot and restore helpers: whose home they read or write (never the workspace label itself). */
+const LABEL_ARCHIVE_OF = 'berth.archive.of';
 
 /** `docker stop` waits this long for the init process before killing; its request lasts as long. */
 const STOP_GRACE_SECONDS = 10;
@@ -391,6 +398,72 @@ export class DockerDriver implements RuntimeDriver {
     );
   }
 
+  async openHomeArchive(
+    workspaceId: string,
+    signal?: AbortSignal,
+  ): Promise<{ stream: Readable; close: () => Promise<void> }> {
+    await this.ensureTools();
+    await this.removeArchiveHelpers(workspaceId, signal);
+    return this.call('reading the home volume', { signal }, (abortSignal) =>
+      openHomeArchive(this.docker, workspaceId, this.archiveLabels(workspaceId), abortSignal),
+    );
+  }
+
+  async replaceHome(workspaceId: string, archive: Readable, signal?: AbortSignal): Promise<void> {
+    await this.ensureTools();
+    await this.removeArchiveHelpers(workspaceId, signal);
+    // Unpacking a large home takes longer than one ordinary engine call: bounded by the stage instead.
+    await engineCall(
+      'writing the home volume',
+      this.config.BERTH_STAGE_TIMEOUT_MS,
+      { signal, operation: 'writing the home volume' },
+      (abortSignal) =>
+        replaceHomeContent(this.docker, workspaceId, archive, this.archiveLabels(workspaceId), abortSignal),
+    );
+  }
+
+  async pauseContainer(workspaceId: string, signal?: AbortSignal): Promise<boolean> {
+    const found = await this.findContainer(workspaceId, signal);
+    if (!found?.running) return false;
+    await this.call('pausing the container', { signal }, (abortSignal) =>
+      this.docker.getContainer(found.id).pause({ abortSignal }),
+    );
+    return true;
+  }
+
+  async unpauseContainer(workspaceId: string): Promise<void> {
+    const found = await this.findContainer(workspaceId);
+    if (!found) return;
+    try {
+      await this.call('unpausing the container', {}, (abortSignal) =>
+        this.docker.getContainer(found.id).unpause({ abortSignal }),
+      );
+    } catch (error) {
+      // 409 "is not paused": someone (a stop, a restart) got there first; nothing is left frozen.
+      if (statusCodeOf(error) !== 409) throw error;
+    }
+  }
+
+  /**
+   * Archive helpers carry the instance and a workspace-archive label, not the workspace label, so
+   * the reconciler does not take a never-started helper for a leftover while it is being read.
+   */
+  private archiveLabels(workspaceId: string): Record<string, string> {
+    return { [LABEL_INSTANCE]: this.config.BERTH_INSTANCE, [LABEL_ARCHIVE_OF]: workspaceId };
+  }
+
+  /** A helper a crashed snapshot or restore left behind goes first. */
+  private async removeArchiveHelpers(workspaceId: string, signal?: AbortSignal): Promise<void> {
+    const leftovers = await this.call('listing archive helpers', { signal }, (abortSignal) =>
+      this.docker.listContainers({
+        all: true,
+        filters: { label: [`${LABEL_ARCHIVE_OF}=${workspaceId}`, `${LABEL_ROLE}=${ROLE_HOME_ARCHIVE}`] },
+        abortSignal,
+      }),
+    );
+    for (const helper of leftovers) await this.removeContainerById(helper.Id, signal);
+  }
+
   async hasProgram(workspaceId: string, program: string, signal?: AbortSignal): Promise<boolean> {
     const id = await this.runningContainerId(workspaceId);
     return this.call(`looking for ${program}`, { signal }, (abortSignal) =>
@@ -479,6 +552,21 @@ export class DockerDriver implements RuntimeDriver {
     return found.flatMap((info) => {
       const id = info.Labels[LABEL_WORKSPACE];
       return id ? [{ workspaceId: id, isInstance: info.Names.includes(`/${containerName(id)}`), info }] : [];
+    });
+  }
+
+  async inventoryVolumes(): Promise<ManagedVolume[]> {
+    const { Volumes } = await this.call('listing volumes', {}, (abortSignal) =>
+      this.docker.listVolumes({
+        filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_INSTANCE}=${this.config.BERTH_INSTANCE}`] },
+        abortSignal,
+      }),
+    );
+    return (Volumes ?? []).flatMap((v) => {
+      const workspaceId = v.Labels[LABEL_WORKSPACE];
+      if (!workspaceId) return [];
+      const createdAt = (v as { CreatedAt?: string }).CreatedAt ?? null;
+      return [{ name: v.Name, workspaceId, ownerLabel: v.Labels[LABEL_OWNER] ?? null, createdAt }];
     });
   }
 

@@ -1,4 +1,4 @@
-import { type Duplex } from 'node:stream';
+import { type Duplex, type Readable } from 'node:stream';
 import { type InteractiveExec, type InteractiveExecRequest } from './interactive-exec.js';
 import { type PortConnectRequest } from './port-connection.js';
 import { type TemplateSpec } from '#domain';
@@ -50,6 +50,15 @@ export interface RuntimeWorkspace {
   } | null;
   /** One-shot objects of a step a crash cut short (never the volume): removeLeftovers clears them. */
   leftovers: number;
+}
+
+/** A home volume as its labels describe it. */
+export interface ManagedVolume {
+  name: string;
+  workspaceId: string;
+  /** The owner when the volume was made (Docker labels cannot change; Postgres holds the owner of record). */
+  ownerLabel: string | null;
+  createdAt: string | null;
 }
 
 export interface ContainerState {
@@ -149,6 +158,16 @@ export interface RuntimeDriver {
    * own tool; a volume that could not be measured is missing from the map.
    */
   measureHomes(workspaceIds: readonly string[], signal?: AbortSignal): Promise<Map<string, number>>;
+  /**
+   * The home volume (which must exist) as one tar stream, read by the engine through a helper of
+   * Berth's toolset image that is never started; `close` removes the helper once it was read.
+   */
+  openHomeArchive(workspaceId: string, signal?: AbortSignal): Promise<{ stream: Readable; close: () => Promise<void> }>;
+  /** Replaces the home volume's content with an archive from openHomeArchive (tar or gzip). */
+  replaceHome(workspaceId: string, archive: Readable, signal?: AbortSignal): Promise<void>;
+  /** Freezes the running container's processes (a consistent snapshot); false when none runs. */
+  pauseContainer(workspaceId: string, signal?: AbortSignal): Promise<boolean>;
+  unpauseContainer(workspaceId: string): Promise<void>;
   /** Whether a program is in the running container's filesystem (looked up as exec would; nothing runs). */
   hasProgram(workspaceId: string, program: string, signal?: AbortSignal): Promise<boolean>;
   /** An interactive shell in the running container (the browser terminal); Conflict when the image has no sh. */
@@ -165,6 +184,8 @@ export interface RuntimeDriver {
   stats(workspaceId: string): Promise<ContainerStats>;
   /** Every workspace this installation's engine holds something of, in one list call. */
   listWorkspaces(): Promise<RuntimeWorkspace[]>;
+  /** This installation's home volumes with their labels (the admin's volume inventory). */
+  inventoryVolumes(): Promise<ManagedVolume[]>;
   /** Workspace ids of this installation's volumes (for reporting orphans; never deleted here). */
   listManagedVolumes(): Promise<string[]>;
   /**

@@ -1,4 +1,7 @@
-import { PassThrough, type Duplex } from 'node:stream';
+import { PassThrough, type Duplex, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import tar from 'tar-stream';
 import { sleep } from '#common';
 import { BerthError, ErrorCode } from '#domain';
 import {
@@ -13,6 +16,7 @@ import {
   type ImageInfo,
   type LogSink,
   type RuntimeWorkspace,
+  type ManagedVolume,
   type RuntimeDriver,
   workspaceLabels,
   type PortConnectRequest,
@@ -190,6 +194,51 @@ export class FakeRuntimeDriver implements RuntimeDriver {
     return Promise.resolve(new Map(workspaceIds.map((id) => [id, this.homeUsage.get(id) ?? 0])));
   }
 
+  /** The fake home as a tar of its `files` map (the real driver's archive has owners, modes and times too). */
+  openHomeArchive(workspaceId: string): Promise<{ stream: Readable; close: () => Promise<void> }> {
+    this.calls.push(`openHomeArchive ${workspaceId}`);
+    const volume = this.volumes.get(workspaceId);
+    if (!volume) return Promise.reject(new BerthError(ErrorCode.RuntimeFailure, 'no such volume'));
+    const pack = tar.pack();
+    for (const [name, content] of volume.files) pack.entry({ name: `home/${name}` }, content);
+    pack.finalize();
+    return Promise.resolve({ stream: pack as unknown as Readable, close: () => Promise.resolve() });
+  }
+
+  async replaceHome(workspaceId: string, archive: Readable): Promise<void> {
+    this.calls.push(`replaceHome ${workspaceId}`);
+    const volume = this.volumes.get(workspaceId);
+    if (!volume) throw new BerthError(ErrorCode.RuntimeFailure, 'no such volume');
+    const files = new Map<string, string>();
+    const extract = tar.extract();
+    extract.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
+      stream.on('end', () => {
+        if (header.type === 'file') files.set(header.name.replace(/^home\//, ''), Buffer.concat(chunks).toString());
+        next();
+      });
+    });
+    const head = archive.pipe(new PassThrough());
+    await pipeline(head, createGunzip(), extract);
+    volume.files = files;
+  }
+
+  readonly paused = new Set<string>();
+
+  pauseContainer(workspaceId: string): Promise<boolean> {
+    if (!this.containers.get(workspaceId)?.running) return Promise.resolve(false);
+    this.calls.push(`pause ${workspaceId}`);
+    this.paused.add(workspaceId);
+    return Promise.resolve(true);
+  }
+
+  unpauseContainer(workspaceId: string): Promise<void> {
+    this.calls.push(`unpause ${workspaceId}`);
+    this.paused.delete(workspaceId);
+    return Promise.resolve();
+  }
+
   /** Every program exists, except in images whose name says they are minimal (`…static…`). */
   hasProgram(workspaceId: string, _program: string): Promise<boolean> {
     return Promise.resolve(!(this.containers.get(workspaceId)?.spec.image ?? '').includes('static'));
@@ -272,6 +321,17 @@ export class FakeRuntimeDriver implements RuntimeDriver {
     this.calls.push(`removeLeftovers ${workspaceId}`);
     this.leftovers.delete(workspaceId);
     return Promise.resolve();
+  }
+
+  inventoryVolumes(): Promise<ManagedVolume[]> {
+    return Promise.resolve(
+      [...this.volumes.keys()].map((id) => ({
+        name: `berth-ws-${id}-home`,
+        workspaceId: id,
+        ownerLabel: null,
+        createdAt: null,
+      })),
+    );
   }
 
   listManagedVolumes(): Promise<string[]> {

@@ -9,3 +9,4 @@ export * from './lab/index.js';
 export * from './ssh-keys.js';
 export * from './openssh.js';
 export * from './runtime-driver.contract.js';
+export * from './home-manifest.js';

@@ -44,7 +44,9 @@ export class AuditInterceptor implements NestInterceptor {
             : undefined,
         details,
       });
-    const routeId = typeof req.params.id === 'string' ? req.params.id : undefined;
+    // `:id`, or `:workspaceId` on routes named after the workspace they act on (trash, volumes).
+    const param = req.params.id ?? req.params.workspaceId;
+    const routeId = typeof param === 'string' ? param : undefined;
     return next.handle().pipe(
       tap((body: unknown) => record('success', routeId ?? idOf(body), {})),
       catchError((error: unknown) => {

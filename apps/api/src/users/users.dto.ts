@@ -48,6 +48,12 @@ export class PutUserDto {
 
 /** Per-user quota overrides: a number sets one, null clears it (the BERTH_QUOTA_* default applies), absent leaves it. */
 export class QuotaOverridesDto {
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'snapshot storage (compressed MiB)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  maxSnapshotMb?: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'live workspaces' })
   @IsOptional()
   @IsInt()

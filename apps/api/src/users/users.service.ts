@@ -156,6 +156,7 @@ export class UsersService {
 function quotaColumns(quota: QuotaOverridesDto): Parameters<UsersRepository['update']>[1] {
   return {
     ...(quota.maxWorkspaces === undefined ? {} : { quotaMaxWorkspaces: quota.maxWorkspaces }),
+    ...(quota.maxSnapshotMb === undefined ? {} : { quotaMaxSnapshotMb: quota.maxSnapshotMb }),
     ...(quota.maxRunning === undefined ? {} : { quotaMaxRunning: quota.maxRunning }),
     ...(quota.maxCpus === undefined ? {} : { quotaMaxCpus: quota.maxCpus }),
     ...(quota.maxMemoryMb === undefined ? {} : { quotaMaxMemoryMb: quota.maxMemoryMb }),

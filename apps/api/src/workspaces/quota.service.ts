@@ -13,7 +13,14 @@ import {
   type QuotaUsage,
   type ResolvedParameters,
 } from '#domain';
-import { QuotasRepository, TemplatesRepository, type QuotaScope, type UserRecord } from '#persistence';
+import {
+  QuotasRepository,
+  SnapshotsRepository,
+  TemplatesRepository,
+  TrashRepository,
+  type QuotaScope,
+  type UserRecord,
+} from '#persistence';
 
 /** A user's quota overrides as stored (null: the BERTH_QUOTA_* default applies). */
 export type QuotaOverrides = Pick<
@@ -28,6 +35,10 @@ export interface QuotaSummary {
   usage: QuotaUsage;
   /** The user's home volumes together, as last measured (informational; limits are per template). */
   homeUsageBytes: number;
+  /** Deleted workspaces whose volumes the trash still keeps: counted apart, never against maxWorkspaces. */
+  trash: { workspaces: number; homeUsageBytes: number };
+  /** Snapshot storage: compressed bytes of the user's ready snapshots, and the limit (an override or BERTH_QUOTA_SNAPSHOT_MB). */
+  snapshots: { usedBytes: number; maxMb: number };
 }
 
 export interface QuotaAdmission {
@@ -52,6 +63,8 @@ export class QuotaService {
   constructor(
     private readonly quotas: QuotasRepository,
     private readonly templates: TemplatesRepository,
+    private readonly trash: TrashRepository,
+    private readonly snapshots: SnapshotsRepository,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
@@ -75,7 +88,13 @@ export class QuotaService {
       overrides,
       usage: this.usageOf(await this.quotas.holdings(user.id)),
       homeUsageBytes: await this.quotas.homeUsageBytes(user.id),
+      trash: await this.trash.usage(user.id).then((t) => ({ workspaces: t.count, homeUsageBytes: t.bytes })),
+      snapshots: { usedBytes: await this.snapshots.usageBytes(user.id), maxMb: this.snapshotLimitMb(user) },
     };
+  }
+
+  snapshotLimitMb(user: Pick<UserRecord, 'quotaMaxSnapshotMb'> | null): number {
+    return user?.quotaMaxSnapshotMb ?? this.config.BERTH_QUOTA_SNAPSHOT_MB;
   }
 
   /** What a workspace costs when it runs `templateVersion` (rebuild/update move it to the promoted one). */

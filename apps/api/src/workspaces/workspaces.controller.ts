@@ -22,12 +22,19 @@ import { pipeSse } from '../common/sse.js';
 import { LiveConnections } from '../common/live-connections.js';
 import { WorkspaceEventsService } from './workspace-events.service.js';
 import { WorkspaceRecoveryService } from './workspace-recovery.service.js';
-import { type BuildView, CreateWorkspaceDto, RebuildOptionsDto, type WorkspaceView } from './workspaces.dto.js';
+import {
+  type BuildView,
+  CreateWorkspaceDto,
+  RebuildOptionsDto,
+  TransferWorkspaceDto,
+  type WorkspaceView,
+} from './workspaces.dto.js';
 import { WorkspacesService } from './workspaces.service.js';
 import { ClientGone } from '../common/client-gone.js';
 import { type Page } from '#domain';
 import { ListWorkspacesQueryDto, WaitForQueryDto } from './workspace-queries.dto.js';
 import { WorkspaceQueriesService } from './workspace-queries.service.js';
+import { PurgeQueryDto } from './trash.dto.js';
 
 @ApiTags('workspaces')
 @Controller('workspaces')
@@ -110,6 +117,17 @@ export class WorkspacesController {
     return { build: await this.workspaces.transition(user, id, 'update', options) };
   }
 
+  /** Admins: hands the workspace, its home and its snapshots to another user (audited). */
+  @Post(':id/transfer')
+  @HttpCode(200)
+  transfer(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: TransferWorkspaceDto,
+  ): Promise<WorkspaceView> {
+    return this.workspaces.transfer(user, id, dto.ownerId);
+  }
+
   /** Counts as activity, postponing an idle stop (the portal's "keep it running"). */
   @Post(':id/activity')
   @HttpCode(204)
@@ -128,8 +146,9 @@ export class WorkspacesController {
   async remove(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: PurgeQueryDto,
   ): Promise<{ build: BuildView }> {
-    return { build: await this.workspaces.transition(user, id, 'delete') };
+    return { build: await this.workspaces.delete(user, id, query) };
   }
 
   /** Server-Sent Events: `status` (current first, then each change) and `log` (build lines). */

@@ -14,6 +14,17 @@ export class CreateWorkspaceDto {
   @IsOptional()
   @IsObject()
   parameters?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: "a clone: the new workspace's home starts as this (ready) snapshot of yours" })
+  @IsOptional()
+  @IsUUID()
+  fromSnapshot?: string;
+}
+
+export class TransferWorkspaceDto {
+  @ApiProperty({ description: 'the user who owns the workspace from now on' })
+  @IsUUID()
+  ownerId!: string;
 }
 
 export class RebuildOptionsDto {

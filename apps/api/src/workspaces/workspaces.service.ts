@@ -3,11 +3,13 @@ import { PinoLogger } from 'nestjs-pino';
 import { RUNTIME_DRIVER, type ContainerStats, type RuntimeDriver } from '#runtime';
 import { workspaceOwnerScope, WorkspaceAccessRule, type AuthenticatedUser } from '#auth';
 import {
+  assertPurgeConfirmed,
   BerthError,
   canRequest,
   conflict,
   ErrorCode,
   invalid,
+  isTransitional,
   notFound,
   parseTemplateSpec,
   resolveParameterValues,
@@ -16,7 +18,9 @@ import {
 import {
   BuildsRepository,
   isUniqueViolation,
+  SnapshotsRepository,
   TemplatesRepository,
+  UsersRepository,
   WorkspacesRepository,
   type BuildRecord,
   type WorkspaceRecord,
@@ -30,7 +34,7 @@ import { PortUrls } from './port-urls.service.js';
 /** Transitions that move the workspace onto the template's promoted version. */
 const MOVES_TO_PROMOTED = new Set<TransitionKind>(['rebuild', 'update']);
 /** Transitions that leave the workspace running, so they are checked against the owner's quota; stop and delete never are. */
-const STARTS = new Set<TransitionKind>(['start', 'restart', 'rebuild', 'update']);
+const STARTS = new Set<TransitionKind>(['start', 'restart', 'rebuild', 'update', 'restore']);
 
 /**
  * Accepts lifecycle requests: checks them, then has the TransitionBuilder write the desired state
@@ -43,6 +47,8 @@ export class WorkspacesService {
     private readonly workspaces: WorkspacesRepository,
     private readonly builds: BuildsRepository,
     private readonly templates: TemplatesRepository,
+    private readonly snapshots: SnapshotsRepository,
+    private readonly users: UsersRepository,
     private readonly builder: TransitionBuilder,
     private readonly quota: QuotaService,
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
@@ -60,6 +66,11 @@ export class WorkspacesService {
     // Checked against the template's declared bounds; the complete set (defaults filled) is kept.
     const parameters = resolveParameterValues(spec.parameters, dto.parameters, spec.env);
     const starts = this.quota.cost(template.active.spec, parameters);
+    // A clone starts from one of the caller's own ready snapshots (an admin: anyone's); else 404.
+    const snapshot = dto.fromSnapshot
+      ? await this.snapshots.findReadyOwnedBy(dto.fromSnapshot, user.role === 'admin' ? null : user.id)
+      : undefined;
+    if (snapshot === null) throw notFound('snapshot');
     let created: { order: TransitionOrder; build: BuildRecord };
     try {
       // The workspace and its first start are inserted together, under the owner's quota lock.
@@ -72,7 +83,13 @@ export class WorkspacesService {
           parameters,
         });
         // The workspace stays `pending` until the worker takes the start.
-        const order: TransitionOrder = { workspace, kind: 'start', by: { userId: user.id }, firstStart: true };
+        const order: TransitionOrder = {
+          workspace,
+          kind: 'start',
+          by: { userId: user.id },
+          firstStart: true,
+          ...(snapshot ? { snapshotId: snapshot.id } : {}),
+        };
         return { order, build: await scope.createTransition(this.builder.describe(order)) };
       });
     } catch (error) {
@@ -107,7 +124,7 @@ export class WorkspacesService {
     user: AuthenticatedUser,
     id: string,
     kind: TransitionKind,
-    options: { reinitialize?: boolean } = {},
+    options: { reinitialize?: boolean; snapshotId?: string } = {},
   ): Promise<BuildView> {
     const workspace = await this.find(user, id);
     const active = await this.builds.findActive(workspace.id);
@@ -130,6 +147,53 @@ export class WorkspacesService {
     const build = await this.request(workspace, kind, user, options);
     this.carryIds(workspace.id, build.id);
     return toBuildView(build);
+  }
+
+  /**
+   * `DELETE /workspaces/:id`: the container goes at once and the home volume to the trash, or,
+   * with `purge` (an admin, or the owner typing the name again), the volume is deleted too.
+   * Asking again with `purge` while the delete is in flight turns it into a purge.
+   */
+  async delete(
+    user: AuthenticatedUser,
+    id: string,
+    options: { purge?: boolean; confirm?: string },
+  ): Promise<BuildView> {
+    if (options.purge) assertPurgeConfirmed(user.role, (await this.find(user, id)).name, options.confirm);
+    const build = await this.transition(user, id, 'delete');
+    // Read by the worker after the container is gone; written later, the trash pass purges it.
+    if (options.purge) await this.workspaces.update(id, { purgeRequestedAt: new Date() });
+    return build;
+  }
+
+  /**
+   * An admin hands a workspace (its home, snapshots and trash state) to another user. The new
+   * owner must be active, have the room in their quota and no workspace of that name; the
+   * container, if any, is recreated by a restart so its owner label is the new one (the volume's
+   * label cannot change in Docker: Postgres holds the owner of record). Answers the workspace.
+   */
+  async transfer(admin: AuthenticatedUser, id: string, newOwnerId: string): Promise<WorkspaceView> {
+    const workspace = await this.find(admin, id);
+    if (workspace.ownerId === newOwnerId) return this.view(workspace);
+    const owner = await this.users.findById(newOwnerId);
+    if (!owner?.active) throw invalid('the new owner must be an active user', 'ownerId');
+    if (isTransitional(workspace.status) || (await this.builds.findActive(workspace.id)))
+      throw conflict('a transition of this workspace is in progress; transfer it when it has finished');
+    const starts =
+      workspace.status === 'running' ? await this.quota.costAt(workspace, workspace.templateVersion) : NO_COST;
+    try {
+      await this.quota.admit(newOwnerId, { addsWorkspace: true, starts }, (scope) =>
+        scope.transferWorkspace(workspace.id, workspace.ownerId, newOwnerId),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw conflict(`the new owner already has a workspace named ${workspace.name}`, { field: 'ownerId' });
+      throw error;
+    }
+    this.logger.info({ workspaceId: id, from: workspace.ownerId, to: newOwnerId }, 'workspace transferred');
+    const moved = (await this.workspaces.findById(id)) ?? workspace;
+    if (moved.status === 'running') await this.transition(admin, id, 'restart');
+    return this.view((await this.workspaces.findById(id)) ?? moved);
   }
 
   /**
@@ -232,7 +296,7 @@ export class WorkspacesService {
     workspace: WorkspaceRecord,
     kind: TransitionKind,
     user: AuthenticatedUser,
-    options: { reinitialize?: boolean } = {},
+    options: { reinitialize?: boolean; snapshotId?: string } = {},
   ): Promise<BuildRecord> {
     const order: TransitionOrder = {
       workspace,
@@ -242,6 +306,7 @@ export class WorkspacesService {
         ? ((await this.templates.findById(workspace.templateId))?.activeVersion ?? workspace.templateVersion)
         : workspace.templateVersion,
       reinitialize: MOVES_TO_PROMOTED.has(kind) && options.reinitialize === true,
+      ...(options.snapshotId ? { snapshotId: options.snapshotId } : {}),
     };
     const build = STARTS.has(kind)
       ? await this.builder.request(order, async (transition) =>
@@ -261,3 +326,5 @@ export class WorkspacesService {
     return build;
   }
 }
+
+const NO_COST = { cpus: 0, memoryMb: 0 };

@@ -3,6 +3,7 @@ import { api, errorMessage } from '../api/client';
 import type { CreatedToken, Role, User } from '../api/types';
 import { useUser } from '../auth/session';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { TransferOffer } from './TransferOffer';
 import { Modal } from '../components/Modal';
 import { Empty, ErrorBanner, Loading } from '../components/States';
 import { useAsync } from '../lib/use-async';
@@ -121,6 +122,7 @@ export function UsersPage() {
           onCancel={() => setDeactivating(null)}
         >
           <p>Their sessions and tokens end at once and their running workspaces are stopped (home volumes are kept).</p>
+          <TransferOffer user={deactivating} users={users.data ?? []} />
         </ConfirmDialog>
       )}
       {tokenFor && <TokenDialog user={tokenFor} onClose={() => setTokenFor(null)} />}

@@ -260,3 +260,38 @@ export interface SshSettings {
   startsStopped: boolean;
   gateway: { host: string; port: number } | null;
 }
+
+/** A deleted workspace whose home volume the trash still keeps (`GET /trash`). */
+export interface TrashItem {
+  workspaceId: string;
+  name: string;
+  ownerId: string;
+  templateId: string;
+  templateVersion: number;
+  deletedAt: string;
+  expiresAt: string;
+  purging: boolean;
+  homeUsageBytes: number | null;
+}
+
+export interface TrashList {
+  items: TrashItem[];
+  nextCursor: string | null;
+  /** BERTH_TRASH_DAYS: how long a deleted workspace's home is kept. */
+  trashDays: number;
+}
+
+/** A snapshot of a workspace's home (`GET /workspaces/:id/snapshots`). */
+export interface Snapshot {
+  id: string;
+  workspaceId: string;
+  kind: string;
+  status: 'pending' | 'running' | 'ready' | 'failed';
+  sizeBytes: number | null;
+  sha256: string | null;
+  templateVersion: number;
+  createdById: string | null;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}

@@ -6,6 +6,7 @@ const DEV_LINKS = [
   { href: '/', label: 'Workspaces' },
   { href: '/workspaces/new', label: 'New workspace' },
   { href: '/ssh-keys', label: 'SSH keys' },
+  { href: '/trash', label: 'Trash' },
 ];
 const ADMIN_LINKS = [
   { href: '/admin/templates', label: 'Templates' },

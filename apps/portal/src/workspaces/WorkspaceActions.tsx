@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { errorMessage } from '../api/client';
 import type { Workspace } from '../api/types';
-import { ConfirmDialog } from '../components/ConfirmDialog';
+import { DeleteDialog } from './DeleteDialog';
 import { allowedActions, runAction, type WorkspaceAction } from './actions';
 
 const LABELS: Record<WorkspaceAction, string> = {
@@ -18,7 +18,7 @@ const HINTS: Record<WorkspaceAction, string> = {
   restart: 'Recreate the container and start again',
   rebuild: "Recreate the container from the template's promoted version (home directory kept)",
   update: 'Move to the newest template version (home directory kept)',
-  delete: 'Delete the workspace and its home volume',
+  delete: 'Delete the workspace (its home volume goes to the trash)',
 };
 const ORDER: WorkspaceAction[] = ['start', 'stop', 'restart', 'rebuild', 'update', 'delete'];
 
@@ -34,11 +34,11 @@ export function WorkspaceActions({ workspace, onDone, compact }: Props) {
   const [confirming, setConfirming] = useState(false);
   const allowed = allowedActions(workspace);
 
-  const run = async (action: WorkspaceAction) => {
+  const run = async (action: WorkspaceAction, purge?: { confirm: string }) => {
     setBusy(action);
     setError(null);
     try {
-      await runAction(workspace.id, action);
+      await runAction(workspace.id, action, purge);
       onDone?.(action);
     } catch (e) {
       setError(errorMessage(e));
@@ -74,19 +74,12 @@ export function WorkspaceActions({ workspace, onDone, compact }: Props) {
         </p>
       )}
       {confirming && (
-        <ConfirmDialog
-          title={`Delete workspace “${workspace.name}”?`}
-          confirmLabel="Delete workspace and home volume"
-          danger
+        <DeleteDialog
+          workspace={workspace}
           busy={busy === 'delete'}
-          onConfirm={() => void run('delete')}
+          onConfirm={(purge) => void run('delete', purge ? { confirm: workspace.name } : undefined)}
           onCancel={() => setConfirming(false)}
-        >
-          <p>
-            The container <strong>and the home volume will be deleted</strong>: every file in the workspace's home
-            directory is lost. This cannot be undone.
-          </p>
-        </ConfirmDialog>
+        />
       )}
     </div>
   );

@@ -1,3 +1,4 @@
+import { SnapshotsPanel } from './SnapshotsPanel';
 import { useState } from 'react';
 import { api, ApiError, errorMessage } from '../api/client';
 import type { Workspace } from '../api/types';
@@ -171,6 +172,8 @@ export function WorkspaceDetailPage({ id }: { id: string }) {
           </dl>
         </section>
       </div>
+
+      <SnapshotsPanel workspace={w} />
 
       <section className="panel" aria-labelledby="log-title">
         <h2 id="log-title">Build log</h2>

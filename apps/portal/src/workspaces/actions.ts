@@ -29,11 +29,13 @@ export function allowedActions(ws: Pick<Workspace, 'status' | 'outdated'>): Set<
   return allowed;
 }
 
-export async function runAction(id: string, action: WorkspaceAction): Promise<Build> {
+/** `purge`: delete the home volume for good at once, confirmed by typing the workspace's name. */
+export async function runAction(id: string, action: WorkspaceAction, purge?: { confirm: string }): Promise<Build> {
   const path = `/workspaces/${encodeURIComponent(id)}`;
+  const query = purge ? `?purge=true&confirm=${encodeURIComponent(purge.confirm)}` : '';
   const res =
     action === 'delete'
-      ? await api.delete<{ build: Build }>(path)
+      ? await api.delete<{ build: Build }>(path + query)
       : await api.post<{ build: Build }>(`${path}/${action}`, {});
   return res.build;
 }

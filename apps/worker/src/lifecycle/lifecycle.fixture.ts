@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { type BerthConfig, configSchema } from '#config';
 import { parseTemplateSpec, transitionRule, type TransitionKind } from '#domain';
 import {
+  AuditRepository,
   BuildsRepository,
   CredentialChanges,
   PrismaService,
   TemplatesRepository,
   TemplateVersionsRepository,
+  SnapshotsRepository,
+  TrashRepository,
   UsersRepository,
   WorkspacesRepository,
 } from '#persistence';
@@ -15,6 +18,9 @@ import { cloneDatabase, FakeRuntimeDriver } from '#testing';
 import { testEnv } from '../../../../test/setup/test-env.js';
 import { TemplateImageService } from '../templates/template-image.service.js';
 import { WorkspaceLifecycleService } from './workspace-lifecycle.service.js';
+import { TrashPurger } from '../trash/trash-purger.js';
+import { SnapshotService } from '../snapshots/snapshot.service.js';
+import { LocalSnapshotStore } from '#runtime';
 
 /**
  * What the orchestration specs share: the real test database and Redis, a fake runtime, and
@@ -75,6 +81,14 @@ export function lifecycleFixture(overrides: Record<string, string> = {}, options
         templates,
         events,
         new TemplateImageService(config, runtime, versions),
+        new TrashRepository(prisma),
+        new TrashPurger(runtime, new TrashRepository(prisma), new AuditRepository(prisma)),
+        new SnapshotService(
+          runtime,
+          new LocalSnapshotStore(`${config.BERTH_DATA_DIR}/unit-snapshots`),
+          new SnapshotsRepository(prisma),
+          workspaces,
+        ),
       );
     },
     async newWorkspace(spec: object): Promise<string> {

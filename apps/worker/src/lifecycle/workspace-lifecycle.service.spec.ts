@@ -99,7 +99,7 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
     });
   });
 
-  it('stop removes only the container; delete removes the volume and marks the workspace deleted', async () => {
+  it('stop removes only the container; delete keeps the volume in the trash; a purging delete removes it', async () => {
     const id = await newWorkspace({ image: 'berth/busybox:test' });
     await service.run(await transition(id, 'start'));
     await service.run(await transition(id, 'stop'));
@@ -107,10 +107,20 @@ describe('WorkspaceLifecycleService (fake runtime, real Postgres)', () => {
     expect(runtime.volumes.has(id)).toBe(true);
     expect(await workspaces.findById(id)).toMatchObject({ status: 'stopped', ports: [] });
     await service.run(await transition(id, 'delete'));
-    expect(runtime.volumes.has(id)).toBe(false);
+    expect(runtime.volumes.has(id)).toBe(true);
     const deleted = await workspaces.findById(id);
     expect(deleted?.status).toBe('deleted');
     expect(deleted?.deletedAt).toBeInstanceOf(Date);
+    expect(deleted?.trashExpiresAt?.getTime()).toBeGreaterThan(Date.now());
+    expect(deleted?.purgedAt).toBeNull();
+
+    const purged = await newWorkspace({ image: 'berth/busybox:test' });
+    await service.run(await transition(purged, 'start'));
+    const build = await transition(purged, 'delete');
+    await workspaces.update(purged, { purgeRequestedAt: new Date() });
+    await service.run(build);
+    expect(runtime.volumes.has(purged)).toBe(false);
+    expect((await workspaces.findById(purged))?.purgedAt).toBeInstanceOf(Date);
   });
 
   it('announces each status change and log batch to watchers, in order', async () => {

@@ -12,10 +12,13 @@ import {
   type TemplateSpec,
   type TransitionRule,
   type WorkspaceStatus,
+  describeTrashDays,
+  trashExpiry,
 } from '#domain';
 import {
   BuildsRepository,
   TemplatesRepository,
+  TrashRepository,
   WorkspacesRepository,
   type BuildRecord,
   type WorkspaceRecord,
@@ -28,6 +31,8 @@ import { TemplateImageService } from '../templates/template-image.service.js';
 import { isHandBack } from '../common/hand-back.js';
 import { backoffMs, describeTransient, isTransient, retryTransient } from '../common/transient.js';
 import { BuildRecorder } from './build-recorder.js';
+import { TrashPurger } from '../trash/trash-purger.js';
+import { SnapshotService } from '../snapshots/snapshot.service.js';
 
 /**
  * Carries out one transition (a Build row) against the runtime. Safe to run twice: a finished
@@ -48,6 +53,9 @@ export class WorkspaceLifecycleService {
     private readonly templates: TemplatesRepository,
     private readonly events: WorkspaceEventsPublisher,
     private readonly images: TemplateImageService,
+    private readonly trash: TrashRepository,
+    private readonly purger: TrashPurger,
+    private readonly snapshots: SnapshotService,
   ) {}
 
   /** `handBack` aborts when the worker shuts down: the build is put back in the queue, not failed. */
@@ -189,12 +197,64 @@ export class WorkspaceLifecycleService {
         }
         await this.setStatus(ws.id, 'starting');
         return this.bringUp(build, ws, rec);
+      case 'restore':
+        await this.restore(build, ws, rec);
+        return;
       case 'delete':
         await this.setStatus(ws.id, 'deleting');
         await rec.stage('stop', (signal) => this.runtime.removeContainer(ws.id, signal));
-        await rec.stage('volume', (signal) => this.runtime.removeVolume(ws.id, signal));
+        await rec.stage('volume', (signal) => this.trashOrPurge(build, ws.id, rec, signal));
         return;
     }
+  }
+
+  /**
+   * Restore in place: the container goes (nothing may write the home meanwhile), the current home
+   * is snapshotted (`before-restore`, so the restore itself can be undone), the chosen snapshot
+   * replaces the home (checksum verified first), and the workspace starts again on it. A retry
+   * skips the steps already done.
+   */
+  private async restore(build: BuildRecord, ws: WorkspaceRecord, rec: BuildRecorder): Promise<void> {
+    if (!build.snapshotId) throw new BerthError(ErrorCode.Validation, 'a restore needs a snapshot');
+    const snapshotId = build.snapshotId;
+    if (!rec.done('stop')) {
+      await this.setStatus(ws.id, 'stopping');
+      await rec.stage('stop', (signal) => this.runtime.removeContainer(ws.id, signal));
+    }
+    await this.setStatus(ws.id, 'starting');
+    if (!rec.done('safety-snapshot')) {
+      await rec.stage('safety-snapshot', async (signal) => {
+        await this.runtime.ensureVolume(ws.id, ws.ownerId, signal);
+        const safety = await this.snapshots.capture(ws.id, 'before-restore', build.requestedById, signal);
+        rec.log('system', [`the home as it was is kept as snapshot ${safety.id} (restore it to undo this)`]);
+      });
+    }
+    if (!rec.done('restore')) {
+      await rec.stage('restore', async (signal) => {
+        await this.snapshots.restoreInto(ws.id, snapshotId, signal);
+        rec.log('system', [`snapshot ${snapshotId} restored (checksum verified)`]);
+      });
+    }
+    await this.bringUp(build, ws, rec);
+  }
+
+  /**
+   * The home volume of a deleted workspace goes to the trash for BERTH_TRASH_DAYS, unless a purge
+   * was asked for (read now, after the container is gone: a purge asked later is done by the
+   * trash pass). Only the purge removes it.
+   */
+  private async trashOrPurge(build: BuildRecord, id: string, rec: BuildRecorder, signal: AbortSignal): Promise<void> {
+    const ws = await this.workspaces.findById(id);
+    if (ws?.purgeRequestedAt) {
+      await this.purger.purge(ws, 'requested', build.requestedById, signal);
+      rec.log('system', ['the home volume was deleted for good, as asked']);
+      return;
+    }
+    const expiresAt = trashExpiry(this.config.BERTH_TRASH_DAYS);
+    await this.trash.keep(id, expiresAt);
+    rec.log('system', [
+      `the home volume is kept in the trash until ${expiresAt.toISOString()} (${describeTrashDays(this.config.BERTH_TRASH_DAYS)}); restore it from there`,
+    ]);
   }
 
   private async bringUp(build: BuildRecord, ws: WorkspaceRecord, rec: BuildRecorder): Promise<void> {
@@ -224,8 +284,16 @@ export class WorkspaceLifecycleService {
       const { created } = await (early ?? ensureVolume());
       // Prepared once per volume; redone if a crash left a fresh volume unprepared.
       if (created || !ws.volumePreparedAt) {
-        await this.runtime.prepareVolume(runtimeSpec, signal);
-        await this.workspaces.update(ws.id, { volumePreparedAt: new Date() });
+        if (build.kind === 'start' && build.snapshotId) {
+          // A clone: its home starts as the snapshot (owners and modes included), already initialized.
+          await this.snapshots.restoreInto(ws.id, build.snapshotId, signal);
+          rec.log('system', [`home filled from snapshot ${build.snapshotId} (checksum verified)`]);
+          ws.initializedAt = new Date();
+          await this.workspaces.update(ws.id, { volumePreparedAt: new Date(), initializedAt: ws.initializedAt });
+        } else {
+          await this.runtime.prepareVolume(runtimeSpec, signal);
+          await this.workspaces.update(ws.id, { volumePreparedAt: new Date() });
+        }
       }
       // Over the template's hard limit, the workspace does not start until it is under again.
       const hardMb = spec.homeLimits?.hardMb;

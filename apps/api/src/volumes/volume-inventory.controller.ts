@@ -1,0 +1,33 @@
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentUser, type AuthenticatedUser } from '#auth';
+import { VolumeInventoryService, type VolumeItemView } from './volume-inventory.service.js';
+
+/** Admins: every Berth home volume, with orphans; actions never delete. */
+@ApiTags('admin')
+@Controller('admin/volumes')
+export class VolumeInventoryController {
+  constructor(private readonly inventory: VolumeInventoryService) {}
+
+  @Get()
+  list(): Promise<{ items: VolumeItemView[]; nextCursor: null }> {
+    return this.inventory.list();
+  }
+
+  /** An orphan volume (labels, no workspace row) becomes a trashed workspace, to restore or purge. */
+  @Post(':workspaceId/adopt')
+  @HttpCode(200)
+  adopt(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
+  ): Promise<VolumeItemView> {
+    return this.inventory.adopt(user.id, workspaceId);
+  }
+
+  /** Records the volume in the audit log for whoever looks after the engine; changes nothing. */
+  @Post(':workspaceId/report')
+  @HttpCode(200)
+  report(@Param('workspaceId', ParseUUIDPipe) workspaceId: string): Promise<VolumeItemView> {
+    return this.inventory.report(workspaceId);
+  }
+}
