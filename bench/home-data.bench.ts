@@ -6,8 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { constants, createGzip } from 'node:zlib';
 import Docker from 'dockerode';
 import { configSchema } from '#config';
-import { volumeName } from '#domain';
-import { DockerDriver, LocalSnapshotStore } from '#runtime';
+import { DockerDriver, LocalSnapshotStore, volumeName } from '#runtime';
 import { ArchiveDigest } from '../apps/worker/src/snapshots/archive-digest.js';
 
 /**

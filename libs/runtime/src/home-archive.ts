@@ -1,6 +1,6 @@
 import { type Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { LABEL_MANAGED, LABEL_ROLE, TOOLS_DIR, TOOLS_IMAGE, volumeName } from '#domain';
+import { LABEL_MANAGED, LABEL_ROLE, TOOLS_DIR, TOOLS_IMAGE, volumeName } from './docker-objects.js';
 
 /** A snapshot or restore helper: labelled by role only, so the reconciler never judges it as a workspace's. */
 export const ROLE_HOME_ARCHIVE = 'home-archive';
