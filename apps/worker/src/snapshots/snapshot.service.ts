@@ -79,7 +79,8 @@ export class SnapshotService {
     if (digest.hex() !== snapshot.sha256)
       throw new BerthError(
         ErrorCode.RuntimeFailure,
-        `snapshot ${snapshot.id} is damaged: its checksum does not match (stored sha256 ${snapshot.sha256.slice(0, 12)}…, read ${digest.hex().slice(0, 12)}…); nothing was changed`,
+        `snapshot ${snapshot.id} is damaged: its checksum does not match ` +
+          `(stored sha256 ${snapshot.sha256.slice(0, 12)}…, read ${digest.hex().slice(0, 12)}…); nothing was changed`,
       );
     await this.runtime.replaceHome(workspaceId, await this.store.get(snapshot.storeKey, signal), signal);
     this.logger.log(`restored snapshot ${snapshot.id} into workspace ${workspaceId}`);
