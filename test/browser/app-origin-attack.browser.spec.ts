@@ -92,11 +92,18 @@ describe('app origins: a workspace app cannot act as the admin who opens it (rea
     expect(written.body).toMatchObject({ exitCode: 0 });
   });
 
-  /** Every user with their role (a page of up to 500, or the plain list). */
+  /** Every user with their role, page after page (200 is the largest page). */
   const users = async (): Promise<string[]> => {
-    const body = (await admin.get('/users?limit=500')).body as
-      { id: string; role: string }[] | { items: { id: string; role: string }[] };
-    return (Array.isArray(body) ? body : body.items).map((u) => `${u.id}:${u.role}`).sort();
+    const all: string[] = [];
+    let cursor = '';
+    do {
+      const res = await admin.get(`/users?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(res.status).toBe(200);
+      const page = res.body as { items: { id: string; role: string }[]; nextCursor: string | null };
+      all.push(...page.items.map((u) => `${u.id}:${u.role}`));
+      cursor = page.nextCursor ?? '';
+    } while (cursor);
+    return all.sort();
   };
 
   afterAll(async () => {

@@ -52,6 +52,7 @@ describe('authorization matrix (from the route table)', () => {
     await owner.waitForStatus(ws.id, 'running');
     ids.buildId = ((await owner.get(`/workspaces/${ws.id}/builds`)).body as { id: string }[])[0]!.id;
     ids.tokenId = ((await owner.post('/tokens', { name: 'owned-token' })).body as { id: string }).id;
+    ids.snapshotId = ((await owner.post(`/workspaces/${ws.id}/snapshots`, {})).body as { id: string }).id;
     ids.userId = created.id;
     ids.sshKeyId = (
       (await owner.post('/users/me/ssh-keys', { name: 'owned-key', publicKey: makeSshKey().publicKey })).body as {
@@ -78,6 +79,10 @@ describe('authorization matrix (from the route table)', () => {
     path
       .replace(/^(\/api\/v1\/workspaces)\/\{id\}/, `$1/${ids.workspaceId}`)
       .replace('{buildId}', ids.buildId!)
+      .replace('{snapshotId}', ids.snapshotId!)
+      // The trash and the volume inventory name a workspace: the owner's (not in the trash, so
+      // even a broken ownership check could not purge or adopt anything).
+      .replace('{workspaceId}', ids.workspaceId!)
       .replace('{n}', '1')
       .replace('{port}', '8080')
       .replace('{email}', 'matrix-nobody@berth.test')

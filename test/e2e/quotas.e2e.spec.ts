@@ -257,6 +257,8 @@ describe('quotas', () => {
       overrides: {},
       usage: { workspaces: 0, running: 0, cpus: 0, memoryMb: 0 },
       homeUsageBytes: 0,
+      trash: { workspaces: 0, homeUsageBytes: 0 },
+      snapshots: { usedBytes: 0, maxMb: 10240 },
     });
   });
 });

@@ -19,6 +19,9 @@ export const IDEMPOTENT_POSTS = new Set<string>([
   'POST /api/v1/templates',
   'POST /api/v1/templates/import/devcontainer',
   'POST /api/v1/templates/:id/versions',
+  'POST /api/v1/workspaces/:id/snapshots',
+  'POST /api/v1/workspaces/:id/snapshots/:snapshotId/restore',
+  'POST /api/v1/trash/:workspaceId/restore',
 ]);
 
 /** POSTs that create nothing a client would hold on to (sessions, checks, commands, repairs). */
@@ -36,6 +39,11 @@ export const OTHER_POSTS = new Set<string>([
   'POST /api/v1/workspaces/:id/editor',
   'POST /api/v1/workspaces/:id/builds/:buildId/cancel',
   'POST /api/v1/admin/queues/:queue/jobs/:id/retry',
+  // Repeating these lands in the same state: a transfer to the same owner, an adopted orphan
+  // (then no longer an orphan: 404), a report (one more audit row, nothing created).
+  'POST /api/v1/workspaces/:id/transfer',
+  'POST /api/v1/admin/volumes/:workspaceId/adopt',
+  'POST /api/v1/admin/volumes/:workspaceId/report',
 ]);
 
 export function isIdempotentRoute(req: Request): boolean {

@@ -96,11 +96,14 @@ describe('system transitions racing the user (row-lock re-check)', () => {
   const retention = (id: string): RetentionService =>
     new RetentionService(fixture.config, only(id), templates, transitions, events);
 
-  it('control: left alone, a workspace due for deletion is deleted with its volume by the pass', async () => {
+  it('control: left alone, a workspace due for deletion is deleted by the pass (its home to the trash)', async () => {
     const id = await dueForDeletion();
     await pass(retention(id));
     expect((await drain(id)).map((b) => b.kind)).toEqual(['delete']);
-    expect(runtime.volumes.has(id)).toBe(false);
+    // The container is gone; the volume stays until the trash expires or is purged (README "Your data").
+    expect(runtime.containers.has(id)).toBe(false);
+    expect(runtime.volumes.has(id)).toBe(true);
+    expect((await workspaces.findById(id))?.trashExpiresAt).toBeInstanceOf(Date);
   });
 
   it('retention delete vs the user starting it between the read and the delete: it survives, with its volume', async () => {
