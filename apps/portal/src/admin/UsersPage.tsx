@@ -1,23 +1,13 @@
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api/client';
-import type { CreatedToken, Role, User } from '../api/types';
+import type { Role, User } from '../api/types';
 import { useUser } from '../auth/session';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { TransferOffer } from './TransferOffer';
-import { Modal } from '../components/Modal';
+import { ResetDialog } from './ResetDialog';
+import { TokenDialog } from './TokenDialog';
 import { Empty, ErrorBanner, Loading } from '../components/States';
 import { useAsync } from '../lib/use-async';
-
-const SCOPES = [
-  'all',
-  'workspaces:read',
-  'workspaces:write',
-  'templates:read',
-  'templates:write',
-  'users:read',
-  'users:write',
-  'audit:read',
-];
 
 export function UsersPage() {
   const me = useUser();
@@ -203,160 +193,5 @@ function CreateUserForm({ onCreated }: { onCreated: () => void }) {
         )}
       </form>
     </details>
-  );
-}
-
-interface PasswordReset {
-  code: string;
-  url: string;
-  expiresAt: string;
-}
-
-/** Makes a one-time reset code for the user and shows it (with its link) once, to hand over. */
-function ResetDialog({ user, onClose }: { user: User; onClose: () => void }) {
-  const [reset, setReset] = useState<PasswordReset | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [copied, setCopied] = useState<string | null>(null);
-  const create = async () => {
-    setError(null);
-    try {
-      setReset(await api.post<PasswordReset>(`/users/${user.id}/password-reset`, {}));
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  };
-  const copy = (what: string, text: string) => {
-    void navigator.clipboard?.writeText(text).then(() => setCopied(what));
-  };
-  return (
-    <Modal title={`Reset password for ${user.email}`} onClose={onClose}>
-      {reset ? (
-        <div>
-          <p className="notice warning">
-            Shown only once. It works a single time, until {new Date(reset.expiresAt).toLocaleString()}; a newer reset
-            replaces it.
-          </p>
-          <label htmlFor="reset-link">Link</label>
-          <input id="reset-link" className="mono" readOnly value={reset.url} onFocus={(e) => e.target.select()} />
-          <p>
-            <button type="button" onClick={() => copy('link', reset.url)}>
-              {copied === 'link' ? 'Copied' : 'Copy link'}
-            </button>
-          </p>
-          <label htmlFor="reset-code-shown">Code</label>
-          <input
-            id="reset-code-shown"
-            className="mono"
-            readOnly
-            value={reset.code}
-            onFocus={(e) => e.target.select()}
-          />
-          <p>
-            <button type="button" onClick={() => copy('code', reset.code)}>
-              {copied === 'code' ? 'Copied' : 'Copy code'}
-            </button>
-          </p>
-        </div>
-      ) : (
-        <div>
-          <p>
-            The user sets a new password with a one-time code; their current password and every session end when it is
-            used.
-          </p>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
-          <button type="button" className="primary" onClick={() => void create()}>
-            Create reset code
-          </button>
-        </div>
-      )}
-    </Modal>
-  );
-}
-
-function TokenDialog({ user, onClose }: { user: User; onClose: () => void }) {
-  const [name, setName] = useState('onboarding');
-  const [days, setDays] = useState('7');
-  const [scopes, setScopes] = useState<string[]>(['workspaces:write']);
-  const [token, setToken] = useState<CreatedToken | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      setToken(
-        await api.post<CreatedToken>(`/users/${user.id}/tokens`, {
-          name,
-          scopes,
-          ...(days ? { expiresInDays: Number(days) } : {}),
-        }),
-      );
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  };
-  return (
-    <Modal title={`Token for ${user.email}`} onClose={onClose}>
-      {token ? (
-        <div>
-          <p className="notice warning">Copy it now: this token is shown only once.</p>
-          <label htmlFor="created-token">Token</label>
-          <input id="created-token" className="mono" readOnly value={token.token} onFocus={(e) => e.target.select()} />
-          <p>
-            <button
-              type="button"
-              onClick={() => {
-                void navigator.clipboard?.writeText(token.token).then(() => setCopied(true));
-              }}
-            >
-              {copied ? 'Copied' : 'Copy'}
-            </button>
-          </p>
-        </div>
-      ) : (
-        <form onSubmit={(e) => void submit(e)} aria-label="Create token">
-          <div className="field">
-            <label htmlFor="token-name">Name</label>
-            <input id="token-name" required value={name} onChange={(e) => setName(e.target.value)} />
-          </div>
-          <div className="field">
-            <label htmlFor="token-days">Expires in (days)</label>
-            <input
-              id="token-days"
-              type="number"
-              min={1}
-              max={3650}
-              value={days}
-              onChange={(e) => setDays(e.target.value)}
-            />
-          </div>
-          <fieldset className="field">
-            <legend>Scopes</legend>
-            {SCOPES.map((s) => (
-              <label key={s} className="check">
-                <input
-                  type="checkbox"
-                  checked={scopes.includes(s)}
-                  onChange={(e) => setScopes((cur) => (e.target.checked ? [...cur, s] : cur.filter((x) => x !== s)))}
-                />{' '}
-                {s}
-              </label>
-            ))}
-          </fieldset>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
-          <button type="submit" className="primary" disabled={scopes.length === 0}>
-            Create token
-          </button>
-        </form>
-      )}
-    </Modal>
   );
 }
