@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ApiClient, createDeveloper, signIn, testAdmin, testBaseUrl, uniqueName } from '#testing';
+import { ApiClient, createDeveloper, signIn, testAdmin, testBaseUrl, uniqueName, waitFor } from '#testing';
 
 /** A password session (cookie + CSRF) for `email`, as the portal has it. */
 async function session(email: string, password: string): Promise<{ agent: request.Agent; csrf: string }> {
@@ -90,9 +90,17 @@ describe('audited refusals', () => {
           .set('Origin', `http://8000--x--y.apps.localhost:${new URL(testBaseUrl()).port}`)
       ).status,
     ).toBe(403); // an app origin
-    const audit = (await admin.get('/audit?action=access.refused&limit=200')).body as {
+    // The app-origin refusal is answered before its audit row is written (app-host.router.ts does
+    // not hold the refusal for the database): wait for the row, then assert as before.
+    type Audit = {
       events: { actorId: string | null; actorEmail: string | null; details: { refusal: string; path: string } }[];
     };
+    const audit = await waitFor(
+      async () => (await admin.get('/audit?action=access.refused&limit=200')).body as Audit,
+      (a) => a.events.some((e) => e.details.refusal === 'origin' && e.details.path === '/api/v1/users/me'),
+      'the app-origin refusal to be audited',
+      10_000,
+    );
     const mine = audit.events.filter((e) => e.actorId === devId || e.actorEmail === email);
     expect(mine.map((e) => `${e.details.refusal} ${e.details.path}`)).toEqual(
       expect.arrayContaining(['role /api/v1/users', 'scope /api/v1/workspaces']),
