@@ -25,6 +25,9 @@ export async function generateContractTypes(): Promise<string> {
     rootTypes: true,
     rootTypesNoSchemaPrefix: true,
     alphabetize: false,
+    // Request DTOs: a field with a default may be left out; `{ type: object }` is any object.
+    defaultNonNullable: false,
+    emptyObjectsUnknown: true,
     silent: true,
   });
   const options = (await resolveConfig(GENERATED_CONTRACT)) ?? {};

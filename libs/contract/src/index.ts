@@ -51,3 +51,5 @@ export function componentSchemas(): Record<string, Record<string, unknown>> {
     }),
   );
 }
+export * from './client.js';
+export type { components, operations } from './generated/openapi.js';

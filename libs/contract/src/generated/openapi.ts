@@ -1135,7 +1135,7 @@ export interface components {
        *       "all"
        *     ]
        */
-      scopes: (
+      scopes?: (
         | 'workspaces:read'
         | 'workspaces:write'
         | 'templates:read'
@@ -1154,7 +1154,7 @@ export interface components {
       name: string;
       templateId: string;
       /** @description values for the parameters the template declares */
-      parameters?: Record<string, never>;
+      parameters?: Record<string, unknown>;
       /** @description a clone: the new workspace's home starts as this (ready) snapshot of yours */
       fromSnapshot?: string;
     };
@@ -1171,12 +1171,12 @@ export interface components {
       name: string;
       description?: string;
       /** @description template spec: image or build, user, homePath, env, ports, command, initScript, startScript, capAdd, resources, parameters */
-      spec: Record<string, never>;
+      spec: Record<string, unknown>;
       /** @description changelog message of version 1 */
       message?: string;
     };
     ValidateSpecDto: {
-      spec: Record<string, never>;
+      spec: Record<string, unknown>;
     };
     ImportDevcontainerDto: {
       /** @example node-20 */
@@ -1185,14 +1185,14 @@ export interface components {
       /** @description the devcontainer.json text (JSON with comments) */
       devcontainer: string;
       /** @description build context files by path relative to devcontainer.json (e.g. the Dockerfile) */
-      files?: Record<string, never>;
+      files?: Record<string, unknown>;
       /** @description only report what would be created */
       dryRun?: boolean;
       /** @description map a root remoteUser (sets allowRoot: true); without it root is reported */
       allowRoot?: boolean;
     };
     CreateVersionDto: {
-      spec: Record<string, never>;
+      spec: Record<string, unknown>;
       /** @description what changed, for the changelog */
       message?: string;
     };
@@ -1207,9 +1207,9 @@ export interface components {
        */
       command: string[];
       /** @default 60 */
-      timeoutSeconds: number;
+      timeoutSeconds?: number;
     };
-    PortShareDto: Record<string, never>;
+    PortShareDto: Record<string, unknown>;
     AddSshKeyDto: {
       name: string;
       /** @description one OpenSSH public key line: ssh-ed25519, ecdsa-sha2-nistp*, or ssh-rsa of ≥3072 bits */
