@@ -22,7 +22,7 @@ const SETTLES: Record<string, string> = {
   stop: 'stopped',
 };
 
-const DEFAULT_WAIT_S = '600';
+export const DEFAULT_WAIT_S = '600';
 
 export function registerWorkspaces(program: Command): void {
   const ws = program.command('ws').description('workspaces: create, list, start, stop, exec, logs, remove');
@@ -176,7 +176,7 @@ export function registerWorkspaces(program: Command): void {
     });
 }
 
-async function wait(
+export async function wait(
   api: BerthApi,
   id: string,
   until: string[],
@@ -188,7 +188,7 @@ async function wait(
   return followWorkspace(api, id, { until, timeoutS, quiet: wantsJson(cmd) });
 }
 
-function failIfFailed(ws: WorkspaceSummary): void {
+export function failIfFailed(ws: WorkspaceSummary): void {
   if (ws.status === 'failed')
     throw new CliFailure(`workspace ${ws.name} failed: ${ws.lastError ?? 'no reason given'}`, EXIT.server);
 }
