@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from './prisma.service.js';
 import { type Snapshot as SnapshotRecord } from './generated/client.js';
 import { toWorkspace } from './mappers.js';
+import { LATEST_FINISHED_BUILD } from './includes.js';
 import { type WorkspaceRecord } from './records.js';
 
 export type { SnapshotRecord };
@@ -151,12 +152,7 @@ export class SnapshotsRepository {
     const rows = await this.prisma.workspace.findMany({
       where: { deletedAt: null, status: { in: ['running', 'stopped', 'failed'] } },
       include: {
-        builds: {
-          where: { finishedAt: { not: null } },
-          orderBy: { finishedAt: 'desc' },
-          take: 1,
-          select: { finishedAt: true },
-        },
+        builds: LATEST_FINISHED_BUILD,
         snapshots: {
           where: { kind: 'scheduled' },
           orderBy: { createdAt: 'desc' },
