@@ -197,9 +197,12 @@ export class AppOriginProxy implements OnModuleInit {
     workspaceId: string,
     port: number,
   ): Promise<Upstream> {
+    // A signed-in stranger gets 404 whatever the workspace's state; an anonymous browser goes on
+    // to the door below, whose 401 sends it to the portal's sign-in (the app host named the
+    // workspace already, so this tells it nothing new).
     const target = await this.access.runningWorkspace(
       workspaceId,
-      (t) => shareOf(t, port) !== 'owner' || (user !== null && mayReachWorkspaceOf(user, t.ownerId)),
+      (t) => shareOf(t, port) !== 'owner' || user === null || mayReachWorkspaceOf(user, t.ownerId),
     );
     const level = shareOf(target, port);
     authorizeDoor(DOORS[DOOR_BY_SHARE[transport][level]], user);
