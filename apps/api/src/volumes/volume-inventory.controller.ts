@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthenticatedUser } from '#auth';
-import { VolumeInventoryService, type VolumeItemView } from './volume-inventory.service.js';
+import { VolumeInventoryService, type VolumeInventoryView, type VolumeItemView } from './volume-inventory.service.js';
 
 /** Admins: every Berth home volume, with orphans; actions never delete. */
 @ApiTags('admin')
@@ -10,7 +10,7 @@ export class VolumeInventoryController {
   constructor(private readonly inventory: VolumeInventoryService) {}
 
   @Get()
-  list(): Promise<{ items: VolumeItemView[]; nextCursor: null }> {
+  list(): Promise<VolumeInventoryView> {
     return this.inventory.list();
   }
 
