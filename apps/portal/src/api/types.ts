@@ -291,6 +291,8 @@ export interface Snapshot {
   sha256: string | null;
   templateVersion: number;
   createdById: string | null;
+  /** `schedule`: the template's snapshot schedule took it. */
+  takenBy: 'schedule' | 'user';
   error: string | null;
   createdAt: string;
   finishedAt: string | null;
