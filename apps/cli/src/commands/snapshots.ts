@@ -1,23 +1,12 @@
 import { type Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type BerthApi, type WorkspaceSummary } from '../api.js';
+import { type BerthApi, type View } from '../api.js';
 import { CliFailure, EXIT } from '../exit-codes.js';
 import { print, table } from '../output.js';
 import { connect } from './context.js';
 import { DEFAULT_WAIT_S, failIfFailed, wait } from './workspaces.js';
 
-/** A snapshot as GET /workspaces/:id/snapshots shows it. */
-interface Snapshot {
-  id: string;
-  kind: string;
-  status: string;
-  sizeBytes: number | null;
-  templateVersion: number;
-  createdById: string | null;
-  takenBy?: string;
-  error: string | null;
-  createdAt: string;
-}
+type Snapshot = View<'Snapshot'>;
 
 const POLL_MS = 500;
 
@@ -37,7 +26,9 @@ export function registerSnapshots(program: Command): void {
     .action(async (name: string, opts: { wait?: boolean; timeout: string }, cmd: Command) => {
       const api = connect();
       const target = await api.workspaceByName(name);
-      const taken = await api.post<{ id: string; status: string }>(`/workspaces/${target.id}/snapshots`);
+      const taken = await api.call(
+        api.client.POST('/api/v1/workspaces/{id}/snapshots', { params: { path: { id: target.id } } }),
+      );
       if (!opts.wait) return print(cmd, taken, `${name}: snapshot ${taken.id} ${taken.status}`);
       const final = await settle(api, target.id, taken.id, seconds(opts.timeout));
       print(cmd, final, `${name}: snapshot ${final.id} ${final.status} (${size(final.sizeBytes)})`);
@@ -51,7 +42,9 @@ export function registerSnapshots(program: Command): void {
     .action(async (name: string, _opts: unknown, cmd: Command) => {
       const api = connect();
       const target = await api.workspaceByName(name);
-      const list = (await api.get<{ items: Snapshot[] }>(`/workspaces/${target.id}/snapshots`)).items;
+      const list = (
+        await api.call(api.client.GET('/api/v1/workspaces/{id}/snapshots', { params: { path: { id: target.id } } }))
+      ).items;
       const rows = list.map((s) => [
         s.id,
         s.createdAt,
@@ -77,8 +70,10 @@ export function registerSnapshots(program: Command): void {
     .action(async (name: string, snapshotId: string, opts: { wait?: boolean; timeout: string }, cmd: Command) => {
       const api = connect();
       const target = await api.workspaceByName(name);
-      const { build } = await api.post<{ build: { id: string } }>(
-        `/workspaces/${target.id}/snapshots/${snapshotId}/restore`,
+      const { build } = await api.call(
+        api.client.POST('/api/v1/workspaces/{id}/snapshots/{snapshotId}/restore', {
+          params: { path: { id: target.id, snapshotId } },
+        }),
       );
       if (!opts.wait) return print(cmd, build, `${name}: restore requested (build ${build.id})`);
       const final = await wait(api, target.id, ['running'], opts.timeout, cmd);
@@ -101,11 +96,11 @@ export function registerSnapshots(program: Command): void {
       ) => {
         const api = connect();
         const source = await api.workspaceByName(name);
-        const created = await api.post<WorkspaceSummary>('/workspaces', {
-          name: newName,
-          templateId: source.templateId,
-          fromSnapshot: opts.fromSnapshot,
-        });
+        const created = await api.call(
+          api.client.POST('/api/v1/workspaces', {
+            body: { name: newName, templateId: source.templateId, fromSnapshot: opts.fromSnapshot },
+          }),
+        );
         const final = opts.wait ? await wait(api, created.id, ['running'], opts.timeout, cmd) : created;
         print(cmd, final, `${newName}: cloned from ${name} (snapshot ${opts.fromSnapshot}), ${final.status}`);
         failIfFailed(final);
@@ -117,7 +112,11 @@ export function registerSnapshots(program: Command): void {
 async function settle(api: BerthApi, workspaceId: string, id: string, timeoutS: number): Promise<Snapshot> {
   const deadline = Date.now() + timeoutS * 1000;
   for (;;) {
-    const s = await api.get<Snapshot>(`/workspaces/${workspaceId}/snapshots/${id}`);
+    const s = await api.call(
+      api.client.GET('/api/v1/workspaces/{id}/snapshots/{snapshotId}', {
+        params: { path: { id: workspaceId, snapshotId: id } },
+      }),
+    );
     if (s.status === 'ready' || s.status === 'failed') return s;
     if (Date.now() > deadline)
       throw new CliFailure(`snapshot ${id} is still ${s.status} after ${timeoutS} s`, EXIT.server);

@@ -1,19 +1,12 @@
 import { type Command } from 'commander';
-import { type BerthApi } from '../api.js';
+import { type BerthApi, type View } from '../api.js';
 import { CliFailure, EXIT } from '../exit-codes.js';
 import { print, table } from '../output.js';
 import { connect } from './context.js';
 import { size } from './snapshots.js';
 
 /** One deleted workspace whose home volume is still kept (GET /trash). */
-interface TrashItem {
-  workspaceId: string;
-  name: string;
-  deletedAt: string;
-  expiresAt: string;
-  purging: boolean;
-  homeUsageBytes: number | null;
-}
+type TrashItem = View<'TrashItem'>;
 
 /** `berth trash ls|restore|purge`: deleted workspaces whose home is kept for BERTH_TRASH_DAYS. */
 export function registerTrash(program: Command): void {
@@ -24,7 +17,8 @@ export function registerTrash(program: Command): void {
     .description('what the trash holds, newest first, and when each is purged')
     .option('--json', 'print JSON')
     .action(async (_opts: unknown, cmd: Command) => {
-      const list = await connect().get<{ items: TrashItem[]; trashDays: number }>('/trash');
+      const api = connect();
+      const list = await api.call(api.client.GET('/api/v1/trash'));
       const rows = list.items.map((t) => [
         t.name,
         t.deletedAt,
@@ -48,7 +42,9 @@ export function registerTrash(program: Command): void {
     .action(async (nameOrId: string, _opts: unknown, cmd: Command) => {
       const api = connect();
       const item = await findTrashed(api, nameOrId);
-      const restored = await api.post<{ workspaceId: string; status: string }>(`/trash/${item.workspaceId}/restore`);
+      const restored = await api.call(
+        api.client.POST('/api/v1/trash/{workspaceId}/restore', { params: { path: { workspaceId: item.workspaceId } } }),
+      );
       print(cmd, { ...restored, name: item.name }, `${item.name}: restored, ${restored.status}`);
     });
 
@@ -62,14 +58,18 @@ export function registerTrash(program: Command): void {
       const api = connect();
       const item = await findTrashed(api, nameOrId);
       // --yes is the typed confirmation the API asks of a non-admin: the workspace's name.
-      await api.delete(`/trash/${item.workspaceId}`, { confirm: item.name });
+      await api.call(
+        api.client.DELETE('/api/v1/trash/{workspaceId}', {
+          params: { path: { workspaceId: item.workspaceId }, query: { confirm: item.name } },
+        }),
+      );
       print(cmd, { workspaceId: item.workspaceId, name: item.name, purging: true }, `${item.name}: purging`);
     });
 }
 
 /** A trashed workspace by id, or by name when only one has it (a name may have been deleted twice). */
 async function findTrashed(api: BerthApi, nameOrId: string): Promise<TrashItem> {
-  const items = (await api.get<{ items: TrashItem[] }>('/trash')).items;
+  const items = (await api.call(api.client.GET('/api/v1/trash'))).items;
   const byId = items.find((t) => t.workspaceId === nameOrId);
   if (byId) return byId;
   const named = items.filter((t) => t.name === nameOrId);
