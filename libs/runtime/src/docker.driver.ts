@@ -62,7 +62,7 @@ const STOP_GRACE_SECONDS = 10;
 
 @Injectable()
 export class DockerDriver implements RuntimeDriver {
-  readonly kind = 'docker';
+  readonly kind: string = 'docker';
   private readonly logger = new Logger(DockerDriver.name);
   /**
    * DOCKER_HOST (or the local socket) as docker-modem reads it; deadlines are per request. No
@@ -70,15 +70,15 @@ export class DockerDriver implements RuntimeDriver {
    * ones while it stops the containers, and the reconciler would take that moment for containers
    * stopped outside Berth. A new unix-socket connection per request costs next to nothing.
    */
-  private readonly docker = new Docker(engineOptions());
+  protected readonly docker = new Docker(engineOptions());
   private networkReady: Promise<void> | null = null;
   private toolsReady: Promise<void> | null = null;
   private editorReady: Promise<void> | null = null;
 
   /** Caps on every stream read from the engine or a container (configurable). */
-  private readonly limits: StreamLimits;
+  protected readonly limits: StreamLimits;
 
-  constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {
+  constructor(@Inject(BERTH_CONFIG) protected readonly config: BerthConfig) {
     this.limits = {
       maxLineBytes: config.BERTH_STREAM_LINE_LIMIT_BYTES,
       maxTotalBytes: config.BERTH_STREAM_OUTPUT_LIMIT_BYTES,
@@ -86,7 +86,7 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   /** One engine request: deadline, caller's signal, and engine-away errors as `Unavailable`. */
-  private call<T>(
+  protected call<T>(
     what: string,
     options: EngineCallOptions,
     request: (abortSignal: AbortSignal) => Promise<T>,
@@ -551,8 +551,14 @@ export class DockerDriver implements RuntimeDriver {
     );
     return found.flatMap((info) => {
       const id = info.Labels[LABEL_WORKSPACE];
-      return id ? [{ workspaceId: id, isInstance: info.Names.includes(`/${containerName(id)}`), info }] : [];
+      if (!id || !this.listsContainer(info)) return [];
+      return [{ workspaceId: id, isInstance: info.Names.includes(`/${containerName(id)}`), info }];
     });
+  }
+
+  /** Whether this driver counts the container as a workspace's own or a leftover (a subclass may own others). */
+  protected listsContainer(_info: Docker.ContainerInfo): boolean {
+    return true;
   }
 
   async inventoryVolumes(): Promise<ManagedVolume[]> {
@@ -581,7 +587,7 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   /** Removes a container by id, at once; gone already is fine. */
-  private async removeContainerById(id: string, signal?: AbortSignal): Promise<void> {
+  protected async removeContainerById(id: string, signal?: AbortSignal): Promise<void> {
     try {
       await this.call('removing the container', { signal }, (abortSignal) =>
         this.docker.getContainer(id).remove({ force: true, abortSignal }),
@@ -631,7 +637,7 @@ export class DockerDriver implements RuntimeDriver {
     return found.id;
   }
 
-  private labels(workspaceId: string, ownerId: string): Record<string, string> {
+  protected labels(workspaceId: string, ownerId: string): Record<string, string> {
     return workspaceLabels(workspaceId, ownerId, this.config.BERTH_INSTANCE);
   }
 
@@ -663,7 +669,7 @@ export class DockerDriver implements RuntimeDriver {
    * Berth's static toolset volume, filled once by the engine from TOOLS_IMAGE (a container of it
    * is created with the fresh volume at TOOLS_DIR and never started: the engine copies the files).
    */
-  private ensureTools(): Promise<void> {
+  protected ensureTools(): Promise<void> {
     this.toolsReady ??= this.fillToolsVolume().catch((error: unknown) => {
       this.toolsReady = null;
       throw error;
