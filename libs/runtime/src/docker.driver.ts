@@ -262,10 +262,15 @@ export class DockerDriver implements RuntimeDriver {
 
   /** VS Code in the browser, read-only, when this server has it (the API checks the image's libc). */
   private async withEditor(options: ReturnType<typeof hardenedCreateOptions>): Promise<void> {
+    options.HostConfig.Mounts.push(...(await this.editorMounts()));
+  }
+
+  /** The read-only editor mount when this server has VS Code for the browser, else none. */
+  protected async editorMounts(): Promise<ReturnType<typeof editorMount>[]> {
     const editorDir = editorInstallDir(this.config);
-    if (!editorDir) return;
+    if (!editorDir) return [];
     await this.ensureEditor(editorDir);
-    options.HostConfig.Mounts.push(editorMount());
+    return [editorMount()];
   }
 
   /** Creates the named workspace container; null when one of that name exists already (409). */

@@ -23,6 +23,8 @@ export interface ServiceOptions {
   pinnedNode: string | null;
   /** Only nodes whose probe found no-new-privileges as the daemon default. */
   requireNnp: boolean;
+  /** Read-only extras beside the home and the toolset (the browser editor). */
+  extraMounts: { Type: 'volume'; Source: string; Target: string; ReadOnly: true }[];
 }
 
 /**
@@ -63,12 +65,15 @@ export function workspaceServiceSpec(
         Init: host.Init,
         StopGracePeriod: create.StopTimeout * 1e9,
         // The labels go with the mount so that a node creating the volume at first placement labels it as Berth would.
-        Mounts: host.Mounts.map((m) => ({
+        Mounts: [...host.Mounts, ...options.extraMounts].map((m) => ({
           Type: m.Type,
           Source: m.Source,
           Target: m.Target,
           ReadOnly: m.ReadOnly ?? false,
-          VolumeOptions: { NoCopy: m.VolumeOptions?.NoCopy ?? true, Labels: m.ReadOnly ? {} : labels },
+          VolumeOptions: {
+            NoCopy: 'VolumeOptions' in m ? (m.VolumeOptions?.NoCopy ?? true) : true,
+            Labels: m.ReadOnly ? {} : labels,
+          },
         })),
         CapabilityDrop: host.CapDrop,
         CapabilityAdd: host.CapAdd,

@@ -73,6 +73,7 @@ export class SwarmDriver extends DockerDriver {
       replicas: 1,
       pinnedNode,
       requireNnp: this.config.BERTH_SWARM_REQUIRE_NNP,
+      extraMounts: await this.editorMounts(),
     });
     if (existing) await this.engine.updateService(existing, spec, signal);
     else await this.engine.createService(spec, signal);
