@@ -51,6 +51,7 @@ import {
   type PublishedPort,
   type RuntimeDriver,
   type RuntimeInfo,
+  type RuntimeNode,
   type WorkspaceRuntimeSpec,
 } from './runtime.driver.js';
 
@@ -634,6 +635,32 @@ export class DockerDriver implements RuntimeDriver {
       containersRunning: info.ContainersRunning,
       images: info.Images,
     };
+  }
+
+  /** One engine is one node, never cordoned: there is nowhere else to place a workspace. */
+  async nodes(): Promise<RuntimeNode[]> {
+    const [info, workspaces] = await Promise.all([
+      this.call('reading engine info', {}, () => this.docker.info()) as Promise<{
+        Name: string;
+        NCPU: number;
+        MemTotal: number;
+      }>,
+      this.listWorkspaces(),
+    ]);
+    const running = workspaces.filter((w) => w.instance?.running).length;
+    const volumes = (await this.listManagedVolumes()).length;
+    const node = { id: 'local', hostname: info.Name, state: 'ready', cordoned: false, cordonReason: null };
+    const capacity = { nanoCpus: info.NCPU * 1e9, memoryBytes: info.MemTotal };
+    return [{ ...node, ...capacity, workspaces: volumes, running, hardening: 'ok' }];
+  }
+
+  cordonNode(_nodeId: string, _cordoned: boolean, _reason?: string): Promise<RuntimeNode> {
+    return Promise.reject(
+      new BerthError(
+        ErrorCode.Conflict,
+        'one Docker engine has no other node to place workspaces on: cordon needs BERTH_RUNTIME=swarm',
+      ),
+    );
   }
 
   private async runningContainerId(workspaceId: string): Promise<string> {

@@ -16,6 +16,7 @@ export interface SwarmNodeView {
   memoryBytes: number;
   /** ok, refused, or null while not probed yet. */
   nnp: string | null;
+  cordonReason: string | null;
 }
 
 export interface RefusedNode {
@@ -23,6 +24,9 @@ export interface RefusedNode {
   hostname: string;
   reason: string;
 }
+
+/** On a node: why an admin (or Berth, after repeated failures) cordoned it. */
+export const NODE_LABEL_CORDON_REASON = 'berth.cordon.reason';
 
 export const NNP_REFUSAL =
   'no-new-privileges is not the daemon default on this node ("no-new-privileges": true in daemon.json)';
@@ -49,6 +53,7 @@ export async function listNodes(docker: Docker, signal?: AbortSignal): Promise<S
     nanoCpus: n.Description?.Resources?.NanoCPUs ?? 0,
     memoryBytes: n.Description?.Resources?.MemoryBytes ?? 0,
     nnp: n.Spec.Labels?.[NODE_LABEL_NNP] ?? null,
+    cordonReason: n.Spec.Labels?.[NODE_LABEL_CORDON_REASON] ?? null,
   }));
 }
 
@@ -123,26 +128,55 @@ async function waitForLabel(docker: Docker, nodeId: string, signal?: AbortSignal
 }
 
 /** Node updates carry the whole spec and its version; a concurrent update (409/500 out of sequence) is retried. */
+/**
+ * Swarm's own cordon: availability `pause` (no new tasks; running ones stay), with the reason as
+ * a node label; `active` and no reason to uncordon.
+ */
+export async function setNodeCordon(
+  docker: Docker,
+  nodeId: string,
+  reason: string | null,
+  signal?: AbortSignal,
+): Promise<void> {
+  await updateNodeSpec(docker, nodeId, signal, (spec) => {
+    const labels: Record<string, string> = { ...spec.Labels };
+    if (reason === null) delete labels[NODE_LABEL_CORDON_REASON];
+    else labels[NODE_LABEL_CORDON_REASON] = reason;
+    return { ...spec, Availability: reason === null ? 'active' : 'pause', Labels: labels };
+  });
+}
+
 export async function setNodeLabel(
   docker: Docker,
   nodeId: string,
   value: string | null,
   signal?: AbortSignal,
 ): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const node = (await docker.getNode(nodeId).inspect()) as NodeInfo;
-    const labels: Record<string, string> = { ...node.Spec.Labels };
+  await updateNodeSpec(docker, nodeId, signal, (spec) => {
+    const labels: Record<string, string> = { ...spec.Labels };
     // null forgets the verdict (the next placement probes the node again).
     if (value === null) delete labels[NODE_LABEL_NNP];
     else labels[NODE_LABEL_NNP] = value;
-    const spec = { ...node.Spec, Labels: labels };
+    return { ...spec, Labels: labels };
+  });
+}
+
+/** Node updates carry the whole spec and its version; one that lost a race (out of sequence) is retried. */
+async function updateNodeSpec(
+  docker: Docker,
+  nodeId: string,
+  signal: AbortSignal | undefined,
+  change: (spec: NodeInfo['Spec']) => NodeInfo['Spec'],
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const node = (await docker.getNode(nodeId).inspect()) as NodeInfo;
     try {
       await docker
         .getNode(nodeId)
-        .update({ _query: { version: node.Version.Index }, _body: spec, abortSignal: signal });
+        .update({ _query: { version: node.Version.Index }, _body: change(node.Spec), abortSignal: signal });
       return;
     } catch (error) {
-      if (attempt >= 3) throw error;
+      if (attempt >= 3 || statusCodeOf(error) === 404) throw error;
     }
   }
 }

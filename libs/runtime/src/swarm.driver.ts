@@ -8,7 +8,14 @@ import { LABEL_WORKSPACE, TOOLS_DIR, containerName } from './docker-objects.js';
 import { statusCodeOf } from './docker-errors.js';
 import { SwarmEngine, type ServiceInfo } from './swarm-engine.js';
 import { type PortConnectRequest } from './port-connection.js';
-import { refusedNodes, probeUncheckedNodes, listNodes, type RefusedNode } from './swarm-nodes.js';
+import {
+  listNodes,
+  probeUncheckedNodes,
+  refusedNodes,
+  setNodeCordon,
+  type RefusedNode,
+  type SwarmNodeView,
+} from './swarm-nodes.js';
 import {
   LABEL_NODE,
   LABEL_PORTS,
@@ -20,6 +27,7 @@ import { listeningPorts, newestTask, taskFailure, type SwarmTask } from './swarm
 import {
   type ContainerState,
   type RuntimeInfo,
+  type RuntimeNode,
   type RuntimeWorkspace,
   type WorkspaceRuntimeSpec,
 } from './runtime.driver.js';
@@ -181,6 +189,24 @@ export class SwarmDriver extends DockerDriver {
     return { ...engine, refusedNodes: refused };
   }
 
+  override async nodes(): Promise<RuntimeNode[]> {
+    const [nodes, services] = await Promise.all([
+      this.call('listing nodes', {}, (abortSignal) => listNodes(this.docker, abortSignal)),
+      this.engine.ownServices(),
+    ]);
+    return nodes.map((n) => nodeView(n, services));
+  }
+
+  override async cordonNode(nodeId: string, cordoned: boolean, reason?: string): Promise<RuntimeNode> {
+    const known = (await this.nodes()).some((n) => n.id === nodeId);
+    if (!known) throw new BerthError(ErrorCode.NotFound, `no node ${nodeId} in this swarm`);
+    const why = cordoned ? reason?.trim() || 'cordoned by an admin' : null;
+    await this.call('cordoning the node', {}, (abortSignal) => setNodeCordon(this.docker, nodeId, why, abortSignal));
+    const node = (await this.nodes()).find((n) => n.id === nodeId);
+    if (!node) throw new BerthError(ErrorCode.NotFound, `no node ${nodeId} in this swarm`);
+    return node;
+  }
+
   /** Task containers are the service's: never the Docker driver's instance or leftover. */
   protected override listsContainer(info: Docker.ContainerInfo): boolean {
     return !info.Labels[LABEL_SWARM_TASK];
@@ -209,6 +235,22 @@ export class SwarmDriver extends DockerDriver {
       await sleep(200, signal);
     }
   }
+}
+
+function nodeView(n: SwarmNodeView, services: ServiceInfo[]): RuntimeNode {
+  const pinned = services.filter((s) => s.Spec.Labels?.[LABEL_NODE] === n.id);
+  return {
+    id: n.id,
+    hostname: n.hostname,
+    state: n.state,
+    cordoned: n.availability !== 'active',
+    cordonReason: n.cordonReason,
+    nanoCpus: n.nanoCpus,
+    memoryBytes: n.memoryBytes,
+    workspaces: pinned.length,
+    running: pinned.filter((s) => replicasOf(s) > 0).length,
+    hardening: n.nnp === 'ok' || n.nnp === 'refused' ? n.nnp : 'unchecked',
+  };
 }
 
 function replicasOf(service: ServiceInfo): number {
