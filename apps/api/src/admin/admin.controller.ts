@@ -5,6 +5,7 @@ import { type Queue } from 'bullmq';
 
 import { TEMPLATE_QUEUE, WORKSPACE_QUEUE } from '#domain';
 import { RUNTIME_DRIVER, type RuntimeDriver, type RuntimeInfo } from '#runtime';
+import { Operation } from '../common/api-operation.js';
 
 type Counts = Record<string, number>;
 
@@ -18,6 +19,7 @@ export class AdminController {
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
   ) {}
 
+  @Operation({ id: 'getSystem', summary: 'Queue counts and engine facts', status: 200, returns: 'SystemInfo' })
   @Get('system')
   async system(): Promise<{
     queues: Record<string, Counts>;
