@@ -29,6 +29,9 @@ fi
 # A loopback registry, so the worker's pull path is tested for real without leaving the machine.
 BERTH_TEST_REGISTRY=$("$BERTH_ROOT/scripts/registry.sh") || exit 1
 export BERTH_TEST_REGISTRY
+# A single-node swarm on the local engine for the Swarm driver's suite (idempotent; loopback only).
+BERTH_TEST_SWARM_NODE=$("$BERTH_ROOT/scripts/swarm.sh") || exit 1
+export BERTH_TEST_SWARM_NODE
 # A real Prometheus scrapes the API and a worker in the metrics test.
 BERTH_TEST_PROMETHEUS=$("$BERTH_ROOT/scripts/prometheus.sh") || exit 1
 export BERTH_TEST_PROMETHEUS

@@ -1,3 +1,4 @@
+import { testEnv } from '../setup/test-env.js';
 import WebSocket from 'ws';
 import { ApiClient, containersOf, dockerExec, TestContext, testBaseUrl, waitFor } from '#testing';
 
@@ -139,7 +140,7 @@ describe('workspace access: terminal, ports, stats (real Docker)', () => {
         'template-builds': { failed: expect.any(Number) as number },
       },
       docker: { serverVersion: expect.any(String) as string },
-      runtime: { kind: 'docker', serverVersion: expect.any(String) as string },
+      runtime: { kind: testEnv().BERTH_RUNTIME, serverVersion: expect.any(String) as string },
     });
   });
 });

@@ -19,6 +19,11 @@ export function testEnv(): Record<string, string> {
     BERTH_ADMIN_PASSWORD: 'admin-password-for-tests',
     BERTH_SESSION_SECRET: 'test-session-secret-0123456789abcdef',
     BERTH_DEFAULT_IMAGE: 'berth/busybox:test',
+    // BERTH_TEST_RUNTIME=swarm runs the suites against the Swarm driver (single-node swarm from
+    // scripts/swarm.sh). This shared engine lacks the no-new-privileges default and cannot be
+    // restarted with it, so the node check reports instead of refusing (swarm-driver.e2e proves the refusal).
+    BERTH_RUNTIME: process.env.BERTH_TEST_RUNTIME ?? 'docker',
+    BERTH_SWARM_REQUIRE_NNP: 'false',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     // Many suites sign the admin in; the throttling test uses an address of its own and this limit.
     BERTH_LOGIN_LIMIT: '30',

@@ -143,6 +143,10 @@ export const DOORS = {
   'GET /api/v1/admin/queues/:queue/jobs': admin('audit:read'),
   'POST /api/v1/admin/queues/:queue/jobs/:id/retry': admin('all'),
   'DELETE /api/v1/admin/queues/:queue/jobs/:id': admin('all'),
+  // The hosts that run workspaces (BERTH_RUNTIME=swarm: Swarm nodes; one engine: one node).
+  'GET /api/v1/admin/nodes': admin('audit:read'),
+  'POST /api/v1/admin/nodes/:id/cordon': admin('all'),
+  'POST /api/v1/admin/nodes/:id/uncordon': admin('all'),
 
   // Prometheus: the controller itself admits loopback or BERTH_METRICS_TOKEN (a scrape
   // credential, not a user).

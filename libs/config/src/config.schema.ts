@@ -24,6 +24,27 @@ export const configSchema = z.object({
    * `swarm` is part of the contract; a build without its driver refuses to start.
    */
   BERTH_RUNTIME: z.enum(['docker', 'swarm']).default('docker'),
+  /**
+   * With BERTH_RUNTIME=swarm: where template images are pushed and pulled by digest, so every node
+   * runs the same bytes (host:port, e.g. 127.0.0.1:5000). Unset: local image ids, one node only.
+   */
+  BERTH_REGISTRY: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:\d+)?$/)
+    .optional(),
+  /**
+   * Swarm: refuse nodes whose daemon does not default to no-new-privileges (a 1.41 service spec
+   * cannot set it). Off only for tests on a shared engine that cannot be restarted with it.
+   */
+  BERTH_SWARM_REQUIRE_NNP: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Swarm: IPsec-encrypted workspace overlays (needs ESP in the nodes' kernels; on in production). */
+  BERTH_SWARM_ENCRYPTED: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Label value separating installations that share one Docker engine. */
   BERTH_INSTANCE: z
     .string()

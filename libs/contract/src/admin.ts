@@ -32,6 +32,8 @@ const runtime = z.object({
   serverVersion: z.string(),
   containersRunning: z.number().int(),
   images: z.number().int(),
+  /** Swarm: nodes refused for hardening (no-new-privileges not the daemon default). */
+  refusedNodes: z.array(z.object({ id: z.string(), hostname: z.string(), reason: z.string() })).optional(),
 });
 
 export const SystemInfo = named(
@@ -73,4 +75,23 @@ export const Health = named(
     error: z.record(z.string(), z.unknown()).optional(),
     details: z.record(z.string(), z.unknown()).optional(),
   }),
+);
+
+/** One host that runs workspaces (BERTH_RUNTIME=swarm: a Swarm node; one engine: one node). */
+export const RuntimeNode = named(
+  'RuntimeNode',
+  z.object({
+    id: z.string(),
+    hostname: z.string(),
+    state: z.string(),
+    cordoned: z.boolean(),
+    cordonReason: z.string().nullable(),
+    nanoCpus: z.number(),
+    memoryBytes: z.number(),
+    /** Workspaces whose home lives there, and those running there now. */
+    workspaces: z.number().int(),
+    running: z.number().int(),
+    hardening: z.enum(['ok', 'refused', 'unchecked']),
+  }),
+  'A node with its capacity, load, cordon and hardening check',
 );

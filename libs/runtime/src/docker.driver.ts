@@ -51,6 +51,7 @@ import {
   type PublishedPort,
   type RuntimeDriver,
   type RuntimeInfo,
+  type RuntimeNode,
   type WorkspaceRuntimeSpec,
 } from './runtime.driver.js';
 
@@ -62,7 +63,7 @@ const STOP_GRACE_SECONDS = 10;
 
 @Injectable()
 export class DockerDriver implements RuntimeDriver {
-  readonly kind = 'docker';
+  readonly kind: string = 'docker';
   private readonly logger = new Logger(DockerDriver.name);
   /**
    * DOCKER_HOST (or the local socket) as docker-modem reads it; deadlines are per request. No
@@ -70,15 +71,15 @@ export class DockerDriver implements RuntimeDriver {
    * ones while it stops the containers, and the reconciler would take that moment for containers
    * stopped outside Berth. A new unix-socket connection per request costs next to nothing.
    */
-  private readonly docker = new Docker(engineOptions());
+  protected readonly docker = new Docker(engineOptions());
   private networkReady: Promise<void> | null = null;
   private toolsReady: Promise<void> | null = null;
   private editorReady: Promise<void> | null = null;
 
   /** Caps on every stream read from the engine or a container (configurable). */
-  private readonly limits: StreamLimits;
+  protected readonly limits: StreamLimits;
 
-  constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {
+  constructor(@Inject(BERTH_CONFIG) protected readonly config: BerthConfig) {
     this.limits = {
       maxLineBytes: config.BERTH_STREAM_LINE_LIMIT_BYTES,
       maxTotalBytes: config.BERTH_STREAM_OUTPUT_LIMIT_BYTES,
@@ -86,7 +87,7 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   /** One engine request: deadline, caller's signal, and engine-away errors as `Unavailable`. */
-  private call<T>(
+  protected call<T>(
     what: string,
     options: EngineCallOptions,
     request: (abortSignal: AbortSignal) => Promise<T>,
@@ -262,10 +263,15 @@ export class DockerDriver implements RuntimeDriver {
 
   /** VS Code in the browser, read-only, when this server has it (the API checks the image's libc). */
   private async withEditor(options: ReturnType<typeof hardenedCreateOptions>): Promise<void> {
+    options.HostConfig.Mounts.push(...(await this.editorMounts()));
+  }
+
+  /** The read-only editor mount when this server has VS Code for the browser, else none. */
+  protected async editorMounts(): Promise<ReturnType<typeof editorMount>[]> {
     const editorDir = editorInstallDir(this.config);
-    if (!editorDir) return;
+    if (!editorDir) return [];
     await this.ensureEditor(editorDir);
-    options.HostConfig.Mounts.push(editorMount());
+    return [editorMount()];
   }
 
   /** Creates the named workspace container; null when one of that name exists already (409). */
@@ -551,8 +557,14 @@ export class DockerDriver implements RuntimeDriver {
     );
     return found.flatMap((info) => {
       const id = info.Labels[LABEL_WORKSPACE];
-      return id ? [{ workspaceId: id, isInstance: info.Names.includes(`/${containerName(id)}`), info }] : [];
+      if (!id || !this.listsContainer(info)) return [];
+      return [{ workspaceId: id, isInstance: info.Names.includes(`/${containerName(id)}`), info }];
     });
+  }
+
+  /** Whether this driver counts the container as a workspace's own or a leftover (a subclass may own others). */
+  protected listsContainer(_info: Docker.ContainerInfo): boolean {
+    return true;
   }
 
   async inventoryVolumes(): Promise<ManagedVolume[]> {
@@ -581,7 +593,7 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   /** Removes a container by id, at once; gone already is fine. */
-  private async removeContainerById(id: string, signal?: AbortSignal): Promise<void> {
+  protected async removeContainerById(id: string, signal?: AbortSignal): Promise<void> {
     try {
       await this.call('removing the container', { signal }, (abortSignal) =>
         this.docker.getContainer(id).remove({ force: true, abortSignal }),
@@ -625,13 +637,39 @@ export class DockerDriver implements RuntimeDriver {
     };
   }
 
+  /** One engine is one node, never cordoned: there is nowhere else to place a workspace. */
+  async nodes(): Promise<RuntimeNode[]> {
+    const [info, workspaces] = await Promise.all([
+      this.call('reading engine info', {}, () => this.docker.info()) as Promise<{
+        Name: string;
+        NCPU: number;
+        MemTotal: number;
+      }>,
+      this.listWorkspaces(),
+    ]);
+    const running = workspaces.filter((w) => w.instance?.running).length;
+    const volumes = (await this.listManagedVolumes()).length;
+    const node = { id: 'local', hostname: info.Name, state: 'ready', cordoned: false, cordonReason: null };
+    const capacity = { nanoCpus: info.NCPU * 1e9, memoryBytes: info.MemTotal };
+    return [{ ...node, ...capacity, workspaces: volumes, running, hardening: 'ok' }];
+  }
+
+  cordonNode(_nodeId: string, _cordoned: boolean, _reason?: string): Promise<RuntimeNode> {
+    return Promise.reject(
+      new BerthError(
+        ErrorCode.Conflict,
+        'one Docker engine has no other node to place workspaces on: cordon needs BERTH_RUNTIME=swarm',
+      ),
+    );
+  }
+
   private async runningContainerId(workspaceId: string): Promise<string> {
     const found = await this.findContainer(workspaceId);
     if (!found?.running) throw new BerthError(ErrorCode.Conflict, 'the workspace is not running');
     return found.id;
   }
 
-  private labels(workspaceId: string, ownerId: string): Record<string, string> {
+  protected labels(workspaceId: string, ownerId: string): Record<string, string> {
     return workspaceLabels(workspaceId, ownerId, this.config.BERTH_INSTANCE);
   }
 
@@ -664,7 +702,7 @@ export class DockerDriver implements RuntimeDriver {
    * Berth's static toolset volume, filled once by the engine from TOOLS_IMAGE (a container of it
    * is created with the fresh volume at TOOLS_DIR and never started: the engine copies the files).
    */
-  private ensureTools(): Promise<void> {
+  protected ensureTools(): Promise<void> {
     this.toolsReady ??= this.fillToolsVolume().catch((error: unknown) => {
       this.toolsReady = null;
       throw error;

@@ -21,3 +21,6 @@ export * from './snapshots/local-snapshot-store.js';
 export * from './snapshots/s3-snapshot-store.js';
 export * from './snapshots/snapshot-store.module.js';
 export * from './editor-mount.js';
+export * from './swarm.driver.js';
+export * from './swarm-service.js';
+export * from './swarm-nodes.js';

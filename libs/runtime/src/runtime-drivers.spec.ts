@@ -1,4 +1,5 @@
 import { DockerDriver } from './docker.driver.js';
+import { SwarmDriver } from './swarm.driver.js';
 import { runtimeDriverFor } from './runtime-drivers.js';
 import { RuntimeModule } from './runtime.module.js';
 import { RUNTIME_DRIVER } from './runtime.driver.js';
@@ -10,9 +11,15 @@ describe('RuntimeModule.forRoot: BERTH_RUNTIME picks the driver', () => {
     expect(module.exports).toEqual([RUNTIME_DRIVER]);
   });
 
+  it('binds RUNTIME_DRIVER to the Swarm driver for swarm', () => {
+    const module = RuntimeModule.forRoot({ BERTH_RUNTIME: 'swarm' });
+    expect(module.providers).toEqual([SwarmDriver, { provide: RUNTIME_DRIVER, useExisting: SwarmDriver }]);
+    expect(runtimeDriverFor('swarm')).toBe(SwarmDriver);
+  });
+
   it('refuses an engine this build has no driver for, naming those it has', () => {
-    expect(() => runtimeDriverFor('swarm')).toThrow(
-      'BERTH_RUNTIME=swarm: this build has no driver for it (it has: docker)',
+    expect(() => runtimeDriverFor('nomad' as 'swarm')).toThrow(
+      'BERTH_RUNTIME=nomad: this build has no driver for it (it has: docker, swarm)',
     );
   });
 });

@@ -1,6 +1,7 @@
 import { type Type } from '@nestjs/common';
 import { type BerthConfig } from '#config';
 import { DockerDriver } from './docker.driver.js';
+import { SwarmDriver } from './swarm.driver.js';
 import { type RuntimeDriver } from './runtime.driver.js';
 
 export type RuntimeKind = BerthConfig['BERTH_RUNTIME'];
@@ -11,6 +12,7 @@ export type RuntimeKind = BerthConfig['BERTH_RUNTIME'];
  */
 export const RUNTIME_DRIVERS: Partial<Record<RuntimeKind, Type<RuntimeDriver>>> = {
   docker: DockerDriver,
+  swarm: SwarmDriver,
 };
 
 export function runtimeDriverFor(kind: RuntimeKind): Type<RuntimeDriver> {

@@ -90,6 +90,24 @@ export interface RuntimeInfo {
   images: number;
 }
 
+/** One host that runs workspaces (`GET /admin/nodes`): a single engine is one node. */
+export interface RuntimeNode {
+  id: string;
+  hostname: string;
+  /** The orchestrator's words: ready, down, unknown, disconnected. */
+  state: string;
+  /** No new workspaces are placed on a cordoned node; those there keep running. */
+  cordoned: boolean;
+  cordonReason: string | null;
+  nanoCpus: number;
+  memoryBytes: number;
+  /** Workspaces whose home lives there (running or not), and those running there now. */
+  workspaces: number;
+  running: number;
+  /** The node's no-new-privileges check: ok, refused, or unchecked (not probed yet). */
+  hardening: 'ok' | 'refused' | 'unchecked';
+}
+
 export interface ImageBuildRequest {
   tag: string;
   dockerfile: string;
@@ -197,4 +215,11 @@ export interface RuntimeDriver {
   removeLeftovers(workspaceId: string): Promise<void>;
   /** Engine facts for the admin health page. */
   info(): Promise<RuntimeInfo>;
+  /** The hosts that run workspaces, with capacity and load (one for a single engine). */
+  nodes(): Promise<RuntimeNode[]>;
+  /**
+   * Cordons (no new workspaces) or uncordons a node; NotFound for an unknown node, Conflict where
+   * the runtime has no nodes to cordon (one engine).
+   */
+  cordonNode(nodeId: string, cordoned: boolean, reason?: string): Promise<RuntimeNode>;
 }

@@ -38,6 +38,14 @@ export async function volumesOf(workspaceId: string, docker = testDocker()): Pro
 /** Removes every container, volume and network of one installation (by its berth.instance label). */
 export async function removeInstanceObjects(instance: string, docker = testDocker()): Promise<void> {
   const filters = { label: ['berth.managed=true', `berth.instance=${instance}`] };
+  // Swarm services first (BERTH_RUNTIME=swarm): they would otherwise make their containers again.
+  const swarm = (await docker.info()) as { Swarm?: { ControlAvailable?: boolean } };
+  if (swarm.Swarm?.ControlAvailable)
+    for (const s of await docker.listServices({ filters }))
+      await docker
+        .getService(s.ID)
+        .remove()
+        .catch(() => undefined);
   for (const c of await docker.listContainers({ all: true, filters }))
     await docker
       .getContainer(c.Id)

@@ -21,6 +21,7 @@ import {
   workspaceLabels,
   type PortConnectRequest,
   type RuntimeInfo,
+  type RuntimeNode,
   type WorkspaceRuntimeSpec,
 } from '#runtime';
 
@@ -337,6 +338,28 @@ export class FakeRuntimeDriver implements RuntimeDriver {
   listManagedVolumes(): Promise<string[]> {
     this.calls.push('listManagedVolumes');
     return Promise.resolve([...this.volumes.keys()]);
+  }
+
+  nodes(): Promise<RuntimeNode[]> {
+    const running = [...this.containers.values()].filter((c) => c.running).length;
+    return Promise.resolve([
+      {
+        id: 'fake',
+        hostname: 'fake',
+        state: 'ready',
+        cordoned: false,
+        cordonReason: null,
+        nanoCpus: 2e9,
+        memoryBytes: 2 ** 33,
+        workspaces: this.volumes.size,
+        running,
+        hardening: 'ok',
+      },
+    ]);
+  }
+
+  cordonNode(): Promise<RuntimeNode> {
+    return Promise.reject(new BerthError(ErrorCode.Conflict, 'the fake runtime has one node'));
   }
 
   info(): Promise<RuntimeInfo> {

@@ -44,6 +44,9 @@ export const OTHER_POSTS = new Set<string>([
   'POST /api/v1/workspaces/:id/transfer',
   'POST /api/v1/admin/volumes/:workspaceId/adopt',
   'POST /api/v1/admin/volumes/:workspaceId/report',
+  // Cordoning a cordoned node (or uncordoning an active one) lands in the same state.
+  'POST /api/v1/admin/nodes/:id/cordon',
+  'POST /api/v1/admin/nodes/:id/uncordon',
 ]);
 
 export function isIdempotentRoute(req: Request): boolean {

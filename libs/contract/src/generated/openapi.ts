@@ -949,6 +949,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/admin/nodes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The nodes that run workspaces */
+    get: operations['listNodes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/nodes/{id}/cordon': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Place no new workspaces on a node */
+    post: operations['cordonNode'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/nodes/{id}/uncordon': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Place workspaces on a node again */
+    post: operations['uncordonNode'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/workspaces/{id}/exec': {
     parameters: {
       query?: never;
@@ -1196,6 +1247,7 @@ export interface components {
       /** @description what changed, for the changelog */
       message?: string;
     };
+    CordonBody: Record<string, unknown>;
     ExecRequestDto: {
       /**
        * @description argv, run as the template user in its home (no shell unless you ask for one)
@@ -1344,11 +1396,21 @@ export interface components {
         serverVersion: string;
         containersRunning: number;
         images: number;
+        refusedNodes?: {
+          id: string;
+          hostname: string;
+          reason: string;
+        }[];
       };
       docker: {
         serverVersion: string;
         containersRunning: number;
         images: number;
+        refusedNodes?: {
+          id: string;
+          hostname: string;
+          reason: string;
+        }[];
       };
     };
     QueueJob: {
@@ -1382,6 +1444,19 @@ export interface components {
       };
     } & {
       [key: string]: unknown;
+    };
+    RuntimeNode: {
+      id: string;
+      hostname: string;
+      state: string;
+      cordoned: boolean;
+      cordonReason: string | null;
+      nanoCpus: number;
+      memoryBytes: number;
+      workspaces: number;
+      running: number;
+      /** @enum {string} */
+      hardening: 'ok' | 'refused' | 'unchecked';
     };
     /** @enum {string} */
     WorkspaceStatus: 'pending' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed' | 'deleting' | 'deleted';
@@ -1945,6 +2020,7 @@ export type CreateTemplateDto = components['schemas']['CreateTemplateDto'];
 export type ValidateSpecDto = components['schemas']['ValidateSpecDto'];
 export type ImportDevcontainerDto = components['schemas']['ImportDevcontainerDto'];
 export type CreateVersionDto = components['schemas']['CreateVersionDto'];
+export type CordonBody = components['schemas']['CordonBody'];
 export type ExecRequestDto = components['schemas']['ExecRequestDto'];
 export type PortShareDto = components['schemas']['PortShareDto'];
 export type AddSshKeyDto = components['schemas']['AddSshKeyDto'];
@@ -1965,6 +2041,7 @@ export type SystemInfo = components['schemas']['SystemInfo'];
 export type QueueJob = components['schemas']['QueueJob'];
 export type QueueJobRemoved = components['schemas']['QueueJobRemoved'];
 export type Health = components['schemas']['Health'];
+export type RuntimeNode = components['schemas']['RuntimeNode'];
 export type WorkspaceStatus = components['schemas']['WorkspaceStatus'];
 export type PortShare = components['schemas']['PortShare'];
 export type BuildKind = components['schemas']['BuildKind'];
@@ -3866,6 +3943,87 @@ export interface operations {
       409: components['responses']['Conflict'];
     };
   };
+  listNodes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RuntimeNode'][];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+    };
+  };
+  cordonNode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CordonBody'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RuntimeNode'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+    };
+  };
+  uncordonNode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RuntimeNode'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+    };
+  };
   execInWorkspace: {
     parameters: {
       query?: never;
@@ -4180,6 +4338,9 @@ export const createTokenDtoScopesValues: ReadonlyArray<
   'all',
 ];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Role']> = ['admin', 'developer'];
+export const runtimeNodeHardeningValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['RuntimeNode']['hardening']
+> = ['ok', 'refused', 'unchecked'];
 export const workspaceStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['WorkspaceStatus']> = [
   'pending',
   'starting',
