@@ -19,3 +19,4 @@ export * from './ssh-public-key.js';
 export * from './page-cursor.js';
 export * from './trash.js';
 export * from './editor.js';
+export * from './warm-pool.js';

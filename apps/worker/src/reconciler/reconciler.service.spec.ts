@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type BerthConfig, configSchema } from '#config';
-import { parseTemplateSpec } from '#domain';
+import { parseTemplateSpec, POOL_OWNER } from '#domain';
 import {
   BuildsRepository,
   CredentialChanges,
+  PoolRepository,
   PrismaService,
   TemplatesRepository,
   UsersRepository,
@@ -26,6 +27,16 @@ describe('ReconcilerService (fake runtime, own database)', () => {
   let events: WorkspaceEventsPublisher;
   const runtime = new FakeRuntimeDriver();
   const ids: string[] = [];
+  let templateId = '';
+  const newReconciler = () =>
+    new ReconcilerService(
+      config,
+      runtime,
+      workspaces,
+      new BuildsRepository(prisma),
+      events,
+      new PoolRepository(prisma),
+    );
 
   beforeAll(async () => {
     const base = testEnv();
@@ -53,6 +64,7 @@ describe('ReconcilerService (fake runtime, own database)', () => {
       spec: parseTemplateSpec({ image: 'berth/busybox:test' }),
       message: 'v1',
     });
+    templateId = template.id;
     runtime.images.add('berth/busybox:test');
     for (let i = 0; i < 20; i++) {
       const ws = await workspaces.create({
@@ -82,7 +94,7 @@ describe('ReconcilerService (fake runtime, own database)', () => {
   it('one label-filtered list call per pass, whatever the number of workspaces, and status follows a vanished container', async () => {
     await runtime.removeContainer(ids[7]!); // removed behind Berth's back
     runtime.calls.length = 0;
-    const reconciler = new ReconcilerService(config, runtime, workspaces, new BuildsRepository(prisma), events);
+    const reconciler = newReconciler();
     await reconciler.reconcile();
 
     expect(runtime.calls).toEqual(['listWorkspaces']);
@@ -100,7 +112,7 @@ describe('ReconcilerService (fake runtime, own database)', () => {
     runtime.leftovers.set(ghost, 1);
     runtime.volumes.set(ghost, { preparedFor: null, files: new Map([['work', 'kept']]) });
     runtime.calls.length = 0;
-    const reconciler = new ReconcilerService(config, runtime, workspaces, new BuildsRepository(prisma), events);
+    const reconciler = newReconciler();
     await reconciler.reconcile();
 
     expect(runtime.calls).toEqual(['listWorkspaces', `removeLeftovers ${ids[3]!}`, `discard ${ghost}`]);
@@ -115,7 +127,7 @@ describe('ReconcilerService (fake runtime, own database)', () => {
     runtime.volumes.set(ghost, { preparedFor: null, files: new Map([['work', 'kept']]) });
     for (const id of ids) runtime.volumes.set(id, { preparedFor: null, files: new Map() }); // not orphans
     runtime.calls.length = 0;
-    const reconciler = new ReconcilerService(config, runtime, workspaces, new BuildsRepository(prisma), events);
+    const reconciler = newReconciler();
     for (let pass = 1; pass <= 11; pass++) await reconciler.reconcile();
     expect(runtime.calls).not.toContain('listManagedVolumes'); // the volume report is not due yet
     expect(reconciler.orphanVolumes).toEqual([]);
@@ -128,5 +140,32 @@ describe('ReconcilerService (fake runtime, own database)', () => {
     expect(runtime.calls.filter((c) => c.startsWith('removeVolume'))).toEqual([]);
     expect(runtime.volumes.get(ghost)?.files.get('work')).toBe('kept');
     expect(ids.every((id) => runtime.volumes.has(id))).toBe(true);
+  });
+
+  it("leaves the warm pool's slots alone: neither their container nor their volume is an orphan", async () => {
+    const slot = randomUUID();
+    await new PoolRepository(prisma).insertWarming({
+      id: slot,
+      templateId,
+      templateVersion: 1,
+      parametersKey: '{}',
+      parameters: {},
+    });
+    await runtime.ensureVolume(slot, POOL_OWNER);
+    const spec = parseTemplateSpec({ image: 'berth/busybox:test' });
+    await runtime.startContainer({
+      workspaceId: slot,
+      ownerId: POOL_OWNER,
+      hostname: 'slot',
+      image: 'x',
+      spec,
+      env: {},
+    });
+    runtime.calls.length = 0;
+    const reconciler = newReconciler();
+    for (let pass = 1; pass <= 12; pass++) await reconciler.reconcile();
+    expect(runtime.calls.filter((c) => c.includes(slot))).toEqual([]);
+    expect(runtime.containers.get(slot)?.running).toBe(true);
+    expect(reconciler.orphanVolumes).not.toContain(slot);
   });
 });

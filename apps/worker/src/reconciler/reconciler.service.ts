@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PeriodicTask } from '../common/periodic-task.js';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { BuildsRepository, WorkspacesRepository } from '#persistence';
+import { BuildsRepository, PoolRepository, WorkspacesRepository } from '#persistence';
 import { WorkspaceEventsPublisher } from '#queue';
 import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
 
@@ -25,6 +25,7 @@ export class ReconcilerService extends PeriodicTask {
     private readonly workspaces: WorkspacesRepository,
     private readonly builds: BuildsRepository,
     private readonly events: WorkspaceEventsPublisher,
+    private readonly pool: PoolRepository,
   ) {
     super();
   }
@@ -44,7 +45,13 @@ export class ReconcilerService extends PeriodicTask {
 
   async reconcile(): Promise<void> {
     const held = await this.runtime.listWorkspaces();
-    const [live, busy] = await Promise.all([this.workspaces.listLive(null), this.builds.activeWorkspaceIds()]);
+    // Read after the list: a pool slot's row is written before its objects, and a claimed slot is a
+    // workspace row, so whatever the list saw of the pool is known here (never an orphan).
+    const [live, busy, pooled] = await Promise.all([
+      this.workspaces.listLive(null),
+      this.builds.activeWorkspaceIds(),
+      this.pool.unclaimedIds(),
+    ]);
     const byWorkspace = new Map(held.map((w) => [w.workspaceId, w]));
     const liveIds = new Set(live.map((w) => w.id));
 
@@ -66,7 +73,7 @@ export class ReconcilerService extends PeriodicTask {
     }
 
     for (const w of held) {
-      if (busy.has(w.workspaceId)) continue;
+      if (busy.has(w.workspaceId) || pooled.has(w.workspaceId)) continue; // the warm pool keeps its own
       if (liveIds.has(w.workspaceId)) {
         // One-shot helpers (volume preparation) that a crashed build left behind.
         if (w.leftovers > 0) await this.runtime.removeLeftovers(w.workspaceId);
@@ -77,7 +84,9 @@ export class ReconcilerService extends PeriodicTask {
     }
 
     if (++this.passes % VOLUME_REPORT_EVERY === 0) {
-      const orphans = (await this.runtime.listManagedVolumes()).filter((id) => !liveIds.has(id));
+      const volumes = await this.runtime.listManagedVolumes();
+      const stillPooled = await this.pool.unclaimedIds();
+      const orphans = volumes.filter((id) => !liveIds.has(id) && !stillPooled.has(id));
       this.orphans = orphans;
       if (orphans.length > 0)
         this.logger.warn(`volumes without a workspace (kept, for an admin to look at): ${orphans.join(', ')}`);
