@@ -58,7 +58,9 @@ tmp=$(mktemp -d "$BERTH_CACHE/.code-server-$CODE_SERVER_VERSION.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 log "building code-server $CODE_SERVER_VERSION into $DIR (once per machine, about 3 minutes; log in .berth/logs/code-server.log)"
 printf '\n==== berth: npm install code-server@%s at %s (node %s)\n' "$CODE_SERVER_VERSION" "$(date -Is)" "$(node -v)" >>"$LOGF"
-(cd "$tmp" && run_unlocked npm install --prefix "$tmp" --no-audit --no-fund --no-save --omit=dev \
+# `npm test` runs under the machine's npm, which exports its own user agent (node/v20) to this
+# script; code-server's postinstall reads the Node version from that variable, so drop it.
+(cd "$tmp" && unset npm_config_user_agent && run_unlocked npm install --prefix "$tmp" --no-audit --no-fund --no-save --omit=dev \
   --foreground-scripts "code-server@$CODE_SERVER_VERSION") >>"$LOGF" 2>&1 </dev/null ||
   fail "npm install failed"
 [[ -f "$tmp/node_modules/code-server/out/node/entry.js" ]] || fail "npm finished but node_modules/code-server/out/node/entry.js is missing"

@@ -88,6 +88,7 @@ ensure_tools() {
 # ---------------------------------------------------------------------------- postgres
 
 PG_PRIVATE_DIR="$BERTH_STATE/postgres"
+PG_MAX_CONNECTIONS=300
 
 # pg_setup URL : parse URL into PG_* variables.
 pg_setup() {
@@ -136,6 +137,10 @@ pg_try_machine_cluster() {
   while read -r ver name port _; do
     [[ "$port" == "$PG_PORT" ]] || continue
     log "starting the machine's PostgreSQL cluster $ver/$name on port $port"
+    # Parallel test runs (each with an API, a worker and jest workers) outgrow the default 100.
+    if [[ -d "/etc/postgresql/$ver/$name/conf.d" ]]; then
+      printf 'max_connections = %s\n' "$PG_MAX_CONNECTIONS" >"/etc/postgresql/$ver/$name/conf.d/berth.conf"
+    fi
     run_unlocked pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" start >>"$BERTH_LOGS/postgres-cluster.log" 2>&1 || true
     if wait_for 15 pg_answers; then return 0; fi
     log "cluster $ver/$name did not start (see .berth/logs/postgres-cluster.log)"
@@ -181,7 +186,7 @@ pg_start_private() {
     fi
   else
     log "starting a private PostgreSQL on 127.0.0.1:$PG_PORT (data in .berth/postgres)"
-    if ! as_pg "$bindir/pg_ctl" -D "$PG_PRIVATE_DIR" -l "$logf" -w -t 30 -o "-p $PG_PORT" start >/dev/null 2>&1; then
+    if ! as_pg "$bindir/pg_ctl" -D "$PG_PRIVATE_DIR" -l "$logf" -w -t 30 -o "-p $PG_PORT -c max_connections=$PG_MAX_CONNECTIONS" start >/dev/null 2>&1; then
       tail_log "$logf"
       die "cannot start PostgreSQL on 127.0.0.1:$PG_PORT:" \
         "$(grep -E 'FATAL|ERROR|PANIC' "$logf" | tail -n 1 | sed 's/.*\(FATAL\|ERROR\|PANIC\): *//' || true)" \

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { type Queue } from 'bullmq';
-import { BerthError, ErrorCode, SNAPSHOT_QUEUE, snapshotJobId, type SnapshotJobData } from '#domain';
+import { addJob } from './add-job.js';
+import { SNAPSHOT_QUEUE, snapshotJobId, type SnapshotJobData } from '#domain';
 
 @Injectable()
 export class SnapshotJobsProducer {
@@ -9,19 +10,6 @@ export class SnapshotJobsProducer {
 
   /** Idempotent: the job id is derived from the snapshot id. */
   async enqueue(data: SnapshotJobData): Promise<void> {
-    try {
-      await this.queue.add('snapshot', data, {
-        jobId: snapshotJobId(data.snapshotId),
-        attempts: 2,
-        backoff: { type: 'exponential', delay: 2000 },
-        removeOnComplete: { age: 24 * 3600, count: 1000 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      });
-    } catch (error) {
-      throw new BerthError(
-        ErrorCode.Unavailable,
-        `the job queue is unavailable: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
+    await addJob(this.queue, 'snapshot', data, { jobId: snapshotJobId(data.snapshotId), attempts: 2, delayMs: 2000 });
   }
 }
