@@ -183,6 +183,24 @@ describe('authorization matrix (from the route table)', () => {
     expect((await stranger.get(`/workspaces/${strangers.workspaces}/builds/${theirBuild.id}`)).status).toBe(200);
   });
 
+  it("answers a stranger 404, never 409, while the owner's workspace is stopped", async () => {
+    // Routes that need a running workspace must not tell a stranger that a stopped one exists.
+    await owner.post(`/workspaces/${ids.workspaceId}/stop`, {});
+    await owner.waitForStatus(ids.workspaceId!, 'stopped');
+    const byId = operations.filter(
+      (o) => o.path.startsWith('/api/v1/workspaces/{id}/') && !o.public && !o.shared && o.roles.length === 0,
+    );
+    const results: string[] = [];
+    for (const op of byId) {
+      const res = await call(stranger, op);
+      if (res.status !== 404) results.push(`${op.method} ${op.path} → ${res.status}`);
+    }
+    expect(results).toEqual([]);
+    // Control: the owner is told the state, so the 404 above is about who asks.
+    const open = await owner.get(`/workspaces/${ids.workspaceId}/ports/8080/open`);
+    expect(open.status).toBe(409);
+  });
+
   it('refuses the events stream to a foreign Origin, even for the owner', async () => {
     const url = `/api/v1/workspaces/${ids.workspaceId}/events`;
     const foreign = await request(testBaseUrl())

@@ -648,9 +648,10 @@ export class DockerDriver implements RuntimeDriver {
       const image = await this.call(`inspecting image ${ref}`, { signal, operation: 'inspecting an image' }, () =>
         this.docker.getImage(ref).inspect(),
       );
-      // A registry pin of the repository asked for when there is one (an image may carry several).
+      // A registry pin of the repository asked for, only: the same bytes pushed elsewhere (to a
+      // registry under another name) must not change what a template version records.
       const repo = ref.includes('@') ? ref.slice(0, ref.indexOf('@')) : ref.replace(/:[^/:]*$/, '');
-      const pinned = image.RepoDigests?.find((d) => d.startsWith(`${repo}@`)) ?? image.RepoDigests?.[0];
+      const pinned = image.RepoDigests?.find((d) => d.startsWith(`${repo}@`));
       if (pinned) return { digest: pinned.slice(pinned.indexOf('@') + 1), ref: pinned, id: image.Id };
       return { digest: image.Id, ref, id: image.Id };
     } catch (error) {

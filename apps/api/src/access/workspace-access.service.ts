@@ -55,11 +55,18 @@ export class WorkspaceAccessService {
    * Any owner's running workspace: for ports shared beyond their owner. Callers then apply the
    * share level's door and, at `owner` level, the admin-or-owner rule (mayReachWorkspaceOf).
    */
-  async runningWorkspace(workspaceId: string): Promise<WorkspaceTarget> {
+  async runningWorkspace(
+    workspaceId: string,
+    visibleTo: (target: WorkspaceTarget) => boolean,
+  ): Promise<WorkspaceTarget> {
     const ws = await this.workspaces.findLive(workspaceId, null);
     if (!ws) throw notFound('workspace');
+    const target = await this.targetOf(ws);
+    // Visibility before state: a stranger gets the 404 of a missing workspace whatever its status,
+    // since a 409 ("the workspace is stopped") would tell them that it exists.
+    if (!visibleTo(target)) throw notFound('workspace');
     if (ws.status !== 'running') throw new BerthError(ErrorCode.Conflict, `the workspace is ${ws.status}`);
-    return this.targetOf(ws);
+    return target;
   }
 
   private async targetOf(ws: WorkspaceRecord): Promise<WorkspaceTarget> {

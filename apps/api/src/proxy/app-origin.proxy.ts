@@ -210,7 +210,10 @@ export class AppOriginProxy implements OnModuleInit {
     workspaceId: string,
     port: number,
   ): Promise<Upstream> {
-    const target = await this.access.runningWorkspace(workspaceId);
+    const target = await this.access.runningWorkspace(
+      workspaceId,
+      (t) => shareOf(t, port) !== 'owner' || (user !== null && mayReachWorkspaceOf(user, t.ownerId)),
+    );
     const level = shareOf(target, port);
     authorizeDoor(DOORS[DOOR_BY_SHARE[transport][level]], user);
     if (level === 'owner' && !(user && mayReachWorkspaceOf(user, target.ownerId))) throw notFound('app');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { mayReachWorkspaceOf, type AuthenticatedUser } from '#auth';
-import { BerthError, EDITOR_PORT, ErrorCode, invalid, notFound, PORT_SHARES, type PortShare } from '#domain';
+import { BerthError, EDITOR_PORT, ErrorCode, invalid, PORT_SHARES, type PortShare } from '#domain';
 import { WorkspacesRepository } from '#persistence';
 import { AuditService } from '../audit/audit.service.js';
 import { WorkspaceAccessService } from '../access/workspace-access.service.js';
@@ -19,9 +19,10 @@ export class AppPortsService {
 
   /** A ticket for the owner and admins, or for anyone signed in when the port is shared. */
   async ticketUrl(user: AuthenticatedUser, workspaceId: string, port: number, path: string): Promise<string> {
-    const target = await this.access.runningWorkspace(workspaceId);
-    const level = shareOf(target, port);
-    if (level === 'owner' && !mayReachWorkspaceOf(user, target.ownerId)) throw notFound('workspace');
+    const target = await this.access.runningWorkspace(
+      workspaceId,
+      (t) => shareOf(t, port) !== 'owner' || mayReachWorkspaceOf(user, t.ownerId),
+    );
     if (!target.ports.some((p) => p.port === port) && port !== EDITOR_PORT)
       throw new BerthError(ErrorCode.NotFound, `the template publishes no port ${port}`);
     const safePath = path.startsWith('/') && !path.startsWith('//') ? path : '/';
