@@ -152,6 +152,10 @@ describe('warm pool (real Docker)', () => {
     // Several reconcile passes later, every slot is still there.
     await new Promise((r) => setTimeout(r, 3000));
     expect(await pooledIds()).toEqual(expect.arrayContaining(ids));
+    // Nor does the admin's volume inventory call their volumes orphans (they are on the system page).
+    const inventory = (await admin.get('/admin/volumes')).body as { items: { workspaceId: string }[] };
+    const listed = inventory.items.map((i) => i.workspaceId);
+    for (const id of ids) expect(listed).not.toContain(id);
   });
 
   it('falls back to a cold start when the parameters differ', async () => {
