@@ -81,7 +81,7 @@ export class WorkspacesService {
         // A matching warm pool slot becomes this workspace (never for a clone: its home is the snapshot).
         const warm = snapshot || !template.active ? null : await this.warm.claim(scope, template.active, fields);
         const workspace = warm ?? (await scope.createWorkspace({ ...fields, ownerId: user.id }));
-        // The workspace stays `pending` until the worker takes the start.
+        // The workspace stays `pending` until the worker takes the start (a warm one: until settled below).
         const order: TransitionOrder = {
           workspace,
           kind: 'start',
@@ -98,7 +98,7 @@ export class WorkspacesService {
     const { order, build } = created;
     this.carryIds(order.workspace.id, build.id);
     await (created.warm ? this.warm.settle(order, build) : this.builder.dispatch(order, build));
-    this.logger.info({ workspaceId: order.workspace.id, buildId: build.id }, `${build.kind} queued`);
+    if (!created.warm) this.logger.info({ workspaceId: order.workspace.id, buildId: build.id }, `${build.kind} queued`);
     return this.view((await this.workspaces.findById(order.workspace.id)) ?? order.workspace);
   }
 
