@@ -9,6 +9,7 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'libs/persistence/src/generated/**',
+      'libs/contract/src/generated/**',
       'apps/portal/dist/**',
       '.berth/**',
       'coverage/**',

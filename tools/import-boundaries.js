@@ -13,15 +13,17 @@ export const LIB_IMPORTS = {
   queue: ['common', 'config', 'domain', 'persistence'], // the TransitionBuilder writes Build rows
   runtime: ['common', 'config', 'domain', 'metrics'],
   auth: ['common', 'config', 'domain', 'persistence'],
+  // The API's views: schemas derived from the domain's unions, shared by the API, CLI, portal and tests.
+  contract: ['domain'],
   // Test helpers may build on any lib; no production code imports them (see TEST_FILES).
-  testing: ['common', 'config', 'domain', 'metrics', 'persistence', 'queue', 'runtime', 'auth'],
+  testing: ['common', 'config', 'domain', 'metrics', 'persistence', 'queue', 'runtime', 'auth', 'contract'],
 };
 
 /** Libs each app may import. Apps never import each other (no alias exists for an app). */
 export const APP_IMPORTS = {
-  api: ['common', 'config', 'domain', 'metrics', 'persistence', 'queue', 'runtime', 'auth'],
+  api: ['common', 'config', 'domain', 'metrics', 'persistence', 'queue', 'runtime', 'auth', 'contract'],
   worker: ['common', 'config', 'domain', 'metrics', 'persistence', 'queue', 'runtime'],
-  cli: ['common', 'domain'],
+  cli: ['common', 'domain', 'contract'],
   // The browser bundle: nothing with Node.js or a server inside it.
   portal: [],
 };
@@ -97,7 +99,7 @@ function blocks(root, allowed, rootAllowed, isApi) {
 export const boundaries = [
   ...Object.entries(LIB_IMPORTS).flatMap(([lib, allowed]) => blocks(`libs/${lib}`, allowed, [], false)),
   ...Object.entries(APP_IMPORTS).flatMap(([app, allowed]) =>
-    // The portal may read the shared contract as files once it exists (libs/contract, planned).
+    // The portal reads the generated contract (libs/contract/src/generated) as plain files: types and lists only.
     blocks(`apps/${app}`, allowed, app === 'portal' ? ['libs/contract'] : [], app === 'api'),
   ),
 ];

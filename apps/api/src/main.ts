@@ -10,7 +10,7 @@ import { Logger } from 'nestjs-pino';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { AppModule } from './app.module.js';
 import { sessionMiddleware } from './common/session.js';
-import { setUpOpenApi } from './common/openapi.js';
+import { API_PREFIX, API_PREFIX_EXCLUDE, setUpOpenApi } from './common/openapi.js';
 import { servePortal } from './common/portal.js';
 import { PortProxyMiddleware } from './proxy/port-proxy.middleware.js';
 import { AppOriginProxy } from './proxy/app-origin.proxy.js';
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   app.use(refuseHostileInput);
   app.use(passport.initialize());
   app.use(passport.session());
-  app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: API_PREFIX_EXCLUDE });
   app.useGlobalPipes(berthValidationPipe());
   app.disable('x-powered-by');
   setUpOpenApi(app);

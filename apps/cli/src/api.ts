@@ -1,21 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { type Middleware } from 'openapi-fetch';
+import { type BerthClient, type components, createBerthClient } from '#contract';
 import { type Credentials } from './credentials.js';
 
 /**
- * Every HTTP call the CLI makes goes through this file (one place to swap for the generated
- * client of libs/contract): bearer token, JSON in and out, problem documents turned into
- * ApiError, a refused connection into UnreachableError.
+ * Every HTTP call the CLI makes goes through the contract's typed client (libs/contract, built on
+ * the generated OpenAPI types): bearer token, JSON in and out; `call` turns problem documents into
+ * ApiError and a refused connection into UnreachableError.
  */
 
-export interface WorkspaceSummary {
-  id: string;
-  name: string;
-  status: string;
-  templateId: string;
-  lastError: string | null;
-  ownerId: string;
-  [field: string]: unknown;
-}
+export type Workspace = components['schemas']['Workspace'];
+/** A workspace as the CLI shows it: the view, or just its last status once it is gone. */
+export type WorkspaceSummary = Pick<Workspace, 'id' | 'name' | 'status' | 'templateId' | 'lastError' | 'ownerId'> &
+  Partial<Workspace>;
+export type View<N extends keyof components['schemas']> = components['schemas'][N];
 
 export interface Problem {
   status: number;
@@ -49,92 +47,67 @@ export class UnreachableError extends Error {
   }
 }
 
-export interface RequestOptions {
-  body?: unknown;
-  query?: Record<string, string | number | undefined>;
-  /** Sent as Idempotency-Key; a create without one gets a fresh random key. */
-  idempotencyKey?: string;
-  signal?: AbortSignal;
-}
-
-export interface Answer<T> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
 /** An event of a workspace's SSE stream. */
 export interface StreamEvent {
   type: string;
   data: unknown;
 }
 
-export class BerthApi {
-  constructor(readonly credentials: Credentials) {}
+/** Creates get a fresh Idempotency-Key unless the caller chose one (`--idempotency-key`). */
+const idempotencyKeys: Middleware = {
+  onRequest({ request }) {
+    if (request.method === 'POST' && !request.headers.has('Idempotency-Key'))
+      request.headers.set('Idempotency-Key', randomUUID());
+    return request;
+  },
+};
 
-  url(path: string, query: RequestOptions['query'] = {}): string {
-    const url = new URL(`${this.credentials.url}/api/v1${path}`);
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
-    return url.toString();
+type Result<D> = { data?: D; error?: unknown; response: Response };
+
+export class BerthApi {
+  readonly client: BerthClient;
+
+  constructor(readonly credentials: Credentials) {
+    this.client = createBerthClient({
+      baseUrl: credentials.url,
+      token: credentials.token,
+      middleware: [idempotencyKeys],
+    });
   }
 
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<Answer<T>> {
-    const url = this.url(path, options.query);
-    const headers: Record<string, string> = {
-      Authorization: `Bearer ${this.credentials.token}`,
-      Accept: 'application/json',
-    };
-    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-    if (method === 'POST') headers['Idempotency-Key'] = options.idempotencyKey ?? randomUUID();
-    let res: Response;
+  url(path: string): string {
+    return `${this.credentials.url}/api/v1${path}`;
+  }
+
+  /** The answer of a typed call, or ApiError (with the server's problem) / UnreachableError. */
+  async call<D>(pending: Promise<Result<D>>, what = 'request'): Promise<D> {
+    let result: Result<D>;
     try {
-      res = await fetch(url, {
-        method,
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        signal: options.signal,
-      });
+      result = await pending;
     } catch (error) {
       throw new UnreachableError(this.credentials.url, error);
     }
-    const text = await res.text();
-    let body: unknown = undefined;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = { detail: text.slice(0, 200) };
+    if (!result.response.ok) {
+      const body = result.error;
+      const problem = (
+        typeof body === 'object' && body !== null
+          ? body
+          : typeof body === 'string' && body
+            ? { detail: body.slice(0, 200) }
+            : {}
+      ) as Problem;
+      throw new ApiError(result.response.status, { ...problem, status: result.response.status }, what);
     }
-    if (!res.ok) {
-      const problem = (typeof body === 'object' && body !== null ? body : {}) as Problem;
-      throw new ApiError(res.status, { ...problem, status: res.status }, `${method} ${path}`);
-    }
-    return { status: res.status, body: body as T, headers: res.headers };
+    return result.data as D;
   }
 
-  async get<T>(path: string, query?: RequestOptions['query']): Promise<T> {
-    return (await this.request<T>('GET', path, { query })).body;
-  }
-
-  async post<T>(path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
-    return (await this.request<T>('POST', path, { body: body ?? {}, idempotencyKey })).body;
-  }
-
-  async delete(path: string, query?: RequestOptions['query']): Promise<void> {
-    await this.request('DELETE', path, { query });
-  }
-
-  /** Every item of a paginated list, page after page. */
-  async all<T>(path: string, query: RequestOptions['query'] = {}): Promise<T[]> {
+  /** Every item of a list route, page after page (`fetchPage` asks for one page from `cursor`). */
+  async all<T>(fetchPage: (cursor?: string) => Promise<Result<T[] | { items: T[]; nextCursor: string | null }>>) {
     const items: T[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.get<Page<T> | T[]>(path, { ...query, limit: 200, cursor });
-      if (Array.isArray(page)) return page; // a list that does not paginate (yet)
+      const page = await this.call(fetchPage(cursor));
+      if (Array.isArray(page)) return page; // a list that does not paginate
       items.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -142,15 +115,28 @@ export class BerthApi {
   }
 
   /** The caller's own workspaces (an admin sees everyone's, but names are unique per owner). */
-  async workspaces(): Promise<WorkspaceSummary[]> {
-    return this.all<WorkspaceSummary>('/workspaces', { owner: 'me' });
+  async workspaces(): Promise<Workspace[]> {
+    return this.all((cursor) =>
+      this.client.GET('/api/v1/workspaces', { params: { query: { owner: 'me', limit: 200, cursor } } }),
+    );
   }
 
   /** A workspace by name (or id); a 404-like ApiError when there is none. */
-  async workspaceByName(name: string): Promise<WorkspaceSummary> {
+  async workspaceByName(name: string): Promise<Workspace> {
     const found = (await this.workspaces()).find((w) => w.name === name || w.id === name);
     if (!found) throw new ApiError(404, { status: 404, detail: `no workspace named ${name}` }, 'workspace lookup');
     return found;
+  }
+
+  /** The workspace, waiting up to `timeout` seconds for `waitFor` when given. */
+  workspace(id: string, query: { waitFor?: string; timeout?: number } = {}): Promise<Workspace> {
+    const { waitFor, timeout } = query;
+    return this.call(
+      this.client.GET('/api/v1/workspaces/{id}', {
+        params: { path: { id }, query: { waitFor: waitFor as Workspace['status'] | undefined, timeout } },
+      }),
+      'GET workspace',
+    );
   }
 
   /**

@@ -45,7 +45,8 @@ program
     if (!opts.url || !opts.token)
       throw new CliFailure('give --url and --token (or BERTH_URL and BERTH_TOKEN)', EXIT.usage);
     const credentials = { url: opts.url.replace(/\/+$/, ''), token: opts.token };
-    const me = await new BerthApi(credentials).get<{ email: string; role: string }>('/users/me');
+    const api = new BerthApi(credentials);
+    const me = await api.call(api.client.GET('/api/v1/users/me'));
     saveCredentials(credentials);
     print(
       cmd,

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { type SnapshotKind } from '#domain';
 import { PrismaService } from './prisma.service.js';
 import { type Snapshot as SnapshotRecord } from './generated/client.js';
 
 export type { SnapshotRecord };
 
-export type SnapshotKind = 'manual' | 'scheduled' | 'before-restore';
+export type { SnapshotKind };
 
 @Injectable()
 export class SnapshotsRepository {

@@ -10,3 +10,4 @@ export * from './ssh-keys.js';
 export * from './openssh.js';
 export * from './runtime-driver.contract.js';
 export * from './home-manifest.js';
+export * from './typed-body.js';

@@ -7,6 +7,7 @@ import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { TEMPLATE_QUEUE, WORKSPACE_QUEUE, type PoolSummary } from '#domain';
 import { PoolRepository } from '#persistence';
 import { RUNTIME_DRIVER, type RuntimeDriver, type RuntimeInfo } from '#runtime';
+import { Operation } from '../common/api-operation.js';
 
 type Counts = Record<string, number>;
 
@@ -22,6 +23,7 @@ export class AdminController {
     private readonly pool: PoolRepository,
   ) {}
 
+  @Operation({ id: 'getSystem', summary: 'Queue counts and engine facts', status: 200, returns: 'SystemInfo' })
   @Get('system')
   async system(): Promise<{
     queues: Record<string, Counts>;

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 
 import { AuditQueryDto } from './audit.dto.js';
 import { AuditService, type AuditEventView } from './audit.service.js';
+import { Operation } from '../common/api-operation.js';
 
 @ApiTags('audit')
 @Controller('audit')
@@ -10,6 +11,7 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   /** Newest first; pass `before=<nextBefore>` for the next page. */
+  @Operation({ id: 'listAuditEvents', summary: 'Read the audit log, newest first', status: 200, returns: 'AuditPage' })
   @Get()
   list(@Query() q: AuditQueryDto): Promise<{ events: AuditEventView[]; nextBefore: string | null }> {
     return this.audit.list({

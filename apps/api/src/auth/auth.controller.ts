@@ -9,6 +9,7 @@ import { toUserView, type UserView } from '../users/user.view.js';
 import { LoginDto, RedeemPasswordResetDto } from './login.dto.js';
 import { AuditService } from '../audit/audit.service.js';
 import { PasswordResetsService } from './password-resets.service.js';
+import { Operation } from '../common/api-operation.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -20,6 +21,13 @@ export class AuthController {
   ) {}
 
   /** Redeems an admin-made reset code (no sign-in): new password, every session of that user ends. */
+  @Operation({
+    id: 'redeemPasswordReset',
+    summary: 'Set a new password with a reset code',
+    status: 204,
+    returns: 'none',
+    errors: [429],
+  })
   @Post('password-reset')
   @HttpCode(204)
   async redeemPasswordReset(@Body() dto: RedeemPasswordResetDto, @Req() req: Request): Promise<void> {
@@ -37,6 +45,13 @@ export class AuthController {
 
   // Limited per address and per account before the password is even checked (429 learns nothing).
   @UseGuards(PasswordLoginGuard)
+  @Operation({
+    id: 'login',
+    summary: 'Sign in with email and password',
+    status: 200,
+    returns: 'SignedIn',
+    errors: [401, 429],
+  })
   @Post('login')
   @HttpCode(200)
   login(
@@ -49,6 +64,7 @@ export class AuthController {
     return { user: toUserView(user) };
   }
 
+  @Operation({ id: 'logout', summary: 'Sign out', status: 204, returns: 'none' })
   @Post('logout')
   @HttpCode(204)
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {

@@ -5,6 +5,7 @@ import { OidcAuthenticator } from '#auth';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { OidcLoginService } from './oidc/oidc-login.service.js';
 import { startSession } from './oidc/start-session.js';
+import { Operation } from '../common/api-operation.js';
 
 export interface AuthProvidersView {
   password: true;
@@ -26,10 +27,23 @@ export class OidcController {
   ) {}
 
   /** Which sign-in methods the portal should offer. */
+  @Operation({
+    id: 'getAuthProviders',
+    summary: 'Which sign-in methods are offered',
+    status: 200,
+    returns: 'AuthProviders',
+  })
   @Get('providers')
   providers(): AuthProvidersView {
     return { password: true, oidc: this.oidc.describe() };
   }
+  @Operation({
+    id: 'startOidcLogin',
+    summary: 'Go to the identity provider (single sign-on)',
+    status: 302,
+    returns: 'redirect',
+    errors: [404],
+  })
   @Get('oidc/login')
   @ApiFoundResponse({ description: 'redirect to the identity provider' })
   async login(@Req() req: Request, @Res() res: Response): Promise<void> {
@@ -37,6 +51,13 @@ export class OidcController {
   }
 
   /** The IdP sends the browser back here; success starts a session and goes to the portal. */
+  @Operation({
+    id: 'finishOidcLogin',
+    summary: 'Come back from the identity provider',
+    status: 302,
+    returns: 'redirect',
+    errors: [401, 404],
+  })
   @Get('oidc/callback')
   @ApiFoundResponse({ description: 'signed in; redirect to the portal' })
   async callback(@Req() req: Request, @Res() res: Response): Promise<void> {

@@ -5,6 +5,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthChe
 import { PrismaService } from '#persistence';
 import { WorkspaceJobsProducer } from '#queue';
 import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
+import { Operation } from '../common/api-operation.js';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -20,6 +21,7 @@ export class HealthController {
   ) {}
 
   /** Alive: the process answers. Never depends on other services (so it is safe for restarts). */
+  @Operation({ id: 'getLiveness', summary: 'The process answers', status: 200, returns: 'Health' })
   @Get('healthz')
   @HealthCheck()
   alive(): Promise<HealthCheckResult> {
@@ -27,6 +29,13 @@ export class HealthController {
   }
 
   /** Ready: Postgres, Redis and the Docker engine all answer; 503 naming the one that does not. */
+  @Operation({
+    id: 'getReadiness',
+    summary: 'Postgres, Redis and the engine answer',
+    status: 200,
+    returns: 'Health',
+    errors: [503],
+  })
   @Get('readyz')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {

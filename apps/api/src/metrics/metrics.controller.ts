@@ -3,6 +3,7 @@ import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type Request } from 'express';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { metricsAllowed, registry } from '#metrics';
+import { Operation } from '../common/api-operation.js';
 
 /**
  * GET /metrics in the Prometheus text format: from loopback (as the trusted-proxy rules see the
@@ -15,6 +16,7 @@ import { metricsAllowed, registry } from '#metrics';
 export class MetricsController {
   constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {}
 
+  @Operation({ id: 'getMetrics', summary: 'Prometheus metrics', status: 200, returns: 'text', errors: [401] })
   @Get()
   @ApiProduces('text/plain')
   @Header('Content-Type', registry.contentType)

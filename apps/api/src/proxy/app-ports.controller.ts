@@ -5,6 +5,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { CurrentUser, type AuthenticatedUser } from '#auth';
 import { AppPortsService } from './app-ports.service.js';
+import { Operation } from '../common/api-operation.js';
 
 export class PortShareDto {
   /** `owner` (default), `authenticated` (any signed-in user) or `public` (anyone). */
@@ -21,6 +22,13 @@ export class AppPortsController {
    * Opens a forwarded port in the browser: checks access, then redirects to the port's own origin
    * with a one-time ticket (60 s, single use, bound to this user, workspace and port).
    */
+  @Operation({
+    id: 'openPort',
+    summary: 'Open a forwarded port (redirect with a ticket)',
+    status: 302,
+    returns: 'redirect',
+    errors: [409],
+  })
   @Get(':id/ports/:port/open')
   async open(
     @CurrentUser() user: AuthenticatedUser,
@@ -33,6 +41,7 @@ export class AppPortsController {
   }
 
   /** Changes who may open the port, up to the template's maximum (owner, admin); audited. */
+  @Operation({ id: 'setPortShare', summary: 'Change who may open a forwarded port', status: 204, returns: 'none' })
   @Patch(':id/ports/:port')
   @HttpCode(204)
   share(

@@ -23,16 +23,19 @@ import { PageQueryDto } from '../common/list-query.dto.js';
 import { type Page } from '#domain';
 import { type PasswordResetView } from '../auth/password-resets.service.js';
 import { type UserView } from './user.view.js';
+import { Operation } from '../common/api-operation.js';
 
 @ApiTags('users')
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
+  @Operation({ id: 'getMe', summary: 'The signed-in user with their quota', status: 200, returns: 'User' })
   @Get('me')
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserView> {
     return this.users.me(user.id);
   }
   /** Changes the caller's own password (the current one is needed); their other sessions end. */
+  @Operation({ id: 'changeOwnPassword', summary: 'Change your own password', status: 204, returns: 'none' })
   @Post('me/password')
   @HttpCode(204)
   changePassword(
@@ -48,11 +51,20 @@ export class UsersController {
     );
   }
 
+  @Operation({ id: 'createUser', summary: 'Create a user', status: 201, returns: 'User', errors: [409] })
   @Post()
   create(@Body() dto: CreateUserDto): Promise<UserView> {
     return this.users.create(dto);
   }
   /** Creates (201) or updates (200) the account with this email; safe to repeat (onboarding scripts). */
+  @Operation({
+    id: 'putUserByEmail',
+    summary: 'Create or update the user with this email',
+    status: 200,
+    alsoStatus: 201,
+    returns: 'User',
+    errors: [409],
+  })
   @Put('by-email/:email')
   async putByEmail(
     @Param('email') email: string,
@@ -64,15 +76,24 @@ export class UsersController {
     return user;
   }
 
+  @Operation({ id: 'listUsers', summary: 'List users', status: 200, returns: { pageOf: 'User' } })
   @Get()
   list(@Query() query: PageQueryDto): Promise<UserView[] | Page<UserView>> {
     return this.users.list(query);
   }
+  @Operation({ id: 'getUser', summary: 'Get a user', status: 200, returns: 'User' })
   @Get(':id')
   get(@Param('id', ParseUUIDPipe) id: string): Promise<UserView> {
     return this.users.get(id);
   }
 
+  @Operation({
+    id: 'updateUser',
+    summary: "Change a user's role, name, activity or quota",
+    status: 200,
+    returns: 'User',
+    errors: [409],
+  })
   @Patch(':id')
   update(
     @CurrentUser() actor: AuthenticatedUser,
@@ -81,6 +102,7 @@ export class UsersController {
   ): Promise<UserView> {
     return this.users.update(actor, id, dto);
   }
+  @Operation({ id: 'deactivateUser', summary: 'Deactivate a user', status: 204, returns: 'none', errors: [409] })
   @Delete(':id')
   @HttpCode(204)
   deactivate(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
@@ -88,6 +110,12 @@ export class UsersController {
   }
 
   /** A token on the user's behalf, e.g. for an onboarding script; shown once. */
+  @Operation({
+    id: 'createTokenForUser',
+    summary: "Create a token on a user's behalf",
+    status: 201,
+    returns: 'CreatedToken',
+  })
   @Post(':id/tokens')
   createToken(
     @CurrentUser() actor: AuthenticatedUser,
@@ -98,6 +126,12 @@ export class UsersController {
   }
 
   /** A one-time password reset code and portal link for the user, shown once; short-lived. */
+  @Operation({
+    id: 'createPasswordReset',
+    summary: 'Create a one-time password reset code',
+    status: 201,
+    returns: 'PasswordReset',
+  })
   @Post(':id/password-reset')
   createPasswordReset(@Param('id', ParseUUIDPipe) id: string): Promise<PasswordResetView> {
     return this.users.createPasswordReset(id);

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/c
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthenticatedUser } from '#auth';
 import { VolumeInventoryService, type VolumeItemView } from './volume-inventory.service.js';
+import { Operation } from '../common/api-operation.js';
 
 /** Admins: every Berth home volume, with orphans; actions never delete. */
 @ApiTags('admin')
@@ -9,12 +10,20 @@ import { VolumeInventoryService, type VolumeItemView } from './volume-inventory.
 export class VolumeInventoryController {
   constructor(private readonly inventory: VolumeInventoryService) {}
 
+  @Operation({ id: 'listVolumes', summary: 'Every home volume, with orphans', status: 200, returns: 'VolumeList' })
   @Get()
   list(): Promise<{ items: VolumeItemView[]; nextCursor: null }> {
     return this.inventory.list();
   }
 
   /** An orphan volume (labels, no workspace row) becomes a trashed workspace, to restore or purge. */
+  @Operation({
+    id: 'adoptVolume',
+    summary: 'Adopt an orphan volume into the trash',
+    status: 200,
+    returns: 'VolumeItem',
+    errors: [409],
+  })
   @Post(':workspaceId/adopt')
   @HttpCode(200)
   adopt(
@@ -25,6 +34,7 @@ export class VolumeInventoryController {
   }
 
   /** Records the volume in the audit log for whoever looks after the engine; changes nothing. */
+  @Operation({ id: 'reportVolume', summary: 'Record a volume in the audit log', status: 200, returns: 'VolumeItem' })
   @Post(':workspaceId/report')
   @HttpCode(200)
   report(@Param('workspaceId', ParseUUIDPipe) workspaceId: string): Promise<VolumeItemView> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { conflict, notFound, trashExpiry } from '#domain';
+import { conflict, notFound, trashExpiry, type VolumeState } from '#domain';
 import {
   InventoryRepository,
   PoolRepository,
@@ -17,7 +17,7 @@ import { RUNTIME_DRIVER, type ManagedVolume, type RuntimeDriver } from '#runtime
  * Nothing here deletes: an orphan is adopted into the trash (then restored or purged like any other)
  * or reported (an audit entry for whoever looks after the engine).
  */
-export type VolumeState = 'live' | 'trash' | 'orphan-volume' | 'missing-volume';
+export type { VolumeState };
 
 export interface VolumeItemView {
   workspaceId: string;

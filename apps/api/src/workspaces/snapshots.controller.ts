@@ -4,6 +4,7 @@ import { CurrentUser, type AuthenticatedUser } from '#auth';
 import { type BuildView } from './workspaces.dto.js';
 import { type SnapshotView } from './snapshot.views.js';
 import { SnapshotsService } from './snapshots.service.js';
+import { Operation } from '../common/api-operation.js';
 
 @ApiTags('snapshots')
 @Controller('workspaces/:id/snapshots')
@@ -11,6 +12,13 @@ export class SnapshotsController {
   constructor(private readonly snapshots: SnapshotsService) {}
 
   /** 202: the worker writes it; its status ends `ready` or `failed`. */
+  @Operation({
+    id: 'takeSnapshot',
+    summary: "Snapshot a workspace's home volume",
+    status: 202,
+    returns: 'SnapshotAccepted',
+    errors: [409],
+  })
   @Post()
   @HttpCode(202)
   take(
@@ -20,6 +28,12 @@ export class SnapshotsController {
     return this.snapshots.take(user, id);
   }
 
+  @Operation({
+    id: 'listSnapshots',
+    summary: 'List the snapshots of a workspace',
+    status: 200,
+    returns: 'SnapshotList',
+  })
   @Get()
   list(
     @CurrentUser() user: AuthenticatedUser,
@@ -28,6 +42,7 @@ export class SnapshotsController {
     return this.snapshots.list(user, id);
   }
 
+  @Operation({ id: 'getSnapshot', summary: 'Get a snapshot', status: 200, returns: 'Snapshot' })
   @Get(':snapshotId')
   get(
     @CurrentUser() user: AuthenticatedUser,
@@ -38,6 +53,13 @@ export class SnapshotsController {
   }
 
   /** 202 {build}: a `restore` transition; the current home is snapshotted first, so it can be undone. */
+  @Operation({
+    id: 'restoreSnapshot',
+    summary: 'Restore a snapshot into the home volume',
+    status: 202,
+    returns: 'BuildAccepted',
+    errors: [409],
+  })
   @Post(':snapshotId/restore')
   @HttpCode(202)
   async restore(
@@ -48,6 +70,7 @@ export class SnapshotsController {
     return { build: await this.snapshots.restore(user, id, snapshotId) };
   }
 
+  @Operation({ id: 'deleteSnapshot', summary: 'Delete a snapshot', status: 204, returns: 'none', errors: [409] })
   @Delete(':snapshotId')
   @HttpCode(204)
   remove(

@@ -35,6 +35,7 @@ import { type Page } from '#domain';
 import { ListWorkspacesQueryDto, WaitForQueryDto } from './workspace-queries.dto.js';
 import { WorkspaceQueriesService } from './workspace-queries.service.js';
 import { PurgeQueryDto } from './trash.dto.js';
+import { Operation } from '../common/api-operation.js';
 
 @ApiTags('workspaces')
 @Controller('workspaces')
@@ -47,12 +48,25 @@ export class WorkspacesController {
     private readonly live: LiveConnections,
     private readonly queries: WorkspaceQueriesService,
   ) {}
+  @Operation({
+    id: 'createWorkspace',
+    summary: 'Create a workspace; its first start is queued',
+    status: 202,
+    returns: 'Workspace',
+    errors: [409, 503],
+  })
   @Post()
   @HttpCode(202)
   create(@CurrentUser() user: AuthenticatedUser, @Body() dto: CreateWorkspaceDto): Promise<WorkspaceView> {
     return this.workspaces.create(user, dto);
   }
 
+  @Operation({
+    id: 'listWorkspaces',
+    summary: 'List workspaces (yours; admins see all)',
+    status: 200,
+    returns: { pageOf: 'Workspace' },
+  })
   @Get()
   list(
     @CurrentUser() user: AuthenticatedUser,
@@ -62,6 +76,12 @@ export class WorkspacesController {
   }
 
   /** With `waitFor`, answers once that status (or failed) is reached, or at `timeout` seconds. */
+  @Operation({
+    id: 'getWorkspace',
+    summary: 'Get a workspace, or wait until it reaches a status',
+    status: 200,
+    returns: 'Workspace',
+  })
   @Get(':id')
   get(
     @CurrentUser() user: AuthenticatedUser,
@@ -72,6 +92,13 @@ export class WorkspacesController {
     if (query.waitFor) return this.queries.waitFor(user, id, query.waitFor, query.timeout, clientGone);
     return this.workspaces.get(user, id);
   }
+  @Operation({
+    id: 'startWorkspace',
+    summary: 'Start a workspace',
+    status: 202,
+    returns: 'BuildAccepted',
+    errors: [409, 503],
+  })
   @Post(':id/start')
   @HttpCode(202)
   async start(
@@ -80,6 +107,13 @@ export class WorkspacesController {
   ): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'start') };
   }
+  @Operation({
+    id: 'stopWorkspace',
+    summary: 'Stop a workspace',
+    status: 202,
+    returns: 'BuildAccepted',
+    errors: [409, 503],
+  })
   @Post(':id/stop')
   @HttpCode(202)
   async stop(
@@ -88,6 +122,13 @@ export class WorkspacesController {
   ): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'stop') };
   }
+  @Operation({
+    id: 'restartWorkspace',
+    summary: 'Restart a workspace',
+    status: 202,
+    returns: 'BuildAccepted',
+    errors: [409, 503],
+  })
   @Post(':id/restart')
   @HttpCode(202)
   async restart(
@@ -96,6 +137,13 @@ export class WorkspacesController {
   ): Promise<{ build: BuildView }> {
     return { build: await this.workspaces.transition(user, id, 'restart') };
   }
+  @Operation({
+    id: 'rebuildWorkspace',
+    summary: 'Rebuild the container, keeping the home volume',
+    status: 202,
+    returns: 'BuildAccepted',
+    errors: [409, 503],
+  })
   @Post(':id/rebuild')
   @HttpCode(202)
   async rebuild(
@@ -107,6 +155,13 @@ export class WorkspacesController {
   }
 
   /** Moves the workspace to the template's promoted version, keeping its volume (409 if already there). */
+  @Operation({
+    id: 'updateWorkspace',
+    summary: "Move a workspace to the template's promoted version",
+    status: 202,
+    returns: 'BuildAccepted',
+    errors: [409, 503],
+  })
   @Post(':id/update')
   @HttpCode(202)
   async update(
@@ -118,6 +173,13 @@ export class WorkspacesController {
   }
 
   /** Admins: hands the workspace, its home and its snapshots to another user (audited). */
+  @Operation({
+    id: 'transferWorkspace',
+    summary: 'Hand a workspace to another user',
+    status: 200,
+    returns: 'Workspace',
+    errors: [409],
+  })
   @Post(':id/transfer')
   @HttpCode(200)
   transfer(
@@ -129,6 +191,12 @@ export class WorkspacesController {
   }
 
   /** Counts as activity, postponing an idle stop (the portal's "keep it running"). */
+  @Operation({
+    id: 'recordWorkspaceActivity',
+    summary: 'Count as activity, postponing an idle stop',
+    status: 204,
+    returns: 'none',
+  })
   @Post(':id/activity')
   @HttpCode(204)
   activity(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
@@ -136,11 +204,25 @@ export class WorkspacesController {
   }
 
   /** Repairs a failed or stuck workspace from the container's actual state; the volume is untouched. */
+  @Operation({
+    id: 'recoverWorkspace',
+    summary: 'Repair a failed or stuck workspace',
+    status: 200,
+    returns: 'Workspace',
+    errors: [409],
+  })
   @Post(':id/recover')
   @HttpCode(200)
   recover(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<WorkspaceView> {
     return this.recovery.recover(user, id);
   }
+  @Operation({
+    id: 'deleteWorkspace',
+    summary: 'Delete a workspace (its home goes to the trash)',
+    status: 202,
+    returns: 'BuildAccepted',
+    errors: [409, 503],
+  })
   @Delete(':id')
   @HttpCode(202)
   async remove(
@@ -152,6 +234,12 @@ export class WorkspacesController {
   }
 
   /** Server-Sent Events: `status` (current first, then each change) and `log` (build lines). */
+  @Operation({
+    id: 'streamWorkspaceEvents',
+    summary: 'Stream status and build log events (SSE)',
+    status: 200,
+    returns: 'event-stream',
+  })
   @Get(':id/events')
   @ApiProduces('text/event-stream')
   async eventStream(
@@ -165,6 +253,12 @@ export class WorkspacesController {
     pipeSse(req, res, await this.events.stream(user, id), this.live);
   }
 
+  @Operation({
+    id: 'getWorkspaceStats',
+    summary: 'CPU and memory use of a workspace',
+    status: 200,
+    returns: 'WorkspaceStats',
+  })
   @Get(':id/stats')
   stats(
     @CurrentUser() user: AuthenticatedUser,
@@ -173,10 +267,18 @@ export class WorkspacesController {
     return this.workspaces.stats(user, id);
   }
 
+  @Operation({ id: 'listBuilds', summary: 'List the builds of a workspace', status: 200, returns: { listOf: 'Build' } })
   @Get(':id/builds')
   builds(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<BuildView[]> {
     return this.workspaces.listBuilds(user, id);
   }
+  @Operation({
+    id: 'cancelBuild',
+    summary: 'Cancel a build in flight',
+    status: 202,
+    returns: 'BuildAccepted',
+    errors: [409],
+  })
   @Post(':id/builds/:buildId/cancel')
   @HttpCode(202)
   async cancel(
@@ -187,6 +289,7 @@ export class WorkspacesController {
     return { build: await this.workspaces.cancelBuild(user, id, buildId) };
   }
 
+  @Operation({ id: 'getBuild', summary: 'Get a build with its log', status: 200, returns: 'Build' })
   @Get(':id/builds/:buildId')
   build(
     @CurrentUser() user: AuthenticatedUser,

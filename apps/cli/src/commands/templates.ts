@@ -1,26 +1,17 @@
 import fs from 'node:fs';
 import { type Command } from 'commander';
 import { templateSpecSchema } from '#domain';
-import { type BerthApi } from '../api.js';
+import { type BerthApi, type View } from '../api.js';
 import { CliFailure, EXIT } from '../exit-codes.js';
 import { print, table } from '../output.js';
 import { connect } from './context.js';
 import { specChanges } from './spec-compare.js';
 
-interface Version {
-  version: number;
-  status: string;
-  spec: unknown;
-  message: string;
-}
+type Version = View<'TemplateVersion'>;
+export type Template = View<'Template'>;
 
-export interface Template {
-  id: string;
-  name: string;
-  description: string;
-  activeVersion: number;
-  active: Version | null;
-}
+const listTemplates = (api: BerthApi): Promise<Template[]> =>
+  api.all((cursor) => api.client.GET('/api/v1/templates', { params: { query: { limit: 200, cursor } } }));
 
 /** A template kept as code: `{name, description?, spec, message?}` in a JSON file. */
 interface TemplateFile {
@@ -31,7 +22,7 @@ interface TemplateFile {
 }
 
 export async function findTemplate(api: BerthApi, nameOrId: string): Promise<Template> {
-  const found = (await api.all<Template>('/templates')).find((t) => t.name === nameOrId || t.id === nameOrId);
+  const found = (await listTemplates(api)).find((t) => t.name === nameOrId || t.id === nameOrId);
   if (!found) throw new CliFailure(`no template named ${nameOrId}`, EXIT.notFound);
   return found;
 }
@@ -44,7 +35,7 @@ export function registerTemplates(program: Command): void {
     .description('list templates')
     .option('--json', 'print JSON')
     .action(async (_opts: unknown, cmd: Command) => {
-      const list = await connect().all<Template>('/templates');
+      const list = await listTemplates(connect());
       print(cmd, list, table([['NAME', 'VERSION', 'ID'], ...list.map((t) => [t.name, String(t.activeVersion), t.id])]));
     });
 
@@ -86,14 +77,18 @@ export function registerTemplates(program: Command): void {
     .action(async (opts: { file: string }, cmd: Command) => {
       const api = connect();
       const file = readTemplateFile(opts.file);
-      const existing = (await api.all<Template>('/templates')).find((t) => t.name === file.name);
+      const existing = (await listTemplates(api)).find((t) => t.name === file.name);
       if (!existing) {
-        const created = await api.post<Template>('/templates', {
-          name: file.name,
-          spec: file.spec,
-          ...(file.description === undefined ? {} : { description: file.description }),
-          ...(file.message === undefined ? {} : { message: file.message }),
-        });
+        const created = await api.call(
+          api.client.POST('/api/v1/templates', {
+            body: {
+              name: file.name,
+              spec: file.spec,
+              ...(file.description === undefined ? {} : { description: file.description }),
+              ...(file.message === undefined ? {} : { message: file.message }),
+            },
+          }),
+        );
         return print(cmd, { action: 'created', template: created }, `${file.name}: created (v1)`);
       }
       const latest = await latestVersion(api, file.name);
@@ -103,10 +98,12 @@ export function registerTemplates(program: Command): void {
           { action: 'unchanged', version: latest.version },
           `${file.name}: unchanged (v${latest.version})`,
         );
-      const version = await api.post<Version>(`/templates/${existing.id}/versions`, {
-        spec: file.spec,
-        ...(file.message === undefined ? {} : { message: file.message }),
-      });
+      const version = await api.call(
+        api.client.POST('/api/v1/templates/{id}/versions', {
+          params: { path: { id: existing.id } },
+          body: { spec: file.spec, ...(file.message === undefined ? {} : { message: file.message }) },
+        }),
+      );
       print(
         cmd,
         { action: 'versioned', version },
@@ -116,9 +113,11 @@ export function registerTemplates(program: Command): void {
 }
 
 async function latestVersion(api: BerthApi, name: string): Promise<Version | null> {
-  const existing = (await api.all<Template>('/templates')).find((t) => t.name === name);
+  const existing = (await listTemplates(api)).find((t) => t.name === name);
   if (!existing) return null;
-  const versions = await api.all<Version>(`/templates/${existing.id}/versions`);
+  const versions = await api.call(
+    api.client.GET('/api/v1/templates/{id}/versions', { params: { path: { id: existing.id } } }),
+  );
   return versions.reduce<Version | null>((a, v) => (a === null || v.version > a.version ? v : a), null);
 }
 

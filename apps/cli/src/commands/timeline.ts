@@ -55,10 +55,10 @@ export async function followWorkspace(api: BerthApi, id: string, options: Follow
 async function readWorkspace(
   api: BerthApi,
   id: string,
-  query?: Record<string, string | number | undefined>,
+  query?: { waitFor?: string; timeout?: number },
 ): Promise<WorkspaceSummary> {
   try {
-    return await api.get<WorkspaceSummary>(`/workspaces/${id}`, query);
+    return await api.workspace(id, query);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404)
       return { id, name: '', status: 'deleted', templateId: '', ownerId: '', lastError: null };

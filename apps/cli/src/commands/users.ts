@@ -1,31 +1,11 @@
 import fs from 'node:fs';
 import { type Command } from 'commander';
+import { type View } from '../api.js';
 import { print, table } from '../output.js';
 import { collect, connect } from './context.js';
 
-interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: string;
-}
-
-interface CreatedToken {
-  id: string;
-  name: string;
-  token: string;
-  scopes: string[];
-  expiresAt: string | null;
-}
-
-interface TokenRow {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-}
+type User = View<'User'>;
+type CreatedToken = View<'CreatedToken'>;
 
 export function registerUsers(program: Command): void {
   const users = program.command('users').description('accounts (admins)');
@@ -44,19 +24,26 @@ export function registerUsers(program: Command): void {
         cmd: Command,
       ) => {
         const api = connect();
-        const answer = await api.request<User>('PUT', `/users/by-email/${encodeURIComponent(email)}`, {
-          body: { role: opts.role, ...(opts.name === undefined ? {} : { name: opts.name }) },
+        const pending = api.client.PUT('/api/v1/users/by-email/{email}', {
+          params: { path: { email } },
+          body: { role: opts.role as User['role'], ...(opts.name === undefined ? {} : { name: opts.name }) },
         });
-        const created = answer.status === 201;
+        const user = await api.call(pending);
+        const created = (await pending).response.status === 201;
         // A token only when there is none handed over yet: a second run leaves the file alone.
         let token: Omit<CreatedToken, 'token'> | null = null;
         if (opts.tokenOut && !fs.existsSync(opts.tokenOut)) {
-          const made = await api.post<CreatedToken>(`/users/${answer.body.id}/tokens`, { name: opts.tokenName });
+          const made = await api.call(
+            api.client.POST('/api/v1/users/{id}/tokens', {
+              params: { path: { id: user.id } },
+              body: { name: opts.tokenName },
+            }),
+          );
           fs.writeFileSync(opts.tokenOut, `${made.token}\n`, { mode: 0o600, flag: 'wx' });
           token = { id: made.id, name: made.name, scopes: made.scopes, expiresAt: made.expiresAt };
         }
-        print(cmd, { user: answer.body, created, token }, [
-          `${email}: ${created ? 'created' : 'exists'} (${answer.body.role})`,
+        print(cmd, { user, created, token }, [
+          `${email}: ${created ? 'created' : 'exists'} (${user.role})`,
           ...(token ? [`token ${token.name} written to ${opts.tokenOut ?? ''}`] : []),
         ]);
       },
@@ -66,7 +53,10 @@ export function registerUsers(program: Command): void {
     .description('list accounts')
     .option('--json', 'print JSON')
     .action(async (_opts: unknown, cmd: Command) => {
-      const list = await connect().all<User>('/users');
+      const api = connect();
+      const list = await api.all((cursor) =>
+        api.client.GET('/api/v1/users', { params: { query: { limit: 200, cursor } } }),
+      );
       print(cmd, list, table([['EMAIL', 'ROLE', 'ID'], ...list.map((u) => [u.email, u.role, u.id])]));
     });
 }
@@ -80,11 +70,16 @@ export function registerTokens(program: Command): void {
     .option('--scope <scope>', 'limit it to a scope (repeatable), e.g. workspaces:read', collect, [])
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { expiresInDays?: string; scope: string[] }, cmd: Command) => {
-      const made = await connect().post<CreatedToken>('/tokens', {
-        name,
-        ...(opts.expiresInDays === undefined ? {} : { expiresInDays: Number(opts.expiresInDays) }),
-        ...(opts.scope.length > 0 ? { scopes: opts.scope } : {}),
-      });
+      const api = connect();
+      const made: CreatedToken = await api.call(
+        api.client.POST('/api/v1/tokens', {
+          body: {
+            name,
+            ...(opts.expiresInDays === undefined ? {} : { expiresInDays: Number(opts.expiresInDays) }),
+            ...(opts.scope.length > 0 ? { scopes: opts.scope as View<'CreateTokenDto'>['scopes'] } : {}),
+          },
+        }),
+      );
       print(cmd, made, made.token);
     });
   tokens
@@ -92,7 +87,10 @@ export function registerTokens(program: Command): void {
     .description('list your tokens (never their secrets)')
     .option('--json', 'print JSON')
     .action(async (_opts: unknown, cmd: Command) => {
-      const list = await connect().all<TokenRow>('/tokens');
+      const api = connect();
+      const list = await api.all((cursor) =>
+        api.client.GET('/api/v1/tokens', { params: { query: { limit: 200, cursor } } }),
+      );
       print(
         cmd,
         list,
@@ -107,7 +105,8 @@ export function registerTokens(program: Command): void {
     .description('revoke a token for good')
     .option('--json', 'print JSON')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
-      await connect().delete(`/tokens/${id}`);
+      const api = connect();
+      await api.call(api.client.DELETE('/api/v1/tokens/{id}', { params: { path: { id } } }));
       print(cmd, { id, revoked: true }, `${id}: revoked`);
     });
 }

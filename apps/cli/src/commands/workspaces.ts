@@ -1,26 +1,19 @@
 import { type Command } from 'commander';
-import { ApiError, type BerthApi, type WorkspaceSummary } from '../api.js';
+import { ApiError, type BerthApi, type Workspace, type WorkspaceSummary } from '../api.js';
 import { CliFailure, EXIT } from '../exit-codes.js';
 import { print, table, wantsJson } from '../output.js';
 import { collect, connect, parseParams } from './context.js';
 import { followWorkspace } from './timeline.js';
 import { findTemplate } from './templates.js';
 
-interface Build {
-  id: string;
-  kind: string;
-  status: string;
-  logs?: { at: string; stream: string; line: string }[];
-}
-
 /** What a transition waits for with --wait. */
-const SETTLES: Record<string, string> = {
+const SETTLES = {
   start: 'running',
   restart: 'running',
   rebuild: 'running',
   update: 'running',
   stop: 'stopped',
-};
+} as const;
 
 const DEFAULT_WAIT_S = '600';
 
@@ -46,7 +39,7 @@ export function registerWorkspaces(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (name: string, _opts: unknown, cmd: Command) => {
       const api = connect();
-      const found = await api.get<WorkspaceSummary>(`/workspaces/${(await api.workspaceByName(name)).id}`);
+      const found = await api.workspace((await api.workspaceByName(name)).id);
       print(cmd, found, describe(found));
     });
 
@@ -74,13 +67,14 @@ export function registerWorkspaces(program: Command): void {
       ) => {
         const api = connect();
         const template = await findTemplate(api, opts.template);
-        let created: WorkspaceSummary;
+        let created: Workspace;
         let existed = false;
         try {
-          created = await api.post<WorkspaceSummary>(
-            '/workspaces',
-            { name, templateId: template.id, parameters: parseParams(opts.param) },
-            opts.idempotencyKey,
+          created = await api.call(
+            api.client.POST('/api/v1/workspaces', {
+              body: { name, templateId: template.id, parameters: parseParams(opts.param) },
+              params: { header: opts.idempotencyKey ? { 'Idempotency-Key': opts.idempotencyKey } : {} },
+            }),
           );
         } catch (error) {
           if (!(opts.existOk && error instanceof ApiError && error.status === 409)) throw error;
@@ -104,9 +98,9 @@ export function registerWorkspaces(program: Command): void {
       .action(async (name: string, opts: { wait?: boolean; timeout: string }, cmd: Command) => {
         const api = connect();
         const target = await api.workspaceByName(name);
-        const { build } = await api.post<{ build: Build }>(`/workspaces/${target.id}/${kind}`);
+        const { build } = await api.call(transition(api, kind, target.id));
         if (!opts.wait) return print(cmd, build, `${name}: ${kind} requested (build ${build.id})`);
-        const final = await wait(api, target.id, [SETTLES[kind] ?? 'running'], opts.timeout, cmd);
+        const final = await wait(api, target.id, [SETTLES[kind]], opts.timeout, cmd);
         print(cmd, final, `${name}: ${final.status}`);
         failIfFailed(final);
       });
@@ -120,7 +114,7 @@ export function registerWorkspaces(program: Command): void {
     .action(async (name: string, opts: { wait?: boolean; timeout: string }, cmd: Command) => {
       const api = connect();
       const target = await api.workspaceByName(name);
-      await api.delete(`/workspaces/${target.id}`);
+      await api.call(api.client.DELETE('/api/v1/workspaces/{id}', { params: { path: { id: target.id } } }));
       const final = opts.wait ? await wait(api, target.id, ['deleted'], opts.timeout, cmd) : undefined;
       print(
         cmd,
@@ -136,10 +130,16 @@ export function registerWorkspaces(program: Command): void {
     .action(async (name: string, opts: { follow?: boolean }, cmd: Command) => {
       const api = connect();
       const target = await api.workspaceByName(name);
-      const [latest] = await api.get<Build[]>(`/workspaces/${target.id}/builds`);
+      const [latest] = await api.call(
+        api.client.GET('/api/v1/workspaces/{id}/builds', { params: { path: { id: target.id } } }),
+      );
       const json = wantsJson(cmd);
       if (latest) {
-        const build = await api.get<Build>(`/workspaces/${target.id}/builds/${latest.id}`);
+        const build = await api.call(
+          api.client.GET('/api/v1/workspaces/{id}/builds/{buildId}', {
+            params: { path: { id: target.id, buildId: latest.id } },
+          }),
+        );
         for (const l of build.logs ?? [])
           process.stdout.write(json ? `${JSON.stringify(l)}\n` : `${l.at} ${l.stream} ${l.line}\n`);
       }
@@ -163,9 +163,11 @@ export function registerWorkspaces(program: Command): void {
     .action(async (name: string, command: string[], opts: { timeout: string }, cmd: Command) => {
       const api = connect();
       const target = await api.workspaceByName(name);
-      const result = await api.post<{ exitCode: number; stdout: string; stderr: string; truncated: boolean }>(
-        `/workspaces/${target.id}/exec`,
-        { command, timeoutSeconds: Number(opts.timeout) },
+      const result = await api.call(
+        api.client.POST('/api/v1/workspaces/{id}/exec', {
+          params: { path: { id: target.id } },
+          body: { command, timeoutSeconds: Number(opts.timeout) },
+        }),
       );
       if (wantsJson(cmd)) process.stdout.write(`${JSON.stringify(result)}\n`);
       else {
@@ -174,6 +176,23 @@ export function registerWorkspaces(program: Command): void {
       }
       process.exitCode = result.exitCode;
     });
+}
+
+/** The typed request of one lifecycle transition. */
+function transition(api: BerthApi, kind: keyof typeof SETTLES, id: string) {
+  const init = { params: { path: { id } } };
+  switch (kind) {
+    case 'start':
+      return api.client.POST('/api/v1/workspaces/{id}/start', init);
+    case 'stop':
+      return api.client.POST('/api/v1/workspaces/{id}/stop', init);
+    case 'restart':
+      return api.client.POST('/api/v1/workspaces/{id}/restart', init);
+    case 'rebuild':
+      return api.client.POST('/api/v1/workspaces/{id}/rebuild', { ...init, body: {} });
+    case 'update':
+      return api.client.POST('/api/v1/workspaces/{id}/update', { ...init, body: {} });
+  }
 }
 
 async function wait(
@@ -193,8 +212,8 @@ function failIfFailed(ws: WorkspaceSummary): void {
     throw new CliFailure(`workspace ${ws.name} failed: ${ws.lastError ?? 'no reason given'}`, EXIT.server);
 }
 
-function describe(w: WorkspaceSummary): string[] {
-  const ports = (w.ports as { port: number; url: string; share: string }[] | undefined) ?? [];
+function describe(w: Workspace): string[] {
+  const ports = w.ports;
   return [
     `name:      ${w.name}`,
     `id:        ${w.id}`,

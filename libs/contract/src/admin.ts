@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { named, nullableTimestamp, timestamp } from './registry.js';
+
+export const AuditEvent = named(
+  'AuditEvent',
+  z.object({
+    id: z.string(),
+    at: timestamp(),
+    actorId: z.uuid().nullable(),
+    actorEmail: z.string().nullable(),
+    via: z.string(),
+    tokenId: z.uuid().nullable(),
+    action: z.string(),
+    targetType: z.string().nullable(),
+    targetId: z.string().nullable(),
+    ip: z.string().nullable(),
+    outcome: z.string(),
+    details: z.unknown(),
+  }),
+  'Who did what to which object, when, from where',
+);
+
+export const AuditPage = named(
+  'AuditPage',
+  z.object({ events: z.array(AuditEvent), nextBefore: z.string().nullable() }),
+  'Newest first; pass `before=<nextBefore>` for the next page',
+);
+
+const counts = z.record(z.string(), z.number());
+const runtime = z.object({
+  kind: z.string(),
+  serverVersion: z.string(),
+  containersRunning: z.number().int(),
+  images: z.number().int(),
+});
+
+export const SystemInfo = named(
+  'SystemInfo',
+  z.object({
+    queues: z.record(z.string(), counts),
+    runtime,
+    /** Deprecated: the first round's name for `runtime` (same facts, without `kind`). */
+    docker: runtime.omit({ kind: true }),
+  }),
+  'Queue and engine health',
+);
+
+export const QueueJob = named(
+  'QueueJob',
+  z.object({
+    id: z.string(),
+    queue: z.string(),
+    name: z.string(),
+    state: z.string(),
+    /** The job's payload as queued (ids only: builds and template versions live in Postgres). */
+    data: z.unknown(),
+    failedReason: z.string().nullable(),
+    attemptsMade: z.number().int(),
+    queuedAt: timestamp(),
+    startedAt: nullableTimestamp(),
+    finishedAt: nullableTimestamp(),
+  }),
+);
+
+export const QueueJobRemoved = named('QueueJobRemoved', z.object({ id: z.string(), removed: z.literal(true) }));
+
+/** `/healthz` and `/readyz` (Terminus): `status` and each dependency's state. */
+export const Health = named(
+  'Health',
+  z.looseObject({
+    status: z.string(),
+    info: z.record(z.string(), z.unknown()).optional(),
+    error: z.record(z.string(), z.unknown()).optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
