@@ -779,6 +779,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/templates/{id}/versions/{n}/pool': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set a version's warm pool size (started workspaces kept ready while it is promoted) */
+    put: operations['setTemplateVersionPoolSize'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/admin/volumes': {
     parameters: {
       query?: never;
@@ -1196,6 +1213,10 @@ export interface components {
       /** @description what changed, for the changelog */
       message?: string;
     };
+    SetPoolSizeDto: {
+      /** @description warm pool slots (started containers with fresh volumes) for this version; 0: none */
+      size: number;
+    };
     ExecRequestDto: {
       /**
        * @description argv, run as the template user in its home (no shell unless you ask for one)
@@ -1333,6 +1354,17 @@ export interface components {
       events: components['schemas']['AuditEvent'][];
       nextBefore: string | null;
     };
+    PoolVersion: {
+      /** Format: uuid */
+      templateId: string;
+      templateName: string;
+      version: number;
+      size: number;
+      promoted: boolean;
+      warming: number;
+      ready: number;
+      draining: number;
+    };
     SystemInfo: {
       queues: {
         [key: string]: {
@@ -1349,6 +1381,10 @@ export interface components {
         serverVersion: string;
         containersRunning: number;
         images: number;
+      };
+      pool: {
+        max: number;
+        versions: components['schemas']['PoolVersion'][];
       };
     };
     QueueJob: {
@@ -1658,6 +1694,7 @@ export interface components {
       buildStartedAt: string | null;
       buildFinishedAt: string | null;
       spec: components['schemas']['TemplateSpec'];
+      poolSize: number;
       /** Format: date-time */
       createdAt: string;
       logs?: components['schemas']['LogLine'][];
@@ -1937,6 +1974,7 @@ export type CreateTemplateDto = components['schemas']['CreateTemplateDto'];
 export type ValidateSpecDto = components['schemas']['ValidateSpecDto'];
 export type ImportDevcontainerDto = components['schemas']['ImportDevcontainerDto'];
 export type CreateVersionDto = components['schemas']['CreateVersionDto'];
+export type SetPoolSizeDto = components['schemas']['SetPoolSizeDto'];
 export type ExecRequestDto = components['schemas']['ExecRequestDto'];
 export type PortShareDto = components['schemas']['PortShareDto'];
 export type AddSshKeyDto = components['schemas']['AddSshKeyDto'];
@@ -1953,6 +1991,7 @@ export type SshKey = components['schemas']['SshKey'];
 export type SshSettings = components['schemas']['SshSettings'];
 export type AuditEvent = components['schemas']['AuditEvent'];
 export type AuditPage = components['schemas']['AuditPage'];
+export type PoolVersion = components['schemas']['PoolVersion'];
 export type SystemInfo = components['schemas']['SystemInfo'];
 export type QueueJob = components['schemas']['QueueJob'];
 export type QueueJobRemoved = components['schemas']['QueueJobRemoved'];
@@ -3604,6 +3643,37 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RolloutImpact'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  setTemplateVersionPoolSize: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        n: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetPoolSizeDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TemplateVersion'];
         };
       };
       400: components['responses']['BadRequest'];
