@@ -4,6 +4,8 @@ import { type RawDocker } from './raw-docker.js';
 /** How much of each scenario to run: the full bench, or the smoke run that `npm test` makes. */
 export interface Sizes {
   coldRounds: number;
+  /** Warm start rounds: one claim of a warm pool slot and one raw create+start each. */
+  warmRounds: number;
   restartRounds: number;
   rebuildRounds: number;
   burstUsers: number;
@@ -20,6 +22,7 @@ export interface Sizes {
 
 export const FULL: Sizes = {
   coldRounds: 15,
+  warmRounds: 15,
   restartRounds: 10,
   rebuildRounds: 10,
   burstUsers: 10,
@@ -36,6 +39,7 @@ export const FULL: Sizes = {
 
 export const SMOKE: Sizes = {
   coldRounds: 1,
+  warmRounds: 1,
   restartRounds: 1,
   rebuildRounds: 1,
   burstUsers: 2,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type BenchClient } from './berth-client.js';
 import { type BenchContext } from './context.js';
-import { elapsedMs, figure, notMeasured, type Figure } from './stats.js';
+import { elapsedMs, figure, type Figure } from './stats.js';
 
 export const benchName = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -113,14 +113,6 @@ export async function restartAndRebuild(ctx: BenchContext, templateId: string): 
     figure('rebuild: raw stop + remove + create + start', 'ms', rawRebuild, 'floor'),
   ];
 }
-
-export const warmStart = (): Figure =>
-  notMeasured(
-    'warm start: request → running from a warm pool',
-    'ms',
-    'median ≤ 50',
-    'no warm pool in this build (issue 18 part D not landed)',
-  );
 
 function median(xs: number[]): number | null {
   const sorted = [...xs].sort((a, b) => a - b);

@@ -1,7 +1,8 @@
 import os from 'node:os';
 import { burst } from './burst.js';
 import { type BenchContext } from './context.js';
-import { benchTemplate, coldStart, restartAndRebuild, warmStart } from './lifecycle.js';
+import { benchTemplate, coldStart, restartAndRebuild } from './lifecycle.js';
+import { warmStart } from './warm-start.js';
 import { scale } from './scale.js';
 import { figure, notMeasured, type Figure } from './stats.js';
 import { rssMb } from './users.js';
@@ -36,7 +37,7 @@ export async function runBench(ctx: BenchContext): Promise<BenchResults> {
   add([await memory(ctx, 'API RSS idle', 'api'), await memory(ctx, 'worker RSS idle', 'worker')]);
   const templateId = await benchTemplate(ctx);
   add(await coldStart(ctx, templateId));
-  add([warmStart()]);
+  add(await warmStart(ctx));
   add(await restartAndRebuild(ctx, templateId));
   let afterBurst: Figure[] = [];
   add(

@@ -22,6 +22,8 @@ import { WorkerMetricsService } from './metrics/worker-metrics.service.js';
 import { HomeUsageService } from './home-usage/home-usage.service.js';
 import { TrashPurger } from './trash/trash-purger.js';
 import { TrashRetentionService } from './trash/trash-retention.service.js';
+import { PoolSlotMaker } from './pool/pool-slot-maker.js';
+import { WarmPoolService } from './pool/warm-pool.service.js';
 
 /** The worker's services; docs/architecture.md follows one build from the queue to the engine. */
 @Module({
@@ -51,6 +53,8 @@ import { TrashRetentionService } from './trash/trash-retention.service.js';
     SnapshotProcessor,
     SnapshotScheduler,
     SnapshotScheduleProcessor,
+    PoolSlotMaker,
+    WarmPoolService,
   ],
 })
 export class WorkerModule {}

@@ -74,6 +74,7 @@ export const DOORS = {
   'DELETE /api/v1/templates/:id': admin('templates:write'),
   'POST /api/v1/templates/:id/versions': admin('templates:write'),
   'POST /api/v1/templates/:id/versions/:n/promote': admin('templates:write'),
+  'PUT /api/v1/templates/:id/versions/:n/pool': admin('templates:write'),
 
   // Workspaces (owner, or an admin).
   'GET /api/v1/workspaces': signedIn('workspaces:read'),

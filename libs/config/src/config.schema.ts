@@ -177,6 +177,14 @@ export const configSchema = z.object({
   BERTH_QUOTA_MAX_CPUS: z.coerce.number().min(0).default(8),
   BERTH_QUOTA_MAX_MEMORY_MB: z.coerce.number().int().min(0).default(16384),
 
+  /**
+   * Warm pool (README "Warm pool"): started containers with fresh volumes, made ahead of requests
+   * for template versions whose admin set a pool size. BERTH_POOL_MAX caps them all together (they
+   * count against no user's quota); the worker refills every BERTH_POOL_INTERVAL_MS.
+   */
+  BERTH_POOL_MAX: z.coerce.number().int().min(0).default(10),
+  BERTH_POOL_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
+
   /** How long a deleted workspace's home volume stays in the trash before it is purged (fractions allowed). */
   BERTH_TRASH_DAYS: z.coerce.number().min(0).default(7),
   /**

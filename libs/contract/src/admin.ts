@@ -36,6 +36,21 @@ const runtime = z.object({
   refusedNodes: z.array(z.object({ id: z.string(), hostname: z.string(), reason: z.string() })).optional(),
 });
 
+/** One template version's warm pool: the admin's size and its slots by state. */
+export const PoolVersion = named(
+  'PoolVersion',
+  z.object({
+    templateId: z.uuid(),
+    templateName: z.string(),
+    version: z.number().int(),
+    size: z.number().int(),
+    promoted: z.boolean(),
+    warming: z.number().int(),
+    ready: z.number().int(),
+    draining: z.number().int(),
+  }),
+);
+
 export const SystemInfo = named(
   'SystemInfo',
   z.object({
@@ -43,6 +58,8 @@ export const SystemInfo = named(
     runtime,
     /** Deprecated: the first round's name for `runtime` (same facts, without `kind`). */
     docker: runtime.omit({ kind: true }),
+    /** The warm pool: the global cap (BERTH_POOL_MAX) and each version with a pool. */
+    pool: z.object({ max: z.number().int(), versions: z.array(PoolVersion) }),
   }),
   'Queue and engine health',
 );

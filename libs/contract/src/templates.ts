@@ -33,6 +33,8 @@ export const TemplateVersion = named(
     buildStartedAt: timestamp().nullable(),
     buildFinishedAt: timestamp().nullable(),
     spec: TemplateSpec,
+    /** Warm pool slots kept while this version is the promoted one (README "Warm pool"). */
+    poolSize: z.number().int(),
     createdAt: timestamp(),
     logs: z.array(LogLine).optional(),
   }),

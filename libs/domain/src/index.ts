@@ -19,5 +19,6 @@ export * from './ssh-public-key.js';
 export * from './page-cursor.js';
 export * from './trash.js';
 export * from './editor.js';
+export * from './warm-pool.js';
 export * from './view-states.js';
 export * from './snapshot-schedule.js';

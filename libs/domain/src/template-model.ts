@@ -34,6 +34,8 @@ export interface TemplateVersion {
   buildStartedAt: Date | null;
   buildFinishedAt: Date | null;
   buildError: string | null;
+  /** Warm pool slots the admin asked for while this version is the promoted one (0: none). */
+  poolSize: number;
   createdAt: Date;
 }
 

@@ -17,3 +17,5 @@ export * from './idempotency-keys.repository.js';
 export * from './trash.repository.js';
 export * from './snapshots.repository.js';
 export * from './inventory.repository.js';
+export * from './pool.repository.js';
+export * from './pool-claim.js';

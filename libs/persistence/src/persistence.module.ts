@@ -15,6 +15,7 @@ import { IdempotencyKeysRepository } from './idempotency-keys.repository.js';
 import { TrashRepository } from './trash.repository.js';
 import { SnapshotsRepository } from './snapshots.repository.js';
 import { InventoryRepository } from './inventory.repository.js';
+import { PoolRepository } from './pool.repository.js';
 
 const repositories = [
   PrismaService,
@@ -33,6 +34,7 @@ const repositories = [
   TrashRepository,
   SnapshotsRepository,
   InventoryRepository,
+  PoolRepository,
 ];
 
 @Global()

@@ -7,6 +7,7 @@ import { type BuildRecord, type UserRecord, type WorkspaceRecord } from './recor
 import { type TransitionRequest } from './builds.repository.js';
 import { insertTransition } from './transition-insert.js';
 import { type NewWorkspace } from './workspaces.repository.js';
+import { claimPoolSlot, type PoolClaim } from './pool-claim.js';
 
 type Tx = rows.Prisma.TransactionClient;
 
@@ -22,6 +23,8 @@ export interface QuotaScope {
   holdings(): Promise<QuotaHolding[]>;
   /** Throws a unique violation when the owner already has a live workspace of that name. */
   createWorkspace(data: NewWorkspace): Promise<WorkspaceRecord>;
+  /** A warm pool slot made this owner's workspace (pool-claim.ts), or null when none matches. */
+  claimPoolSlot(claim: Omit<PoolClaim, 'ownerId'>): Promise<WorkspaceRecord | null>;
   /** BuildsRepository's transition insert, inside the lock's transaction. */
   createTransition(req: TransitionRequest): Promise<BuildRecord>;
   /**
@@ -101,6 +104,7 @@ function scopeOf(tx: Tx, ownerId: string): QuotaScope {
     holdings: () => holdingsOf(tx, ownerId),
     createWorkspace: async (data) =>
       toWorkspace(await tx.workspace.create({ data: { ...data, status: 'pending', desiredState: 'running' } })),
+    claimPoolSlot: (claim) => claimPoolSlot(tx, { ...claim, ownerId }),
     createTransition: (req) => insertTransition(tx, req),
     transferWorkspace: async (id, fromOwnerId, toOwnerId) => {
       const { count } = await tx.workspace.updateMany({

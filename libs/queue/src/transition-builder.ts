@@ -141,6 +141,15 @@ export class TransitionBuilder {
   async settle(order: TransitionOrder, work: () => Promise<SettledWork>): Promise<BuildRecord> {
     const { build, repeated } = await this.insert(order, (req) => this.builds.createForTransition(req));
     if (repeated) return build;
+    return this.complete(order, build, work);
+  }
+
+  /**
+   * Ends a build inserted elsewhere (a warm pool claim, under the owner's quota lock) the way
+   * `settle` ends its own: `work` runs here, the build succeeds with the workspace in the rule's
+   * `success` state (a start: `running`), or fails with its error.
+   */
+  async complete(order: TransitionOrder, build: BuildRecord, work: () => Promise<SettledWork>): Promise<BuildRecord> {
     const startedAt = await this.builds.markRunning(build);
     try {
       const { stage, ports, log } = await work();

@@ -3,7 +3,9 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { ApiTags } from '@nestjs/swagger';
 import { type Queue } from 'bullmq';
 
-import { TEMPLATE_QUEUE, WORKSPACE_QUEUE } from '#domain';
+import { BERTH_CONFIG, type BerthConfig } from '#config';
+import { TEMPLATE_QUEUE, WORKSPACE_QUEUE, type PoolSummary } from '#domain';
+import { PoolRepository } from '#persistence';
 import { RUNTIME_DRIVER, type RuntimeDriver, type RuntimeInfo } from '#runtime';
 import { Operation } from '../common/api-operation.js';
 
@@ -17,6 +19,8 @@ export class AdminController {
     @InjectQueue(WORKSPACE_QUEUE) private readonly workspaceQueue: Queue,
     @InjectQueue(TEMPLATE_QUEUE) private readonly templateQueue: Queue,
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+    private readonly pool: PoolRepository,
   ) {}
 
   @Operation({ id: 'getSystem', summary: 'Queue counts and engine facts', status: 200, returns: 'SystemInfo' })
@@ -26,18 +30,22 @@ export class AdminController {
     runtime: RuntimeInfo;
     /** Deprecated: the first round's name for `runtime` (same facts, without `kind`); kept for older clients. */
     docker: Omit<RuntimeInfo, 'kind'>;
+    /** The warm pool: the global cap and, per version with a pool, its size and slots by state. */
+    pool: { max: number; versions: PoolSummary[] };
   }> {
     const kinds = ['waiting', 'active', 'completed', 'failed', 'delayed'] as const;
-    const [workspaces, templates, runtime] = await Promise.all([
+    const [workspaces, templates, runtime, versions] = await Promise.all([
       this.workspaceQueue.getJobCounts(...kinds),
       this.templateQueue.getJobCounts(...kinds),
       this.runtime.info(),
+      this.pool.summary(),
     ]);
     const docker = {
       serverVersion: runtime.serverVersion,
       containersRunning: runtime.containersRunning,
       images: runtime.images,
     };
-    return { queues: { [WORKSPACE_QUEUE]: workspaces, [TEMPLATE_QUEUE]: templates }, runtime, docker };
+    const pool = { max: this.config.BERTH_POOL_MAX, versions };
+    return { queues: { [WORKSPACE_QUEUE]: workspaces, [TEMPLATE_QUEUE]: templates }, runtime, docker, pool };
   }
 }

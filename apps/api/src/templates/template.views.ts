@@ -16,6 +16,7 @@ export function toVersionView(
     buildStartedAt: v.buildStartedAt?.toISOString() ?? null,
     buildFinishedAt: v.buildFinishedAt?.toISOString() ?? null,
     spec: v.spec,
+    poolSize: v.poolSize,
     createdAt: v.createdAt.toISOString(),
     ...(logs ? { logs: logs.map((l) => ({ at: l.at.toISOString(), stream: l.stream, line: l.line })) } : {}),
   };

@@ -78,6 +78,8 @@ export interface TemplateVersionView {
   buildStartedAt: string | null;
   buildFinishedAt: string | null;
   spec: unknown;
+  /** Warm pool slots kept while this version is the promoted one (README "Warm pool"). */
+  poolSize: number;
   createdAt: string;
   logs?: { at: string; stream: string; line: string }[];
 }

@@ -7,10 +7,12 @@ import { TemplateSpecChecker } from './template-spec.checker.js';
 import { TemplateVersionsService } from './template-versions.service.js';
 import { TemplatesController } from './templates.controller.js';
 import { TemplatesService } from './templates.service.js';
+import { TemplatePoolController } from './pool.controller.js';
+import { TemplatePoolService } from './pool.service.js';
 
 @Module({
   imports: [QueueModule.register('producer')],
-  controllers: [TemplatesController],
+  controllers: [TemplatesController, TemplatePoolController],
   providers: [
     TemplatesService,
     TemplateVersionsService,
@@ -18,6 +20,7 @@ import { TemplatesService } from './templates.service.js';
     TemplateSpecChecker,
     DefaultTemplateService,
     DevcontainerImportService,
+    TemplatePoolService,
   ],
   exports: [TemplateSpecChecker],
 })

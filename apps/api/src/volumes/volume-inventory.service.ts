@@ -1,7 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { conflict, notFound, trashExpiry, type VolumeState } from '#domain';
-import { InventoryRepository, TemplatesRepository, UsersRepository, type WorkspaceRecord } from '#persistence';
+import {
+  InventoryRepository,
+  PoolRepository,
+  TemplatesRepository,
+  UsersRepository,
+  type WorkspaceRecord,
+} from '#persistence';
 import { RUNTIME_DRIVER, type ManagedVolume, type RuntimeDriver } from '#runtime';
 
 /**
@@ -45,11 +51,18 @@ export class VolumeInventoryService {
     private readonly inventory: InventoryRepository,
     private readonly users: UsersRepository,
     private readonly templates: TemplatesRepository,
+    private readonly pool: PoolRepository,
   ) {}
+
+  /** This installation's volumes but the warm pool's unclaimed ones (shown on the system page, never orphans). */
+  private async volumes(): Promise<ManagedVolume[]> {
+    const [volumes, pooled] = await Promise.all([this.runtime.inventoryVolumes(), this.pool.unclaimedIds()]);
+    return volumes.filter((v) => !pooled.has(v.workspaceId));
+  }
 
   /** `counts`: how many of each state, so trashed volumes are never read as orphans. */
   async list(): Promise<VolumeInventoryView> {
-    const volumes = await this.runtime.inventoryVolumes();
+    const volumes = await this.volumes();
     const byId = new Map(volumes.map((v) => [v.workspaceId, v]));
     const expected = await this.inventory.rowsWithVolumes();
     const labelled = await this.inventory.rowsByIds(volumes.map((v) => v.workspaceId));
@@ -77,7 +90,7 @@ export class VolumeInventoryService {
 
   /** An orphan volume becomes a trashed workspace of its labelled owner (or the admin), restorable or purgeable. */
   async adopt(adminId: string, workspaceId: string): Promise<VolumeItemView> {
-    const volume = (await this.runtime.inventoryVolumes()).find((v) => v.workspaceId === workspaceId);
+    const volume = (await this.volumes()).find((v) => v.workspaceId === workspaceId);
     if (!volume) throw notFound('volume');
     if ((await this.inventory.rowsByIds([workspaceId])).length > 0)
       throw conflict('this volume belongs to a workspace already; only orphans are adopted');

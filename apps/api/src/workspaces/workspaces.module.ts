@@ -12,6 +12,7 @@ import { SnapshotsController } from './snapshots.controller.js';
 import { SnapshotsService } from './snapshots.service.js';
 import { TrashController } from './trash.controller.js';
 import { TrashService } from './trash.service.js';
+import { WarmPoolClaims } from './warm-pool-claims.js';
 
 /** Workspaces and their home data: snapshots and the trash (README "Your data"). */
 @Module({
@@ -26,6 +27,7 @@ import { TrashService } from './trash.service.js';
     PortUrls,
     SnapshotsService,
     TrashService,
+    WarmPoolClaims,
   ],
   exports: [WorkspacesService, QuotaService, QueueModule],
 })

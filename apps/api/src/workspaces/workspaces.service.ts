@@ -30,6 +30,7 @@ import { type BuildView, type CreateWorkspaceDto, type WorkspaceView } from './w
 import { toBuildView, toWorkspaceView } from './workspace.views.js';
 import { QuotaService } from './quota.service.js';
 import { PortUrls } from './port-urls.service.js';
+import { WarmPoolClaims } from './warm-pool-claims.js';
 
 /** Transitions that move the workspace onto the template's promoted version. */
 const MOVES_TO_PROMOTED = new Set<TransitionKind>(['rebuild', 'update']);
@@ -54,6 +55,7 @@ export class WorkspacesService {
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
     private readonly portUrls: PortUrls,
     private readonly access: WorkspaceAccessRule,
+    private readonly warm: WarmPoolClaims,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(WorkspacesService.name);
@@ -71,18 +73,15 @@ export class WorkspacesService {
       ? await this.snapshots.findReadyOwnedBy(dto.fromSnapshot, user.role === 'admin' ? null : user.id)
       : undefined;
     if (snapshot === null) throw notFound('snapshot');
-    let created: { order: TransitionOrder; build: BuildRecord };
+    let created: { order: TransitionOrder; build: BuildRecord; warm: boolean };
     try {
       // The workspace and its first start are inserted together, under the owner's quota lock.
       created = await this.quota.admit(user.id, { addsWorkspace: true, starts }, async (scope) => {
-        const workspace = await scope.createWorkspace({
-          name: dto.name,
-          ownerId: user.id,
-          templateId: template.id,
-          templateVersion: template.activeVersion,
-          parameters,
-        });
-        // The workspace stays `pending` until the worker takes the start.
+        const fields = { name: dto.name, templateId: template.id, templateVersion: template.activeVersion, parameters };
+        // A matching warm pool slot becomes this workspace (never for a clone: its home is the snapshot).
+        const warm = snapshot || !template.active ? null : await this.warm.claim(scope, template.active, fields);
+        const workspace = warm ?? (await scope.createWorkspace({ ...fields, ownerId: user.id }));
+        // The workspace stays `pending` until the worker takes the start (a warm one: until settled below).
         const order: TransitionOrder = {
           workspace,
           kind: 'start',
@@ -90,7 +89,7 @@ export class WorkspacesService {
           firstStart: true,
           ...(snapshot ? { snapshotId: snapshot.id } : {}),
         };
-        return { order, build: await scope.createTransition(this.builder.describe(order)) };
+        return { order, build: await scope.createTransition(this.builder.describe(order)), warm: warm !== null };
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(`you already have a workspace named ${dto.name}`, { field: 'name' });
@@ -98,8 +97,8 @@ export class WorkspacesService {
     }
     const { order, build } = created;
     this.carryIds(order.workspace.id, build.id);
-    await this.builder.dispatch(order, build);
-    this.logger.info({ workspaceId: order.workspace.id, buildId: build.id }, `${build.kind} queued`);
+    await (created.warm ? this.warm.settle(order, build) : this.builder.dispatch(order, build));
+    if (!created.warm) this.logger.info({ workspaceId: order.workspace.id, buildId: build.id }, `${build.kind} queued`);
     return this.view((await this.workspaces.findById(order.workspace.id)) ?? order.workspace);
   }
 

@@ -4,6 +4,7 @@ import { ErrorBanner, Loading } from '../components/States';
 import { formatNumber } from '../lib/format';
 import { useAsync } from '../lib/use-async';
 import { QueueJobs } from './QueueJobs';
+import { WarmPoolPanel } from './WarmPoolPanel';
 
 interface Readiness {
   status: string;
@@ -120,6 +121,7 @@ export function SystemPage() {
           </div>
         </section>
       )}
+      {system.data?.pool && <WarmPoolPanel pool={system.data.pool} />}
       {system.data && <QueueJobs queues={Object.keys(system.data.queues)} onChange={system.reload} />}
     </section>
   );

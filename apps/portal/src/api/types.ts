@@ -210,9 +210,23 @@ export interface QueueCounts {
   delayed: number;
 }
 
+/** One template version's warm pool on GET /admin/system. */
+export interface PoolVersionInfo {
+  templateId: string;
+  templateName: string;
+  version: number;
+  size: number;
+  promoted: boolean;
+  warming: number;
+  ready: number;
+  draining: number;
+}
+
 export interface SystemInfo {
   queues: Record<string, QueueCounts>;
   runtime: { kind: string; serverVersion: string; containersRunning: number; images: number };
+  /** Absent from servers older than the warm pool. */
+  pool?: { max: number; versions: PoolVersionInfo[] };
 }
 
 /** SSE payloads of GET /workspaces/:id/events. */

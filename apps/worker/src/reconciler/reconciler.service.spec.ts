@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type BerthConfig, configSchema } from '#config';
-import { parseTemplateSpec } from '#domain';
+import { parseTemplateSpec, POOL_OWNER } from '#domain';
 import {
   BuildsRepository,
   CredentialChanges,
+  PoolRepository,
   PrismaService,
   TemplatesRepository,
   SnapshotsRepository,
@@ -29,7 +30,7 @@ describe('ReconcilerService (fake runtime, own database)', () => {
   const runtime = new FakeRuntimeDriver();
   const ids: string[] = [];
   let ownerId: string;
-  let templateId: string;
+  let templateId = '';
   const reconcilerOf = (): ReconcilerService =>
     new ReconcilerService(
       config,
@@ -39,6 +40,7 @@ describe('ReconcilerService (fake runtime, own database)', () => {
       events,
       new TrashRepository(prisma),
       new SnapshotsRepository(prisma),
+      new PoolRepository(prisma),
     );
 
   beforeAll(async () => {
@@ -188,5 +190,32 @@ describe('ReconcilerService (fake runtime, own database)', () => {
     await snapshots.markFailed(snapshot.id, 'test over');
     await reconciler.reconcile();
     expect(await workspaces.findById(id)).toMatchObject({ status: 'failed' });
+  });
+
+  it("leaves the warm pool's slots alone: neither their container nor their volume is an orphan", async () => {
+    const slot = randomUUID();
+    await new PoolRepository(prisma).insertWarming({
+      id: slot,
+      templateId,
+      templateVersion: 1,
+      parametersKey: '{}',
+      parameters: {},
+    });
+    await runtime.ensureVolume(slot, POOL_OWNER);
+    const spec = parseTemplateSpec({ image: 'berth/busybox:test' });
+    await runtime.startContainer({
+      workspaceId: slot,
+      ownerId: POOL_OWNER,
+      hostname: 'slot',
+      image: 'x',
+      spec,
+      env: {},
+    });
+    runtime.calls.length = 0;
+    const reconciler = reconcilerOf();
+    for (let pass = 1; pass <= 12; pass++) await reconciler.reconcile();
+    expect(runtime.calls.filter((c) => c.includes(slot))).toEqual([]);
+    expect(runtime.containers.get(slot)?.running).toBe(true);
+    expect(reconciler.orphanVolumes).not.toContain(slot);
   });
 });

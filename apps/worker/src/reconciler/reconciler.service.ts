@@ -1,7 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PeriodicTask } from '../common/periodic-task.js';
 import { BERTH_CONFIG, type BerthConfig } from '#config';
-import { BuildsRepository, SnapshotsRepository, TrashRepository, WorkspacesRepository } from '#persistence';
+import {
+  BuildsRepository,
+  PoolRepository,
+  SnapshotsRepository,
+  TrashRepository,
+  WorkspacesRepository,
+} from '#persistence';
 import { WorkspaceEventsPublisher } from '#queue';
 import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
 
@@ -28,6 +34,7 @@ export class ReconcilerService extends PeriodicTask {
     private readonly events: WorkspaceEventsPublisher,
     private readonly trash: TrashRepository,
     private readonly snapshots: SnapshotsRepository,
+    private readonly pool: PoolRepository,
   ) {
     super();
   }
@@ -52,10 +59,13 @@ export class ReconcilerService extends PeriodicTask {
 
   async reconcile(): Promise<void> {
     const held = await this.runtime.listWorkspaces();
-    const [live, building, snapshotting] = await Promise.all([
+    // Read after the list: a pool slot's row is written before its objects, and a claimed slot is a
+    // workspace row, so whatever the list saw of the pool is known here (never an orphan).
+    const [live, building, snapshotting, pooled] = await Promise.all([
       this.workspaces.listLive(null),
       this.builds.activeWorkspaceIds(),
       this.snapshots.activeWorkspaceIds(),
+      this.pool.unclaimedIds(),
     ]);
     // A snapshot pauses a running container while it reads the home: not a container that stopped.
     const busy = new Set([...building, ...snapshotting]);
@@ -80,7 +90,7 @@ export class ReconcilerService extends PeriodicTask {
     }
 
     for (const w of held) {
-      if (busy.has(w.workspaceId)) continue;
+      if (busy.has(w.workspaceId) || pooled.has(w.workspaceId)) continue; // the warm pool keeps its own
       if (liveIds.has(w.workspaceId)) {
         // One-shot helpers (volume preparation) that a crashed build left behind.
         if (w.leftovers > 0) await this.runtime.removeLeftovers(w.workspaceId);
@@ -98,8 +108,13 @@ export class ReconcilerService extends PeriodicTask {
    * it is purged or expires: counted on their own) or orphans (no row at all: for an admin).
    */
   private async reportVolumes(liveIds: Set<string>): Promise<void> {
-    const [volumes, inTrash] = await Promise.all([this.runtime.listManagedVolumes(), this.trash.ids()]);
-    const notLive = volumes.filter((id) => !liveIds.has(id));
+    const [volumes, inTrash, stillPooled] = await Promise.all([
+      this.runtime.listManagedVolumes(),
+      this.trash.ids(),
+      this.pool.unclaimedIds(),
+    ]);
+    // An unclaimed warm-pool slot's volume is the pool's (shown on the system page), never an orphan.
+    const notLive = volumes.filter((id) => !liveIds.has(id) && !stillPooled.has(id));
     this.trashed = notLive.filter((id) => inTrash.has(id));
     this.orphans = notLive.filter((id) => !inTrash.has(id));
     if (this.orphans.length > 0)

@@ -779,6 +779,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/templates/{id}/versions/{n}/pool': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set a version's warm pool size (started workspaces kept ready while it is promoted) */
+    put: operations['setTemplateVersionPoolSize'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/admin/volumes': {
     parameters: {
       query?: never;
@@ -1247,6 +1264,10 @@ export interface components {
       /** @description what changed, for the changelog */
       message?: string;
     };
+    SetPoolSizeDto: {
+      /** @description warm pool slots (started containers with fresh volumes) for this version; 0: none */
+      size: number;
+    };
     CordonBody: Record<string, unknown>;
     ExecRequestDto: {
       /**
@@ -1385,6 +1406,17 @@ export interface components {
       events: components['schemas']['AuditEvent'][];
       nextBefore: string | null;
     };
+    PoolVersion: {
+      /** Format: uuid */
+      templateId: string;
+      templateName: string;
+      version: number;
+      size: number;
+      promoted: boolean;
+      warming: number;
+      ready: number;
+      draining: number;
+    };
     SystemInfo: {
       queues: {
         [key: string]: {
@@ -1411,6 +1443,10 @@ export interface components {
           hostname: string;
           reason: string;
         }[];
+      };
+      pool: {
+        max: number;
+        versions: components['schemas']['PoolVersion'][];
       };
     };
     QueueJob: {
@@ -1741,6 +1777,7 @@ export interface components {
       buildStartedAt: string | null;
       buildFinishedAt: string | null;
       spec: components['schemas']['TemplateSpec'];
+      poolSize: number;
       /** Format: date-time */
       createdAt: string;
       logs?: components['schemas']['LogLine'][];
@@ -2020,6 +2057,7 @@ export type CreateTemplateDto = components['schemas']['CreateTemplateDto'];
 export type ValidateSpecDto = components['schemas']['ValidateSpecDto'];
 export type ImportDevcontainerDto = components['schemas']['ImportDevcontainerDto'];
 export type CreateVersionDto = components['schemas']['CreateVersionDto'];
+export type SetPoolSizeDto = components['schemas']['SetPoolSizeDto'];
 export type CordonBody = components['schemas']['CordonBody'];
 export type ExecRequestDto = components['schemas']['ExecRequestDto'];
 export type PortShareDto = components['schemas']['PortShareDto'];
@@ -2037,6 +2075,7 @@ export type SshKey = components['schemas']['SshKey'];
 export type SshSettings = components['schemas']['SshSettings'];
 export type AuditEvent = components['schemas']['AuditEvent'];
 export type AuditPage = components['schemas']['AuditPage'];
+export type PoolVersion = components['schemas']['PoolVersion'];
 export type SystemInfo = components['schemas']['SystemInfo'];
 export type QueueJob = components['schemas']['QueueJob'];
 export type QueueJobRemoved = components['schemas']['QueueJobRemoved'];
@@ -3689,6 +3728,37 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RolloutImpact'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  setTemplateVersionPoolSize: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        n: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetPoolSizeDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TemplateVersion'];
         };
       };
       400: components['responses']['BadRequest'];
