@@ -236,9 +236,14 @@ describe('warm pool (real Docker)', () => {
       'version 2 ready',
     );
     expect((await admin.post(`/templates/${templateId}/versions/2/promote`)).status).toBe(200);
+    // The drain runs in the worker's next pass: wait for its end, the old slots' objects gone (the
+    // v1 summary alone may already read empty while a slot is still being removed).
     await waitFor(
-      () => poolOf(1),
-      (p) => (p?.ready ?? 0) + (p?.warming ?? 0) + (p?.draining ?? 0) === 0,
+      async () => ({
+        pool: await poolOf(1),
+        left: (await Promise.all(old.map((id) => containersOf(id)))).flat().length,
+      }),
+      ({ pool: p, left }) => (p?.ready ?? 0) + (p?.warming ?? 0) + (p?.draining ?? 0) === 0 && left === 0,
       'v1 drained',
       60_000,
     );
