@@ -1336,7 +1336,11 @@ export interface components {
     SystemInfo: {
       queues: {
         [key: string]: {
-          [key: string]: number;
+          waiting: number;
+          active: number;
+          completed: number;
+          failed: number;
+          delayed: number;
         };
       };
       runtime: {
@@ -4235,3 +4239,11 @@ export const specChangesResourcesFieldValues: ReadonlyArray<
 export const rolloutImpactWorkspacesStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['RolloutImpact']['workspaces']['status']
 > = ['pending', 'starting', 'running', 'stopping', 'stopped', 'failed', 'deleting', 'deleted'];
+
+/** Statuses the worker moves on from by itself (libs/domain SETTLING_STATUSES): keep listening. */
+export const settlingStatuses = [
+  'pending',
+  'starting',
+  'stopping',
+  'deleting',
+] as const satisfies readonly WorkspaceStatus[];
