@@ -1439,6 +1439,7 @@ export interface components {
       updatedAt: string;
     };
     BuildStages: {
+      queue?: number;
       stop?: number;
       'safety-snapshot'?: number;
       restore?: number;
