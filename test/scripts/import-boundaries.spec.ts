@@ -32,7 +32,11 @@ describe('import boundaries', () => {
     ['a lib reaches into another lib by path', 'libs/auth/src/probe.ts', "import '../../persistence/src/index.js';"],
     ['an app imports another app', 'apps/worker/src/probe.ts', "import '../../api/src/main.js';"],
     ['the CLI imports a server lib', 'apps/cli/src/probe.ts', "import { RUNTIME_DRIVER } from '#runtime';"],
-    ['the contract imports a server lib', 'libs/contract/src/probe.ts', "import { PrismaService } from '#persistence';"],
+    [
+      'the contract imports a server lib',
+      'libs/contract/src/probe.ts',
+      "import { PrismaService } from '#persistence';",
+    ],
     ['the portal imports a server lib', 'apps/portal/src/probe.tsx', "import '../../../libs/runtime/src/index.js';"],
     ['production code imports #testing', 'apps/worker/src/lifecycle/probe.ts', "import { waitFor } from '#testing';"],
     ['an API folder imports another', 'apps/api/src/proxy/probe.ts', "import '../terminal/terminal.gateway.js';"],

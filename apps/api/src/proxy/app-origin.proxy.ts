@@ -210,13 +210,13 @@ export class AppOriginProxy implements OnModuleInit {
     workspaceId: string,
     port: number,
   ): Promise<Upstream> {
-    const target = await this.access.runningWorkspace(
-      workspaceId,
-      (t) => shareOf(t, port) !== 'owner' || (user !== null && mayReachWorkspaceOf(user, t.ownerId)),
-    );
-    const level = shareOf(target, port);
-    authorizeDoor(DOORS[DOOR_BY_SHARE[transport][level]], user);
-    if (level === 'owner' && !(user && mayReachWorkspaceOf(user, target.ownerId))) throw notFound('app');
+    // The share level's door first (401 without credentials), then who may see the workspace; both
+    // before its state, so a stranger learns nothing from a 409.
+    const target = await this.access.runningWorkspace(workspaceId, (t) => {
+      const level = shareOf(t, port);
+      authorizeDoor(DOORS[DOOR_BY_SHARE[transport][level]], user);
+      return level !== 'owner' || (user !== null && mayReachWorkspaceOf(user, t.ownerId));
+    });
     const published = target.ports.some((p) => p.port === port);
     if (!published && port !== EDITOR_PORT)
       throw new BerthError(ErrorCode.NotFound, `the template publishes no port ${port}`);
