@@ -175,4 +175,18 @@ describe('ownership transfer and volume inventory (real Docker)', () => {
     await alice.waitForStatus(orphanId, 'running');
     expect(await readFromVolume(orphanId, 'found.txt')).toBe('found\n');
   });
+
+  it("inventory: a trashed workspace's volume is counted as trash, never as an orphan", async () => {
+    const id = await create(alice);
+    expect((await alice.delete(`/workspaces/${id}`)).status).toBe(202);
+    await alice.waitForGone(id);
+    const { items, counts } = (await admin.get('/admin/volumes')).body as {
+      items: VolumeItem[];
+      counts: Record<string, number>;
+    };
+    expect(items.find((i) => i.workspaceId === id)).toMatchObject({ state: 'trash' });
+    expect(counts.trash).toBe(items.filter((i) => i.state === 'trash').length);
+    expect(counts['orphan-volume']).toBe(items.filter((i) => i.state === 'orphan-volume').length);
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(items.length);
+  });
 });

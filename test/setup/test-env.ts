@@ -36,6 +36,8 @@ export function testEnv(): Record<string, string> {
     BERTH_QUEUED_BUILD_GRACE_MS: '3000',
     BERTH_ACTIVITY_RESOLUTION_MS: '1000',
     BERTH_HOME_USAGE_INTERVAL_MS: '5000',
+    // The snapshot schedule's tick; templates with a schedule of seconds show it within a test.
+    BERTH_SNAPSHOT_TICK_MS: '500',
   };
 }
 

@@ -10,6 +10,8 @@ import { saveCredentials } from './credentials.js';
 import { registerCompletion } from './commands/completion.js';
 import { connect } from './commands/context.js';
 import { registerShell } from './commands/shell.js';
+import { registerSnapshots } from './commands/snapshots.js';
+import { registerTrash } from './commands/trash.js';
 import { registerTemplates } from './commands/templates.js';
 import { registerTokens, registerUsers } from './commands/users.js';
 import { registerWorkspaces } from './commands/workspaces.js';
@@ -107,6 +109,8 @@ program
   });
 
 registerWorkspaces(program);
+registerSnapshots(program);
+registerTrash(program);
 registerTemplates(program);
 registerUsers(program);
 registerTokens(program);

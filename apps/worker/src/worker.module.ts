@@ -6,6 +6,8 @@ import { QueueModule } from '#queue';
 import { RuntimeModule, SnapshotStoreModule } from '#runtime';
 import { SnapshotService } from './snapshots/snapshot.service.js';
 import { SnapshotProcessor } from './processors/snapshot.processor.js';
+import { SnapshotScheduler } from './snapshots/snapshot-scheduler.js';
+import { SnapshotScheduleProcessor } from './processors/snapshot-schedule.processor.js';
 
 import { WorkspaceLifecycleService } from './lifecycle/workspace-lifecycle.service.js';
 import { WorkspaceLifecycleProcessor } from './processors/workspace-lifecycle.processor.js';
@@ -47,6 +49,8 @@ import { TrashRetentionService } from './trash/trash-retention.service.js';
     TrashRetentionService,
     SnapshotService,
     SnapshotProcessor,
+    SnapshotScheduler,
+    SnapshotScheduleProcessor,
   ],
 })
 export class WorkerModule {}

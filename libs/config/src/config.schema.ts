@@ -170,6 +170,11 @@ export const configSchema = z.object({
   BERTH_S3_SECRET_ACCESS_KEY: z.string().optional(),
   /** Per-user snapshot storage (compressed bytes, in MiB) when an admin has set no override. */
   BERTH_QUOTA_SNAPSHOT_MB: z.coerce.number().int().min(0).default(10_240),
+  /**
+   * How often the worker looks for workspaces due for a scheduled snapshot (templates'
+   * `snapshots.schedule`): one BullMQ job scheduler for all workspaces, never a timer per workspace.
+   */
+  BERTH_SNAPSHOT_TICK_MS: z.coerce.number().int().min(200).default(60_000),
 
   /** OpenID Connect single sign-on; enabled when the issuer is set. */
   BERTH_OIDC_ISSUER: z.string().url().optional(),

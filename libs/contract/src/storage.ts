@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SNAPSHOT_KINDS, SNAPSHOT_STATUSES, VOLUME_STATES } from '#domain';
+import { SNAPSHOT_KINDS, SNAPSHOT_STATUSES, VOLUME_STATES, type VolumeState } from '#domain';
 import { named, nullableTimestamp, timestamp } from './registry.js';
 
 export const SnapshotStatus = named('SnapshotStatus', z.enum(SNAPSHOT_STATUSES));
@@ -16,8 +16,10 @@ export const Snapshot = named(
     /** sha256 of the stored archive, verified before every restore. */
     sha256: z.string().nullable(),
     templateVersion: z.number().int(),
-    /** Who took it (null: the template's schedule). */
+    /** Who took it (null: the template's schedule, or Berth before a restore asked for by nobody). */
     createdById: z.uuid().nullable(),
+    /** `schedule` for the template's snapshot schedule, else `user`. */
+    takenBy: z.enum(['schedule', 'user']),
     error: z.string().nullable(),
     createdAt: timestamp(),
     finishedAt: nullableTimestamp(),
@@ -77,4 +79,14 @@ export const VolumeItem = named(
   'A home volume in the admin inventory',
 );
 
-export const VolumeList = named('VolumeList', z.object({ items: z.array(VolumeItem), nextCursor: z.null() }));
+export const VolumeList = named(
+  'VolumeList',
+  z.object({
+    items: z.array(VolumeItem),
+    nextCursor: z.null(),
+    /** How many volumes are in each state, so trashed ones are never read as orphans. */
+    counts: z.object(
+      Object.fromEntries(VOLUME_STATES.map((s) => [s, z.number().int()])) as Record<VolumeState, z.ZodNumber>,
+    ),
+  }),
+);

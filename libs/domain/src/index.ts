@@ -20,3 +20,4 @@ export * from './page-cursor.js';
 export * from './trash.js';
 export * from './editor.js';
 export * from './view-states.js';
+export * from './snapshot-schedule.js';

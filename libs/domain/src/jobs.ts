@@ -26,3 +26,10 @@ export interface SnapshotJobData {
 }
 
 export const snapshotJobId = (snapshotId: string): string => `snapshot-${snapshotId}`;
+
+/**
+ * The snapshot schedule's tick: one BullMQ job scheduler (whatever the number of workers or
+ * workspaces) whose job finds the workspaces due for a scheduled snapshot.
+ */
+export const SNAPSHOT_SCHEDULE_QUEUE = 'snapshot-schedule';
+export const snapshotScheduleJobSchedulerId = 'snapshot-schedule-tick';

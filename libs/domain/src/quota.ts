@@ -112,3 +112,18 @@ export function quotaExceeded(violation: QuotaViolation): BerthError {
 
 /** CPU counts are decimals (0.25 + 0.5): rounding keeps sums like 0.30000000000000004 out of comparisons and messages. */
 const tidy = (n: number): number => Math.round(n * 1000) / 1000;
+
+const MIB = 1024 * 1024;
+
+/**
+ * Snapshot storage: null while there is room, else the 403 problem naming what is used and what
+ * frees room. One wording for a snapshot asked for by hand (API) and one the schedule takes (worker).
+ */
+export function snapshotStorageFull(usedBytes: number, limitMb: number): BerthError | null {
+  if (usedBytes < limitMb * MIB) return null;
+  return new BerthError(
+    ErrorCode.QuotaExceeded,
+    `snapshot storage is full: ${(usedBytes / MIB).toFixed(1)} MiB used of ${limitMb} MiB; delete snapshots to make room`,
+    { limit: 'snapshotMb', used: usedBytes, max: limitMb * MIB },
+  );
+}

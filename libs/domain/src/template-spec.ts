@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { snapshotScheduleSchema } from './snapshot-schedule.js';
 import { BerthError, ErrorCode } from './errors.js';
 import { parameterDefinitionsSchema } from './template-parameters.js';
 
@@ -180,6 +181,8 @@ export const templateSpecSchema = z
      * allowed (tests use seconds); no deleteAfterDays means dormant only, never deleted by Berth.
      */
     retention: retentionSchema.optional(),
+    /** Scheduled snapshots of each workspace's home: `{ schedule: 'daily', keep: 7 }` (snapshot-schedule.ts). */
+    snapshots: snapshotScheduleSchema.optional(),
     /**
      * Home volume limits in MiB: over `softMb` the portal warns; over `hardMb` the workspace is
      * told so and cannot start until it is under again.

@@ -2,10 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { type SnapshotKind } from '#domain';
 import { PrismaService } from './prisma.service.js';
 import { type Snapshot as SnapshotRecord } from './generated/client.js';
+import { toWorkspace } from './mappers.js';
+import { LATEST_FINISHED_BUILD } from './includes.js';
+import { type WorkspaceRecord } from './records.js';
 
 export type { SnapshotRecord };
 
 export type { SnapshotKind };
+/** A live workspace as the snapshot schedule sees it (one query for all of them per tick). */
+export interface ScheduleCandidate {
+  workspace: WorkspaceRecord;
+  lastScheduledAt: Date | null;
+  /** When its latest transition finished (with lastActivityAt: its latest use). */
+  lastBuildFinishedAt: Date | null;
+  inProgress: boolean;
+}
 
 @Injectable()
 export class SnapshotsRepository {
@@ -19,6 +30,39 @@ export class SnapshotsRepository {
     templateVersion: number;
   }): Promise<SnapshotRecord> {
     return this.prisma.snapshot.create({ data: { ...data, status: 'pending' } });
+  }
+
+  /**
+   * A scheduled snapshot, only if the workspace is still as the schedule judged it: nothing being
+   * written, and no scheduled snapshot newer than `lastScheduledAt`. The workspace row is locked,
+   * so two workers' ticks at once make one snapshot. Null when another tick got there first.
+   */
+  createScheduled(ws: WorkspaceRecord, lastScheduledAt: Date | null): Promise<SnapshotRecord | null> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "Workspace" WHERE id = ${ws.id}::uuid FOR UPDATE`;
+      const busy = await tx.snapshot.count({
+        where: {
+          workspaceId: ws.id,
+          OR: [
+            { status: { in: ['pending', 'running'] } },
+            ...(lastScheduledAt
+              ? [{ kind: 'scheduled', createdAt: { gt: lastScheduledAt } }]
+              : [{ kind: 'scheduled' }]),
+          ],
+        },
+      });
+      if (busy > 0) return null;
+      return tx.snapshot.create({
+        data: {
+          workspaceId: ws.id,
+          ownerId: ws.ownerId,
+          createdById: null,
+          kind: 'scheduled',
+          templateVersion: ws.templateVersion,
+          status: 'pending',
+        },
+      });
+    });
   }
 
   findById(id: string): Promise<SnapshotRecord | null> {
@@ -75,26 +119,55 @@ export class SnapshotsRepository {
     return this.prisma.snapshot.findFirst({ where: { workspaceId, status: { in: ['pending', 'running'] } } });
   }
 
+  /** Workspaces a snapshot is being written of (their container may be paused meanwhile). */
+  async activeWorkspaceIds(): Promise<Set<string>> {
+    const rows = await this.prisma.snapshot.findMany({
+      where: { status: { in: ['pending', 'running'] } },
+      select: { workspaceId: true },
+      distinct: ['workspaceId'],
+    });
+    return new Set(rows.map((r) => r.workspaceId));
+  }
+
   async remove(id: string): Promise<void> {
     await this.prisma.snapshot.delete({ where: { id } });
   }
 
-  /** Scheduled snapshots of a workspace beyond the newest `keep`, oldest last (to prune). */
+  /**
+   * Finished scheduled snapshots of a workspace to prune: the ready ones beyond the newest `keep`,
+   * and every failed one but the newest (it keeps the reason on record).
+   */
   async scheduledBeyond(workspaceId: string, keep: number): Promise<SnapshotRecord[]> {
-    return this.prisma.snapshot.findMany({
-      where: { workspaceId, kind: 'scheduled', status: { in: ['ready', 'failed'] } },
-      orderBy: { createdAt: 'desc' },
-      skip: keep,
-    });
+    const older = (status: 'ready' | 'failed', skip: number): Promise<SnapshotRecord[]> =>
+      this.prisma.snapshot.findMany({
+        where: { workspaceId, kind: 'scheduled', status },
+        orderBy: { createdAt: 'desc' },
+        skip,
+      });
+    return [...(await older('ready', keep)), ...(await older('failed', 1))];
   }
 
-  /** When the workspace's newest scheduled snapshot was taken (null: never). */
-  async lastScheduledAt(workspaceId: string): Promise<Date | null> {
-    const row = await this.prisma.snapshot.findFirst({
-      where: { workspaceId, kind: 'scheduled' },
-      orderBy: { createdAt: 'desc' },
-      select: { createdAt: true },
+  /** Live workspaces in a status a snapshot can be taken in, with what the schedule needs to judge them. */
+  async scheduleCandidates(): Promise<ScheduleCandidate[]> {
+    const rows = await this.prisma.workspace.findMany({
+      where: { deletedAt: null, status: { in: ['running', 'stopped', 'failed'] } },
+      include: {
+        builds: LATEST_FINISHED_BUILD,
+        snapshots: {
+          where: { kind: 'scheduled' },
+          orderBy: { createdAt: 'desc' },
+          take: 1,
+          select: { createdAt: true },
+        },
+        _count: { select: { snapshots: { where: { status: { in: ['pending', 'running'] } } } } },
+      },
+      orderBy: { createdAt: 'asc' },
     });
-    return row?.createdAt ?? null;
+    return rows.map(({ builds, snapshots, _count, ...workspace }) => ({
+      workspace: toWorkspace(workspace),
+      lastScheduledAt: snapshots[0]?.createdAt ?? null,
+      lastBuildFinishedAt: builds[0]?.finishedAt ?? null,
+      inProgress: _count.snapshots > 0,
+    }));
   }
 }

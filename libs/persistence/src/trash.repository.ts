@@ -24,6 +24,12 @@ export class TrashRepository {
     return rows.map(toWorkspace);
   }
 
+  /** Ids of every trashed workspace (their volumes are kept on purpose: not orphans). */
+  async ids(): Promise<Set<string>> {
+    const rows = await this.prisma.workspace.findMany({ where: TRASHED, select: { id: true } });
+    return new Set(rows.map((r) => r.id));
+  }
+
   async find(id: string, ownerId: string | null): Promise<WorkspaceRecord | null> {
     const row = await this.prisma.workspace.findFirst({ where: { id, ...TRASHED, ...(ownerId ? { ownerId } : {}) } });
     return row ? toWorkspace(row) : null;

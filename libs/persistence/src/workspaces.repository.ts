@@ -8,6 +8,7 @@ import {
 } from '#domain';
 import { PrismaService } from './prisma.service.js';
 import { maybe, toWorkspace } from './mappers.js';
+import { LATEST_FINISHED_BUILD } from './includes.js';
 import { type WorkspaceRecord } from './records.js';
 
 /** What a workspace's new row holds; it starts `pending`, desired `running`. */
@@ -215,12 +216,7 @@ export class WorkspacesRepository {
     const rows = await this.prisma.workspace.findMany({
       where: { deletedAt: null, status: 'stopped' },
       include: {
-        builds: {
-          where: { finishedAt: { not: null } },
-          orderBy: { finishedAt: 'desc' },
-          take: 1,
-          select: { finishedAt: true },
-        },
+        builds: LATEST_FINISHED_BUILD,
         _count: { select: { builds: { where: { status: { in: ['queued', 'running'] } } } } },
       },
       orderBy: { createdAt: 'asc' },

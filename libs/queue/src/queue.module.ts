@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { BERTH_CONFIG, redisKeyPrefix, type BerthConfig } from '#config';
-import { SNAPSHOT_QUEUE, TEMPLATE_QUEUE, WORKSPACE_QUEUE } from '#domain';
+import { SNAPSHOT_QUEUE, SNAPSHOT_SCHEDULE_QUEUE, TEMPLATE_QUEUE, WORKSPACE_QUEUE } from '#domain';
 import { SnapshotJobsProducer } from './snapshot-jobs.producer.js';
 import { TemplateBuildsProducer } from './template-builds.producer.js';
 import { redisConnection } from './redis-connection.js';
@@ -23,7 +23,12 @@ export class QueueModule {
             prefix: redisKeyPrefix(config),
           }),
         }),
-        BullModule.registerQueue({ name: WORKSPACE_QUEUE }, { name: TEMPLATE_QUEUE }, { name: SNAPSHOT_QUEUE }),
+        BullModule.registerQueue(
+          { name: WORKSPACE_QUEUE },
+          { name: TEMPLATE_QUEUE },
+          { name: SNAPSHOT_QUEUE },
+          { name: SNAPSHOT_SCHEDULE_QUEUE },
+        ),
       ],
       providers: [
         WorkspaceJobsProducer,

@@ -14,9 +14,7 @@ import {
 import { BERTH_CONFIG, type BerthConfig } from '#config';
 import { BerthError, EDITOR_PORT, ErrorCode, minShare, notFound, type PortShare } from '#domain';
 import { UsersRepository, WorkspacesRepository } from '#persistence';
-import { RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
 import { type WorkspaceTarget, WorkspaceAccessService } from '../access/workspace-access.service.js';
-import { WorkspacePortAgents } from '../access/workspace-port.agent.js';
 import { UpgradeRouter } from '../access/upgrade.router.js';
 import {
   type AppAddress,
@@ -30,7 +28,7 @@ import {
 import { AppSessionsStore } from './app-sessions.store.js';
 import { AuditService } from '../audit/audit.service.js';
 import { portalUrl } from '../common/portal-url.js';
-import { WorkspacePortAgent } from './workspace-port.agent.js';
+import { WorkspacePortAgents } from './workspace-port.agent.js';
 
 export const TICKET_PATH = '/__berth/ticket';
 
@@ -59,7 +57,6 @@ export class AppOriginProxy implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly upgrades: UpgradeRouter,
     private readonly agents: WorkspacePortAgents,
-    @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
   ) {
     this.domain = appsDomain(config);
     this.portal = portalUrl(config);
@@ -189,16 +186,6 @@ export class AppOriginProxy implements OnModuleInit {
   }
 
   /**
-   * The workspace port, reached through the runtime (the connection is opened per request, so a
-   * recreated container is never reached at an old address). The URL only names the protocol:
-   * the agent's connection is the upstream.
-   */
-  private upstream(workspaceId: string, port: number): Upstream {
-    const open = (): Promise<Duplex> => this.runtime.connectToPort(workspaceId, port, { reach: 'published' });
-    return { target: 'http://workspace', agent: new WorkspacePortAgent(open) };
-  }
-
-  /**
    * The door of the port's share level (capped by the template's maximum) decides; at `owner`,
    * only the owner and admins get past it (anyone else: not found). Answers where the request
    * goes: the published port through the runtime, or for the editor (published nowhere, on the workspace's loopback)
@@ -221,8 +208,13 @@ export class AppOriginProxy implements OnModuleInit {
     if (!published && port !== EDITOR_PORT)
       throw new BerthError(ErrorCode.NotFound, `the template publishes no port ${port}`);
     this.access.recordActivity(workspaceId);
-    if (published) return this.upstream(workspaceId, port);
-    return { target: `http://127.0.0.1:${port}`, agent: this.agents.agentFor(workspaceId, port, target.user) };
+    // Through the runtime either way (a connection per request for a published port, so a
+    // recreated container is never reached at an old address; pooled relays for the editor on the
+    // loopback). The URL only names the protocol: the agent's connection is the upstream.
+    return {
+      target: 'http://workspace',
+      agent: this.agents.agentFor(workspaceId, port, published ? 'published' : 'loopback'),
+    };
   }
 }
 

@@ -14,7 +14,7 @@ import {
 import { editorInstallDir, RUNTIME_DRIVER, type RuntimeDriver } from '#runtime';
 import { AppPortsService } from './app-ports.service.js';
 import { type WorkspaceTarget, WorkspaceAccessService } from '../access/workspace-access.service.js';
-import { WorkspacePortAgents } from '../access/workspace-port.agent.js';
+import { WorkspacePortAgents } from './workspace-port.agent.js';
 
 /** Whether "Open in VS Code" applies to a workspace, and if not, why (shown instead of the button). */
 export interface EditorStatusView {
@@ -117,7 +117,7 @@ export class EditorService {
 
   /** True when something on the editor port answers HTTP (code-server's /healthz). */
   private async answering(target: WorkspaceTarget): Promise<boolean> {
-    const socket = await this.agents.open(target.workspaceId, EDITOR_PORT, target.user);
+    const socket = await this.runtime.connectToPort(target.workspaceId, EDITOR_PORT, { reach: 'loopback' });
     return new Promise<boolean>((resolve) => {
       let head = '';
       const done = (ok: boolean): void => {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { WorkspacePortAgents } from './workspace-port.agent.js';
 import { AccessModule } from '../access/access.module.js';
 import { AppOriginProxy } from './app-origin.proxy.js';
 import { AppPortsController } from './app-ports.controller.js';
@@ -15,7 +16,14 @@ import { EditorService } from './editor.service.js';
 @Module({
   imports: [AccessModule],
   controllers: [AppPortsController, EditorController],
-  providers: [AppOriginProxy, AppPortsService, AppSessionsStore, PortProxyMiddleware, EditorService],
+  providers: [
+    AppOriginProxy,
+    AppPortsService,
+    AppSessionsStore,
+    PortProxyMiddleware,
+    EditorService,
+    WorkspacePortAgents,
+  ],
   exports: [AppOriginProxy, PortProxyMiddleware],
 })
 export class ProxyModule {}

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthenticatedUser } from '#auth';
-import { VolumeInventoryService, type VolumeItemView } from './volume-inventory.service.js';
+import { VolumeInventoryService, type VolumeInventoryView, type VolumeItemView } from './volume-inventory.service.js';
 import { Operation } from '../common/api-operation.js';
 
 /** Admins: every Berth home volume, with orphans; actions never delete. */
@@ -12,7 +12,7 @@ export class VolumeInventoryController {
 
   @Operation({ id: 'listVolumes', summary: 'Every home volume, with orphans', status: 200, returns: 'VolumeList' })
   @Get()
-  list(): Promise<{ items: VolumeItemView[]; nextCursor: null }> {
+  list(): Promise<VolumeInventoryView> {
     return this.inventory.list();
   }
 

@@ -29,6 +29,12 @@ export interface VolumeItemView {
   snapshots: { count: number; lastAt: string | null };
 }
 
+export interface VolumeInventoryView {
+  items: VolumeItemView[];
+  nextCursor: null;
+  counts: Record<VolumeState, number>;
+}
+
 @Injectable()
 export class VolumeInventoryService {
   private readonly logger = new Logger(VolumeInventoryService.name);
@@ -41,7 +47,8 @@ export class VolumeInventoryService {
     private readonly templates: TemplatesRepository,
   ) {}
 
-  async list(): Promise<{ items: VolumeItemView[]; nextCursor: null }> {
+  /** `counts`: how many of each state, so trashed volumes are never read as orphans. */
+  async list(): Promise<VolumeInventoryView> {
     const volumes = await this.runtime.inventoryVolumes();
     const byId = new Map(volumes.map((v) => [v.workspaceId, v]));
     const expected = await this.inventory.rowsWithVolumes();
@@ -63,7 +70,9 @@ export class VolumeInventoryService {
     }
     for (const row of expected)
       if (!byId.has(row.id)) items.push(this.item(row.id, null, row, 'missing-volume', null, snapshots, owners));
-    return { items, nextCursor: null };
+    const counts: Record<VolumeState, number> = { live: 0, trash: 0, 'orphan-volume': 0, 'missing-volume': 0 };
+    for (const item of items) counts[item.state]++;
+    return { items, nextCursor: null, counts };
   }
 
   /** An orphan volume becomes a trashed workspace of its labelled owner (or the admin), restorable or purgeable. */

@@ -13,8 +13,10 @@ export interface SnapshotView {
   /** sha256 of the stored archive, verified before every restore. */
   sha256: string | null;
   templateVersion: number;
-  /** Who took it (null: the template's schedule). */
+  /** Who took it (null: the template's schedule, or Berth before a restore asked for by nobody). */
   createdById: string | null;
+  /** `schedule` for the template's schedule, else `user` (createdById says who). */
+  takenBy: 'schedule' | 'user';
   error: string | null;
   createdAt: string;
   finishedAt: string | null;
@@ -30,6 +32,7 @@ export function toSnapshotView(s: SnapshotRecord): SnapshotView {
     sha256: s.sha256,
     templateVersion: s.templateVersion,
     createdById: s.createdById,
+    takenBy: s.kind === 'scheduled' ? 'schedule' : 'user',
     error: s.error,
     createdAt: s.createdAt.toISOString(),
     finishedAt: s.finishedAt?.toISOString() ?? null,

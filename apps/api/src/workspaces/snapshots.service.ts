@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AuthenticatedUser } from '#auth';
-import { BerthError, conflict, ErrorCode, notFound } from '#domain';
+import { conflict, notFound, snapshotStorageFull } from '#domain';
 import { SnapshotsRepository, UsersRepository, WorkspacesRepository, type WorkspaceRecord } from '#persistence';
 import { QuotaService } from './quota.service.js';
 import { SnapshotJobsProducer } from '#queue';
@@ -9,7 +9,6 @@ import { WorkspacesService } from './workspaces.service.js';
 import { type BuildView } from './workspaces.dto.js';
 import { toSnapshotView, type SnapshotView } from './snapshot.views.js';
 
-const MIB = 1024 * 1024;
 const SNAPSHOTTABLE = new Set(['running', 'stopped', 'failed']);
 
 /**
@@ -87,13 +86,8 @@ export class SnapshotsService {
   /** Full: a clear 403 naming what is used and what frees room; nothing is written. */
   private async assertRoom(ownerId: string): Promise<void> {
     const limitMb = this.quota.snapshotLimitMb(await this.users.findById(ownerId));
-    const used = await this.snapshots.usageBytes(ownerId);
-    if (used < limitMb * MIB) return;
-    throw new BerthError(
-      ErrorCode.QuotaExceeded,
-      `snapshot storage is full: ${(used / MIB).toFixed(1)} MiB used of ${limitMb} MiB; delete snapshots to make room`,
-      { limit: 'snapshotMb', used: used, max: limitMb * MIB },
-    );
+    const full = snapshotStorageFull(await this.snapshots.usageBytes(ownerId), limitMb);
+    if (full) throw full;
   }
 
   /** Another user's workspace (and so its snapshots) is "not found". */

@@ -15,7 +15,7 @@ const SETTLES = {
   stop: 'stopped',
 } as const;
 
-const DEFAULT_WAIT_S = '600';
+export const DEFAULT_WAIT_S = '600';
 
 export function registerWorkspaces(program: Command): void {
   const ws = program.command('ws').description('workspaces: create, list, start, stop, exec, logs, remove');
@@ -195,7 +195,7 @@ function transition(api: BerthApi, kind: keyof typeof SETTLES, id: string) {
   }
 }
 
-async function wait(
+export async function wait(
   api: BerthApi,
   id: string,
   until: string[],
@@ -207,7 +207,7 @@ async function wait(
   return followWorkspace(api, id, { until, timeoutS, quiet: wantsJson(cmd) });
 }
 
-function failIfFailed(ws: WorkspaceSummary): void {
+export function failIfFailed(ws: WorkspaceSummary): void {
   if (ws.status === 'failed')
     throw new CliFailure(`workspace ${ws.name} failed: ${ws.lastError ?? 'no reason given'}`, EXIT.server);
 }

@@ -7,7 +7,7 @@ import { useAsync } from '../lib/use-async';
 
 const KINDS: Record<string, string> = {
   manual: 'taken by hand',
-  scheduled: 'scheduled',
+  scheduled: 'taken by: schedule',
   'before-restore': 'home before a restore',
 };
 

@@ -6,6 +6,8 @@ import {
   CredentialChanges,
   PrismaService,
   TemplatesRepository,
+  SnapshotsRepository,
+  TrashRepository,
   UsersRepository,
   WorkspacesRepository,
 } from '#persistence';
@@ -26,6 +28,18 @@ describe('ReconcilerService (fake runtime, own database)', () => {
   let events: WorkspaceEventsPublisher;
   const runtime = new FakeRuntimeDriver();
   const ids: string[] = [];
+  let ownerId: string;
+  let templateId: string;
+  const reconcilerOf = (): ReconcilerService =>
+    new ReconcilerService(
+      config,
+      runtime,
+      workspaces,
+      new BuildsRepository(prisma),
+      events,
+      new TrashRepository(prisma),
+      new SnapshotsRepository(prisma),
+    );
 
   beforeAll(async () => {
     const base = testEnv();
@@ -38,7 +52,7 @@ describe('ReconcilerService (fake runtime, own database)', () => {
     prisma = new PrismaService(config);
     workspaces = new WorkspacesRepository(prisma);
     events = new WorkspaceEventsPublisher(config);
-    const ownerId = (
+    ownerId = (
       await new UsersRepository(prisma, new CredentialChanges()).create({
         email: `rec-${randomUUID()}@berth.test`,
         name: 'r',
@@ -53,6 +67,7 @@ describe('ReconcilerService (fake runtime, own database)', () => {
       spec: parseTemplateSpec({ image: 'berth/busybox:test' }),
       message: 'v1',
     });
+    templateId = template.id;
     runtime.images.add('berth/busybox:test');
     for (let i = 0; i < 20; i++) {
       const ws = await workspaces.create({
@@ -82,7 +97,7 @@ describe('ReconcilerService (fake runtime, own database)', () => {
   it('one label-filtered list call per pass, whatever the number of workspaces, and status follows a vanished container', async () => {
     await runtime.removeContainer(ids[7]!); // removed behind Berth's back
     runtime.calls.length = 0;
-    const reconciler = new ReconcilerService(config, runtime, workspaces, new BuildsRepository(prisma), events);
+    const reconciler = reconcilerOf();
     await reconciler.reconcile();
 
     expect(runtime.calls).toEqual(['listWorkspaces']);
@@ -100,7 +115,7 @@ describe('ReconcilerService (fake runtime, own database)', () => {
     runtime.leftovers.set(ghost, 1);
     runtime.volumes.set(ghost, { preparedFor: null, files: new Map([['work', 'kept']]) });
     runtime.calls.length = 0;
-    const reconciler = new ReconcilerService(config, runtime, workspaces, new BuildsRepository(prisma), events);
+    const reconciler = reconcilerOf();
     await reconciler.reconcile();
 
     expect(runtime.calls).toEqual(['listWorkspaces', `removeLeftovers ${ids[3]!}`, `discard ${ghost}`]);
@@ -115,7 +130,7 @@ describe('ReconcilerService (fake runtime, own database)', () => {
     runtime.volumes.set(ghost, { preparedFor: null, files: new Map([['work', 'kept']]) });
     for (const id of ids) runtime.volumes.set(id, { preparedFor: null, files: new Map() }); // not orphans
     runtime.calls.length = 0;
-    const reconciler = new ReconcilerService(config, runtime, workspaces, new BuildsRepository(prisma), events);
+    const reconciler = reconcilerOf();
     for (let pass = 1; pass <= 11; pass++) await reconciler.reconcile();
     expect(runtime.calls).not.toContain('listManagedVolumes'); // the volume report is not due yet
     expect(reconciler.orphanVolumes).toEqual([]);
@@ -128,5 +143,50 @@ describe('ReconcilerService (fake runtime, own database)', () => {
     expect(runtime.calls.filter((c) => c.startsWith('removeVolume'))).toEqual([]);
     expect(runtime.volumes.get(ghost)?.files.get('work')).toBe('kept');
     expect(ids.every((id) => runtime.volumes.has(id))).toBe(true);
+  });
+
+  it("a trashed workspace's volume is counted in the trash, not as an orphan, and kept", async () => {
+    const ghost = randomUUID();
+    const trashed = await workspaces.create({
+      name: 'rec-trashed',
+      ownerId,
+      templateId,
+      templateVersion: 1,
+      parameters: {},
+    });
+    await prisma.workspace.update({
+      where: { id: trashed.id },
+      data: { status: 'deleted', deletedAt: new Date(), trashExpiresAt: new Date(Date.now() + 86_400_000) },
+    });
+    runtime.volumes.set(ghost, { preparedFor: null, files: new Map() });
+    runtime.volumes.set(trashed.id, { preparedFor: null, files: new Map([['work', 'kept']]) });
+    runtime.calls.length = 0;
+    const reconciler = reconcilerOf();
+    for (let pass = 1; pass <= 12; pass++) await reconciler.reconcile();
+    expect(reconciler.orphanVolumes).toContain(ghost);
+    expect(reconciler.orphanVolumes).not.toContain(trashed.id);
+    expect(reconciler.trashedVolumes).toEqual([trashed.id]);
+    expect(runtime.calls.filter((c) => c.startsWith('removeVolume'))).toEqual([]);
+    expect(runtime.volumes.get(trashed.id)?.files.get('work')).toBe('kept');
+    runtime.volumes.delete(ghost);
+  });
+
+  it('leaves a workspace alone while a snapshot pauses its container, and judges it again after', async () => {
+    const id = ids[5]!;
+    const snapshots = new SnapshotsRepository(prisma);
+    const snapshot = await snapshots.create({
+      workspaceId: id,
+      ownerId,
+      createdById: null,
+      kind: 'manual',
+      templateVersion: 1,
+    });
+    runtime.containers.get(id)!.running = false; // as a paused container is listed
+    const reconciler = reconcilerOf();
+    await reconciler.reconcile();
+    expect(await workspaces.findById(id)).toMatchObject({ status: 'running' });
+    await snapshots.markFailed(snapshot.id, 'test over');
+    await reconciler.reconcile();
+    expect(await workspaces.findById(id)).toMatchObject({ status: 'failed' });
   });
 });

@@ -1544,6 +1544,8 @@ export interface components {
       sha256: string | null;
       templateVersion: number;
       createdById: string | null;
+      /** @enum {string} */
+      takenBy: 'schedule' | 'user';
       error: string | null;
       /** Format: date-time */
       createdAt: string;
@@ -1603,6 +1605,12 @@ export interface components {
     VolumeList: {
       items: components['schemas']['VolumeItem'][];
       nextCursor: null;
+      counts: {
+        live: number;
+        trash: number;
+        'orphan-volume': number;
+        'missing-volume': number;
+      };
     };
     /** @enum {string} */
     TemplateVersionStatus: 'pending' | 'building' | 'ready' | 'failed';
@@ -4221,6 +4229,8 @@ export const snapshotKindValues: ReadonlyArray<FlattenedDeepRequired<components>
   'scheduled',
   'before-restore',
 ];
+export const snapshotTakenByValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Snapshot']['takenBy']> =
+  ['schedule', 'user'];
 export const volumeItemStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['VolumeItem']['state']> =
   ['live', 'trash', 'orphan-volume', 'missing-volume'];
 export const templateVersionStatusValues: ReadonlyArray<
