@@ -10,6 +10,8 @@ import {
   signIn,
   testAdmin,
   testBaseUrl,
+  typedBody,
+  typedList,
   uniqueName,
   volumesOf,
   waitFor,
@@ -29,10 +31,9 @@ describe('identity and access', () => {
     admin = await signIn(testAdmin.email, testAdmin.password);
     db = new pg.Client({ connectionString: testEnv().DATABASE_URL });
     await db.connect();
-    templateId = (
-      (await admin.post('/templates', { name: uniqueName('idt'), spec: { image: 'berth/busybox:test' } })).body as {
-        id: string;
-      }
+    templateId = typedBody(
+      await admin.post('/templates', { name: uniqueName('idt'), spec: { image: 'berth/busybox:test' } }),
+      'Template',
     ).id;
   });
   afterAll(() => db.end());
@@ -41,17 +42,17 @@ describe('identity and access', () => {
     it('are shown once, prefixed berth_, and only their sha256 is stored', async () => {
       const created = await admin.post('/tokens', { name: 'hash-check' });
       expect(created.status).toBe(201);
-      const token = (created.body as { token: string; id: string }).token;
+      const { token, id } = typedBody(created, 'CreatedToken');
       expect(token).toMatch(/^berth_[A-Za-z0-9_-]{43}$/);
       const rows = await db.query<{ tokenHash: string; row: string }>(
         'SELECT "tokenHash", row_to_json(t)::text AS row FROM "ApiToken" t WHERE id = $1',
-        [(created.body as { id: string }).id],
+        [id],
       );
       expect(rows.rows[0]?.tokenHash).toBe(createHash('sha256').update(token).digest('hex'));
       expect(rows.rows[0]?.row).not.toContain(token.slice(6));
-      const listed = (await admin.get('/tokens')).body as Record<string, unknown>[];
+      const listed = typedList(await admin.get('/tokens'), 'Token');
       expect(JSON.stringify(listed)).not.toContain(token.slice(6));
-      expect(listed.find((t) => t.id === (created.body as { id: string }).id)).toMatchObject({
+      expect(listed.find((t) => t.id === id)).toMatchObject({
         name: 'hash-check',
         prefix: token.slice(0, 12),
         scopes: ['all'],
@@ -59,10 +60,10 @@ describe('identity and access', () => {
     });
 
     it('stop working at once when revoked, and when expired', async () => {
-      const { token, id } = (await admin.post('/tokens', { name: 'short-lived', expiresInDays: 1 })).body as {
-        token: string;
-        id: string;
-      };
+      const { token, id } = typedBody(
+        await admin.post('/tokens', { name: 'short-lived', expiresInDays: 1 }),
+        'CreatedToken',
+      );
       const client = new ApiClient(token);
       expect((await client.get('/users/me')).status).toBe(200);
       expect((await admin.get('/tokens')).body).toEqual(
@@ -79,7 +80,7 @@ describe('identity and access', () => {
         30_000,
       );
 
-      const other = (await admin.post('/tokens', { name: 'revoked' })).body as { token: string; id: string };
+      const other = typedBody(await admin.post('/tokens', { name: 'revoked' }), 'CreatedToken');
       expect((await new ApiClient(other.token).get('/users/me')).status).toBe(200);
       expect((await admin.delete(`/tokens/${other.id}`)).status).toBe(204);
       expect((await new ApiClient(other.token).get('/users/me')).status).toBe(401);
@@ -87,10 +88,10 @@ describe('identity and access', () => {
 
     it('are limited to their scopes: workspaces:read cannot start a workspace', async () => {
       const { client: dev } = await createDeveloper(admin);
-      const ws = (await dev.post('/workspaces', { name: uniqueName('scoped'), templateId })).body as { id: string };
+      const ws = typedBody(await dev.post('/workspaces', { name: uniqueName('scoped'), templateId }), 'Workspace');
       await dev.waitForStatus(ws.id, 'running');
       const readOnly = new ApiClient(
-        ((await dev.post('/tokens', { name: 'ro', scopes: ['workspaces:read'] })).body as { token: string }).token,
+        typedBody(await dev.post('/tokens', { name: 'ro', scopes: ['workspaces:read'] }), 'CreatedToken').token,
       );
       expect((await readOnly.get(`/workspaces/${ws.id}`)).status).toBe(200);
       const refused = await readOnly.post(`/workspaces/${ws.id}/stop`);
@@ -98,7 +99,7 @@ describe('identity and access', () => {
       expect(refused.body).toMatchObject({ requiredScope: 'workspaces:write' });
       expect((await readOnly.post('/tokens', { name: 'escalate' })).status).toBe(403); // token management needs `all`
       const writer = new ApiClient(
-        ((await dev.post('/tokens', { name: 'rw', scopes: ['workspaces:write'] })).body as { token: string }).token,
+        typedBody(await dev.post('/tokens', { name: 'rw', scopes: ['workspaces:write'] }), 'CreatedToken').token,
       );
       expect((await writer.post(`/workspaces/${ws.id}/stop`)).status).toBe(202);
       expect((await dev.post('/tokens', { name: 'bad', scopes: ['root'] })).status).toBe(400);
@@ -108,20 +109,18 @@ describe('identity and access', () => {
 
     it('can be created by an admin on behalf of a user, which is audited', async () => {
       const email = `${uniqueName('onboard')}@berth.test`;
-      const user = (await admin.post('/users', { email, name: 'New Hire', role: 'developer' })).body as { id: string };
+      const user = typedBody(await admin.post('/users', { email, name: 'New Hire', role: 'developer' }), 'User');
       const res = await admin.post(`/users/${user.id}/tokens`, {
         name: 'onboarding',
         scopes: ['workspaces:write'],
         expiresInDays: 7,
       });
       expect(res.status).toBe(201);
-      const asUser = new ApiClient((res.body as { token: string }).token);
+      const asUser = new ApiClient(typedBody(res, 'CreatedToken').token);
       expect((await asUser.get('/users/me')).body).toMatchObject({ id: user.id, email });
       const ws = await asUser.post('/workspaces', { name: 'first', templateId });
       expect(ws.status).toBe(202);
-      const audit = (await admin.get(`/audit?action=users.createToken&targetId=${user.id}`)).body as {
-        events: Record<string, unknown>[];
-      };
+      const audit = typedBody(await admin.get(`/audit?action=users.createToken&targetId=${user.id}`), 'AuditPage');
       expect(audit.events[0]).toMatchObject({
         action: 'users.createToken',
         actorEmail: testAdmin.email,
@@ -129,7 +128,7 @@ describe('identity and access', () => {
         outcome: 'success',
         ip: expect.any(String) as string,
       });
-      await asUser.delete(`/workspaces/${(ws.body as { id: string }).id}`);
+      await asUser.delete(`/workspaces/${typedBody(ws, 'Workspace').id}`);
     });
   });
 
@@ -154,12 +153,13 @@ describe('identity and access', () => {
     it('deactivation ends sessions and tokens at once and stops running workspaces', async () => {
       const email = `${uniqueName('leaver')}@berth.test`;
       const password = 'a-long-enough-password';
-      const user = (await admin.post('/users', { email, name: 'Leaver', password, role: 'developer' })).body as {
-        id: string;
-      };
+      const user = typedBody(
+        await admin.post('/users', { email, name: 'Leaver', password, role: 'developer' }),
+        'User',
+      );
       const cookie = sessionCookie(await request(testBaseUrl()).post('/api/v1/auth/login').send({ email, password }));
       const tokenClient = await signIn(email, password);
-      const ws = (await tokenClient.post('/workspaces', { name: 'busy', templateId })).body as { id: string };
+      const ws = typedBody(await tokenClient.post('/workspaces', { name: 'busy', templateId }), 'Workspace');
       await tokenClient.waitForStatus(ws.id, 'running');
       await dockerExec((await containersOf(ws.id))[0]!.Id, ['sh', '-c', 'echo kept > ~/kept']);
 
@@ -201,9 +201,7 @@ describe('identity and access', () => {
       );
     expect(statuses.slice(0, limit).every((s) => s === 401)).toBe(true);
     expect(statuses[limit]).toBe(429);
-    const audit = (await admin.get(`/audit?action=auth.login&outcome=failure&limit=500`)).body as {
-      events: { actorEmail: string | null; ip: string | null }[];
-    };
+    const audit = typedBody(await admin.get(`/audit?action=auth.login&outcome=failure&limit=500`), 'AuditPage');
     // Every wrong password, and the refusal (429) after them.
     expect(audit.events.filter((e) => e.actorEmail === email)).toHaveLength(limit + 1);
     expect(audit.events.find((e) => e.actorEmail === email)?.ip).toMatch(/127\.0\.0\.1/);
@@ -212,9 +210,9 @@ describe('identity and access', () => {
   it('audit log: admins only, filtered, paginated', async () => {
     const { client: dev } = await createDeveloper(admin);
     expect((await dev.get('/audit')).status).toBe(403);
-    const first = (await admin.get('/audit?limit=2')).body as { events: { id: string }[]; nextBefore: string };
+    const first = typedBody(await admin.get('/audit?limit=2'), 'AuditPage');
     expect(first.events).toHaveLength(2);
-    const next = (await admin.get(`/audit?limit=2&before=${first.nextBefore}`)).body as { events: { id: string }[] };
+    const next = typedBody(await admin.get(`/audit?limit=2&before=${first.nextBefore ?? ''}`), 'AuditPage');
     expect(BigInt(next.events[0]!.id)).toBeLessThan(BigInt(first.events[1]!.id));
     expect((await admin.get('/audit?outcome=maybe')).status).toBe(400);
   });

@@ -1,8 +1,6 @@
 import pg from 'pg';
-import { ApiClient, createDeveloper, signIn, testAdmin, uniqueName } from '#testing';
+import { ApiClient, createDeveloper, signIn, testAdmin, typedBody, typedList, typedPage, uniqueName } from '#testing';
 import { testEnv } from '../setup/test-env.js';
-
-type Workspace = { id: string; name: string; status: string; lastError: string | null; templateId: string };
 
 /**
  * What onboarding scripts rely on, against the real server: Idempotency-Key on creating POSTs
@@ -20,7 +18,7 @@ describe('scripts API', () => {
   const newTemplate = async (spec: Record<string, unknown>): Promise<string> => {
     const res = await admin.post('/templates', { name: uniqueName('scripts'), spec });
     expect(res.status).toBe(201);
-    return (res.body as { id: string }).id;
+    return typedBody(res, 'Template').id;
   };
 
   beforeAll(async () => {
@@ -51,17 +49,15 @@ describe('scripts API', () => {
         Array.from({ length: 10 }, () => dev.post('/workspaces', { name, templateId }).set('Idempotency-Key', key)),
       );
       expect(answers.map((a) => a.status)).toEqual(Array(10).fill(202));
-      const first = answers[0]!.body as Workspace;
+      const first = typedBody(answers[0]!, 'Workspace');
       for (const a of answers) expect(a.body).toEqual(first);
       // Exactly one of them ran; the other nine were replays of its answer.
       expect(answers.filter((a) => a.headers['idempotent-replayed'] === 'true')).toHaveLength(9);
-      const mine = (await dev.get('/workspaces')).body as Workspace[];
+      const mine = typedList(await dev.get('/workspaces'), 'Workspace');
       expect(mine.filter((w) => w.name === name).map((w) => w.id)).toEqual([first.id]);
       await dev.waitForStatus(first.id, 'running');
       // Replays did nothing, so the audit log holds the one creation.
-      const audit = (await admin.get(`/audit?targetId=${first.id}&action=workspaces.create`)).body as {
-        events: unknown[];
-      };
+      const audit = typedBody(await admin.get(`/audit?targetId=${first.id}&action=workspaces.create`), 'AuditPage');
       expect(audit.events).toHaveLength(1);
     });
 
@@ -73,8 +69,8 @@ describe('scripts API', () => {
       const res = await dev.post('/workspaces', { name: other, templateId }).set('Idempotency-Key', key);
       expect(res.status).toBe(422);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-      expect((res.body as { detail: string }).detail).toMatch(/Idempotency-Key was used for a different request/);
-      const names = ((await dev.get('/workspaces')).body as Workspace[]).map((w) => w.name);
+      expect(typedBody(res, 'Problem').detail).toMatch(/Idempotency-Key was used for a different request/);
+      const names = typedList(await dev.get('/workspaces'), 'Workspace').map((w) => w.name);
       expect(names).toContain(name);
       expect(names).not.toContain(other);
     });
@@ -88,13 +84,13 @@ describe('scripts API', () => {
       expect(again.body).toEqual(first.body);
       // The same key from someone else is their own key: a token of theirs, not this one.
       const theirs = await admin.post('/tokens', { name: 'ci' }).set('Idempotency-Key', key);
-      expect((theirs.body as { id: string }).id).not.toBe((first.body as { id: string }).id);
+      expect(typedBody(theirs, 'CreatedToken').id).not.toBe(typedBody(first, 'CreatedToken').id);
       // The table holds only the key's hash and a sealed answer: no token secret in clear.
       const rows = await db.query<{ keyHash: string; response: Buffer }>(
         `SELECT "keyHash", "response" FROM "IdempotencyKey" WHERE "userId" = $1`,
         [devId],
       );
-      const secret = (first.body as { token: string }).token;
+      const secret = typedBody(first, 'CreatedToken').token;
       expect(rows.rows.map((r) => r.keyHash)).not.toContain(key);
       expect(rows.rows.some((r) => r.response.includes(Buffer.from(secret)))).toBe(false);
       // 24 hours later (moved into the past here): the key is free and the request runs again.
@@ -103,7 +99,7 @@ describe('scripts API', () => {
       ]);
       const later = await dev.post('/tokens', { name: 'ci' }).set('Idempotency-Key', key);
       expect(later.status).toBe(201);
-      expect((later.body as { id: string }).id).not.toBe((first.body as { id: string }).id);
+      expect(typedBody(later, 'CreatedToken').id).not.toBe(typedBody(first, 'CreatedToken').id);
     });
 
     it('a failed request frees its key; a malformed key is a 400', async () => {
@@ -132,7 +128,7 @@ describe('scripts API', () => {
       expect(again.body).toEqual(created.body);
       const renamed = await admin.put(`/users/by-email/${email}`, { name: 'New Hire' });
       expect(renamed.status).toBe(200);
-      expect(renamed.body).toMatchObject({ id: (created.body as { id: string }).id, name: 'New Hire' });
+      expect(renamed.body).toMatchObject({ id: typedBody(created, 'User').id, name: 'New Hire' });
       expect((await dev.put(`/users/by-email/${email}`, { role: 'admin' })).status).toBe(403);
       expect((await admin.put('/users/by-email/not-an-email', {})).status).toBe(400);
       expect((await admin.put(`/users/by-email/${email}`, { role: 'owner' })).status).toBe(400);
@@ -141,22 +137,24 @@ describe('scripts API', () => {
 
   describe('waitFor', () => {
     it('answers when the workspace is running', async () => {
-      const created = (await dev.post('/workspaces', { name: uniqueName('wait'), templateId })).body as Workspace;
+      const created = typedBody(await dev.post('/workspaces', { name: uniqueName('wait'), templateId }), 'Workspace');
       const res = await dev.get(`/workspaces/${created.id}?waitFor=running&timeout=120`);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ id: created.id, status: 'running' });
     });
 
     it('answers early, with lastError, when the workspace fails', async () => {
-      const created = (await dev.post('/workspaces', { name: uniqueName('wait'), templateId: failingTemplateId }))
-        .body as Workspace;
+      const created = typedBody(
+        await dev.post('/workspaces', { name: uniqueName('wait'), templateId: failingTemplateId }),
+        'Workspace',
+      );
       const res = await dev.get(`/workspaces/${created.id}?waitFor=running&timeout=120`);
       expect(res.body).toMatchObject({ status: 'failed' });
-      expect((res.body as Workspace).lastError).toMatch(/initScript exited with code 7/);
+      expect(typedBody(res, 'Workspace').lastError).toMatch(/initScript exited with code 7/);
     });
 
     it('answers at the timeout with the current status', async () => {
-      const created = (await dev.post('/workspaces', { name: uniqueName('wait'), templateId })).body as Workspace;
+      const created = typedBody(await dev.post('/workspaces', { name: uniqueName('wait'), templateId }), 'Workspace');
       await dev.get(`/workspaces/${created.id}?waitFor=running&timeout=120`);
       // Nothing will stop it: the wait ends at its timeout and says where the workspace is.
       const res = await dev.get(`/workspaces/${created.id}?waitFor=stopped&timeout=1`);
@@ -165,7 +163,7 @@ describe('scripts API', () => {
     });
 
     it('refuses an unbounded or unknown wait, and another user waits on nothing of yours', async () => {
-      const created = (await dev.post('/workspaces', { name: uniqueName('wait'), templateId })).body as Workspace;
+      const created = typedBody(await dev.post('/workspaces', { name: uniqueName('wait'), templateId }), 'Workspace');
       expect((await dev.get(`/workspaces/${created.id}?waitFor=running&timeout=100000`)).status).toBe(400);
       expect((await dev.get(`/workspaces/${created.id}?waitFor=asleep`)).status).toBe(400);
       const { client: other } = await createDeveloper(admin);
@@ -175,29 +173,29 @@ describe('scripts API', () => {
 
   describe('lists', () => {
     it('pages with limit and cursor in a stable order, and filters by status, template and owner', async () => {
-      const all = (await dev.get('/workspaces')).body as Workspace[];
+      const all = typedList(await dev.get('/workspaces'), 'Workspace');
       expect(all.length).toBeGreaterThan(3);
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
         const res = await dev.get(`/workspaces?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
         expect(res.status).toBe(200);
-        const page = res.body as { items: Workspace[]; nextCursor: string | null };
+        const page = typedPage(res, 'Workspace');
         expect(page.items.length).toBeLessThanOrEqual(2);
         seen.push(...page.items.map((w) => w.id));
         cursor = page.nextCursor;
       } while (cursor);
       expect(seen).toEqual(all.map((w) => w.id));
 
-      const failed = (await dev.get('/workspaces?status=failed')).body as Workspace[];
+      const failed = typedList(await dev.get('/workspaces?status=failed'), 'Workspace');
       expect(failed.length).toBeGreaterThan(0);
       expect(failed.every((w) => w.status === 'failed')).toBe(true);
-      const fromFailing = (await dev.get(`/workspaces?templateId=${failingTemplateId}`)).body as Workspace[];
+      const fromFailing = typedList(await dev.get(`/workspaces?templateId=${failingTemplateId}`), 'Workspace');
       expect(fromFailing.every((w) => w.templateId === failingTemplateId)).toBe(true);
 
-      const byOwner = (await admin.get(`/workspaces?owner=${devId}&limit=200`)).body as { items: Workspace[] };
+      const byOwner = typedPage(await admin.get(`/workspaces?owner=${devId}&limit=200`), 'Workspace');
       expect(byOwner.items.map((w) => w.id)).toEqual(all.map((w) => w.id));
-      const adminId = ((await admin.get('/users/me')).body as { id: string }).id;
+      const adminId = typedBody(await admin.get('/users/me'), 'User').id;
       expect((await dev.get(`/workspaces?owner=${adminId}`)).status).toBe(403);
       expect((await dev.get('/workspaces?cursor=not-a-cursor')).status).toBe(400);
       expect((await dev.get('/workspaces?limit=0')).status).toBe(400);

@@ -1,4 +1,4 @@
-import { ApiClient, createDeveloper, makeSshKey, signIn, testAdmin } from '#testing';
+import { ApiClient, createDeveloper, makeSshKey, signIn, testAdmin, typedBody, typedList } from '#testing';
 import { testEnv } from '../setup/test-env.js';
 
 /** SSH public keys through the API: formats, validation, ownership, deletion, audit. */
@@ -22,7 +22,7 @@ describe('SSH keys', () => {
     const res = await dev.post('/users/me/ssh-keys', { name: `laptop ${type}`, publicKey: key.publicKey });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ name: `laptop ${type}`, type: wire, fingerprint: key.fingerprint });
-    const listed = (await dev.get('/users/me/ssh-keys')).body as { id: string; fingerprint: string }[];
+    const listed = typedList(await dev.get('/users/me/ssh-keys'), 'SshKey');
     expect(listed.map((k) => k.fingerprint)).toContain(key.fingerprint);
   });
 
@@ -37,7 +37,7 @@ describe('SSH keys', () => {
   ])('refuses %s with a 400 naming the problem', async (_what, publicKey, message) => {
     const res = await dev.post('/users/me/ssh-keys', { name: 'bad', publicKey });
     expect(res.status).toBe(400);
-    expect((res.body as { detail: string }).detail).toMatch(message);
+    expect(typedBody(res, 'Problem').detail).toMatch(message);
   });
 
   it('a key belongs to one user only, and each user sees and deletes only their own', async () => {
@@ -47,20 +47,21 @@ describe('SSH keys', () => {
     const { client: other } = await createDeveloper(admin);
     expect((await other.post('/users/me/ssh-keys', { name: 'stolen', publicKey: key.publicKey })).status).toBe(409);
     expect((await dev.post('/users/me/ssh-keys', { name: 'again', publicKey: key.publicKey })).status).toBe(409);
-    const id = (mine.body as { id: string }).id;
-    expect(((await other.get('/users/me/ssh-keys')).body as unknown[]).length).toBe(0);
+    const { id } = typedBody(mine, 'SshKey');
+    expect(typedList(await other.get('/users/me/ssh-keys'), 'SshKey')).toHaveLength(0);
     expect((await other.delete(`/users/me/ssh-keys/${id}`)).status).toBe(404);
     expect((await dev.delete(`/users/me/ssh-keys/${id}`)).status).toBe(204);
-    expect(((await dev.get('/users/me/ssh-keys')).body as { id: string }[]).map((k) => k.id)).not.toContain(id);
+    expect(typedList(await dev.get('/users/me/ssh-keys'), 'SshKey').map((k) => k.id)).not.toContain(id);
     // Once deleted, the key is free to be registered by someone else.
     expect((await other.post('/users/me/ssh-keys', { name: 'now mine', publicKey: key.publicKey })).status).toBe(201);
   });
 
   it('every change is audited, refusals included', async () => {
     const key = makeSshKey();
-    const created = (await dev.post('/users/me/ssh-keys', { name: 'audited', publicKey: key.publicKey })).body as {
-      id: string;
-    };
+    const created = typedBody(
+      await dev.post('/users/me/ssh-keys', { name: 'audited', publicKey: key.publicKey }),
+      'SshKey',
+    );
     await dev.post('/users/me/ssh-keys', { name: 'bad', publicKey: 'nope' });
     await dev.delete(`/users/me/ssh-keys/${created.id}`);
     const events = async (action: string): Promise<{ actorId: string; targetId: string | null; outcome: string }[]> =>
@@ -78,7 +79,7 @@ describe('SSH keys', () => {
 
   it('narrow tokens cannot manage keys; the start-on-connect setting defaults to on', async () => {
     const narrow = new ApiClient(
-      ((await dev.post('/tokens', { name: 'ro', scopes: ['workspaces:write'] })).body as { token: string }).token,
+      typedBody(await dev.post('/tokens', { name: 'ro', scopes: ['workspaces:write'] }), 'CreatedToken').token,
     );
     expect((await narrow.post('/users/me/ssh-keys', { name: 'x', publicKey: makeSshKey().publicKey })).status).toBe(
       403,

@@ -6,6 +6,8 @@ import {
   signIn,
   testAdmin,
   testDocker,
+  typedBody,
+  typedList,
   uniqueName,
 } from '#testing';
 
@@ -17,7 +19,7 @@ describe('template scripts and parameters (real Docker)', () => {
   const template = async (spec: object): Promise<string> => {
     const res = await admin.post('/templates', { name: uniqueName('tsp'), spec });
     expect(res.status).toBe(201);
-    return (res.body as { id: string }).id;
+    return typedBody(res, 'Template').id;
   };
   const container = async (id: string): Promise<string> => (await containersOf(id))[0]!.Id;
 
@@ -32,7 +34,7 @@ describe('template scripts and parameters (real Docker)', () => {
       initScript: 'echo "init as $(id -u)" >> ~/.init-runs',
       startScript: 'echo start >> ~/.start-runs',
     });
-    const id = ((await dev.post('/workspaces', { name: uniqueName('scripts'), templateId })).body as { id: string }).id;
+    const { id } = typedBody(await dev.post('/workspaces', { name: uniqueName('scripts'), templateId }), 'Workspace');
     await dev.waitForStatus(id, 'running');
     await dev.post(`/workspaces/${id}/stop`);
     await dev.waitForStatus(id, 'stopped');
@@ -57,10 +59,10 @@ describe('template scripts and parameters (real Docker)', () => {
       image: 'berth/busybox:test',
       initScript: 'echo cloning dotfiles; echo "fatal: repository not found" >&2; exit 128',
     });
-    const id = ((await dev.post('/workspaces', { name: uniqueName('badinit'), templateId })).body as { id: string }).id;
+    const { id } = typedBody(await dev.post('/workspaces', { name: uniqueName('badinit'), templateId }), 'Workspace');
     const failed = await dev.waitForStatus(id, 'failed');
     expect(failed.lastError).toMatch(/^initScript exited with code 128: .*fatal: repository not found/);
-    const builds = (await dev.get(`/workspaces/${id}/builds`)).body as { status: string; errorCode: string }[];
+    const builds = typedList(await dev.get(`/workspaces/${id}/builds`), 'Build');
     expect(builds[0]).toMatchObject({ status: 'failed', errorCode: 'script_failed' });
     await dev.delete(`/workspaces/${id}`);
   });
@@ -97,8 +99,8 @@ describe('template scripts and parameters (real Docker)', () => {
       const name = uniqueName('param');
       const res = await dev.post('/workspaces', { name, templateId, parameters });
       expect(res.status).toBe(400);
-      expect((res.body as { field: string }).field).toMatch(new RegExp(`^${field.replace('.', '\\.')}`));
-      expect(((await dev.get('/workspaces')).body as { name: string }[]).map((w) => w.name)).not.toContain(name);
+      expect(typedBody(res, 'Problem').field).toMatch(new RegExp(`^${field.replace('.', '\\.')}`));
+      expect(typedList(await dev.get('/workspaces'), 'Workspace').map((w) => w.name)).not.toContain(name);
     });
 
     it('values inside the bounds reach the container (limits and env); defaults fill the rest', async () => {
@@ -113,7 +115,7 @@ describe('template scripts and parameters (real Docker)', () => {
         },
       });
       expect(res.status).toBe(202);
-      const id = (res.body as { id: string }).id;
+      const { id } = typedBody(res, 'Workspace');
       expect(res.body).toMatchObject({
         parameters: {
           cpus: 1.5,
@@ -135,9 +137,9 @@ describe('template scripts and parameters (real Docker)', () => {
       expect(defaults.body).toMatchObject({
         parameters: { cpus: 2, memoryMb: 1024, DOTFILES_REPO: 'https://git.example/team/dotfiles' },
       });
-      await dev.waitForStatus((defaults.body as { id: string }).id, 'running');
+      await dev.waitForStatus(typedBody(defaults, 'Workspace').id, 'running');
       await dev.delete(`/workspaces/${id}`);
-      await dev.delete(`/workspaces/${(defaults.body as { id: string }).id}`);
+      await dev.delete(`/workspaces/${typedBody(defaults, 'Workspace').id}`);
     });
   });
 
@@ -147,8 +149,8 @@ describe('template scripts and parameters (real Docker)', () => {
         spec: { image: 'Bad Image', homePath: '/etc', ports: [{ port: 0, name: 'x' }], resources: { memoryMb: 1 } },
       });
       expect(res.status).toBe(200);
-      const problems = (res.body as { valid: boolean; problems: { field: string }[] }).problems
-        .map((p) => p.field)
+      const problems = typedBody(res, 'SpecValidation')
+        .problems.map((p) => p.field)
         .sort();
       expect(res.body).toMatchObject({ valid: false });
       expect(problems).toEqual(['spec.homePath', 'spec.image', 'spec.ports.0.port', 'spec.resources.memoryMb']);
@@ -179,8 +181,9 @@ describe('template scripts and parameters (real Docker)', () => {
     ])('refuses %j naming %s', async (spec, field, message) => {
       const res = await admin.post('/templates', { name: uniqueName('refused'), spec });
       expect(res.status).toBe(400);
-      expect((res.body as { field: string }).field.startsWith(field)).toBe(true);
-      expect((res.body as { detail: string }).detail).toMatch(message);
+      const problem = typedBody(res, 'Problem');
+      expect(problem.field?.startsWith(field)).toBe(true);
+      expect(problem.detail).toMatch(message);
     });
   });
 });

@@ -6,16 +6,13 @@ import {
   dockerExec,
   signIn,
   testAdmin,
+  typedBody,
   uniqueName,
   volumesOf,
   waitFor,
 } from '#testing';
 import { testEnv } from '../setup/test-env.js';
 
-interface TrashList {
-  items: { workspaceId: string; name: string; expiresAt: string; purging: boolean }[];
-  trashDays: number;
-}
 interface AuditRow {
   action: string;
   actorId: string | null;
@@ -42,11 +39,11 @@ describe('trash for deleted workspaces (real Docker)', () => {
     const name = uniqueName('trash');
     const res = await dev.post('/workspaces', { name, templateId });
     expect(res.status).toBe(202);
-    const id = (res.body as { id: string }).id;
+    const { id } = typedBody(res, 'Workspace');
     await dev.waitForStatus(id, 'running');
     return { id, name };
   };
-  const trashOf = async (client: ApiClient): Promise<TrashList> => (await client.get('/trash')).body as TrashList;
+  const trashOf = async (client: ApiClient) => typedBody(await client.get('/trash'), 'TrashList');
   const purges = async (id: string): Promise<AuditRow[]> =>
     ((await admin.get(`/audit?action=workspace.purge&targetId=${id}`)).body as { events: AuditRow[] }).events;
   const volumeGone = (id: string): Promise<unknown> =>
@@ -61,13 +58,12 @@ describe('trash for deleted workspaces (real Docker)', () => {
     admin = await signIn(testAdmin.email, testAdmin.password);
     ({ client: dev, id: devId } = await createDeveloper(admin));
     ({ client: other } = await createDeveloper(admin));
-    templateId = (
-      (
-        await admin.post('/templates', {
-          name: uniqueName('trash'),
-          spec: { image: 'berth/busybox:test', resources: { cpus: 0.25, memoryMb: 128 } },
-        })
-      ).body as { id: string }
+    templateId = typedBody(
+      await admin.post('/templates', {
+        name: uniqueName('trash'),
+        spec: { image: 'berth/busybox:test', resources: { cpus: 0.25, memoryMb: 128 } },
+      }),
+      'Template',
     ).id;
     db = new pg.Client({ connectionString: testEnv().DATABASE_URL });
     await db.connect();
@@ -91,8 +87,8 @@ describe('trash for deleted workspaces (real Docker)', () => {
     expect(item).toMatchObject({ name, purging: false });
     expect(Date.parse(item!.expiresAt)).toBeGreaterThan(Date.now());
     // The quota view counts it apart from live workspaces.
-    const me = (await dev.get('/users/me')).body as { quota: { trash: { workspaces: number } } };
-    expect(me.quota.trash.workspaces).toBeGreaterThanOrEqual(1);
+    const me = typedBody(await dev.get('/users/me'), 'User');
+    expect(me.quota?.trash.workspaces).toBeGreaterThanOrEqual(1);
 
     // Someone else's trash is not theirs to see, restore or purge.
     expect((await trashOf(other)).items.find((i) => i.workspaceId === id)).toBeUndefined();
@@ -103,7 +99,7 @@ describe('trash for deleted workspaces (real Docker)', () => {
     expect(restored.status).toBe(200);
     expect(restored.body).toEqual({ workspaceId: id, status: 'stopped' });
     expect((await trashOf(dev)).items.find((i) => i.workspaceId === id)).toBeUndefined();
-    expect(((await dev.get(`/workspaces/${id}`)).body as { status: string }).status).toBe('stopped');
+    expect(typedBody(await dev.get(`/workspaces/${id}`), 'Workspace').status).toBe('stopped');
     expect((await dev.post(`/workspaces/${id}/start`)).status).toBe(202);
     await dev.waitForStatus(id, 'running');
     expect(await dockerExec((await containersOf(id))[0]!.Id, ['cat', '/home/dev/kept.txt'])).toBe('precious\n');
@@ -117,7 +113,7 @@ describe('trash for deleted workspaces (real Docker)', () => {
     expect(refused.body).toMatchObject({ field: 'confirm' });
     const wrong = await dev.delete(`/workspaces/${id}?purge=true&confirm=not-${name}`);
     expect(wrong.status).toBe(400);
-    expect(((await dev.get(`/workspaces/${id}`)).body as { status: string }).status).toBe('running');
+    expect(typedBody(await dev.get(`/workspaces/${id}`), 'Workspace').status).toBe('running');
     expect(await containersOf(id)).toHaveLength(1);
 
     expect((await dev.delete(`/workspaces/${id}?purge=true&confirm=${name}`)).status).toBe(202);

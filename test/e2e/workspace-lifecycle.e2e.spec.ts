@@ -6,6 +6,8 @@ import {
   signIn,
   testAdmin,
   testDocker,
+  typedBody,
+  typedList,
   uniqueName,
   volumesOf,
   waitFor,
@@ -49,7 +51,7 @@ describe('workspace lifecycle (real Docker)', () => {
       },
     });
     expect(created.status).toBe(201);
-    templateId = (created.body as { id: string }).id;
+    templateId = typedBody(created, 'Template').id;
   });
 
   it('creates a workspace: 202 pending, then running with a hardened container and a prepared volume', async () => {
@@ -62,7 +64,7 @@ describe('workspace lifecycle (real Docker)', () => {
       templateVersion: 1,
       status: 'pending',
     });
-    workspaceId = (res.body as { id: string }).id;
+    workspaceId = typedBody(res, 'Workspace').id;
 
     const running = await alice.waitForStatus(workspaceId, 'running');
     const ports = running.ports as { port: number; name: string; hostPort: number }[];
@@ -168,7 +170,7 @@ describe('workspace lifecycle (real Docker)', () => {
   it('records every transition as a build with stage timings and logs', async () => {
     const res = await alice.get(`/workspaces/${workspaceId}/builds`);
     expect(res.status).toBe(200);
-    const builds = res.body as { id: string; kind: string; status: string; stages: Record<string, number> }[];
+    const builds = typedList(res, 'Build');
     expect(builds.map((b) => b.kind)).toEqual(['rebuild', 'restart', 'start', 'stop', 'start']);
     expect(builds.every((b) => b.status === 'succeeded')).toBe(true);
     expect(Object.keys(builds[0]!.stages).sort()).toEqual([
@@ -183,7 +185,7 @@ describe('workspace lifecycle (real Docker)', () => {
 
     const one = await alice.get(`/workspaces/${workspaceId}/builds/${builds[0]!.id}`);
     expect(one.status).toBe(200);
-    const lines = (one.body as { logs: { line: string }[] }).logs.map((l) => l.line);
+    const lines = (typedBody(one, 'Build').logs ?? []).map((l) => l.line);
     expect(lines).toEqual(expect.arrayContaining(['stage image: started', 'running startScript as 1000:1000']));
   });
 
@@ -206,9 +208,9 @@ describe('workspace lifecycle (real Docker)', () => {
       expect({ route: `${method} ${path}`, status: res.status }).toEqual({ route: `${method} ${path}`, status: 404 });
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
-    expect(((await bob.get('/workspaces')).body as unknown[]).length).toBe(0);
+    expect(typedList(await bob.get('/workspaces'), 'Workspace')).toHaveLength(0);
     // An admin sees every workspace.
-    expect(((await admin.get('/workspaces')).body as { id: string }[]).map((w) => w.id)).toContain(workspaceId);
+    expect(typedList(await admin.get('/workspaces'), 'Workspace').map((w) => w.id)).toContain(workspaceId);
     // Still running and untouched after all of Bob's attempts.
     expect((await alice.get(`/workspaces/${workspaceId}`)).body).toMatchObject({ status: 'running' });
   });
@@ -232,35 +234,35 @@ describe('workspace lifecycle (real Docker)', () => {
   it('while a start is held in flight: the same request returns its build; stop and delete answer 409', async () => {
     // The start script waits for a file the test writes: the build is in flight for as long as the
     // test needs, whatever the machine's load, and ends when the test says so.
-    const gated = (
-      (
-        await admin.post('/templates', {
-          name: uniqueName('gated'),
-          spec: {
-            image: 'berth/busybox:test',
-            startScript: 'echo waiting; while [ ! -f ~/go ]; do sleep 0.2; done',
-            resources: { cpus: 0.25, memoryMb: 128 },
-          },
-        })
-      ).body as { id: string }
+    const gated = typedBody(
+      await admin.post('/templates', {
+        name: uniqueName('gated'),
+        spec: {
+          image: 'berth/busybox:test',
+          startScript: 'echo waiting; while [ ! -f ~/go ]; do sleep 0.2; done',
+          resources: { cpus: 0.25, memoryMb: 128 },
+        },
+      }),
+      'Template',
     ).id;
-    const id = (
-      (await alice.post('/workspaces', { name: uniqueName('gated'), templateId: gated })).body as { id: string }
-    ).id;
+    const { id } = typedBody(
+      await alice.post('/workspaces', { name: uniqueName('gated'), templateId: gated }),
+      'Workspace',
+    );
     const [build] = await waitFor(
-      async () => (await alice.get(`/workspaces/${id}/builds`)).body as { id: string; status: string }[],
+      async () => typedList(await alice.get(`/workspaces/${id}/builds`), 'Build'),
       (b) => b[0]?.status === 'running',
       'the start build to run',
     );
     await waitFor(
-      async () => (await alice.get(`/workspaces/${id}/builds/${build!.id}`)).body as { logs: { line: string }[] },
-      (b) => b.logs.some((l) => l.line === 'waiting'),
+      async () => typedBody(await alice.get(`/workspaces/${id}/builds/${build!.id}`), 'Build'),
+      (b) => (b.logs ?? []).some((l) => l.line === 'waiting'),
       'the start script to wait',
     );
 
     const repeated = await alice.post(`/workspaces/${id}/start`);
     expect(repeated.status).toBe(202);
-    expect((repeated.body as { build: { id: string } }).build.id).toBe(build!.id);
+    expect(typedBody(repeated, 'BuildAccepted').build.id).toBe(build!.id);
     const stop = await alice.post(`/workspaces/${id}/stop`);
     expect(stop.status).toBe(409);
     expect(stop.body).toMatchObject({ detail: 'a start is in progress for this workspace', activeBuildId: build!.id });
@@ -270,7 +272,7 @@ describe('workspace lifecycle (real Docker)', () => {
     expect(del.body).toMatchObject({ status: 409, activeBuildId: build!.id });
     // Nothing was touched: still starting, the one build, container and volume in place.
     expect((await alice.get(`/workspaces/${id}`)).body).toMatchObject({ status: 'starting' });
-    expect(((await alice.get(`/workspaces/${id}/builds`)).body as unknown[]).length).toBe(1);
+    expect(typedList(await alice.get(`/workspaces/${id}/builds`), 'Build')).toHaveLength(1);
     expect(await volumesOf(id)).toHaveLength(1);
 
     await dockerExec((await containersOf(id))[0]!.Id, ['touch', '/home/dev/go']);
@@ -290,7 +292,7 @@ describe('workspace lifecycle (real Docker)', () => {
     // The name is free again.
     const again = await alice.post('/workspaces', { name: 'main', templateId });
     expect(again.status).toBe(202);
-    const id = (again.body as { id: string }).id;
+    const { id } = typedBody(again, 'Workspace');
     await alice.waitForStatus(id, 'running');
     await alice.delete(`/workspaces/${id}`);
     await alice.waitForGone(id);

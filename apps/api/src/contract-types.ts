@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { format, resolveConfig } from 'prettier';
+import { SETTLING_STATUSES } from '#domain';
 import { buildOpenApiDocument } from './openapi-document.js';
 
 /** Where `npm run contract` writes the generated types (committed; a test fails when they are stale). */
@@ -31,5 +32,13 @@ export async function generateContractTypes(): Promise<string> {
     silent: true,
   });
   const options = (await resolveConfig(GENERATED_CONTRACT)) ?? {};
-  return format(HEADER + astToString(ast), { ...options, filepath: GENERATED_CONTRACT });
+  return format(HEADER + astToString(ast) + lists(), { ...options, filepath: GENERATED_CONTRACT });
+}
+
+/** Lists of the domain that clients need as values, not only as types (the portal cannot import #domain). */
+function lists(): string {
+  return `
+/** Statuses the worker moves on from by itself (libs/domain SETTLING_STATUSES): keep listening. */
+export const settlingStatuses = ${JSON.stringify(SETTLING_STATUSES)} as const satisfies readonly WorkspaceStatus[];
+`;
 }

@@ -26,7 +26,14 @@ export const AuditPage = named(
   'Newest first; pass `before=<nextBefore>` for the next page',
 );
 
-const counts = z.record(z.string(), z.number());
+/** BullMQ job counts per state, as the admin system page asks for them. */
+const counts = z.object({
+  waiting: z.number().int(),
+  active: z.number().int(),
+  completed: z.number().int(),
+  failed: z.number().int(),
+  delayed: z.number().int(),
+});
 const runtime = z.object({
   kind: z.string(),
   serverVersion: z.string(),

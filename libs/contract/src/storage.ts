@@ -16,7 +16,7 @@ export const Snapshot = named(
     /** sha256 of the stored archive, verified before every restore. */
     sha256: z.string().nullable(),
     templateVersion: z.number().int(),
-    /** Who took it (null: the template's schedule). */
+    /** Who took it (null: the template's schedule, or Berth before a restore asked for by nobody). */
     createdById: z.uuid().nullable(),
     /** `schedule` for the template's snapshot schedule, else `user`. */
     takenBy: z.enum(['schedule', 'user']),

@@ -60,6 +60,7 @@ export const BuildStages = named(
   'BuildStages',
   z
     .object({
+      queue: z.number(),
       stop: z.number(),
       'safety-snapshot': z.number(),
       restore: z.number(),

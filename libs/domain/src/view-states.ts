@@ -15,6 +15,7 @@ export type VolumeState = (typeof VOLUME_STATES)[number];
 
 /** Stages a build records (stage name → milliseconds), in the order a start walks them. */
 export const BUILD_STAGES = [
+  'queue',
   'stop',
   'safety-snapshot',
   'restore',

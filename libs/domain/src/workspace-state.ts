@@ -67,6 +67,13 @@ export function canRequest(kind: TransitionKind, status: WorkspaceStatus): boole
  */
 export const TRANSITIONAL_STATUSES = ['starting', 'stopping', 'deleting'] as const satisfies readonly WorkspaceStatus[];
 
+/**
+ * Statuses the worker moves on from by itself: a transition in flight, or a new workspace whose
+ * first start is queued. Clients keep listening (the portal's spinners); the generated contract
+ * carries this list (libs/contract/src/generated/openapi.ts, `settlingStatuses`).
+ */
+export const SETTLING_STATUSES = ['pending', ...TRANSITIONAL_STATUSES] as const satisfies readonly WorkspaceStatus[];
+
 export function isTransitional(status: WorkspaceStatus): boolean {
   return (TRANSITIONAL_STATUSES as readonly WorkspaceStatus[]).includes(status);
 }

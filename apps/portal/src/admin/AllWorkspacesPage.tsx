@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { api } from '../api/client';
-import type { User, Workspace } from '../api/types';
+import { workspaceStatusValues, type User, type Workspace } from '../api/contract';
 import { Empty, ErrorBanner, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatDateTime } from '../lib/format';
@@ -8,7 +8,8 @@ import { Link } from '../lib/router';
 import { useAsync } from '../lib/use-async';
 import { useTemplates } from '../workspaces/use-templates';
 
-const STATUSES = ['pending', 'starting', 'running', 'stopping', 'stopped', 'failed', 'deleting'];
+/** Every status a listed workspace can have: deleted ones are not listed. */
+const STATUSES = workspaceStatusValues.filter((s) => s !== 'deleted');
 
 export function AllWorkspacesPage() {
   const list = useAsync((signal) => api.get<Workspace[]>('/workspaces', signal), []);

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, errorMessage } from '../api/client';
-import type { AuditEvent, AuditPage as Page, User } from '../api/types';
+import type { AuditEvent, AuditPage as Page, User } from '../api/contract';
 import { Empty, ErrorBanner, Loading } from '../components/States';
 import { formatDateTime } from '../lib/format';
 import { useAsync } from '../lib/use-async';

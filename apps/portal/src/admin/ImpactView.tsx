@@ -1,4 +1,4 @@
-import type { RolloutImpact, SpecChanges } from '../api/types';
+import type { RolloutImpact, SpecChanges } from '../api/contract';
 import { Empty } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 

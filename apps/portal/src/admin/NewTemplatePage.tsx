@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api/client';
-import type { Template } from '../api/types';
+import type { Template } from '../api/contract';
 import { navigate } from '../lib/router';
 import { type SpecCheck, SpecEditor } from './SpecEditor';
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, errorMessage } from '../api/client';
-import type { QueueJob } from '../api/types';
+import type { QueueJob } from '../api/contract';
 import { ErrorBanner, Loading } from '../components/States';
 import { formatDateTime } from '../lib/format';
 import { useAsync } from '../lib/use-async';

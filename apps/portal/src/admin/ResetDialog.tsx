@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, errorMessage } from '../api/client';
-import type { User } from '../api/types';
+import type { User } from '../api/contract';
 import { Modal } from '../components/Modal';
 
 interface PasswordReset {

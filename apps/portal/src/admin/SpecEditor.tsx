@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../api/client';
-import type { SpecProblem, ValidationResult } from '../api/types';
+import type { SpecProblem, ValidationResult } from '../api/contract';
 
 export type SpecCheck =
   | { state: 'checking' }

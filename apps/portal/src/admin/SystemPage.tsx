@@ -1,5 +1,5 @@
 import { api, errorMessage, request } from '../api/client';
-import type { SystemInfo } from '../api/types';
+import type { SystemInfo } from '../api/contract';
 import { ErrorBanner, Loading } from '../components/States';
 import { formatNumber } from '../lib/format';
 import { useAsync } from '../lib/use-async';

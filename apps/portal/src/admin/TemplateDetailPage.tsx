@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, errorMessage } from '../api/client';
-import type { RolloutImpact, Template, TemplateVersion } from '../api/types';
+import type { RolloutImpact, Template, TemplateVersion } from '../api/contract';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Modal } from '../components/Modal';
 import { ErrorBanner, Loading } from '../components/States';

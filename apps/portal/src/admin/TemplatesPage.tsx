@@ -1,5 +1,5 @@
 import { api } from '../api/client';
-import type { Template } from '../api/types';
+import type { Template } from '../api/contract';
 import { Empty, ErrorBanner, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatDateTime } from '../lib/format';

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api/client';
-import type { CreatedToken, User } from '../api/types';
+import type { CreatedToken, User } from '../api/contract';
 import { Modal } from '../components/Modal';
 
 const SCOPES = [

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, errorMessage } from '../api/client';
-import type { User, Workspace } from '../api/types';
+import type { User, Workspace } from '../api/contract';
 import { useAsync } from '../lib/use-async';
 
 /**

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api/client';
-import type { Role, User } from '../api/types';
+import type { Role, User } from '../api/contract';
 import { useUser } from '../auth/session';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { TransferOffer } from './TransferOffer';

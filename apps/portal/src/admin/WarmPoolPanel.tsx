@@ -1,4 +1,4 @@
-import type { SystemInfo } from '../api/types';
+import type { SystemInfo } from '../api/contract';
 
 /**
  * The warm pool on the system page: per template version with a pool size, the slots that are

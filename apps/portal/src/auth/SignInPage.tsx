@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api, ApiError, errorMessage } from '../api/client';
-import type { AuthProviders, User } from '../api/types';
+import type { AuthProviders, User } from '../api/contract';
 import { useSession } from './session';
 
 const REASONS = {

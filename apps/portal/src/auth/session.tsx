@@ -1,6 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, hasSessionHint, onUnauthorized } from '../api/client';
-import type { User } from '../api/types';
+import type { User } from '../api/contract';
 
 type SessionState =
   | { kind: 'loading' }

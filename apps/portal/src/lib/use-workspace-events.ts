@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { API_BASE, api, ApiError } from '../api/client';
-import type { LogEvent, StatusEvent } from '../api/types';
+import type { LogEvent, StatusEvent } from '../api/contract';
 
 export interface WorkspaceEventHandlers {
   onStatus?: (e: StatusEvent) => void;

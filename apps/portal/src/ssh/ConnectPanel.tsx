@@ -1,5 +1,5 @@
 import { api } from '../api/client';
-import type { SshSettings } from '../api/types';
+import type { SshSettings } from '../api/contract';
 import { Link } from '../lib/router';
 import { useAsync } from '../lib/use-async';
 import { OpenInEditor } from './OpenInEditor';

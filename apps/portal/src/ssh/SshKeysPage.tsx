@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api/client';
-import type { SshKey, SshSettings } from '../api/types';
+import type { SshKey, SshSettings } from '../api/contract';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Empty, ErrorBanner, Loading } from '../components/States';
 import { formatDateTime } from '../lib/format';

@@ -3,7 +3,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
-import type { Workspace } from '../api/types';
+import type { Workspace } from '../api/contract';
 import { type ConnectionState, TerminalConnection } from './terminal-connection';
 
 const STATE_LABEL: Record<ConnectionState, string> = {

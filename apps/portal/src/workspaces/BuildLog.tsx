@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { LogLine } from '../api/types';
+import type { LogLine } from '../api/contract';
 
 /** The build log, following new lines unless the reader has scrolled up. */
 export function BuildLog({ lines, label = 'Build log', tail }: { lines: LogLine[]; label?: string; tail?: number }) {

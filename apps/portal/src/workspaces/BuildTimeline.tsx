@@ -1,4 +1,4 @@
-import type { Build } from '../api/types';
+import type { Build } from '../api/contract';
 import { formatDuration } from '../lib/format';
 
 type StageState = 'done' | 'active' | 'failed' | 'waiting' | 'skipped';

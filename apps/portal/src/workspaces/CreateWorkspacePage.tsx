@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, errorMessage } from '../api/client';
-import type { Workspace } from '../api/types';
+import type { Workspace } from '../api/contract';
 import { Empty, ErrorBanner, Loading } from '../components/States';
 import { navigate } from '../lib/router';
 import { defaultValues, ParameterForm, parameterProblems, type ParameterValues, toRequest } from './ParameterForm';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api/client';
-import type { TrashList, Workspace } from '../api/types';
+import type { TrashList, Workspace } from '../api/contract';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useAsync } from '../lib/use-async';
 

@@ -1,4 +1,4 @@
-import type { Workspace } from '../api/types';
+import type { Workspace } from '../api/contract';
 import { formatDateTime, formatRelative } from '../lib/format';
 
 /**

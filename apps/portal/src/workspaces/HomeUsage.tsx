@@ -1,4 +1,4 @@
-import type { Workspace } from '../api/types';
+import type { Workspace } from '../api/contract';
 import { formatBytes, formatDateTime } from '../lib/format';
 
 /** The home volume's size, and a warning when it is over the template's soft or hard limit. */

@@ -1,4 +1,4 @@
-import type { ChoiceParameter, EnvParameter, NumberParameter, ParameterDefinition } from '../api/types';
+import type { ChoiceParameter, EnvParameter, NumberParameter, ParameterDefinition } from '../api/contract';
 
 export type EnvRow = { key: string; value: string };
 export type ParameterValues = Record<string, number | string | EnvRow[]>;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, errorMessage } from '../api/client';
-import type { PortShare, Workspace, WorkspacePort } from '../api/types';
+import type { PortShare, Workspace, WorkspacePort } from '../api/contract';
 
 const SHARE_LABELS: Record<PortShare, string> = {
   owner: 'Only me',

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../api/client';
-import type { Snapshot, Workspace } from '../api/types';
+import type { Snapshot, Workspace } from '../api/contract';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatBytes, formatDateTime } from '../lib/format';
 import { useAsync } from '../lib/use-async';

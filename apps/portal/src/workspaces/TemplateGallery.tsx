@@ -1,4 +1,4 @@
-import type { Template } from '../api/types';
+import type { Template } from '../api/contract';
 
 interface Props {
   templates: Template[];

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, errorMessage } from '../api/client';
-import type { TrashItem, TrashList } from '../api/types';
+import type { TrashItem, TrashList } from '../api/contract';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Empty, ErrorBanner, Loading } from '../components/States';
 import { formatBytes, formatDateTime } from '../lib/format';

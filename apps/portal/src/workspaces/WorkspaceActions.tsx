@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { errorMessage } from '../api/client';
-import type { Workspace } from '../api/types';
+import type { Workspace } from '../api/contract';
 import { DeleteDialog } from './DeleteDialog';
 import { allowedActions, runAction, type WorkspaceAction } from './actions';
 

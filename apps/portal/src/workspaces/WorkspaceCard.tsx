@@ -1,4 +1,4 @@
-import type { Template, Workspace } from '../api/types';
+import type { Template, Workspace } from '../api/contract';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { Link } from '../lib/router';

@@ -1,7 +1,7 @@
 import { SnapshotsPanel } from './SnapshotsPanel';
 import { useState } from 'react';
 import { api, ApiError, errorMessage } from '../api/client';
-import type { Workspace } from '../api/types';
+import type { Workspace } from '../api/contract';
 import { Empty, ErrorBanner, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatDateTime, formatRelative } from '../lib/format';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
-import type { WorkspaceStats as Stats } from '../api/types';
+import type { WorkspaceStats as Stats } from '../api/contract';
 import { formatBytes, formatNumber } from '../lib/format';
 
 const REFRESH_MS = 5000;

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
-import type { Workspace } from '../api/types';
+import type { Workspace } from '../api/contract';
 import { Empty, ErrorBanner, Loading } from '../components/States';
 import { formatBytes } from '../lib/format';
 import { useAsync } from '../lib/use-async';

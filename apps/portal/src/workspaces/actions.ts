@@ -1,9 +1,10 @@
 import { api } from '../api/client';
-import type { Build, Workspace, WorkspaceStatus } from '../api/types';
+import { settlingStatuses, type Build, type Workspace, type WorkspaceStatus } from '../api/contract';
 
 export type WorkspaceAction = 'start' | 'stop' | 'restart' | 'rebuild' | 'update' | 'delete';
 
-export const TRANSITIONAL: ReadonlySet<WorkspaceStatus> = new Set(['pending', 'starting', 'stopping', 'deleting']);
+/** The worker moves these on by itself (the contract's `settlingStatuses`, from libs/domain). */
+export const TRANSITIONAL: ReadonlySet<WorkspaceStatus> = new Set(settlingStatuses);
 
 /** Which actions make sense in a state (the API answers 409 to the others anyway). */
 export function allowedActions(ws: Pick<Workspace, 'status' | 'outdated'>): Set<WorkspaceAction> {

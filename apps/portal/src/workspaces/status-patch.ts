@@ -1,4 +1,4 @@
-import type { StatusEvent, Workspace } from '../api/types';
+import type { StatusEvent, Workspace } from '../api/contract';
 
 /** Statuses that leave a dormancy in place; any other means a transition (a start…) ended it. */
 const KEEPS_DORMANCY = new Set(['stopped', 'deleting', 'deleted']);

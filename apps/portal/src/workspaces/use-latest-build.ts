@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
-import type { Build, LogEvent, LogLine } from '../api/types';
+import type { Build, LogEvent, LogLine } from '../api/contract';
 
 const STAGE_LINE = /^stage (\w+): (\d+) ms$/;
 

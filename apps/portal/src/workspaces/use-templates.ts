@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { api } from '../api/client';
-import type { Template } from '../api/types';
+import type { Template } from '../api/contract';
 import { useAsync } from '../lib/use-async';
 
 /** The template catalogue, by id (for names, promoted versions and ports). */

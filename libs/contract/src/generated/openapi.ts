@@ -1420,7 +1420,11 @@ export interface components {
     SystemInfo: {
       queues: {
         [key: string]: {
-          [key: string]: number;
+          waiting: number;
+          active: number;
+          completed: number;
+          failed: number;
+          delayed: number;
         };
       };
       runtime: {
@@ -1546,6 +1550,7 @@ export interface components {
       updatedAt: string;
     };
     BuildStages: {
+      queue?: number;
       stop?: number;
       'safety-snapshot'?: number;
       restore?: number;
@@ -4476,3 +4481,11 @@ export const specChangesResourcesFieldValues: ReadonlyArray<
 export const rolloutImpactWorkspacesStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['RolloutImpact']['workspaces']['status']
 > = ['pending', 'starting', 'running', 'stopping', 'stopped', 'failed', 'deleting', 'deleted'];
+
+/** Statuses the worker moves on from by itself (libs/domain SETTLING_STATUSES): keep listening. */
+export const settlingStatuses = [
+  'pending',
+  'starting',
+  'stopping',
+  'deleting',
+] as const satisfies readonly WorkspaceStatus[];
