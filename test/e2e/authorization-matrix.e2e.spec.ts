@@ -90,6 +90,8 @@ describe('authorization matrix (from the route table)', () => {
       .replace(/^(\/api\/v1\/users\/me\/ssh-keys)\/\{id\}/, `$1/${ids.sshKeyId}`)
       .replace(/^(\/api\/v1\/templates)\/\{id\}/, `$1/${ids.templateId}`)
       .replace(/^(\/api\/v1\/users)\/\{id\}/, `$1/${ids.userId}`)
+      // One Docker engine is the node `local` (the Swarm driver names nodes by their Swarm ids).
+      .replace(/^(\/api\/v1\/admin\/nodes)\/\{id\}/, '$1/local')
       .replace(/^(\/api\/v1\/admin\/queues)\/\{queue\}\/jobs\/\{id\}/, '$1/workspace-lifecycle/jobs/no-such-job')
       .replace(/^(\/api\/v1\/admin\/queues)\/\{queue\}/, '$1/workspace-lifecycle');
 
