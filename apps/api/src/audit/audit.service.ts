@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type AuthenticatedUser } from '#auth';
 import { AuditRepository, type AuditEntry, type AuditQuery } from '#persistence';
+import { type View } from '#contract';
 
 export interface AuditRecord {
   /** The signed-in user, or null for anonymous attempts (e.g. a failed login). */
@@ -16,20 +17,8 @@ export interface AuditRecord {
   details?: Record<string, string | number | boolean | null>;
 }
 
-export interface AuditEventView {
-  id: string;
-  at: string;
-  actorId: string | null;
-  actorEmail: string | null;
-  via: string;
-  tokenId: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  ip: string | null;
-  outcome: string;
-  details: unknown;
-}
+/** An audit row as the API shows it: the contract's view (libs/contract admin.ts), not a copy. */
+export type AuditEventView = View<'AuditEvent'>;
 
 /** The audit trail: who did what to which object, when, from where, and how they authenticated. */
 @Injectable()
